@@ -1,0 +1,61 @@
+// Command-line values, validated where commander parses them: each parser returns the value
+// or throws InvalidArgumentError with what was expected.
+
+import { InvalidArgumentError } from 'commander';
+import { LIMITS } from '../spec/config.js';
+import { LAYER_DEPTHS } from '../spec/presets.js';
+
+export interface InputArg {
+  /** With a symbolic batch, dimension 0 is 1 and `symbolicBatch` is true. */
+  readonly shape: readonly number[];
+  readonly symbolicBatch: boolean;
+}
+
+const SYMBOLIC = new Set(['N', 'n', '-1', '?']);
+
+function wholeNumber(text: string, what: string, min: number, max: number): number {
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t)) {
+    const kind = /^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?e[+-]?\d+)$/i.test(t) ? 'a fraction' : 'not a number';
+    throw new InvalidArgumentError(`${what}: expected a whole number, found '${text}' (${kind})`);
+  }
+  const n = Number(t);
+  if (n < min) throw new InvalidArgumentError(`${what}: expected a whole number ≥ ${min}, found ${t}`);
+  if (n > max) throw new InvalidArgumentError(`${what}: expected at most ${max.toLocaleString('en-US')}, found ${t}`);
+  return n;
+}
+
+/** `N,C,H,W`: four whole numbers ≥ 1; the batch may be `N`, `-1` or `?` (symbolic). */
+export function parseInput(text: string): InputArg {
+  const parts = text.split(/[,x×]/).map((p) => p.trim());
+  const names = ['batch', 'channels', 'height', 'width'];
+  if (parts.length !== 4 || parts.some((p) => p === '')) {
+    throw new InvalidArgumentError(
+      `expected 4 comma-separated dimensions N,C,H,W (e.g. 1,3,224,224), found ${parts.filter((p) => p !== '').length}`,
+    );
+  }
+  const symbolicBatch = SYMBOLIC.has(parts[0]!);
+  const shape = parts.map((p, i) =>
+    i === 0 && symbolicBatch ? 1 : wholeNumber(p, names[i]!, 1, LIMITS.inputDim),
+  );
+  return { shape, symbolicBatch };
+}
+
+export function parseClasses(text: string): number {
+  return wholeNumber(text, 'classes', 0, LIMITS.channels);
+}
+
+export function parseLayers(text: string): number {
+  const depths = LAYER_DEPTHS.join(', ');
+  const n = wholeNumber(text, 'depth', 1, Number.MAX_SAFE_INTEGER);
+  if (!LAYER_DEPTHS.includes(n)) {
+    throw new InvalidArgumentError(`expected one of ${depths} (or --arch NAME, or --config FILE), found ${n}`);
+  }
+  return n;
+}
+
+export function parseOutputStride(text: string): number {
+  const n = wholeNumber(text, 'output stride', 1, 1024);
+  if (![8, 16, 32].includes(n)) throw new InvalidArgumentError(`expected 8, 16 or 32, found ${n}`);
+  return n;
+}

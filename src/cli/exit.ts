@@ -1,0 +1,18 @@
+// Exit codes live here, and only the CLI entry sets process.exitCode.
+
+export const EXIT = {
+  ok: 0,
+  /** A check failed (`check`), or `diff --exit-code` found a difference. */
+  checkFailed: 1,
+  /** Usage, input or config error, a shape the network cannot take included. */
+  usage: 2,
+  /** An internal bug: printed with a stack and a request to report it. */
+  internal: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A mistake in what the user asked for: one line on stderr, exit 2, no stack. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}

@@ -1,0 +1,185 @@
+// The command line: commander parses and validates, the core computes, printers write.
+// The only I/O of the project goes through `Io`, so `main` runs in-process in tests too.
+
+import { Command, CommanderError, Option } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
+import { formatIssue, shapeText } from '../format/common.js';
+import { jsonChunks } from '../format/json.js';
+import { logLines } from '../format/log.js';
+import { traceShapes } from '../infer/trace.js';
+import { expandResNet } from '../spec/expand.js';
+import { PRESET_NAMES, presetConfig } from '../spec/presets.js';
+import type { ModelConfig, Trace } from '../types.js';
+import { parseClasses, parseInput, parseLayers, parseOutputStride, type InputArg } from './args.js';
+import { colorLevel, highlighter } from './color.js';
+import { EXIT, UsageError, type ExitCode } from './exit.js';
+import { resolveModel, type ModelOptions } from './model.js';
+
+export interface Io {
+  /** Data: stdout. */
+  readonly out: (chunk: string) => void;
+  /** Diagnostics: stderr. */
+  readonly err: (chunk: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdoutIsTTY: boolean;
+}
+
+export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
+
+const FORMATS = ['log', 'table', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface TraceOptions extends ModelOptions {
+  readonly input?: InputArg;
+  readonly format: Format;
+  readonly list?: boolean;
+  readonly color: boolean;
+  readonly quiet?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ resnet-shapes --layers 50 --input 10,3,224,224 --classes 1
+      the notes' per-layer trace of ResNet-50 (Paddle names, shapes, weights)
+  $ resnet-shapes --arch resnext50_32x4d --input 1,3,97,61 --format table
+      a table with PyTorch module paths, params and mult-adds at 97×61
+  $ resnet-shapes --layers 152 --format json | jq '.totals'
+      totals for scripts (schemaVersion ${1})
+  $ resnet-shapes --config my-resnet.json --output-stride 16
+      your own network from a config file, dilated as DeepLab does
+  $ resnet-shapes --list
+      every preset with its params and GMACs at 1×3×224×224
+
+Mult-adds follow torchvision's convention: a conv counts output elements × in/groups × kh × kw,
+a linear batch × in × out; BN, ReLU, pooling and the residual add count 0. FLOPs = 2 × mult-adds.
+
+Exit codes: 0 ok, 1 a check failed, 2 usage, input or config error, 3 internal bug.`;
+
+/** Writes generated text in large pieces: a huge trace streams, a small one is one write. */
+function writeAll(io: Io, pieces: Iterable<string>): void {
+  let buffer = '';
+  for (const piece of pieces) {
+    buffer += piece;
+    if (buffer.length >= 1 << 16) {
+      io.out(buffer);
+      buffer = '';
+    }
+  }
+  if (buffer !== '') io.out(buffer);
+}
+
+function* withNewlines(lines: Iterable<string>): Generator<string> {
+  for (const line of lines) yield `${line}\n`;
+}
+
+export function traceModel(config: ModelConfig, input: InputArg): Trace {
+  const result = traceShapes(config, expandResNet(config), input.shape, { symbolicBatch: input.symbolicBatch });
+  if (!result.ok) {
+    throw new UsageError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name})`);
+  }
+  return result.trace;
+}
+
+async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
+  if (opts.list) return listModels(io, opts.format);
+  const config = await resolveModel(opts);
+  const input = opts.input ?? DEFAULT_INPUT;
+  const trace = traceModel(config, input);
+  const hl = highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
+  switch (opts.format) {
+    case 'log':
+      return writeAll(io, withNewlines(logLines(trace, hl)));
+    case 'json':
+      return writeAll(io, jsonChunks(trace));
+    case 'table': {
+      const { formatTable } = await import('../format/table.js');
+      return io.out(formatTable(trace, hl));
+    }
+  }
+}
+
+async function listModels(io: Io, format: Format): Promise<void> {
+  const rows: { name: string; params: number | bigint; macs: number | bigint; description: string }[] = [];
+  for (const name of PRESET_NAMES) {
+    const config = await resolveModel({ arch: name });
+    const trace = traceModel(config, DEFAULT_INPUT);
+    rows.push({ name, params: trace.totals.params, macs: trace.totals.macs, description: presetConfig(name)?.description ?? '' });
+  }
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ schemaVersion: 1, input: DEFAULT_INPUT.shape, presets: rows.map((r) => ({ ...r, params: Number(r.params), macs: Number(r.macs) })) }, null, 2)}\n`);
+    return;
+  }
+  const width = Math.max(...rows.map((r) => r.name.length));
+  io.out(`${'preset'.padEnd(width)}  ${'params'.padStart(11)}  ${'GMACs'.padStart(7)}  description (at 1×3×224×224, 1000 classes)\n`);
+  for (const r of rows) {
+    const gmacs = (Number(r.macs) / 1e9).toFixed(3);
+    io.out(`${r.name.padEnd(width)}  ${r.params.toLocaleString('en-US').padStart(11)}  ${gmacs.padStart(7)}  ${r.description}\n`);
+  }
+}
+
+function buildProgram(io: Io, run: (p: Promise<void>) => void): Command {
+  const program = new Command();
+  program
+    .name('resnet-shapes')
+    .description(
+      'Statically trace a ResNet: per-layer output, weight and bias shapes, params and mult-adds, for any input shape. No framework, no weights, no forward pass.',
+    )
+    .version(pkg.version, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(s.endsWith('\n') ? s : `${s}\n`),
+    })
+    .showSuggestionAfterError(true)
+    .helpCommand(false);
+
+  program
+    .addOption(new Option('-l, --layers <depth>', 'torchvision ResNet depth: 18, 34, 50, 101 or 152 (resnetN)').argParser(parseLayers))
+    .addOption(new Option('-a, --arch <name>', 'a preset by name (see --list)'))
+    .addOption(new Option('-c, --config <file>', 'a model config file (JSON; see `schema config`)'))
+    .addOption(
+      new Option('-i, --input <N,C,H,W>', 'input shape; the batch may be N (symbolic)')
+        .argParser(parseInput)
+        .default(DEFAULT_INPUT, '1,3,224,224'),
+    )
+    .addOption(new Option('-k, --classes <n>', 'classifier outputs; 0 = no classifier (default: 1000, or the config file\'s)').argParser(parseClasses))
+    .addOption(new Option('--stride-in-1x1', 'ResNet v1: stride on the first 1×1 conv of a bottleneck'))
+    .addOption(new Option('--output-stride <8|16|32>', 'dilate the last stages as DeepLab does').argParser(parseOutputStride))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('log'))
+    .addOption(new Option('--list', 'list every preset with its params and GMACs at 1×3×224×224'))
+    .addOption(new Option('-q, --quiet', 'print nothing but the data (no notes on stderr)'))
+    .addOption(new Option('--no-color', 'never colour the output (also: NO_COLOR=1)'))
+    .addHelpText('after', EXAMPLES)
+    .action((opts: TraceOptions) => run(runTrace(opts, io)));
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
+  let pending: Promise<void> = Promise.resolve();
+  const program = buildProgram(io, (p) => {
+    pending = p;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    await pending;
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version exit 0; every parse error was already printed as one line
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    const err = e as Error;
+    io.err(
+      `resnet-shapes: internal error: ${err?.message ?? String(e)}\n${err?.stack ?? ''}\n` +
+        `This is a bug in resnet-shapes ${pkg.version}; please report it with the command you ran.\n`,
+    );
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,82 @@
+// Which network: a preset (`--arch`, `--layers`), a config file (`--config`), then the flags
+// that override the file's fields.
+
+import { basename } from 'node:path';
+import {
+  checkConfig,
+  dilationForOutputStride,
+  resolveConfig,
+  type ConfigInput,
+} from '../spec/config.js';
+import { PRESET_NAMES, presetConfig } from '../spec/presets.js';
+import { formatIssue } from '../format/common.js';
+import type { ModelConfig } from '../types.js';
+import { UsageError } from './exit.js';
+import { readJsonFile } from './files.js';
+
+export interface ModelOptions {
+  readonly arch?: string | undefined;
+  readonly layers?: number | undefined;
+  readonly config?: string | undefined;
+  readonly classes?: number | undefined;
+  readonly strideIn1x1?: boolean | undefined;
+  readonly outputStride?: number | undefined;
+}
+
+export function presetInput(name: string): ConfigInput {
+  const preset = presetConfig(name);
+  if (!preset) {
+    throw new UsageError(`unknown architecture '${name}': expected one of ${PRESET_NAMES.join(', ')} (see --list)`);
+  }
+  return preset;
+}
+
+/** Validates a parsed JSON value as a config; the first problem names its field path. */
+export async function configFromValue(value: unknown, source: string): Promise<ConfigInput> {
+  const { configSchema, formatZodIssue } = await import('./schemas.js');
+  const parsed = configSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    const [first] = parsed.error.issues;
+    const more = parsed.error.issues.length - 1;
+    throw new UsageError(`${source}: ${formatZodIssue(first!)}${more > 0 ? ` (and ${more} more)` : ''}`);
+  }
+  return parsed.data;
+}
+
+export async function loadConfigFile(path: string): Promise<ConfigInput> {
+  return configFromValue(readJsonFile(path), path);
+}
+
+/** Applies the overriding flags, resolves defaults and checks the rules across fields. */
+export function finishConfig(input: ConfigInput, name: string, o: ModelOptions, source: string): ModelConfig {
+  let config = resolveConfig(input, name);
+  config = {
+    ...config,
+    classes: o.classes ?? config.classes,
+    strideIn1x1: o.strideIn1x1 ?? config.strideIn1x1,
+    replaceStrideWithDilation:
+      o.outputStride !== undefined
+        ? dilationForOutputStride(o.outputStride, config.layers.length)
+        : config.replaceStrideWithDilation,
+  };
+  const [problem] = checkConfig(config);
+  if (problem) {
+    const flag =
+      problem.path === 'replaceStrideWithDilation' && o.outputStride !== undefined
+        ? `--output-stride ${o.outputStride}`
+        : source;
+    throw new UsageError(`${flag}: ${formatIssue(problem)}`);
+  }
+  return config;
+}
+
+export async function resolveModel(o: ModelOptions): Promise<ModelConfig> {
+  const given = [o.arch && '--arch', o.layers !== undefined && '--layers', o.config && '--config'].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`${given.join(' and ')} both name a model: give one of them`);
+  if (o.config) {
+    const input = await loadConfigFile(o.config);
+    return finishConfig(input, basename(o.config).replace(/\.json$/i, ''), o, o.config);
+  }
+  const name = o.arch ?? `resnet${o.layers ?? 50}`;
+  return finishConfig(presetInput(name), name, o, name);
+}

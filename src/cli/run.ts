@@ -1,0 +1,25 @@
+// The process entry: wires main() to the real streams and sets the exit code.
+
+import { EXIT } from './exit.js';
+import { main } from './main.js';
+
+function write(stream: NodeJS.WriteStream): (chunk: string) => void {
+  return (chunk) => {
+    stream.write(chunk);
+  };
+}
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  throw e;
+});
+
+main(process.argv.slice(2), {
+  out: write(process.stdout),
+  err: write(process.stderr),
+  env: process.env,
+  stdoutIsTTY: process.stdout.isTTY === true,
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,76 @@
+// The JSON document: a stable, versioned contract for scripts.
+//
+// schemaVersion 1. Keys may be added within a version; a key is never renamed, removed or
+// given another meaning without raising schemaVersion. Integers above 2^53 - 1 are decimal
+// strings with every digit; shapes hold "N" for a symbolic batch.
+
+import { toJsonValue } from '../int.js';
+import type { Trace, TracedLayer } from '../types.js';
+import { shapeJson } from './common.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface JsonExtras {
+  /** More fields for row i (memory, receptive field ...), appended after the contract's own. */
+  readonly row?: (index: number) => Record<string, unknown>;
+  /** More top-level keys, written after `totals` in the order given. */
+  readonly top?: Record<string, unknown>;
+}
+
+/** The resolved config as the document's `model`. */
+export function modelJson(trace: Trace): Record<string, unknown> {
+  return { ...trace.config };
+}
+
+export function rowJson(layer: TracedLayer, symbolicBatch: boolean): Record<string, unknown> {
+  const { spec } = layer;
+  return {
+    name: spec.name,
+    paddleName: spec.paddleName,
+    type: spec.kind,
+    input: shapeJson(layer.input, symbolicBatch),
+    output: shapeJson(layer.output, symbolicBatch),
+    weight: layer.weight ? [...layer.weight] : null,
+    bias: layer.bias ? [...layer.bias] : null,
+    params: toJsonValue(layer.params),
+    macs: toJsonValue(layer.macs),
+  };
+}
+
+export function totalsJson(trace: Trace): Record<string, unknown> {
+  const t = trace.totals;
+  return {
+    params: toJsonValue(t.params),
+    trainableParams: toJsonValue(t.trainableParams),
+    bnRunningStats: toJsonValue(t.bnRunningStats),
+    macs: toJsonValue(t.macs),
+    perSample: trace.symbolicBatch,
+  };
+}
+
+/** The document in pieces (one row a piece), so a huge trace streams instead of one string. */
+export function* jsonChunks(trace: Trace, extras: JsonExtras = {}): Generator<string> {
+  const sym = trace.symbolicBatch;
+  yield `{\n  "schemaVersion": ${SCHEMA_VERSION},\n`;
+  yield `  "model": ${JSON.stringify(modelJson(trace))},\n`;
+  yield `  "input": ${JSON.stringify(shapeJson(trace.input, sym))},\n`;
+  yield `  "output": ${JSON.stringify(shapeJson(trace.output, sym))},\n`;
+  yield `  "layers": [`;
+  const { layers } = trace;
+  for (let i = 0; i < layers.length; i++) {
+    const row = rowJson(layers[i]!, sym);
+    const more = extras.row?.(i);
+    yield `${i === 0 ? '\n' : ',\n'}    ${JSON.stringify(more ? Object.assign(row, more) : row)}`;
+  }
+  yield `\n  ],\n  "totals": ${JSON.stringify(totalsJson(trace))}`;
+  for (const [key, value] of Object.entries(extras.top ?? {})) {
+    yield `,\n  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
+  }
+  yield '\n}\n';
+}
+
+export function formatJson(trace: Trace, extras: JsonExtras = {}): string {
+  let out = '';
+  for (const chunk of jsonChunks(trace, extras)) out += chunk;
+  return out;
+}

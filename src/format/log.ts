@@ -1,0 +1,93 @@
+// The notes' per-layer trace: what the Paddle ResNet prints, line for line.
+//
+//   [10, 3, 224, 224]
+//   conv2d_0 [10, 64, 112, 112] [64, 3, 7, 7] [ 64 ]
+//   conv_bn_layer_0 [10, 64, 112, 112]
+//   maxpool2d: [10, 64, 56, 56]
+//   ======start bottleneckBlock:
+//   -----print bottleneckBlock: 0
+//   ...
+//   end block: [10, 256, 56, 56]
+//   ======end bottleneckBlock:
+//   adaptive_avg_pool2d_0 [10, 2048, 1, 1]
+//   y.shape= [10, 2048]
+//   linear_0 [10, 1] [2048, 1] [1]
+
+import type { Trace, TracedLayer } from '../types.js';
+import { count, giga, perSample, PLAIN, shapeText, type Highlighter } from './common.js';
+
+function paddleName(layer: TracedLayer): string {
+  return layer.spec.paddleName ?? layer.spec.name;
+}
+
+/** The lines of the notes' trace, then a short totals footer; one string per line. */
+export function* logLines(trace: Trace, hl: Highlighter = PLAIN): Generator<string> {
+  const sym = trace.symbolicBatch;
+  const shape = (s: readonly number[]): string => hl.shape(shapeText(s, sym));
+  yield shape(trace.input);
+  let stemUnits = 0;
+  let openKind: string | null = null;
+  const layers = trace.layers;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
+    const { spec } = layer;
+    const section = spec.section;
+    if (section.kind === 'block') {
+      const kind = `${section.block}Block`;
+      if (openKind === null) {
+        openKind = kind;
+        yield hl.heading(`======start ${kind}:`);
+      }
+      if (layers[i - 1]?.spec.section !== section) yield hl.heading(`-----print ${kind}: ${section.serial}`);
+    } else if (openKind !== null) {
+      yield hl.heading(`======end ${openKind}:`);
+      openKind = null;
+    }
+    switch (spec.kind) {
+      case 'conv2d':
+        yield `${hl.name(paddleName(layer))} ${shape(layer.output)} ${shape(layer.weight!)} [ ${layer.weight![0]} ]`;
+        break;
+      case 'relu':
+        if (section.kind === 'stem') yield `${hl.name(`conv_bn_layer_${stemUnits++}`)} ${shape(layer.output)}`;
+        else if (section.kind === 'block' && layers[i + 1]?.spec.section !== section) {
+          yield `end block: ${shape(layer.output)}`;
+        }
+        break;
+      case 'maxpool2d':
+        yield `${hl.name('maxpool2d:')} ${shape(layer.output)}`;
+        break;
+      case 'adaptiveavgpool2d':
+        yield `${hl.name(paddleName(layer))} ${shape(layer.output)}`;
+        break;
+      case 'flatten':
+        yield `y.shape= ${shape(layer.output)}`;
+        break;
+      case 'linear':
+        // Paddle keeps a linear weight as [in, out].
+        yield `${hl.name(paddleName(layer))} ${shape(layer.output)} ${hl.shape(`[${spec.inFeatures}, ${spec.outFeatures}]`)} ${hl.shape(`[${spec.outFeatures}]`)}`;
+        break;
+      case 'batchnorm2d':
+      case 'avgpool2d':
+      case 'identity':
+      case 'add':
+        break;
+      default: {
+        const never: never = spec;
+        throw new Error(`unhandled layer kind ${(never as { kind: string }).kind}`);
+      }
+    }
+  }
+  if (openKind !== null) yield hl.heading(`======end ${openKind}:`);
+  const t = trace.totals;
+  yield '';
+  yield hl.dim(
+    `total params: ${count(t.params)} · BN running stats: ${count(t.bnRunningStats)} · ` +
+      `mult-adds: ${giga(t.macs)}${perSample(trace)} (FLOPs = 2 × mult-adds)`,
+  );
+}
+
+export function formatLog(trace: Trace, hl: Highlighter = PLAIN): string {
+  let out = '';
+  for (const line of logLines(trace, hl)) out += `${line}\n`;
+  return out;
+}

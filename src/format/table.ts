@@ -1,0 +1,100 @@
+// The table: one row per layer, stages and blocks as heading rows, totals below.
+
+import Table from 'cli-table3';
+import { groupDigits, mul, type Int } from '../int.js';
+import type { Trace, TracedLayer } from '../types.js';
+import { count, giga, perSample, PLAIN, shapeText, type Highlighter } from './common.js';
+
+/** A table column: a documented name (for `--columns`), a heading and a cell. */
+export interface Column {
+  readonly name: string;
+  readonly heading: string;
+  readonly align: 'left' | 'right';
+  readonly cell: (layer: TracedLayer, index: number, trace: Trace) => string;
+}
+
+const shapeOrDash = (shape: readonly number[] | null, sym = false): string => (shape ? shapeText(shape, sym) : '—');
+const intOrDash = (x: Int): string => (x === 0 ? '—' : groupDigits(x));
+
+export const COLUMNS: readonly Column[] = [
+  { name: 'name', heading: 'Layer (module path)', align: 'left', cell: (l) => l.spec.name },
+  { name: 'type', heading: 'Type', align: 'left', cell: (l) => l.spec.kind },
+  { name: 'input', heading: 'Input', align: 'left', cell: (l, _, t) => shapeText(l.input, t.symbolicBatch) },
+  { name: 'output', heading: 'Output', align: 'left', cell: (l, _, t) => shapeText(l.output, t.symbolicBatch) },
+  { name: 'weight', heading: 'Weight', align: 'left', cell: (l) => shapeOrDash(l.weight) },
+  { name: 'bias', heading: 'Bias', align: 'left', cell: (l) => shapeOrDash(l.bias) },
+  { name: 'params', heading: 'Params', align: 'right', cell: (l) => intOrDash(l.params) },
+  {
+    name: 'params%',
+    heading: 'Params %',
+    align: 'right',
+    cell: (l, _, t) => (l.params === 0 ? '—' : percent(l.params, t.totals.params)),
+  },
+  { name: 'macs', heading: 'Mult-adds', align: 'right', cell: (l) => intOrDash(l.macs) },
+];
+
+export const DEFAULT_COLUMNS: readonly string[] = ['name', 'type', 'output', 'weight', 'bias', 'params', 'macs'];
+
+function percent(part: Int, whole: Int): string {
+  if (whole === 0) return '—';
+  // exact to two decimals for any size
+  const bp = (BigInt(part) * 10000n + BigInt(whole) / 2n) / BigInt(whole);
+  return `${bp / 100n}.${(bp % 100n).toString().padStart(2, '0')}%`;
+}
+
+export interface TableOptions {
+  readonly columns?: readonly Column[];
+  /** Lines appended to the footer (memory, receptive field ...). */
+  readonly footer?: readonly string[];
+}
+
+function stageHeading(trace: Trace, stage: number): string {
+  const blocks = trace.config.layers[stage] ?? 0;
+  return `layer${stage + 1} · ${blocks} ${trace.config.block} block${blocks === 1 ? '' : 's'}`;
+}
+
+export function formatTable(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): string {
+  const columns = options.columns ?? COLUMNS.filter((c) => DEFAULT_COLUMNS.includes(c.name));
+  const table = new Table({
+    head: columns.map((c) => hl.heading(c.heading)),
+    colAligns: columns.map((c) => c.align),
+    style: { head: [], border: [], compact: true },
+  });
+  const span = columns.length;
+  let previous: TracedLayer['spec']['section'] | null = null;
+  trace.layers.forEach((layer, i) => {
+    const section = layer.spec.section;
+    if (section !== previous) {
+      if (section.kind === 'block') {
+        if (section.index === 0) table.push([{ colSpan: span, content: hl.heading(stageHeading(trace, section.stage)) }]);
+        table.push([
+          {
+            colSpan: span,
+            content: hl.dim(`layer${section.stage + 1}.${section.index} · ${section.block}${section.projection ? ' · projection shortcut' : ''}`),
+          },
+        ]);
+      } else if (section.kind === 'stem') {
+        table.push([{ colSpan: span, content: hl.heading('stem') }]);
+      } else {
+        table.push([{ colSpan: span, content: hl.heading('head') }]);
+      }
+      previous = section;
+    }
+    table.push(columns.map((c) => c.cell(layer, i, trace)));
+  });
+  return `${table.toString()}\n${footerLines(trace, options.footer ?? []).map((l) => hl.dim(l)).join('\n')}\n`;
+}
+
+export function footerLines(trace: Trace, more: readonly string[]): string[] {
+  const t = trace.totals;
+  const n = perSample(trace);
+  const inputElements = trace.input.reduce<Int>((a, b) => mul(a, b), 1);
+  return [
+    `Total params: ${count(t.params)}`,
+    `Trainable params: ${count(t.trainableParams)}`,
+    `BN running stats: ${count(t.bnRunningStats)} (buffers in PyTorch; non-trainable params in Paddle and Keras)`,
+    `Total mult-adds: ${giga(t.macs)}${n} (conv and linear; FLOPs = 2 × mult-adds)`,
+    `Input size: ${shapeText(trace.input, trace.symbolicBatch)}, ${count(mul(inputElements, 4))} bytes as float32${n}`,
+    ...more,
+  ];
+}

@@ -1,0 +1,87 @@
+// Exact integers without paying for BigInt on the common path.
+//
+// An Int is canonical: a `number` whenever the value is a safe integer, a `bigint` only beyond
+// 2^53 - 1. Arithmetic checks each result and switches to BigInt when a product or sum leaves
+// the safe range, so counts stay exact at any size and `===` compares canonical values.
+
+export type Int = number | bigint;
+
+const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+function canonical(x: bigint): Int {
+  return x <= MAX && x >= -MAX ? Number(x) : x;
+}
+
+export function mul(a: Int, b: Int): Int {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const p = a * b;
+    // A float product that is a safe integer is exact: rounding never lands below 2^53
+    // when the true product is above it.
+    if (Number.isSafeInteger(p)) return p;
+  }
+  return canonical(BigInt(a) * BigInt(b));
+}
+
+export function add(a: Int, b: Int): Int {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a + b;
+    if (Number.isSafeInteger(s)) return s;
+  }
+  return canonical(BigInt(a) + BigInt(b));
+}
+
+export function sub(a: Int, b: Int): Int {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const s = a - b;
+    if (Number.isSafeInteger(s)) return s;
+  }
+  return canonical(BigInt(a) - BigInt(b));
+}
+
+export function product(values: readonly Int[]): Int {
+  let p: Int = 1;
+  for (const v of values) p = mul(p, v);
+  return p;
+}
+
+export function compare(a: Int, b: Int): -1 | 0 | 1 {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Floor division of non-negative values. */
+export function divFloor(a: Int, b: Int): Int {
+  if (typeof a === 'number' && typeof b === 'number') return Math.floor(a / b);
+  return canonical(BigInt(a) / BigInt(b));
+}
+
+/** The value as JSON: a number while safe, else a decimal string with every digit. */
+export function toJsonValue(x: Int): number | string {
+  return typeof x === 'number' ? x : x.toString();
+}
+
+/** Digits grouped by thousands: 23510081 -> "23,510,081". */
+export function groupDigits(x: Int): string {
+  const s = (typeof x === 'bigint' ? x : BigInt(x)).toString();
+  const neg = s.startsWith('-');
+  const digits = neg ? s.slice(1) : s;
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return neg ? `-${out}` : out;
+}
+
+/** x / 10^9 with `digits` decimals, exact for any size (no float rounding of huge values). */
+export function scaled(x: Int, power: number, digits: number): string {
+  const big = typeof x === 'bigint' ? x : BigInt(x);
+  const scale = 10n ** BigInt(power);
+  const unit = 10n ** BigInt(digits);
+  // round half up on the absolute value
+  const neg = big < 0n;
+  const abs = neg ? -big : big;
+  const q = (abs * unit * 2n + scale) / (scale * 2n);
+  const whole = q / unit;
+  const frac = (q % unit).toString().padStart(digits, '0');
+  return `${neg ? '-' : ''}${whole}${digits > 0 ? `.${frac}` : ''}`;
+}

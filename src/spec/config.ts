@@ -1,0 +1,196 @@
+// Config as users write it -> ModelConfig with every default filled in, plus the rules that
+// need more than one field at a time (zod checks each field on its own in the CLI).
+
+import type { BlockKind, DownsampleKind, ModelConfig, ShapeIssue, StemKind } from '../types.js';
+
+/** A config as written in a file or preset: only `block` and `layers` are required. */
+export interface ConfigInput {
+  readonly $schema?: string | undefined;
+  readonly description?: string | undefined;
+  readonly block: BlockKind;
+  readonly layers: readonly number[];
+  readonly widths?: readonly number[] | undefined;
+  readonly groups?: number | undefined;
+  readonly widthPerGroup?: number | undefined;
+  readonly stem?: StemKind | undefined;
+  readonly stemWidth?: number | undefined;
+  readonly downsample?: DownsampleKind | undefined;
+  readonly strideIn1x1?: boolean | undefined;
+  readonly replaceStrideWithDilation?: readonly boolean[] | undefined;
+  readonly inChannels?: number | undefined;
+  readonly classes?: number | undefined;
+}
+
+/** Documented limits that keep every trace finite. */
+export const LIMITS = {
+  stages: 64,
+  blocksPerStage: 1_000_000,
+  /** widths, groups, widthPerGroup, stemWidth, inChannels, classes */
+  channels: 2 ** 20,
+  rows: 10_000_000,
+  /** each input dimension */
+  inputDim: 2 ** 31 - 1,
+} as const;
+
+export const EXPANSION: Record<BlockKind, number> = { basic: 1, bottleneck: 4 };
+
+export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
+  const stages = input.layers.length;
+  return {
+    name,
+    block: input.block,
+    layers: [...input.layers],
+    widths: input.widths ? [...input.widths] : input.layers.map((_, i) => 64 * 2 ** i),
+    groups: input.groups ?? 1,
+    widthPerGroup: input.widthPerGroup ?? 64,
+    stem: input.stem ?? 'standard',
+    stemWidth: input.stemWidth ?? 32,
+    downsample: input.downsample ?? 'conv',
+    strideIn1x1: input.strideIn1x1 ?? false,
+    replaceStrideWithDilation: input.replaceStrideWithDilation
+      ? [...input.replaceStrideWithDilation]
+      : new Array<boolean>(Math.max(0, stages - 1)).fill(false),
+    inChannels: input.inChannels ?? 3,
+    classes: input.classes ?? 1000,
+  };
+}
+
+/** Dilation flags for an output stride (8, 16 or 32) of a network with `stages` stages. */
+export function dilationForOutputStride(outputStride: number, stages: number): boolean[] {
+  // The stem divides by 4 and every stage after the first by 2, as long as strides remain.
+  const flags: boolean[] = [];
+  let stride = 4;
+  for (let s = 1; s < stages; s++) {
+    if (stride >= outputStride) flags.push(true);
+    else {
+      stride *= 2;
+      flags.push(false);
+    }
+  }
+  return flags;
+}
+
+/** Per-stage plan, threaded through as values (no mutable builder state). */
+export interface StagePlan {
+  readonly planes: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly stride: number;
+  /** Dilation of the stage's 3×3 convs after the first block. */
+  readonly dilation: number;
+  /** Dilation of the first block's 3×3 (the previous stage's). */
+  readonly firstDilation: number;
+  readonly hasDownsample: boolean;
+  readonly blocks: number;
+}
+
+export function stemChannels(config: ModelConfig): number {
+  return config.stem === 'deep' ? 2 * config.stemWidth : 64;
+}
+
+export function planStages(config: ModelConfig): StagePlan[] {
+  const plans: StagePlan[] = [];
+  const expansion = EXPANSION[config.block];
+  let inChannels = stemChannels(config);
+  let dilation = 1;
+  config.layers.forEach((blocks, s) => {
+    const planes = config.widths[s] ?? 0;
+    let stride = s === 0 ? 1 : 2;
+    const firstDilation = dilation;
+    if (s > 0 && config.replaceStrideWithDilation[s - 1]) {
+      dilation *= stride;
+      stride = 1;
+    }
+    const outChannels = planes * expansion;
+    plans.push({
+      planes,
+      inChannels,
+      outChannels,
+      stride,
+      dilation,
+      firstDilation,
+      hasDownsample: stride !== 1 || inChannels !== outChannels,
+      blocks,
+    });
+    inChannels = outChannels;
+  });
+  return plans;
+}
+
+/** Rows `expandResNet` will produce, computed without building them. */
+export function countRows(config: ModelConfig): number {
+  const stem = config.stem === 'deep' ? 10 : 4;
+  const perBlock = config.block === 'bottleneck' ? 10 : 7;
+  const perDownsample = config.downsample === 'avgpool' ? 3 : 2;
+  const timmHead = usesTimmNames(config);
+  const head = config.classes > 0 || timmHead ? 3 : 2;
+  let rows = stem + head;
+  for (const plan of planStages(config)) {
+    rows += plan.blocks * perBlock + (plan.hasDownsample && plan.blocks > 0 ? perDownsample : 0);
+  }
+  return rows;
+}
+
+/** torchvision has no deep stem or pooled shortcut: such networks are named as timm names them. */
+export function usesTimmNames(config: ModelConfig): boolean {
+  return config.stem === 'deep' || config.downsample === 'avgpool';
+}
+
+function issue(path: string, expected: string, found: string): ShapeIssue {
+  return { code: 'config', path, expected, found };
+}
+
+/** Rules across fields; an empty list means the config can be expanded. */
+export function checkConfig(config: ModelConfig): ShapeIssue[] {
+  const issues: ShapeIssue[] = [];
+  const stages = config.layers.length;
+  if (stages === 0) issues.push(issue('layers', 'at least one stage', 'none'));
+  if (stages > LIMITS.stages) issues.push(issue('layers', `at most ${LIMITS.stages} stages`, String(stages)));
+  if (config.widths.length !== stages) {
+    issues.push(issue('widths', `${stages} entries (one per stage)`, String(config.widths.length)));
+  }
+  if (config.replaceStrideWithDilation.length !== Math.max(0, stages - 1)) {
+    issues.push(
+      issue(
+        'replaceStrideWithDilation',
+        `${Math.max(0, stages - 1)} entries (one per stage after the first)`,
+        String(config.replaceStrideWithDilation.length),
+      ),
+    );
+  }
+  if (config.block === 'basic') {
+    if (config.groups !== 1 || config.widthPerGroup !== 64) {
+      issues.push(
+        issue(
+          config.groups !== 1 ? 'groups' : 'widthPerGroup',
+          'groups 1 and widthPerGroup 64 for basic blocks (as torchvision)',
+          `groups ${config.groups}, widthPerGroup ${config.widthPerGroup}`,
+        ),
+      );
+    }
+    if (config.replaceStrideWithDilation.some(Boolean)) {
+      issues.push(
+        issue(
+          'replaceStrideWithDilation',
+          'no dilation: basic-block networks cannot be dilated (torchvision refuses too)',
+          `[${config.replaceStrideWithDilation.join(', ')}]`,
+        ),
+      );
+    }
+  }
+  if (config.block === 'bottleneck') {
+    config.widths.forEach((planes, s) => {
+      const width = Math.floor((planes * config.widthPerGroup) / 64) * config.groups;
+      if (width < 1) {
+        issues.push(issue(`widths[${s}]`, 'a bottleneck width floor(width × widthPerGroup / 64) × groups of at least 1', String(width)));
+      }
+    });
+  }
+  if (issues.length === 0) {
+    const rows = countRows(config);
+    if (rows > LIMITS.rows) {
+      issues.push(issue('layers', `a network of at most ${LIMITS.rows.toLocaleString('en-US')} rows`, `${rows.toLocaleString('en-US')} rows`));
+    }
+  }
+  return issues;
+}

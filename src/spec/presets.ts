@@ -1,0 +1,55 @@
+// The shipped presets, bundled as trusted data (a test validates each file against the
+// config schema, so the common path need not load zod).
+
+import type { ConfigInput } from './config.js';
+import resnet18 from '../../configs/presets/resnet18.json' with { type: 'json' };
+import resnet34 from '../../configs/presets/resnet34.json' with { type: 'json' };
+import resnet50 from '../../configs/presets/resnet50.json' with { type: 'json' };
+import resnet101 from '../../configs/presets/resnet101.json' with { type: 'json' };
+import resnet152 from '../../configs/presets/resnet152.json' with { type: 'json' };
+import resnext50_32x4d from '../../configs/presets/resnext50_32x4d.json' with { type: 'json' };
+import resnext101_32x8d from '../../configs/presets/resnext101_32x8d.json' with { type: 'json' };
+import resnext101_64x4d from '../../configs/presets/resnext101_64x4d.json' with { type: 'json' };
+import wide_resnet50_2 from '../../configs/presets/wide_resnet50_2.json' with { type: 'json' };
+import wide_resnet101_2 from '../../configs/presets/wide_resnet101_2.json' with { type: 'json' };
+import resnet18d from '../../configs/presets/resnet18d.json' with { type: 'json' };
+import resnet26d from '../../configs/presets/resnet26d.json' with { type: 'json' };
+import resnet34d from '../../configs/presets/resnet34d.json' with { type: 'json' };
+import resnet50c from '../../configs/presets/resnet50c.json' with { type: 'json' };
+import resnet50d from '../../configs/presets/resnet50d.json' with { type: 'json' };
+import resnet50s from '../../configs/presets/resnet50s.json' with { type: 'json' };
+import resnet101d from '../../configs/presets/resnet101d.json' with { type: 'json' };
+import resnet152d from '../../configs/presets/resnet152d.json' with { type: 'json' };
+import resnext50d_32x4d from '../../configs/presets/resnext50d_32x4d.json' with { type: 'json' };
+
+/** Preset name -> config, in the order `--list` shows them. */
+export const PRESETS: Readonly<Record<string, ConfigInput>> = {
+  resnet18: resnet18 as ConfigInput,
+  resnet34: resnet34 as ConfigInput,
+  resnet50: resnet50 as ConfigInput,
+  resnet101: resnet101 as ConfigInput,
+  resnet152: resnet152 as ConfigInput,
+  resnext50_32x4d: resnext50_32x4d as ConfigInput,
+  resnext101_32x8d: resnext101_32x8d as ConfigInput,
+  resnext101_64x4d: resnext101_64x4d as ConfigInput,
+  wide_resnet50_2: wide_resnet50_2 as ConfigInput,
+  wide_resnet101_2: wide_resnet101_2 as ConfigInput,
+  resnet18d: resnet18d as ConfigInput,
+  resnet26d: resnet26d as ConfigInput,
+  resnet34d: resnet34d as ConfigInput,
+  resnet50c: resnet50c as ConfigInput,
+  resnet50d: resnet50d as ConfigInput,
+  resnet50s: resnet50s as ConfigInput,
+  resnet101d: resnet101d as ConfigInput,
+  resnet152d: resnet152d as ConfigInput,
+  resnext50d_32x4d: resnext50d_32x4d as ConfigInput,
+};
+
+export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);
+
+/** Depths `--layers N` accepts: those of the torchvision `resnetN` presets. */
+export const LAYER_DEPTHS: readonly number[] = [18, 34, 50, 101, 152];
+
+export function presetConfig(name: string): ConfigInput | undefined {
+  return Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+}

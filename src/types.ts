@@ -1,0 +1,183 @@
+// The spine: every stage of the engine speaks in these types.
+//
+//   ModelConfig --expandResNet--> LayerSpec[] --traceShapes--> Trace --format*--> string
+
+import type { Int } from './int.js';
+
+export type BlockKind = 'basic' | 'bottleneck';
+export type StemKind = 'standard' | 'deep';
+export type DownsampleKind = 'conv' | 'avgpool';
+
+/** A ResNet described as data, every field resolved (defaults filled in). */
+export interface ModelConfig {
+  /** Preset name or file the config came from; for display only. */
+  readonly name: string;
+  readonly block: BlockKind;
+  /** Blocks per stage. */
+  readonly layers: readonly number[];
+  /** Base width (torchvision's `planes`) per stage, before expansion. */
+  readonly widths: readonly number[];
+  readonly groups: number;
+  readonly widthPerGroup: number;
+  readonly stem: StemKind;
+  /** Width w of the deep stem's first two convs (the third has 2w). */
+  readonly stemWidth: number;
+  readonly downsample: DownsampleKind;
+  /** ResNet v1: stride on the first 1×1 conv of a bottleneck instead of its 3×3. */
+  readonly strideIn1x1: boolean;
+  /** One flag per stage after the first: replace that stage's stride with dilation. */
+  readonly replaceStrideWithDilation: readonly boolean[];
+  readonly inChannels: number;
+  /** 0 means no classifier: the output is the pooled features. */
+  readonly classes: number;
+}
+
+export type Pair = readonly [number, number];
+/** Padding before and after, for height then width. */
+export type Padding = readonly [Pair, Pair];
+
+/** Where a row sits in the network; objects are shared by all rows of one block. */
+export type Section =
+  | { readonly kind: 'stem' }
+  | {
+      readonly kind: 'block';
+      readonly block: BlockKind;
+      /** 0-based stage index; PyTorch calls stage s `layer${s + 1}`. */
+      readonly stage: number;
+      /** Index of the block within its stage. */
+      readonly index: number;
+      /** Index of the block across the whole network (the notes' numbering). */
+      readonly serial: number;
+      /** True when the block's shortcut is a projection (`downsample`), not the identity. */
+      readonly projection: boolean;
+    }
+  | { readonly kind: 'head' };
+
+interface RowBase {
+  /** PyTorch module path, e.g. `layer2.0.downsample.0`. */
+  readonly name: string;
+  /** Paddle's layer name where the notes' Paddle model has one (`conv2d_17`, `linear_0`). */
+  readonly paddleName: string | null;
+  /** Index of the row whose output this row consumes; -1 is the network input. */
+  readonly from: number;
+  readonly section: Section;
+}
+
+export interface Conv2dSpec extends RowBase {
+  readonly kind: 'conv2d';
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernel: Pair;
+  readonly stride: Pair;
+  readonly padding: Padding;
+  readonly dilation: Pair;
+  readonly groups: number;
+  readonly bias: boolean;
+}
+export interface BatchNorm2dSpec extends RowBase {
+  readonly kind: 'batchnorm2d';
+  readonly channels: number;
+}
+export interface ReluSpec extends RowBase {
+  readonly kind: 'relu';
+  readonly inplace: boolean;
+}
+export interface MaxPool2dSpec extends RowBase {
+  readonly kind: 'maxpool2d';
+  readonly kernel: Pair;
+  readonly stride: Pair;
+  readonly padding: Padding;
+  readonly dilation: Pair;
+  readonly ceilMode: boolean;
+}
+export interface AvgPool2dSpec extends RowBase {
+  readonly kind: 'avgpool2d';
+  readonly kernel: Pair;
+  readonly stride: Pair;
+  readonly padding: Padding;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+}
+export interface IdentitySpec extends RowBase {
+  readonly kind: 'identity';
+}
+export interface AddSpec extends RowBase {
+  readonly kind: 'add';
+  /** Index of the row producing the shortcut operand (-1: the network input). */
+  readonly shortcut: number;
+}
+export interface AdaptiveAvgPool2dSpec extends RowBase {
+  readonly kind: 'adaptiveavgpool2d';
+  readonly outputSize: Pair;
+}
+export interface FlattenSpec extends RowBase {
+  readonly kind: 'flatten';
+}
+export interface LinearSpec extends RowBase {
+  readonly kind: 'linear';
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly bias: boolean;
+}
+
+export type LayerSpec =
+  | Conv2dSpec
+  | BatchNorm2dSpec
+  | ReluSpec
+  | MaxPool2dSpec
+  | AvgPool2dSpec
+  | IdentitySpec
+  | AddSpec
+  | AdaptiveAvgPool2dSpec
+  | FlattenSpec
+  | LinearSpec;
+
+export type LayerKind = LayerSpec['kind'];
+
+/** A tensor shape; dimension 0 is the batch. */
+export type Shape = readonly number[];
+
+export interface TracedLayer {
+  readonly spec: LayerSpec;
+  readonly input: Shape;
+  readonly output: Shape;
+  readonly weight: Shape | null;
+  readonly bias: Shape | null;
+  readonly params: Int;
+  /** Running mean and variance elements (BatchNorm buffers). */
+  readonly runningStats: number;
+  readonly macs: Int;
+}
+
+export interface Totals {
+  readonly params: Int;
+  readonly trainableParams: Int;
+  readonly bnRunningStats: Int;
+  readonly macs: Int;
+}
+
+export interface Trace {
+  readonly config: ModelConfig;
+  /** The input shape; with a symbolic batch, dimension 0 is traced as 1. */
+  readonly input: Shape;
+  readonly output: Shape;
+  /** True when the batch is symbolic (`N`): batch-dependent totals are per sample. */
+  readonly symbolicBatch: boolean;
+  readonly layers: readonly TracedLayer[];
+  readonly totals: Totals;
+}
+
+/** Something the network cannot take, as data; the sentence is built in one place. */
+export interface ShapeIssue {
+  readonly code:
+    | 'channels'
+    | 'rank'
+    | 'features'
+    | 'too-small'
+    | 'add-mismatch'
+    | 'config';
+  /** Module path (or config field path) where the problem is. */
+  readonly path: string;
+  readonly expected: string;
+  readonly found: string;
+}
