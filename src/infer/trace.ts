@@ -14,10 +14,10 @@ import type {
 } from '../types.js';
 
 /**
- * Output length of a convolution or pooling window along one axis, PyTorch's arithmetic:
- * floor((size + padBefore + padAfter - dilation·(kernel-1) - 1) / stride) + 1, or ceil with
- * `ceilMode`, where a last window that would start in the right padding is dropped.
- * Returns a value below 1 when the input is too small.
+ * Output length of a convolution or pooling window along one axis, PyTorch's arithmetic
+ * (`pooling_output_shape`): floor((size + padBefore + padAfter - dilation·(kernel-1) - 1
+ * [+ stride - 1 with ceilMode]) / stride) + 1, and with `ceilMode` a last window that would
+ * start in the right padding is dropped. A value below 1 means the input is too small.
  */
 export function convOutputLength(
   size: number,
@@ -28,10 +28,8 @@ export function convOutputLength(
   dilation = 1,
   ceilMode = false,
 ): number {
-  const span = dilation * (kernel - 1) + 1;
-  const room = size + padBefore + padAfter - span;
-  if (room < 0) return 0;
-  let out = (ceilMode ? Math.ceil(room / stride) : Math.floor(room / stride)) + 1;
+  const room = size + padBefore + padAfter - dilation * (kernel - 1) - 1;
+  let out = Math.floor((room + (ceilMode ? stride - 1 : 0)) / stride) + 1;
   if (ceilMode && (out - 1) * stride >= size + padBefore) out -= 1;
   return out;
 }

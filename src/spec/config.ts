@@ -122,8 +122,7 @@ export function countRows(config: ModelConfig): number {
   const stem = config.stem === 'deep' ? 10 : 4;
   const perBlock = config.block === 'bottleneck' ? 10 : 7;
   const perDownsample = config.downsample === 'avgpool' ? 3 : 2;
-  const timmHead = usesTimmNames(config);
-  const head = config.classes > 0 || timmHead ? 3 : 2;
+  const head = 3;
   let rows = stem + head;
   for (const plan of planStages(config)) {
     rows += plan.blocks * perBlock + (plan.hasDownsample && plan.blocks > 0 ? perDownsample : 0);

@@ -251,8 +251,9 @@ function expandHead(rows: Rows, config: ModelConfig, names: Names, channels: num
       outFeatures: config.classes,
       bias: true,
     });
-  } else if (names.timm) {
-    // timm replaces the classifier with nn.Identity when num_classes=0.
+  } else {
+    // No classifier: the classifier becomes nn.Identity, timm's num_classes=0 and the usual
+    // way to take a torchvision backbone's pooled features.
     rows.push({ kind: 'identity', name: 'fc', paddleName: null, from: rows.last, section });
   }
 }

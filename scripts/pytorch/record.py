@@ -1,0 +1,178 @@
+#!/usr/bin/python3
+"""Record PyTorch's own per-layer view of a ResNet, as test fixtures for resnet-shapes.
+
+Run with Debian's python3 (apt-get install python3-torch python3-torchvision):
+
+    /usr/bin/python3 scripts/pytorch/record.py test/fixtures/pytorch
+
+Each case builds a real torchvision model (no weights), runs one forward pass on zeros under
+forward hooks on every leaf module, and writes what PyTorch saw: the module path, type, input
+and output shapes, parameter and buffer shapes, and mult-adds (conv: output elements x in/groups
+x kh x kw; linear: batch x in x out; else 0), plus the totals. The format is that of
+../shared/reference/pytorch/*.json. Nothing here is produced by resnet-shapes.
+
+Variants torchvision has no argument for are made by changing real modules:
+- v1 (stride in the first 1x1): the first block of stages 2-4 gets conv1.stride=2, conv2.stride=1;
+- timm's deep stem and avg-pool shortcut (ResNet-C/D/S): conv1 becomes Sequential(conv3x3/2, BN,
+  ReLU, conv3x3, BN, ReLU, conv3x3) and each downsample Sequential(AvgPool2d(2, 2, ceil_mode=True,
+  count_include_pad=False) or Identity, conv1x1, BN), as timm's resnet.py builds them;
+- classes=0: fc = Identity (timm's convention).
+"""
+
+import json
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torchvision.models as tvm
+
+torch.set_grad_enabled(False)
+
+
+def to_v1(model):
+    for stage in (model.layer2, model.layer3, model.layer4):
+        block = stage[0]
+        block.conv1.stride = (2, 2)
+        block.conv2.stride = (1, 1)
+    return model
+
+
+def deep_stem(model, width, avg_down):
+    in_ch = model.conv1.in_channels
+    out = width * 2
+    model.conv1 = nn.Sequential(
+        nn.Conv2d(in_ch, width, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True),
+        nn.Conv2d(width, width, 3, stride=1, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True),
+        nn.Conv2d(width, out, 3, stride=1, padding=1, bias=False))
+    model.bn1 = nn.BatchNorm2d(out)
+    first = model.layer1[0]
+    expansion = 4 if isinstance(first, tvm.resnet.Bottleneck) else 1
+    inplanes = out
+    for stage in (model.layer1, model.layer2, model.layer3, model.layer4):
+        block = stage[0]
+        planes = block.conv1.out_channels if expansion == 1 else block.conv3.out_channels // expansion
+        stride = block.conv1.stride[0] if expansion == 1 else max(block.conv2.stride[0], block.conv1.stride[0])
+        outc = planes * expansion
+        # first conv of the first block takes the new stem width
+        if stage is model.layer1:
+            c = block.conv1
+            block.conv1 = nn.Conv2d(inplanes, c.out_channels, c.kernel_size, c.stride, c.padding, c.dilation, c.groups, bias=False)
+        if stride != 1 or inplanes != outc:
+            if avg_down:
+                pool = nn.AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False) if stride > 1 else nn.Identity()
+                block.downsample = nn.Sequential(pool, nn.Conv2d(inplanes, outc, 1, stride=1, bias=False), nn.BatchNorm2d(outc))
+            else:
+                block.downsample = nn.Sequential(nn.Conv2d(inplanes, outc, 1, stride=stride, bias=False), nn.BatchNorm2d(outc))
+        else:
+            block.downsample = None
+        inplanes = outc
+    return model
+
+
+def build(case):
+    kw = {}
+    if case.get('dilation'):
+        kw['replace_stride_with_dilation'] = case['dilation']
+    classes = case['classes']
+    model = getattr(tvm, case['arch'])(weights=None, num_classes=max(classes, 1), **kw)
+    if case.get('v1'):
+        to_v1(model)
+    if case.get('stem'):
+        deep_stem(model, case['stem'], case.get('avg_down', False))
+    if classes == 0:
+        model.fc = nn.Identity()
+    return model.eval()
+
+
+def macs_of(module, inp, out):
+    if isinstance(module, nn.Conv2d):
+        kh, kw = module.kernel_size
+        return out.numel() * (module.in_channels // module.groups) * kh * kw
+    if isinstance(module, nn.Linear):
+        return inp.numel() // inp.shape[-1] * module.in_features * module.out_features
+    return 0
+
+
+def record(case):
+    model = build(case)
+    rows = []
+    hooks = []
+    for name, module in model.named_modules():
+        if len(list(module.children())) > 0 or name == '':
+            continue
+
+        def hook(mod, args, out, name=name):
+            inp = args[0]
+            rows.append({
+                'name': name,
+                'type': type(mod).__name__,
+                'input': list(inp.shape),
+                'output': list(out.shape),
+                'params': {k: list(p.shape) for k, p in mod.named_parameters(recurse=False)},
+                'buffers': {k: list(b.shape) for k, b in mod.named_buffers(recurse=False) if k != 'num_batches_tracked'},
+                'macs': macs_of(mod, inp, out),
+            })
+        hooks.append(module.register_forward_hook(hook))
+    x = torch.zeros(case['input'])
+    y = model(x)
+    params = sum(p.numel() for p in model.parameters())
+    stats = sum(b.numel() for n, b in model.named_buffers() if not n.endswith('num_batches_tracked'))
+    return {
+        'model': case['id'],
+        'case': case,
+        'input': case['input'],
+        'output': list(y.shape),
+        'num_classes': case['classes'],
+        'total_params': params,
+        'trainable_params': sum(p.numel() for p in model.parameters() if p.requires_grad),
+        'bn_running_stats': stats,
+        'macs': sum(r['macs'] for r in rows),
+        'conv2d_count': sum(1 for r in rows if r['type'] == 'Conv2d'),
+        'source': f'PyTorch {torch.__version__} / torchvision forward hooks on leaf modules, CPU; scripts/pytorch/record.py',
+        'layers': rows,
+    }
+
+
+TORCHVISION = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152', 'resnext50_32x4d',
+               'resnext101_32x8d', 'resnext101_64x4d', 'wide_resnet50_2', 'wide_resnet101_2']
+
+
+def cases():
+    for arch in TORCHVISION:
+        yield dict(id=arch, arch=arch, classes=1000, input=[1, 3, 224, 224])
+    for arch in ('resnet50', 'resnet101', 'resnet152'):
+        yield dict(id=arch, arch=arch, classes=1, input=[10, 3, 224, 224])
+    yield dict(id='resnet18', arch='resnet18', classes=10, input=[1, 3, 97, 61])
+    yield dict(id='resnet34', arch='resnet34', classes=1000, input=[1, 3, 1, 1])
+    yield dict(id='resnet50', arch='resnet50', classes=1000, input=[2, 3, 225, 193])
+    yield dict(id='resnext50_32x4d', arch='resnext50_32x4d', classes=5, input=[1, 3, 299, 299])
+    yield dict(id='wide_resnet50_2', arch='wide_resnet50_2', classes=1000, input=[1, 3, 513, 513])
+    yield dict(id='resnet50', arch='resnet50', classes=0, input=[1, 3, 224, 224])
+    yield dict(id='resnet50_v1', arch='resnet50', classes=1000, input=[1, 3, 224, 224], v1=True)
+    yield dict(id='resnet101_v1', arch='resnet101', classes=1000, input=[1, 3, 97, 61], v1=True)
+    yield dict(id='resnet50_os8', arch='resnet50', classes=21, input=[1, 3, 224, 224], dilation=[False, True, True])
+    yield dict(id='resnet101_os16', arch='resnet101', classes=21, input=[1, 3, 513, 513], dilation=[False, False, True])
+    yield dict(id='resnext50_32x4d_os8', arch='resnext50_32x4d', classes=1000, input=[1, 3, 97, 61], dilation=[False, True, True])
+    # timm-structured variants, built from torch.nn modules (see the module docstring)
+    yield dict(id='resnet50d', arch='resnet50', classes=1000, input=[1, 3, 224, 224], stem=32, avg_down=True)
+    yield dict(id='resnet50d', arch='resnet50', classes=1000, input=[1, 3, 97, 61], stem=32, avg_down=True)
+    yield dict(id='resnet18d', arch='resnet18', classes=1000, input=[1, 3, 225, 193], stem=32, avg_down=True)
+    yield dict(id='resnet50s', arch='resnet50', classes=1000, input=[1, 3, 224, 224], stem=64)
+    yield dict(id='resnet50d', arch='resnet50', classes=1000, input=[1, 3, 1, 1], stem=32, avg_down=True)
+
+
+def main(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    for case in cases():
+        data = record(case)
+        n, c, h, w = case['input']
+        path = os.path.join(out_dir, f"{case['id']}_c{case['classes']}_{n}x{c}x{h}x{w}.json")
+        with open(path, 'w') as f:
+            json.dump(data, f, indent=1)
+            f.write('\n')
+        print(path, data['total_params'], data['macs'])
+
+
+if __name__ == '__main__':
+    main(sys.argv[1] if len(sys.argv) > 1 else 'test/fixtures/pytorch')

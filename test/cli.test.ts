@@ -1,0 +1,166 @@
+// The CLI in-process: the notes' trace, the JSON contract, and one line for every mistake.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
+import { loadFixtures, SHARED } from './helpers/model.js';
+
+const notes = readFileSync(join(SHARED, 'notes-resnet50-trace.txt'), 'utf8');
+
+describe('log format', () => {
+  it("reproduces the notes' ResNet-50 trace byte for byte (93 lines)", async () => {
+    const r = await cli(['--layers', '50', '--input', '10,3,224,224', '--classes', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = notes.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '');
+    expect(lines).toHaveLength(93);
+    expect(r.stdout.startsWith(`${lines.join('\n')}\n`)).toBe(true);
+  });
+
+  it.each([
+    ['101', 'resnet101', 103, 33],
+    ['152', 'resnet152', 154, 50],
+  ])('ResNet-%s follows the same pattern; every conv line equals PyTorch', async (depth, model, lastConv, blocks) => {
+    const r = await cli(['--layers', depth, '--input', '10,3,224,224', '--classes', '1']);
+    const lines = r.stdout.split('\n');
+    const record = loadFixtures().find((f) => f.record.model === model && f.record.num_classes === 1)!.record;
+    const convs = record.layers.filter((l) => l.type === 'Conv2d');
+    const convLines = lines.filter((l) => l.startsWith('conv2d_'));
+    expect(convLines).toEqual(
+      convs.map((c, i) => `conv2d_${i} [${c.output.join(', ')}] [${c.params.weight!.join(', ')}] [ ${c.params.weight![0]} ]`),
+    );
+    expect(convLines.at(-1)).toMatch(new RegExp(`^conv2d_${lastConv} `));
+    expect(lines.filter((l) => l.startsWith('-----print bottleneckBlock: '))).toHaveLength(blocks);
+    expect(lines.filter((l) => l.startsWith('end block: '))).toHaveLength(blocks);
+    // the same frame as the notes: first four lines, the head
+    expect(lines.slice(0, 5)).toEqual(notes.split('\n').slice(0, 5));
+    const tail = notes.split('\n').slice(88, 93);
+    expect(lines.slice(lines.indexOf('======end bottleneckBlock:') - 1, lines.indexOf('linear_0 [10, 1] [2048, 1] [1]') + 1)).toEqual(tail);
+  });
+
+  it('prints basic blocks and a deep stem as kinds of line of their own', async () => {
+    const r = await cli(['--arch', 'resnet18d', '--input', '1,3,64,64', '--classes', '0']);
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 8)).toEqual([
+      '[1, 3, 64, 64]',
+      'conv2d_0 [1, 32, 32, 32] [32, 3, 3, 3] [ 32 ]',
+      'conv_bn_layer_0 [1, 32, 32, 32]',
+      'conv2d_1 [1, 32, 32, 32] [32, 32, 3, 3] [ 32 ]',
+      'conv_bn_layer_1 [1, 32, 32, 32]',
+      'conv2d_2 [1, 64, 32, 32] [64, 32, 3, 3] [ 64 ]',
+      'conv_bn_layer_2 [1, 64, 32, 32]',
+      'maxpool2d: [1, 64, 16, 16]',
+    ]);
+    expect(lines).toContain('======start basicBlock:');
+    expect(lines).toContain('-----print basicBlock: 7');
+    expect(lines.some((l) => l.startsWith('linear_0'))).toBe(false);
+  });
+
+  it('never differs in text on a terminal, only in colour', async () => {
+    const plain = await cli(['--layers', '50']);
+    const colour = await cli(['--layers', '50'], { NO_COLOR: '', FORCE_COLOR: '1' }, true);
+    expect(colour.stdout).not.toBe(plain.stdout);
+    // eslint-disable-next-line no-control-regex
+    expect(colour.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toBe(plain.stdout);
+  });
+
+  it('colours nothing when NO_COLOR is set, even on a terminal', async () => {
+    const r = await cli(['--layers', '50'], { NO_COLOR: '1' }, true);
+    expect(r.stdout).not.toContain('\x1b[');
+  });
+});
+
+describe('json format', () => {
+  it.each([
+    ['50', 'resnet50'],
+    ['101', 'resnet101'],
+    ['152', 'resnet152'],
+  ])('ResNet-%s at 10×3×224×224, 1 class: conv and linear rows and totals equal PyTorch', async (depth, model) => {
+    const r = await cli(['--layers', depth, '--input', '10,3,224,224', '--classes', '1', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const record = loadFixtures().find((f) => f.record.model === model && f.record.num_classes === 1)!.record;
+    const pick = (rows: { type: string }[], types: string[]) => rows.filter((x) => types.includes(x.type));
+    const ours = pick(doc.layers, ['conv2d', 'linear']).map((x: Record<string, unknown>) => [x.name, x.output, x.weight, x.bias, x.macs]);
+    const theirs = pick(record.layers, ['Conv2d', 'Linear']).map((x) => {
+      const row = x as unknown as { name: string; output: number[]; params: Record<string, number[]>; macs: number };
+      return [row.name, row.output, row.params.weight, row.params.bias ?? null, row.macs];
+    });
+    expect(ours).toEqual(theirs);
+    expect(doc.totals.params).toBe(record.total_params);
+    expect(doc.totals.macs).toBe(record.macs);
+    expect(doc.output).toEqual([10, 1]);
+  });
+
+  it('has the contract keys, and a row per operation with the contract fields', async () => {
+    const doc = JSON.parse((await cli(['--format', 'json'])).stdout);
+    expect(Object.keys(doc).slice(0, 6)).toEqual(['schemaVersion', 'model', 'input', 'output', 'layers', 'totals']);
+    expect(doc.schemaVersion).toBe(1);
+    expect(Object.keys(doc.totals)).toEqual(expect.arrayContaining(['params', 'trainableParams', 'bnRunningStats', 'macs']));
+    for (const row of doc.layers) {
+      expect(Object.keys(row).slice(0, 9)).toEqual(['name', 'paddleName', 'type', 'input', 'output', 'weight', 'bias', 'params', 'macs']);
+    }
+    // torchvision's per-block relu runs three times: three rows with one name
+    expect(doc.layers.filter((r: { name: string }) => r.name === 'layer1.0.relu')).toHaveLength(3);
+    expect(doc.layers.find((r: { name: string }) => r.name === 'layer1.0.add').type).toBe('add');
+    expect(doc.layers.find((r: { name: string }) => r.name === 'flatten').output).toEqual([1, 2048]);
+    expect(doc.layers.find((r: { name: string }) => r.name === 'fc').paddleName).toBe('linear_0');
+  });
+});
+
+describe('table format', () => {
+  it('has one row per layer with module paths, and the footer totals', async () => {
+    const r = await cli(['--layers', '50', '--format', 'table']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/│ layer1\.0\.downsample\.0\s+│ conv2d\s+│ \[1, 256, 56, 56\]\s+│ \[256, 64, 1, 1\]/);
+    expect(r.stdout).toContain('Total params: 25,557,032');
+    expect(r.stdout).toContain('BN running stats: 53,120');
+    expect(r.stdout).toContain('Total mult-adds: 4.089 G');
+    expect(r.stdout).toContain('FLOPs = 2 × mult-adds');
+    expect(r.stdout).toContain('layer3 · 6 bottleneck blocks');
+  });
+});
+
+describe('bad input: exit 2, one line on stderr, nothing on stdout', () => {
+  it.each([
+    [['--input', '10,3,224'], /expected 4 comma-separated dimensions N,C,H,W .*found 3/],
+    [['--input', 'abc'], /expected 4 comma-separated dimensions/],
+    [['--input', '1,3,abc,224'], /height: expected a whole number, found 'abc'/],
+    [['--input', '2.5,3,224,224'], /batch: expected a whole number, found '2.5' \(a fraction\)/],
+    [['--input', '0,3,224,224'], /batch: expected a whole number ≥ 1, found 0/],
+    [['--input', '1,3,-5,224'], /height: expected a whole number ≥ 1, found -5/],
+    [['--input', '-2,3,224,224'], /batch: expected a whole number ≥ 1, found -2/],
+    [['--layers', '51'], /expected one of 18, 34, 50, 101, 152/],
+    [['--classes', '-1'], /classes: expected a whole number ≥ 0, found -1/],
+    [['--classes', 'ten'], /classes: expected a whole number, found 'ten'/],
+    [['--format', 'xml'], /Allowed choices are log, table, json/],
+    [['--frobnicate'], /unknown option '--frobnicate'/],
+    [['--input', '1,4,224,224'], /conv1: expected 3 input channels, found 4/],
+    [['--arch', 'resnet9000'], /unknown architecture 'resnet9000': expected one of resnet18, /],
+    [['--arch', 'resnet50', '--layers', '50'], /--arch and --layers both name a model/],
+    [['--arch', 'resnet18', '--output-stride', '8'], /basic-block networks cannot be dilated/],
+    [['--output-stride', '4'], /expected 8, 16 or 32, found 4/],
+    [['--config', '/nonexistent/x.json'], /\/nonexistent\/x.json: no such file/],
+  ])('%j', async (args, message) => {
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('help and version', () => {
+  it('--help has real examples and the mult-add convention', async () => {
+    const r = await cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('resnet-shapes --layers 50 --input 10,3,224,224 --classes 1');
+    expect(r.stdout).toContain('output elements × in/groups × kh × kw');
+  });
+  it('--version prints the package version', async () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    expect((await cli(['--version'])).stdout.trim()).toBe(pkg.version);
+  });
+});

@@ -1,0 +1,25 @@
+// Runs the CLI in-process, capturing what it writes.
+
+import { main } from '../../src/cli/main.js';
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function cli(args: string[], env: Record<string, string> = {}, isTTY = false): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    out: (s) => {
+      stdout += s;
+    },
+    err: (s) => {
+      stderr += s;
+    },
+    env: { NO_COLOR: '1', ...env },
+    stdoutIsTTY: isTTY,
+  });
+  return { code, stdout, stderr };
+}

@@ -1,0 +1,84 @@
+// Test helpers: build a model the way the CLI does, without spawning it.
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkConfig, dilationForOutputStride, resolveConfig, type ConfigInput } from '../../src/spec/config.js';
+import { expandResNet } from '../../src/spec/expand.js';
+import { presetConfig } from '../../src/spec/presets.js';
+import { traceShapes } from '../../src/infer/trace.js';
+import type { ModelConfig, Shape, Trace } from '../../src/types.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const SHARED = join(ROOT, '..', 'shared', 'reference');
+
+export function preset(name: string, overrides: Partial<ConfigInput> = {}): ModelConfig {
+  const input = presetConfig(name);
+  if (!input) throw new Error(`no preset ${name}`);
+  const config = resolveConfig({ ...input, ...overrides }, name);
+  const issues = checkConfig(config);
+  if (issues.length > 0) throw new Error(JSON.stringify(issues));
+  return config;
+}
+
+export function trace(config: ModelConfig, input: Shape, symbolicBatch = false): Trace {
+  const result = traceShapes(config, expandResNet(config), input, { symbolicBatch });
+  if (!result.ok) throw new Error(JSON.stringify(result.issue));
+  return result.trace;
+}
+
+export interface PyTorchRow {
+  name: string;
+  type: string;
+  input: number[];
+  output: number[];
+  params: Record<string, number[]>;
+  buffers: Record<string, number[]>;
+  macs: number;
+}
+
+export interface PyTorchRecord {
+  model: string;
+  input: number[];
+  output: number[];
+  num_classes: number;
+  total_params: number;
+  trainable_params: number;
+  bn_running_stats: number;
+  macs: number;
+  conv2d_count: number;
+  layers: PyTorchRow[];
+  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number };
+}
+
+export interface Fixture {
+  file: string;
+  record: PyTorchRecord;
+  config: ModelConfig;
+}
+
+/** A recorded case as the config resnet-shapes should trace for it. */
+function configFor(record: PyTorchRecord): ModelConfig {
+  const c = record.case;
+  const classes = record.num_classes;
+  if (!c) return preset(record.model, { classes });
+  // timm-structured cases are recorded under the preset's own name
+  const base = c.stem ? c.id : c.arch;
+  const config = preset(base, { classes, strideIn1x1: c.v1 ?? false });
+  return c.dilation
+    ? { ...config, replaceStrideWithDilation: c.dilation }
+    : config;
+}
+
+export function loadFixtures(): Fixture[] {
+  const dirs = [join(SHARED, 'pytorch'), join(ROOT, 'test', 'fixtures', 'pytorch')];
+  return dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => {
+        const record = JSON.parse(readFileSync(join(dir, f), 'utf8')) as PyTorchRecord;
+        return { file: `${dir.includes('shared') ? 'shared' : 'fixtures'}/${f}`, record, config: configFor(record) };
+      }),
+  );
+}
+
+export { dilationForOutputStride };

@@ -1,0 +1,95 @@
+// Oracles: PyTorch's own per-layer records (../shared/reference/pytorch and the fixtures made by
+// scripts/pytorch/record.py) and the published figures of torchvision and timm.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scaled } from '../src/int.js';
+import { loadFixtures, preset, SHARED, trace } from './helpers/model.js';
+
+const TYPE: Record<string, string> = {
+  Conv2d: 'conv2d',
+  BatchNorm2d: 'batchnorm2d',
+  ReLU: 'relu',
+  MaxPool2d: 'maxpool2d',
+  AvgPool2d: 'avgpool2d',
+  Identity: 'identity',
+  AdaptiveAvgPool2d: 'adaptiveavgpool2d',
+  Linear: 'linear',
+};
+
+describe.each(loadFixtures())('$file', ({ record, config }) => {
+  const t = trace(config, record.input);
+
+  it('has the same module calls in the same order (types, shapes, params)', () => {
+    // rows that are not modules in PyTorch (add, flatten) are ours alone
+    const ours = t.layers.filter((l) => l.spec.kind !== 'add' && l.spec.kind !== 'flatten');
+    expect(ours.map((l) => l.spec.kind)).toEqual(record.layers.map((r) => TYPE[r.type]));
+    ours.forEach((l, i) => {
+      const r = record.layers[i]!;
+      expect({ input: l.input, output: l.output }, r.name).toEqual({ input: r.input, output: r.output });
+      expect({ weight: l.weight, bias: l.bias }, r.name).toEqual({
+        weight: r.params.weight ?? null,
+        bias: r.params.bias ?? null,
+      });
+      expect(l.runningStats, r.name).toBe((r.buffers.running_mean?.[0] ?? 0) + (r.buffers.running_var?.[0] ?? 0));
+    });
+  });
+
+  it('names every conv and linear row as PyTorch does, with its mult-adds', () => {
+    const ours = t.layers.filter((l) => l.spec.kind === 'conv2d' || l.spec.kind === 'linear');
+    const theirs = record.layers.filter((r) => r.type === 'Conv2d' || r.type === 'Linear');
+    expect(ours.map((l) => [l.spec.name, l.output, l.macs])).toEqual(theirs.map((r) => [r.name, r.output, r.macs]));
+    expect(ours.filter((l) => l.spec.kind === 'conv2d')).toHaveLength(record.conv2d_count);
+  });
+
+  it('has the same output and totals', () => {
+    expect(t.output).toEqual(record.output);
+    expect(t.totals).toEqual({
+      params: record.total_params,
+      trainableParams: record.trainable_params,
+      bnRunningStats: record.bn_running_stats,
+      macs: record.macs,
+    });
+  });
+});
+
+const published = JSON.parse(readFileSync(join(SHARED, 'published.json'), 'utf8')) as {
+  torchvision: { models: Record<string, { params: number; gmacs: number }> };
+  timm: { models: Record<string, number> };
+  keras_resnet50: { total: number; trainable: number; non_trainable: number };
+};
+
+describe('published figures', () => {
+  it.each(Object.entries(published.torchvision.models))('torchvision %s: params and GMACs', (name, fig) => {
+    const t = trace(preset(name), [1, 3, 224, 224]);
+    expect(t.totals.params).toBe(fig.params);
+    // published GMACs are rounded to three decimals (4.23 is 4.230)
+    expect(Number(scaled(t.totals.macs, 9, 3))).toBe(fig.gmacs);
+  });
+
+  it.each(Object.entries(published.timm.models))('timm %s: params', (name, params) => {
+    expect(trace(preset(name), [1, 3, 224, 224]).totals.params).toBe(params);
+  });
+
+  it("Keras ResNet50: BN moving statistics equal our running stats; its conv biases are the rest", () => {
+    const t = trace(preset('resnet50'), [1, 3, 224, 224]);
+    expect(t.totals.bnRunningStats).toBe(published.keras_resnet50.non_trainable);
+    // Keras convs carry a bias: one per output channel of each of the 53 convs
+    const convBiases = t.layers.filter((l) => l.spec.kind === 'conv2d').reduce((a, l) => a + l.weight![0]!, 0);
+    expect((t.totals.params as number) + convBiases).toBe(published.keras_resnet50.trainable);
+  });
+});
+
+describe('the notes and the foundation issue', () => {
+  it.each([
+    ['resnet50', 23_510_081, 40_871_383_040],
+    ['resnet101', 42_502_209, 77_993_594_880],
+    ['resnet152', 58_145_857, 115_115_806_720],
+  ])('%s with 1 class at 10×3×224×224', (name, params, macs) => {
+    const t = trace(preset(name, { classes: 1 }), [10, 3, 224, 224]);
+    expect(t.totals.params).toBe(params);
+    expect(t.totals.macs).toBe(macs);
+    expect(t.output).toEqual([10, 1]);
+  });
+});

@@ -1,0 +1,239 @@
+// Rules: one small test per attribute and per failure, with expected values worked out by hand.
+
+import { describe, expect, it } from 'vitest';
+import { add, groupDigits, mul, scaled, toJsonValue } from '../src/int.js';
+import { convOutputLength, traceShapes } from '../src/infer/trace.js';
+import { formatIssue } from '../src/format/common.js';
+import { checkConfig, countRows, dilationForOutputStride, resolveConfig } from '../src/spec/config.js';
+import { expandResNet } from '../src/spec/expand.js';
+import type { LayerSpec, ModelConfig, Section } from '../src/types.js';
+import { preset } from './helpers/model.js';
+
+describe('convOutputLength', () => {
+  it('floors (224 + 2·3 − 7) / 2 + 1 = 112 for the 7×7/2 stem', () => {
+    expect(convOutputLength(224, 7, 2, 3, 3)).toBe(112);
+  });
+  it('floors odd sizes: (97 + 2 − 3) / 2 + 1 = 49', () => {
+    expect(convOutputLength(97, 3, 2, 1, 1)).toBe(49);
+  });
+  it('applies dilation: span 2·(3−1)+1 = 5, (28 + 4 − 5) / 1 + 1 = 28', () => {
+    expect(convOutputLength(28, 3, 1, 2, 2, 2)).toBe(28);
+  });
+  it('ceil mode rounds up: ceil((7 − 2) / 2) + 1 = 4 where floor gives 3', () => {
+    expect(convOutputLength(7, 2, 2, 0, 0, 1, false)).toBe(3);
+    expect(convOutputLength(7, 2, 2, 0, 0, 1, true)).toBe(4);
+  });
+  it('ceil mode drops a window that would start in the padding', () => {
+    // size 5, kernel 3, stride 2, pad 1: ceil((5+2−3)/2)+1 = 3; window 2 starts at 4 < 5+1: kept
+    expect(convOutputLength(5, 3, 2, 1, 1, 1, true)).toBe(3);
+    // size 4, kernel 2, stride 2, pad 1: ceil((4+2−2)/2)+1 = 3; window 2 starts at 4 ≥ 4+1? no: kept
+    expect(convOutputLength(4, 2, 2, 1, 1, 1, true)).toBe(3);
+    // size 2, kernel 2, stride 2, pad 1: ceil(2/2)+1 = 2; window 1 starts at 2 ≥ 2+1? no: kept
+    // size 1, kernel 1, stride 2, pad 1: ceil((1+2−1)/2)+1 = 2; window 1 starts at 2 ≥ 1+1: dropped
+    expect(convOutputLength(1, 1, 2, 1, 1, 1, true)).toBe(1);
+  });
+  it('ceil mode lets a 2×2/2 pool take a 1-pixel input (PyTorch gives 1)', () => {
+    expect(convOutputLength(1, 2, 2, 0, 0, 1, true)).toBe(1);
+    expect(convOutputLength(1, 2, 2, 0, 0, 1, false)).toBeLessThan(1);
+  });
+  it('asymmetric padding: AvgPool2dSame(2, 1) keeps the size', () => {
+    expect(convOutputLength(13, 2, 1, 0, 1, 1, true)).toBe(13);
+  });
+  it('zero or less when the window does not fit', () => {
+    expect(convOutputLength(2, 5, 1, 0, 0)).toBeLessThan(1);
+  });
+});
+
+const stem: Section = { kind: 'stem' };
+const conv = (over: Partial<Extract<LayerSpec, { kind: 'conv2d' }>> = {}): LayerSpec => ({
+  kind: 'conv2d',
+  name: 'c',
+  paddleName: 'conv2d_0',
+  from: -1,
+  section: stem,
+  inChannels: 3,
+  outChannels: 8,
+  kernel: [3, 3],
+  stride: [1, 1],
+  padding: [
+    [1, 1],
+    [1, 1],
+  ],
+  dilation: [1, 1],
+  groups: 1,
+  bias: false,
+  ...over,
+});
+const cfg = resolveConfig({ block: 'basic', layers: [1] }, 'test') as ModelConfig;
+
+function run(specs: LayerSpec[], input: number[]) {
+  return traceShapes(cfg, specs, input);
+}
+
+describe('conv2d', () => {
+  it('weight [out, in/groups, kh, kw], params and mult-adds', () => {
+    const r = run([conv({ inChannels: 4, outChannels: 8, groups: 2, kernel: [3, 1], padding: [[1, 1], [0, 0]] })], [2, 4, 5, 6]);
+    if (!r.ok) throw new Error('expected ok');
+    const l = r.trace.layers[0]!;
+    expect(l.output).toEqual([2, 8, 5, 6]);
+    expect(l.weight).toEqual([8, 2, 3, 1]);
+    expect(l.params).toBe(8 * 2 * 3 * 1);
+    // output elements 2·8·5·6 = 480, each 2·3·1 = 6 mult-adds
+    expect(l.macs).toBe(480 * 6);
+  });
+  it('bias adds out params and a bias shape', () => {
+    const r = run([conv({ bias: true })], [1, 3, 4, 4]);
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.trace.layers[0]!.bias).toEqual([8]);
+    expect(r.trace.layers[0]!.params).toBe(8 * 3 * 9 + 8);
+  });
+  it('stride 2 halves (rounding down) each side', () => {
+    const r = run([conv({ stride: [2, 2] })], [1, 3, 7, 8]);
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.trace.output).toEqual([1, 8, 4, 4]);
+  });
+  it('fails on the wrong channel count, naming the layer, expected and found', () => {
+    const r = run([conv()], [1, 4, 8, 8]);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(formatIssue(r.issue)).toBe('c: expected 3 input channels, found 4');
+  });
+  it('fails on a non-4-d input', () => {
+    const r = run([conv()], [1, 3, 8]);
+    expect(!r.ok && r.issue.code).toBe('rank');
+  });
+  it('fails when the window does not fit', () => {
+    const r = run([conv({ kernel: [7, 7], padding: [[0, 0], [0, 0]] })], [1, 3, 5, 5]);
+    expect(!r.ok && r.issue.code).toBe('too-small');
+    if (!r.ok) expect(formatIssue(r.issue)).toContain('c: expected a padded height of at least the window span 7');
+  });
+});
+
+describe('batchnorm2d, relu, pooling, add, flatten, linear', () => {
+  const block: Section = { kind: 'block', block: 'basic', stage: 0, index: 0, serial: 0, projection: false };
+  const specs: LayerSpec[] = [
+    conv(),
+    { kind: 'batchnorm2d', name: 'bn', paddleName: null, from: 0, section: stem, channels: 8 },
+    { kind: 'relu', name: 'relu', paddleName: null, from: 1, section: stem, inplace: true },
+    {
+      kind: 'maxpool2d', name: 'pool', paddleName: null, from: 2, section: stem,
+      kernel: [3, 3], stride: [2, 2], padding: [[1, 1], [1, 1]], dilation: [1, 1], ceilMode: false,
+    },
+    { kind: 'add', name: 'b.add', paddleName: null, from: 3, section: block, shortcut: 3 },
+    { kind: 'adaptiveavgpool2d', name: 'gap', paddleName: null, from: 4, section: { kind: 'head' }, outputSize: [1, 1] },
+    { kind: 'flatten', name: 'flatten', paddleName: null, from: 5, section: { kind: 'head' } },
+    { kind: 'linear', name: 'fc', paddleName: 'linear_0', from: 6, section: { kind: 'head' }, inFeatures: 8, outFeatures: 5, bias: true },
+  ];
+  const r = run(specs, [2, 3, 9, 9]);
+  if (!r.ok) throw new Error('expected ok');
+  const [, bn, relu, pool, sum, gap, flat, fc] = r.trace.layers;
+
+  it('batchnorm2d: weight and bias [C], 2C params, 2C running stats, no mult-adds', () => {
+    expect([bn!.weight, bn!.bias, bn!.params, bn!.runningStats, bn!.macs]).toEqual([[8], [8], 16, 16, 0]);
+  });
+  it('relu keeps the shape', () => expect(relu!.output).toEqual([2, 8, 9, 9]));
+  it('maxpool 3/2 pad 1: (9 + 2 − 3) / 2 + 1 = 5', () => expect(pool!.output).toEqual([2, 8, 5, 5]));
+  it('add keeps the shape and counts nothing', () => expect([sum!.output, sum!.macs]).toEqual([[2, 8, 5, 5], 0]));
+  it('adaptive pool to 1×1', () => expect(gap!.output).toEqual([2, 8, 1, 1]));
+  it('flatten keeps the batch', () => expect(flat!.output).toEqual([2, 8]));
+  it('linear: weight [out, in], bias [out], batch × in × out mult-adds', () => {
+    expect([fc!.output, fc!.weight, fc!.bias, fc!.params, fc!.macs]).toEqual([[2, 5], [5, 8], [5], 45, 2 * 8 * 5]);
+  });
+  it('totals are the sums of the rows', () => {
+    expect(r.trace.totals.params).toBe(8 * 3 * 9 + 16 + 45);
+    expect(r.trace.totals.bnRunningStats).toBe(16);
+  });
+
+  it('add fails when the two operands differ', () => {
+    const bad = run([conv(), { kind: 'add', name: 'x.add', paddleName: null, from: 0, section: block, shortcut: -1 }], [1, 3, 4, 4]);
+    expect(!bad.ok && formatIssue(bad.issue)).toBe("x.add: expected the shortcut's shape [1, 3, 4, 4], found [1, 8, 4, 4]");
+  });
+  it('linear fails on the wrong feature count', () => {
+    const bad = run([{ kind: 'linear', name: 'fc', paddleName: null, from: -1, section: stem, inFeatures: 4, outFeatures: 2, bias: true }], [1, 3]);
+    expect(!bad.ok && formatIssue(bad.issue)).toBe('fc: expected 4 input features, found 3');
+  });
+  it('batchnorm2d fails on the wrong channel count', () => {
+    const bad = run([{ kind: 'batchnorm2d', name: 'bn', paddleName: null, from: -1, section: stem, channels: 4 }], [1, 3, 2, 2]);
+    expect(!bad.ok && formatIssue(bad.issue)).toBe('bn: expected 4 input channels, found 3');
+  });
+});
+
+describe('exact integers', () => {
+  it('stay numbers while safe and switch to BigInt beyond 2^53 − 1', () => {
+    expect(mul(2 ** 26, 2 ** 26)).toBe(2 ** 52);
+    expect(mul(2 ** 27, 2 ** 27)).toBe(2n ** 54n);
+    expect(add(Number.MAX_SAFE_INTEGER, 1)).toBe(2n ** 53n);
+    expect(mul(2n ** 60n, 0)).toBe(0);
+  });
+  it('JSON writes big values as decimal strings with every digit', () => {
+    expect(toJsonValue(2n ** 64n)).toBe('18446744073709551616');
+    expect(toJsonValue(12)).toBe(12);
+  });
+  it('groups digits and scales exactly', () => {
+    expect(groupDigits(23510081)).toBe('23,510,081');
+    expect(groupDigits(2n ** 64n)).toBe('18,446,744,073,709,551,616');
+    expect(scaled(4_089_184_256, 9, 3)).toBe('4.089');
+    expect(scaled(4_229_999_999, 9, 2)).toBe('4.23');
+  });
+});
+
+describe('config rules', () => {
+  it('fills torchvision defaults', () => {
+    const c = resolveConfig({ block: 'bottleneck', layers: [3, 4, 6, 3] }, 'x');
+    expect(c.widths).toEqual([64, 128, 256, 512]);
+    expect(c.replaceStrideWithDilation).toEqual([false, false, false]);
+    expect([c.groups, c.widthPerGroup, c.classes, c.inChannels, c.stem, c.downsample]).toEqual([1, 64, 1000, 3, 'standard', 'conv']);
+  });
+  it('output stride 8 and 16 dilate as torchvision and DeepLab do', () => {
+    expect(dilationForOutputStride(8, 4)).toEqual([false, true, true]);
+    expect(dilationForOutputStride(16, 4)).toEqual([false, false, true]);
+    expect(dilationForOutputStride(32, 4)).toEqual([false, false, false]);
+  });
+  it('refuses to dilate basic blocks', () => {
+    const c = { ...resolveConfig({ block: 'basic', layers: [2, 2, 2, 2] }, 'x'), replaceStrideWithDilation: [false, true, true] };
+    expect(checkConfig(c)[0]?.path).toBe('replaceStrideWithDilation');
+  });
+  it('refuses grouped basic blocks', () => {
+    expect(checkConfig(resolveConfig({ block: 'basic', layers: [2], groups: 2 }, 'x'))[0]?.path).toBe('groups');
+  });
+  it('requires one width per stage', () => {
+    expect(formatIssue(checkConfig(resolveConfig({ block: 'basic', layers: [2, 2], widths: [64] }, 'x'))[0]!)).toBe(
+      'widths: expected 2 entries (one per stage), found 1',
+    );
+  });
+  it('counts rows without expanding them', () => {
+    for (const name of ['resnet18', 'resnet50', 'resnet152', 'resnet50d', 'resnet18d']) {
+      const c = preset(name);
+      expect(countRows(c), name).toBe(expandResNet(c).length);
+    }
+  });
+  it('refuses networks over 10^7 rows', () => {
+    const c = resolveConfig({ block: 'bottleneck', layers: [1_000_000, 1_000_000] }, 'x');
+    expect(checkConfig(c)[0]?.expected).toContain('10,000,000 rows');
+  });
+});
+
+describe('expansion', () => {
+  it('v1.5 strides the 3×3, v1 the first 1×1', () => {
+    const v15 = expandResNet(preset('resnet50'));
+    const v1 = expandResNet(preset('resnet50', { strideIn1x1: true }));
+    const stride = (rows: LayerSpec[], name: string) => (rows.find((r) => r.name === name) as { stride: number[] }).stride;
+    expect([stride(v15, 'layer2.0.conv1'), stride(v15, 'layer2.0.conv2')]).toEqual([[1, 1], [2, 2]]);
+    expect([stride(v1, 'layer2.0.conv1'), stride(v1, 'layer2.0.conv2')]).toEqual([[2, 2], [1, 1]]);
+  });
+  it('a dilated stage keeps the previous dilation in its first 3×3 and pads by the dilation', () => {
+    const rows = expandResNet({ ...preset('resnet50'), replaceStrideWithDilation: [false, true, true] });
+    const d = (name: string) => rows.find((r) => r.name === name) as { dilation: number[]; padding: number[][]; stride: number[] };
+    expect(d('layer3.0.conv2')).toMatchObject({ dilation: [1, 1], stride: [1, 1] });
+    expect(d('layer3.1.conv2')).toMatchObject({ dilation: [2, 2], padding: [[2, 2], [2, 2]] });
+    expect(d('layer4.0.conv2')).toMatchObject({ dilation: [2, 2] });
+    expect(d('layer4.1.conv2')).toMatchObject({ dilation: [4, 4], padding: [[4, 4], [4, 4]] });
+  });
+  it('every row reads an earlier row (or the input)', () => {
+    const rows = expandResNet(preset('resnet50d'));
+    rows.forEach((r, i) => {
+      expect(r.from).toBeLessThan(i);
+      if (r.kind === 'add') expect(r.shortcut).toBeLessThan(i);
+    });
+  });
+});
