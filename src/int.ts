@@ -85,3 +85,8 @@ export function scaled(x: Int, power: number, digits: number): string {
   const frac = (q % unit).toString().padStart(digits, '0');
   return `${neg ? '-' : ''}${whole}${digits > 0 ? `.${frac}` : ''}`;
 }
+
+/** A whole number from JSON (a number, or a string of digits for big values), canonical. */
+export function toInt(x: number | string): Int {
+  return typeof x === 'number' ? x : canonical(BigInt(x));
+}

@@ -217,13 +217,13 @@ describe('expansion', () => {
   it('v1.5 strides the 3×3, v1 the first 1×1', () => {
     const v15 = expandResNet(preset('resnet50'));
     const v1 = expandResNet(preset('resnet50', { strideIn1x1: true }));
-    const stride = (rows: LayerSpec[], name: string) => (rows.find((r) => r.name === name) as { stride: number[] }).stride;
+    const stride = (rows: LayerSpec[], name: string) => (rows.find((r) => r.name === name) as unknown as { stride: number[] }).stride;
     expect([stride(v15, 'layer2.0.conv1'), stride(v15, 'layer2.0.conv2')]).toEqual([[1, 1], [2, 2]]);
     expect([stride(v1, 'layer2.0.conv1'), stride(v1, 'layer2.0.conv2')]).toEqual([[2, 2], [1, 1]]);
   });
   it('a dilated stage keeps the previous dilation in its first 3×3 and pads by the dilation', () => {
     const rows = expandResNet({ ...preset('resnet50'), replaceStrideWithDilation: [false, true, true] });
-    const d = (name: string) => rows.find((r) => r.name === name) as { dilation: number[]; padding: number[][]; stride: number[] };
+    const d = (name: string) => rows.find((r) => r.name === name) as unknown as { dilation: number[]; padding: number[][]; stride: number[] };
     expect(d('layer3.0.conv2')).toMatchObject({ dilation: [1, 1], stride: [1, 1] });
     expect(d('layer3.1.conv2')).toMatchObject({ dilation: [2, 2], padding: [[2, 2], [2, 2]] });
     expect(d('layer4.0.conv2')).toMatchObject({ dilation: [2, 2] });

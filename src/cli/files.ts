@@ -7,6 +7,11 @@ import { UsageError } from './exit.js';
 export const MAX_FILE_BYTES = 1024 * 1024;
 
 export function readJsonFile(path: string): unknown {
+  return parseJsonText(readFileBytes(path), path);
+}
+
+/** A small regular file's bytes, or a UsageError naming the file and the problem. */
+export function readFileBytes(path: string): Buffer {
   let size: number;
   try {
     const st = statSync(path);
@@ -23,16 +28,18 @@ export function readJsonFile(path: string): unknown {
   if (size > MAX_FILE_BYTES) {
     throw new UsageError(`${path}: file is ${size.toLocaleString('en-US')} bytes, expected at most ${MAX_FILE_BYTES.toLocaleString('en-US')} for a config`);
   }
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return parseJsonText(bytes, path);
 }
 
 export function parseJsonText(bytes: Uint8Array, path: string): unknown {
+  return parseJson(decodeText(bytes, path), path);
+}
+
+export function decodeText(bytes: Uint8Array, path: string): string {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -40,6 +47,10 @@ export function parseJsonText(bytes: Uint8Array, path: string): unknown {
     throw new UsageError(`${path}: not valid UTF-8, expected a JSON file`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text;
+}
+
+export function parseJson(text: string, path: string): unknown {
   if (text.trim() === '') throw new UsageError(`${path}: file is empty, expected a JSON object`);
   try {
     return JSON.parse(text);

@@ -1,7 +1,8 @@
 // The command line: commander parses and validates, the core computes, printers write.
 // The only I/O of the project goes through `Io`, so `main` runs in-process in tests too.
 
-import { Command, CommanderError, Option } from 'commander';
+import { existsSync } from 'node:fs';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { formatIssue, shapeText } from '../format/common.js';
 import { jsonChunks } from '../format/json.js';
@@ -117,7 +118,43 @@ async function listModels(io: Io, format: Format): Promise<void> {
   }
 }
 
-function buildProgram(io: Io, run: (p: Promise<void>) => void): Command {
+interface DiffOptions {
+  readonly input: InputArg;
+  readonly inputB?: InputArg;
+  readonly format: 'text' | 'json';
+  readonly exitCode?: boolean;
+  readonly color: boolean;
+}
+
+/** A diff side: a config file when it looks like one, else a preset name. */
+async function resolveSide(arg: string): Promise<ModelConfig> {
+  const isFile = /\.json$/i.test(arg) || arg.includes('/') || existsSync(arg);
+  return resolveModel(isFile ? { config: arg } : { arch: arg });
+}
+
+async function runDiff(a: string, b: string | undefined, opts: DiffOptions, io: Io): Promise<ExitCode> {
+  const [ca, cb] = [await resolveSide(a), await resolveSide(b ?? a)];
+  const ta = traceModel(ca, opts.input);
+  const tb = traceModel(cb, opts.inputB ?? opts.input);
+  const { diffTraces } = await import('../infer/diff.js');
+  const { formatDiffJson, formatDiffText } = await import('../format/diff.js');
+  const diff = diffTraces(ta, tb);
+  const sides = [
+    { label: a, trace: ta },
+    { label: b ?? a, trace: tb },
+  ] as const;
+  if (opts.format === 'json') io.out(formatDiffJson(sides[0], sides[1], diff));
+  else {
+    const hl = highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
+    io.out(formatDiffText(sides[0], sides[1], diff, hl));
+  }
+  return opts.exitCode && !diff.identical ? EXIT.checkFailed : EXIT.ok;
+}
+
+const REPORTER_NAMES = ['text', 'json', 'github', 'junit'] as const;
+type ReporterName = (typeof REPORTER_NAMES)[number];
+
+function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
   const program = new Command();
   program
     .name('resnet-shapes')
@@ -151,21 +188,72 @@ function buildProgram(io: Io, run: (p: Promise<void>) => void): Command {
     .addOption(new Option('-q, --quiet', 'print nothing but the data (no notes on stderr)'))
     .addOption(new Option('--no-color', 'never colour the output (also: NO_COLOR=1)'))
     .addHelpText('after', EXAMPLES)
-    .action((opts: TraceOptions) => run(runTrace(opts, io)));
+    .enablePositionalOptions()
+    .action((opts: TraceOptions) => run(runTrace(opts, io).then(() => EXIT.ok)));
+
+  program
+    .command('check')
+    .description('check model configs against expectations (exit 0 all pass, 1 a check failed, 2 an invalid file)')
+    .argument('<paths...>', 'check files, folders (their *.json) or globs')
+    .addOption(new Option('-r, --reporter <name>', 'how to report').choices(REPORTER_NAMES).default('text'))
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ resnet-shapes check configs/checks
+  $ resnet-shapes check 'configs/**/*.check.json' --reporter junit > report.xml
+
+A check file is a model config (or "extends": "<preset>" plus overrides) with "input" and
+"expect"; its JSON Schema: resnet-shapes schema check.`,
+    )
+    .action(async (paths: string[], opts: { reporter: ReporterName }) => {
+      const { runCheck } = await import('./check.js');
+      run(runCheck(paths, opts.reporter, io));
+    });
+
+  program
+    .command('diff')
+    .description('compare two models (presets or config files) layer by layer')
+    .argument('<a>', 'preset name or config file')
+    .argument('[b]', 'preset name or config file (default: a, with --input-b)')
+    .addOption(new Option('-i, --input <N,C,H,W>', 'input of both').argParser(parseInput).default(DEFAULT_INPUT, '1,3,224,224'))
+    .addOption(new Option('--input-b <N,C,H,W>', "b's input, when it differs from a's").argParser(parseInput))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--exit-code', 'exit 1 when the traces differ (as git diff --exit-code)'))
+    .addOption(new Option('--no-color', 'never colour the output'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ resnet-shapes diff a.json b.json --input 10,3,224,224
+  $ resnet-shapes diff resnet50 resnet50d
+  $ resnet-shapes diff resnet50 --input 1,3,224,224 --input-b 1,3,97,61`,
+    )
+    .action(async (a: string, b: string | undefined, opts: DiffOptions) => {
+      run(runDiff(a, b, opts, io));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of config files, check files or the trace document')
+    .addArgument(new Argument('<document>', 'which schema').choices(['config', 'check', 'trace']))
+    .action(async (name: 'config' | 'check' | 'trace') => {
+      const { jsonSchemaOf } = await import('./schemas.js');
+      io.out(`${JSON.stringify(jsonSchemaOf(name), null, 2)}\n`);
+    });
 
   return program;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
-  let pending: Promise<void> = Promise.resolve();
+  let pending: Promise<ExitCode> = Promise.resolve(EXIT.ok);
   const program = buildProgram(io, (p) => {
     pending = p;
   });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    await pending;
-    return EXIT.ok;
+    return await pending;
   } catch (e) {
     if (e instanceof CommanderError) {
       // help and version exit 0; every parse error was already printed as one line

@@ -31,6 +31,14 @@ export function presetInput(name: string): ConfigInput {
   return preset;
 }
 
+/** A validated file's fields over the preset it extends (if any). */
+export function mergeExtends(file: Omit<ConfigInput, 'block' | 'layers'> & Partial<ConfigInput> & { extends?: string | undefined }): ConfigInput {
+  const { extends: base, $schema: _schema, ...own } = file;
+  const merged: Record<string, unknown> = base ? { ...presetInput(base) } : {};
+  for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value;
+  return merged as unknown as ConfigInput;
+}
+
 /** Validates a parsed JSON value as a config; the first problem names its field path. */
 export async function configFromValue(value: unknown, source: string): Promise<ConfigInput> {
   const { configSchema, formatZodIssue } = await import('./schemas.js');
@@ -40,7 +48,7 @@ export async function configFromValue(value: unknown, source: string): Promise<C
     const more = parsed.error.issues.length - 1;
     throw new UsageError(`${source}: ${formatZodIssue(first!)}${more > 0 ? ` (and ${more} more)` : ''}`);
   }
-  return parsed.data;
+  return mergeExtends(parsed.data);
 }
 
 export async function loadConfigFile(path: string): Promise<ConfigInput> {

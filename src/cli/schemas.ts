@@ -18,7 +18,7 @@ const channels = (description: string) =>
 /** The fields of a model config, named as torchvision names its constructor arguments. */
 export const configFields = {
   $schema: z.string().optional().describe('JSON Schema of this file, for editors'),
-  description: z.string().max(1000).optional().describe('Free text shown nowhere but in the file'),
+  description: z.string().max(1000).optional().describe('What the model is, in words (shown by --list for presets)'),
   block: z
     .enum(['basic', 'bottleneck'], { error: 'expected "basic" or "bottleneck"' })
     .describe('Residual block: basic (two 3×3 convs) or bottleneck (1×1, 3×3, 1×1 with ×4 expansion)'),
@@ -61,9 +61,39 @@ export const configFields = {
     .describe('Classifier outputs; 0 means no classifier (the output is the pooled features); default 1000'),
 };
 
-export const configSchema = z
-  .strictObject(configFields)
-  .describe('A resnet-shapes model config: a ResNet described as data');
+const configObject = z.strictObject({
+  ...configFields,
+  extends: z
+    .string({ error: 'expected a preset name' })
+    .optional()
+    .describe('A preset to start from (e.g. "resnet50"); the fields here override it'),
+  block: configFields.block.optional(),
+  layers: configFields.layers.optional(),
+});
+
+/** A file either extends a preset or names its own block and layers. */
+function requireOwnArchitecture(value: { extends?: string | undefined; block?: unknown; layers?: unknown }, ctx: z.core.$RefinementCtx): void {
+  if (value.extends !== undefined) {
+    if (!PRESET_NAMES.includes(value.extends)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['extends'],
+        input: value.extends,
+        message: `expected a preset name (${PRESET_NAMES.join(', ')})`,
+      });
+    }
+    return;
+  }
+  for (const key of ['block', 'layers'] as const) {
+    if (value[key] === undefined) {
+      ctx.addIssue({ code: 'custom', path: [key], input: undefined, message: 'required unless the file extends a preset' });
+    }
+  }
+}
+
+export const configSchema = configObject
+  .superRefine(requireOwnArchitecture)
+  .describe('A resnet-shapes model config: a ResNet described as data, or a preset it extends with overrides');
 
 export type ConfigFile = z.infer<typeof configSchema>;
 
@@ -94,7 +124,7 @@ export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly Propert
     const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
     return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  if ((issue.code === 'invalid_type' || issue.code === 'custom') && issue.input === undefined) {
     return `${where}: required field is missing (${issue.message})`;
   }
   if (issue.code === 'invalid_type' && path === '') {
@@ -112,10 +142,110 @@ export function presetNamesSentence(): string {
   return PRESET_NAMES.join(', ');
 }
 
-/** JSON Schema of config files (draft 2020-12), generated from the zod schema. */
-export function configJsonSchema(): Record<string, unknown> {
-  return {
-    ...z.toJSONSchema(configSchema, { target: 'draft-2020-12', io: 'input' }),
-    title: 'resnet-shapes model config',
-  };
+// ---------------------------------------------------------------------------------------------
+// Check files: a model config with an input and what to expect of its trace.
+
+const bigInt = z.union([
+  z.int({ error: 'expected a whole number' }).min(0, { error: 'expected a whole number ≥ 0' }),
+  z.string().regex(/^\d+$/, { error: 'expected a whole number (digits in a string for values above 2^53)' }),
+]);
+
+const dim = z.int({ error: 'expected a whole number ≥ 1' }).min(1, { error: 'expected a whole number ≥ 1' }).max(LIMITS.inputDim, {
+  error: `expected at most ${LIMITS.inputDim} (the documented limit)`,
+});
+
+export const expectFields = {
+  output: z
+    .array(z.union([dim, z.literal('N')]), { error: 'expected a shape, e.g. [10, 1000]' })
+    .max(8, { error: 'expected a shape of at most 8 dimensions' })
+    .optional()
+    .describe('The exact output shape'),
+  params: bigInt.optional().describe('Exact total params'),
+  macs: bigInt.optional().describe('Exact total mult-adds (per sample with a symbolic batch)'),
+  maxParams: bigInt.optional().describe('Total params must not exceed this'),
+  maxMacs: bigInt.optional().describe('Total mult-adds must not exceed this'),
+  minFinalSpatial: z
+    .int({ error: 'expected a whole number ≥ 1' })
+    .min(1, { error: 'expected a whole number ≥ 1' })
+    .optional()
+    .describe('Height and width of the last feature map (before the global pool) must both be at least this'),
+};
+
+export const checkSchema = z
+  .strictObject({
+    ...configObject.shape,
+    input: z
+      .tuple([z.union([dim, z.literal('N')]), dim, dim, dim], { error: 'expected [N, C, H, W], e.g. [10, 3, 224, 224]' })
+      .describe('Input shape [N, C, H, W]; the batch may be "N" (symbolic)'),
+    expect: z
+      .strictObject(expectFields, { error: 'expected an object of expectations' })
+      .describe('What the trace must show; every field is optional'),
+  })
+  .superRefine(requireOwnArchitecture)
+  .describe('A resnet-shapes check file: a model, an input and what to expect');
+
+export type CheckFile = z.infer<typeof checkSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The trace document (`--format json`), schemaVersion 1. Objects are open: keys may be added.
+
+const jsonInt = z.union([z.int().min(0), z.string().regex(/^\d+$/)]).describe('An integer; above 2^53 − 1 a decimal string with every digit');
+const shapeDoc = z.array(z.union([z.int().min(0), z.literal('N')])).describe('A shape; "N" is a symbolic batch');
+const nullableShape = z.union([z.array(z.int().min(0)), z.null()]);
+
+export const traceSchema = z
+  .looseObject({
+    schemaVersion: z.literal(1),
+    model: z.looseObject({ name: z.string(), block: z.enum(['basic', 'bottleneck']), layers: z.array(z.int()) }),
+    input: shapeDoc,
+    output: shapeDoc,
+    layers: z.array(
+      z.looseObject({
+        name: z.string().describe('PyTorch module path'),
+        paddleName: z.union([z.string(), z.null()]),
+        type: z.enum([
+          'conv2d',
+          'batchnorm2d',
+          'relu',
+          'maxpool2d',
+          'avgpool2d',
+          'identity',
+          'add',
+          'adaptiveavgpool2d',
+          'flatten',
+          'linear',
+        ]),
+        input: shapeDoc,
+        output: shapeDoc,
+        weight: nullableShape.describe('PyTorch layout: conv [out, in/groups, kh, kw], linear [out, in]'),
+        bias: nullableShape,
+        params: jsonInt,
+        macs: jsonInt.describe("torchvision's convention: conv and linear only"),
+      }),
+    ),
+    totals: z.looseObject({
+      params: jsonInt,
+      trainableParams: jsonInt,
+      bnRunningStats: jsonInt,
+      macs: jsonInt,
+      perSample: z.boolean().describe('True with a symbolic batch: batch-dependent totals are per sample'),
+    }),
+  })
+  .describe('The resnet-shapes trace document (--format json)');
+
+export const SCHEMAS = {
+  config: { schema: configSchema, title: 'resnet-shapes model config' },
+  check: { schema: checkSchema, title: 'resnet-shapes check file' },
+  trace: { schema: traceSchema, title: 'resnet-shapes trace document' },
+} as const;
+
+export type SchemaName = keyof typeof SCHEMAS;
+
+/** JSON Schema (draft 2020-12) of one of the documents, generated from its zod schema. */
+export function jsonSchemaOf(name: SchemaName): Record<string, unknown> {
+  const { schema, title } = SCHEMAS[name];
+  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  // the rule zod states as a refinement: extend a preset, or name block and layers
+  const ownArchitecture = name === 'trace' ? {} : { anyOf: [{ required: ['extends'] }, { required: ['block', 'layers'] }] };
+  return { title, ...generated, ...ownArchitecture };
 }

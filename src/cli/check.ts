@@ -1,0 +1,152 @@
+// `resnet-shapes check [files, folders or globs…]`: every file is checked and reported; the
+// exit code is 2 if any file is invalid, else 1 if any expectation failed, else 0.
+
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { evaluateExpectations, type Expectations } from '../infer/expect.js';
+import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../format/report.js';
+import { formatIssue } from '../format/common.js';
+import { traceShapes } from '../infer/trace.js';
+import { expandResNet } from '../spec/expand.js';
+import { toInt } from '../int.js';
+import type { Trace } from '../types.js';
+import { EXIT, UsageError, type ExitCode } from './exit.js';
+import { decodeText, parseJson, readFileBytes } from './files.js';
+import { lineOf, locateFields } from './locate.js';
+import { finishConfig, mergeExtends } from './model.js';
+import type { Io } from './main.js';
+
+const GLOB = /[*?[]/;
+
+function walkJson(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walkJson(path));
+    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(path);
+  }
+  return out;
+}
+
+function globToRegExp(pattern: string): RegExp {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*' && pattern[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (pattern[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function expandGlob(pattern: string): string[] {
+  const parts = pattern.split('/');
+  const fixed: string[] = [];
+  while (parts.length > 1 && !GLOB.test(parts[0]!)) fixed.push(parts.shift()!);
+  const base = fixed.length > 0 ? fixed.join('/') || '/' : '.';
+  const re = globToRegExp(parts.join('/'));
+  let files: string[];
+  try {
+    files = walkAll(base);
+  } catch {
+    return [];
+  }
+  return files.filter((f) => re.test(relative(base, f).split(sep).join('/')));
+}
+
+function walkAll(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walkAll(path));
+    else out.push(path);
+  }
+  return out.sort();
+}
+
+/** Files, folders (their `*.json`, recursively) and globs -> the files to check, in order. */
+export function expandPaths(args: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  const add = (f: string) => {
+    if (!seen.has(f)) {
+      seen.add(f);
+      out.push(f);
+    }
+  };
+  for (const arg of args) {
+    let isDir = false;
+    try {
+      isDir = statSync(arg).isDirectory();
+    } catch {
+      // missing: a glob, or a file reported as unreadable
+    }
+    if (isDir) walkJson(arg).forEach(add);
+    else if (GLOB.test(arg)) expandGlob(arg).forEach(add);
+    else add(arg);
+  }
+  return out;
+}
+
+function invalid(file: string, message: string, line = 1): CheckResult {
+  return { file, status: 'invalid', failures: [], error: { message, line } };
+}
+
+/** Checks one file; never throws for anything the file contains. */
+export async function checkFile(file: string): Promise<CheckResult> {
+  let text: string;
+  let value: unknown;
+  try {
+    text = decodeText(readFileBytes(file), file);
+    value = parseJson(text, file);
+  } catch (e) {
+    if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''));
+    throw e;
+  }
+  const lines = locateFields(text);
+  const { checkSchema, formatZodIssue, fieldPath } = await import('./schemas.js');
+  const parsed = checkSchema.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    return invalid(file, formatZodIssue(first), lineOf(lines, fieldPath(first.path)));
+  }
+  const { input, expect, ...fields } = parsed.data;
+  let trace: Trace;
+  try {
+    const config = finishConfig(mergeExtends(fields), basename(file).replace(/\.json$/i, ''), {}, file);
+    const symbolicBatch = input[0] === 'N';
+    const shape = [symbolicBatch ? 1 : (input[0] as number), input[1], input[2], input[3]];
+    const result = traceShapes(config, expandResNet(config), shape, { symbolicBatch });
+    if (!result.ok) {
+      return invalid(file, `the model cannot take its input [${input.join(', ')}]: ${formatIssue(result.issue)}`, lineOf(lines, 'input'));
+    }
+    trace = result.trace;
+  } catch (e) {
+    if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''));
+    throw e;
+  }
+  const expectations: Expectations = {
+    output: expect.output,
+    params: expect.params === undefined ? undefined : toInt(expect.params),
+    macs: expect.macs === undefined ? undefined : toInt(expect.macs),
+    maxParams: expect.maxParams === undefined ? undefined : toInt(expect.maxParams),
+    maxMacs: expect.maxMacs === undefined ? undefined : toInt(expect.maxMacs),
+    minFinalSpatial: expect.minFinalSpatial,
+  };
+  const failures = evaluateExpectations(trace, expectations).map((f) => ({ ...f, line: lineOf(lines, f.field) }));
+  return { file, status: failures.length > 0 ? 'fail' : 'pass', failures };
+}
+
+export async function runCheck(paths: readonly string[], reporter: ReporterName, io: Io): Promise<ExitCode> {
+  const files = expandPaths(paths);
+  if (files.length === 0) throw new UsageError(`no check files matched ${paths.join(' ')}`);
+  const results: CheckResult[] = [];
+  for (const file of files) results.push(await checkFile(file));
+  io.out(REPORTERS[reporter](results));
+  const s = summarize(results);
+  return s.invalid > 0 ? EXIT.usage : s.failed > 0 ? EXIT.checkFailed : EXIT.ok;
+}

@@ -1,0 +1,125 @@
+// Reporters of `resnet-shapes check`: text, json, github (workflow commands) and junit.
+
+import type { Failure } from '../infer/expect.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'invalid';
+
+export interface FailureAt extends Failure {
+  /** 1-based line of the field in the file. */
+  readonly line: number;
+}
+
+export interface CheckResult {
+  readonly file: string;
+  readonly status: CheckStatus;
+  readonly failures: readonly FailureAt[];
+  /** Why the file is invalid (status `invalid`). */
+  readonly error?: { readonly message: string; readonly line: number };
+}
+
+export interface CheckSummary {
+  readonly passed: number;
+  readonly failed: number;
+  readonly invalid: number;
+}
+
+export function summarize(results: readonly CheckResult[]): CheckSummary {
+  const count = (s: CheckStatus) => results.filter((r) => r.status === s).length;
+  return { passed: count('pass'), failed: count('fail'), invalid: count('invalid') };
+}
+
+export function failureSentence(f: Failure): string {
+  return `${f.field}: expected ${f.expected}, got ${f.found}`;
+}
+
+/** The closing line: invalid files count as failed (and are named as such above it). */
+export function closingLine(s: CheckSummary): string {
+  return `${s.passed} passed, ${s.failed + s.invalid} failed`;
+}
+
+export function reportText(results: readonly CheckResult[]): string {
+  let out = '';
+  for (const r of results) {
+    if (r.status === 'pass') out += `pass  ${r.file}\n`;
+    else if (r.status === 'fail') out += `FAIL  ${r.file}: ${r.failures.map(failureSentence).join('; ')}\n`;
+    else out += `ERROR ${r.file}: ${r.error?.message ?? 'invalid'}\n`;
+  }
+  const s = summarize(results);
+  if (s.invalid > 0) out += `${s.invalid} invalid (not checked)\n`;
+  return `${out}${closingLine(s)}\n`;
+}
+
+export function reportJson(results: readonly CheckResult[]): string {
+  const s = summarize(results);
+  return `${JSON.stringify(
+    {
+      schemaVersion: 1,
+      ...s,
+      ok: s.failed === 0 && s.invalid === 0,
+      files: results.map((r) => ({
+        file: r.file,
+        status: r.status,
+        failures: r.failures.map((f) => ({ field: f.field, expected: f.expected, found: f.found, line: f.line })),
+        error: r.error ?? null,
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+// GitHub workflow commands: data escapes %, CR, LF; properties also : and ,
+const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+export function reportGithub(results: readonly CheckResult[]): string {
+  let out = '';
+  const annotate = (file: string, line: number, title: string, message: string) => {
+    out += `::error file=${escapeProperty(file)},line=${line},title=${escapeProperty(title)}::${escapeData(message)}\n`;
+  };
+  for (const r of results) {
+    for (const f of r.failures) annotate(r.file, f.line, 'resnet-shapes check failed', failureSentence(f));
+    if (r.error) annotate(r.file, r.error.line, 'resnet-shapes check: invalid file', r.error.message);
+  }
+  return `${out}${closingLine(summarize(results))}\n`;
+}
+
+// XML 1.0 allows tab, LF, CR and code points from U+0020; others are dropped.
+// eslint-disable-next-line no-control-regex
+const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const xml = (s: string): string =>
+  s
+    .replace(INVALID_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+
+export function reportJunit(results: readonly CheckResult[]): string {
+  const s = summarize(results);
+  const counts = `tests="${results.length}" failures="${s.failed}" errors="${s.invalid}"`;
+  let out = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="resnet-shapes check" ${counts}>\n`;
+  out += `  <testsuite name="resnet-shapes check" ${counts} skipped="0">\n`;
+  for (const r of results) {
+    const open = `    <testcase classname="resnet-shapes.check" name="${xml(r.file)}" file="${xml(r.file)}"`;
+    if (r.status === 'pass') out += `${open}/>\n`;
+    else if (r.status === 'fail') {
+      const text = r.failures.map(failureSentence).join('\n');
+      out += `${open}>\n      <failure type="expectation" message="${xml(r.failures.map(failureSentence).join('; '))}">${xml(text)}</failure>\n    </testcase>\n`;
+    } else {
+      const message = r.error?.message ?? 'invalid';
+      out += `${open}>\n      <error type="invalid" message="${xml(message)}">${xml(message)}</error>\n    </testcase>\n`;
+    }
+  }
+  return `${out}  </testsuite>\n</testsuites>\n`;
+}
+
+export const REPORTERS = {
+  text: reportText,
+  json: reportJson,
+  github: reportGithub,
+  junit: reportJunit,
+} as const;
+
+export type ReporterName = keyof typeof REPORTERS;

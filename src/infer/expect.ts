@@ -1,0 +1,75 @@
+// What a check file expects of a trace, compared field by field. Each failure is data:
+// the field path, the expected and the found value as text.
+
+import { compare, type Int } from '../int.js';
+import type { Shape, Trace } from '../types.js';
+
+export interface Expectations {
+  readonly output?: readonly (number | 'N')[] | undefined;
+  readonly params?: Int | undefined;
+  readonly macs?: Int | undefined;
+  readonly maxParams?: Int | undefined;
+  readonly maxMacs?: Int | undefined;
+  readonly minFinalSpatial?: number | undefined;
+  readonly maxTrainingMemory?: Int | undefined;
+  readonly maxInferenceMemory?: Int | undefined;
+}
+
+export interface Failure {
+  /** e.g. `expect.output` */
+  readonly field: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
+/** Figures a check may compare that are not part of the trace itself (memory). */
+export interface Measured {
+  readonly trainingPeak?: Int;
+  readonly inferencePeak?: Int;
+}
+
+const shape = (s: readonly (number | string)[]): string => `[${s.join(', ')}]`;
+const num = (x: Int): string => x.toLocaleString('en-US');
+
+/** The last 4-d feature map before the global pool. */
+export function finalFeatureMap(trace: Trace): Shape | null {
+  let last: Shape | null = null;
+  for (const layer of trace.layers) {
+    if (layer.spec.section.kind === 'head') break;
+    if (layer.output.length === 4) last = layer.output;
+  }
+  return last;
+}
+
+export function evaluateExpectations(trace: Trace, e: Expectations, measured: Measured = {}): Failure[] {
+  const failures: Failure[] = [];
+  const fail = (field: string, expected: string, found: string) => failures.push({ field: `expect.${field}`, expected, found });
+  if (e.output) {
+    const found = trace.symbolicBatch ? ['N', ...trace.output.slice(1)] : [...trace.output];
+    if (shape(found) !== shape(e.output)) fail('output', shape(e.output), shape(found));
+  }
+  if (e.params !== undefined && trace.totals.params !== e.params) fail('params', num(e.params), num(trace.totals.params));
+  if (e.macs !== undefined && trace.totals.macs !== e.macs) fail('macs', num(e.macs), num(trace.totals.macs));
+  if (e.maxParams !== undefined && compare(trace.totals.params, e.maxParams) > 0) {
+    fail('maxParams', `at most ${num(e.maxParams)}`, num(trace.totals.params));
+  }
+  if (e.maxMacs !== undefined && compare(trace.totals.macs, e.maxMacs) > 0) {
+    fail('maxMacs', `at most ${num(e.maxMacs)}`, num(trace.totals.macs));
+  }
+  if (e.minFinalSpatial !== undefined) {
+    const map = finalFeatureMap(trace);
+    const [h = 0, w = 0] = map ? map.slice(2) : [];
+    if (h < e.minFinalSpatial || w < e.minFinalSpatial) {
+      fail('minFinalSpatial', `a final feature map of at least ${e.minFinalSpatial}×${e.minFinalSpatial}`, `${h}×${w}`);
+    }
+  }
+  for (const [field, value, limit] of [
+    ['maxTrainingMemory', measured.trainingPeak, e.maxTrainingMemory],
+    ['maxInferenceMemory', measured.inferencePeak, e.maxInferenceMemory],
+  ] as const) {
+    if (limit !== undefined && value !== undefined && compare(value, limit) > 0) {
+      fail(field, `at most ${num(limit)} bytes`, `${num(value)} bytes`);
+    }
+  }
+  return failures;
+}

@@ -1,0 +1,176 @@
+// `check`, `diff` and `schema`: exit codes, messages naming file, field and both values,
+// reporters that real parsers read, and schemas that a real JSON Schema validator applies.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import { PRESET_NAMES } from '../src/spec/presets.js';
+import { locateFields } from '../src/cli/locate.js';
+import { cli } from './helpers/cli.js';
+import { ROOT } from './helpers/model.js';
+
+const FIX = join(ROOT, 'test', 'fixtures', 'checks');
+const f = (p: string) => join(FIX, p);
+
+describe('check', () => {
+  it('passes good files: exit 0 and a closing line', async () => {
+    const r = await cli(['check', f('pass')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('2 passed, 0 failed');
+  });
+
+  it('fails with the file, the field and both values: exit 1', async () => {
+    const r = await cli(['check', f('fail')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`FAIL  ${f('fail/two-classes.json')}: expect.output: expected [10, 2], got [10, 1]`);
+    expect(r.stdout).toContain('expect.maxParams: expected at most 50,000,000, got 68,883,240');
+    // 97×61 ends at 4×2 (97→49→25→25→13→7→4, 61→31→16→16→8→4→2)
+    expect(r.stdout).toContain('expect.minFinalSpatial: expected a final feature map of at least 3×3, got 4×2');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 2 failed');
+  });
+
+  it('reports invalid files with the field path and exits 2, still checking the others', async () => {
+    const r = await cli(['check', f('invalid'), f('pass/notes.json'), f('fail/two-classes.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('negative-depth.json: layers[2]: expected a positive integer, got -1');
+    expect(r.stdout).toContain('wrong-channels.json: the model cannot take its input [1, 4, 224, 224]: conv1: expected 3 input channels, found 4');
+    expect(r.stdout).toContain('unknown-field.json: expect: unknown field "outputs"');
+    expect(r.stdout).toMatch(/broken\.json: invalid JSON: /);
+    expect(r.stdout).toContain(`pass  ${f('pass/notes.json')}`);
+    expect(r.stdout).toContain('FAIL');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 5 failed');
+  });
+
+  it('exits 2 when nothing matches', async () => {
+    const r = await cli(['check', join(FIX, 'nothing-*.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: no check files matched/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('expands globs', async () => {
+    const r = await cli(['check', join(FIX, '*/n*.json')]);
+    expect(r.stdout).toContain('notes.json');
+    expect(r.stdout).toContain('negative-depth.json');
+    expect(r.stdout).not.toContain('two-classes.json');
+  });
+
+  it('json reporter: one document jq can read', async () => {
+    const r = await cli(['check', f('fail'), f('pass'), '--reporter', 'json']);
+    const doc = JSON.parse(r.stdout);
+    expect([doc.passed, doc.failed, doc.invalid, doc.ok]).toEqual([2, 2, 0, false]);
+    const two = doc.files.find((x: { file: string }) => x.file.endsWith('two-classes.json'));
+    expect(two.failures[0]).toEqual({ field: 'expect.output', expected: '[10, 2]', found: '[10, 1]', line: 6 });
+  });
+
+  it('github reporter: workflow commands pointing at the line of the failing field', async () => {
+    const r = await cli(['check', f('fail/two-classes.json'), f('invalid/negative-depth.json'), '--reporter', 'github']);
+    const lines = r.stdout.trimEnd().split('\n');
+    for (const line of lines.slice(0, -1)) expect(line).toMatch(/^::error file=[^,:]+,line=\d+,title=[^,:]+::.+$/);
+    expect(lines[0]).toBe(`::error file=${f('fail/two-classes.json')},line=6,title=resnet-shapes check failed::expect.output: expected [10, 2], got [10, 1]`);
+    // "layers": [3, 4, -1, 3] is line 3 of the file
+    expect(lines[1]).toContain(`file=${f('invalid/negative-depth.json')},line=3,`);
+  });
+
+  it('junit reporter: XML a real parser reads, with failures and errors', async () => {
+    const r = await cli(['check', FIX, '--reporter', 'junit']);
+    expect(XMLValidator.validate(r.stdout)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false }).parse(r.stdout);
+    const suite = doc.testsuites.testsuite;
+    expect([suite['@_tests'], suite['@_failures'], suite['@_errors']]).toEqual(['8', '2', '4']);
+    const cases = suite.testcase as Record<string, unknown>[];
+    expect(cases.filter((c) => 'failure' in c)).toHaveLength(2);
+    expect(cases.filter((c) => 'error' in c)).toHaveLength(4);
+  });
+
+  it('the shipped check files pass', async () => {
+    const r = await cli(['check', join(ROOT, 'configs', 'checks')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('notes-resnet50.json');
+  });
+});
+
+describe('locateFields', () => {
+  it('finds keys and array elements by path', () => {
+    const lines = locateFields('{\n  "a": {\n    "b": [1,\n      2]\n  },\n  "c": "x"\n}');
+    expect([lines.get('a'), lines.get('a.b'), lines.get('a.b[0]'), lines.get('a.b[1]'), lines.get('c')]).toEqual([2, 3, 3, 4, 6]);
+  });
+});
+
+describe('diff', () => {
+  it('ResNet-50 with 1 class against 2 classes: only fc and the totals differ', async () => {
+    const dir = join(ROOT, 'test', 'fixtures', 'configs');
+    const r = await cli(['diff', join(dir, 'resnet50-c1.json'), join(dir, 'resnet50-c2.json'), '--input', '10,3,224,224', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.rows.map((x: { key: string }) => x.key)).toEqual(['fc']);
+    expect(doc.rows[0].fields).toEqual(['output', 'weight', 'bias', 'params', 'macs']);
+    // fc 2048→1 vs 2048→2: params 2049 vs 4098, mult-adds 10·2048·1 vs 10·2048·2
+    expect(doc.totals.params.delta).toBe(2049);
+    expect(doc.totals.macs.delta).toBe(20480);
+    const text = await cli(['diff', join(dir, 'resnet50-c1.json'), join(dir, 'resnet50-c2.json'), '--input', '10,3,224,224']);
+    expect(text.stdout).toMatch(/^fc\s+output\s+\[10, 1\]\s+\[10, 2\]$/m);
+    expect(text.stdout).toMatch(/^params\s+23,510,081\s+23,512,130\s+\+2,049$/m);
+    expect(text.stdout).toContain('1 row differ');
+  });
+  it('exit 1 with --exit-code on a difference, 0 when identical', async () => {
+    expect((await cli(['diff', 'resnet50', 'resnet50d', '--exit-code'])).code).toBe(1);
+    expect((await cli(['diff', 'resnet50', 'resnet50', '--exit-code'])).code).toBe(0);
+    expect((await cli(['diff', 'resnet50', 'resnet50d'])).code).toBe(0);
+  });
+  it('one model at two inputs', async () => {
+    const r = await cli(['diff', 'resnet18', '--input', '1,3,224,224', '--input-b', '1,3,97,61', '--format', 'json']);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.totals.params.delta).toBe(0);
+    expect(doc.rows.every((x: { fields: string[] }) => !x.fields.includes('params'))).toBe(true);
+    expect(doc.rows.length).toBeGreaterThan(0);
+  });
+  it('a bad side is one line and exit 2', async () => {
+    const r = await cli(['diff', 'resnet50', 'resnet9000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: unknown architecture 'resnet9000'/);
+  });
+});
+
+describe('schemas', () => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  const schemaOf = async (name: string) => JSON.parse((await cli(['schema', name])).stdout);
+
+  it.each(['config', 'check', 'trace'])('configs/schemas/%s.schema.json equals the output of the schema command', async (name) => {
+    const committed = JSON.parse(readFileSync(join(ROOT, 'configs', 'schemas', `${name}.schema.json`), 'utf8'));
+    expect(committed).toEqual(await schemaOf(name));
+  });
+
+  it('the config schema accepts every preset and rejects invalid configs', async () => {
+    const validate = ajv.compile(await schemaOf('config'));
+    for (const name of PRESET_NAMES) {
+      const preset = JSON.parse(readFileSync(join(ROOT, 'configs', 'presets', `${name}.json`), 'utf8'));
+      expect(validate(preset), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+    for (const file of readdirSync(join(ROOT, 'test', 'fixtures', 'configs', 'invalid'))) {
+      const value = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'configs', 'invalid', file), 'utf8'));
+      expect(validate(value), file).toBe(false);
+    }
+  });
+
+  it('the check schema accepts the shipped check files', async () => {
+    const validate = ajv.compile(await schemaOf('check'));
+    for (const file of readdirSync(join(ROOT, 'configs', 'checks'))) {
+      const value = JSON.parse(readFileSync(join(ROOT, 'configs', 'checks', file), 'utf8'));
+      expect(validate(value), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+
+  it('real trace output of every preset validates against the trace schema', async () => {
+    const validate = ajv.compile(await schemaOf('trace'));
+    for (const name of PRESET_NAMES) {
+      const doc = JSON.parse((await cli(['--arch', name, '--format', 'json'])).stdout);
+      expect(validate(doc), `${name}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
+    }
+    const symbolic = JSON.parse((await cli(['--input', 'N,3,224,224', '--format', 'json'])).stdout);
+    expect(validate(symbolic)).toBe(true);
+  });
+});
