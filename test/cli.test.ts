@@ -164,3 +164,35 @@ describe('help and version', () => {
     expect((await cli(['--version'])).stdout.trim()).toBe(pkg.version);
   });
 });
+
+describe('memory options', () => {
+  it('json has a documented memory object and per-row activation bytes', async () => {
+    const doc = JSON.parse((await cli(['--layers', '50', '--input', '32,3,224,224', '--format', 'json', '--weight-decay', '0.001'])).stdout);
+    expect(Object.keys(doc.memory)).toEqual(
+      expect.arrayContaining(['params', 'gradients', 'optimizerState', 'activations', 'trainingPeak', 'inferencePeak']),
+    );
+    expect(doc.memory.optimizer).toBe('momentum');
+    expect(doc.layers.every((r: { activationBytes: unknown }) => typeof r.activationBytes === 'number')).toBe(true);
+  });
+  it('--fit answers the largest batch, in the table and in JSON', async () => {
+    const doc = JSON.parse((await cli(['--layers', '152', '--fit', '24GiB', '--format', 'json'])).stdout);
+    expect(doc.fit.mode).toBe('train');
+    expect(doc.fit.budgetBytes).toBe(24 * 2 ** 30);
+    expect(doc.fit.maxBatch).toBeGreaterThan(64);
+    const infer = JSON.parse((await cli(['--layers', '152', '--fit', '80GB', '--mode', 'infer', '--format', 'json'])).stdout);
+    expect(infer.fit.budgetBytes).toBe(80e9);
+    expect(infer.fit.maxBatch).toBeGreaterThan(doc.fit.maxBatch);
+    const table = await cli(['--layers', '152', '--fit', '24GiB', '--format', 'table']);
+    expect(table.stdout).toMatch(/Fit: largest batch for training in 24.00 GiB: \d+/);
+  });
+  it.each([
+    [['--fit', 'lots'], /expected a memory size such as 24GiB/],
+    [['--dtype', 'int8'], /Allowed choices are float32, bfloat16, float16/],
+    [['--optimizer', 'lion'], /Allowed choices are sgd, momentum, adam, adamw/],
+    [['--weight-decay', '-1'], /expected a number ≥ 0/],
+  ])('%j is exit 2', async (args, message) => {
+    const r = await cli(args);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(message);
+  });
+});

@@ -59,3 +59,37 @@ export function parseOutputStride(text: string): number {
   if (![8, 16, 32].includes(n)) throw new InvalidArgumentError(`expected 8, 16 or 32, found ${n}`);
   return n;
 }
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** `24GiB` = 24·2^30 bytes, `80GB` = 80·10^9, `512` = 512 bytes; null when not a size. */
+export function parseByteSize(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*$/i.exec(text);
+  if (!m) return null;
+  const bytes = Math.floor(Number(m[1]) * (UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
+  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : null;
+}
+
+export function parseFit(text: string): number {
+  const bytes = parseByteSize(text);
+  if (bytes === null) throw new InvalidArgumentError(`expected a memory size such as 24GiB, 80GB or 512MiB, found '${text}'`);
+  return bytes;
+}
+
+export function parseWeightDecay(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError(`expected a number ≥ 0 (e.g. 0.001), found '${text}'`);
+  }
+  return n;
+}

@@ -10,6 +10,14 @@ import { traceShapes } from '../infer/trace.js';
 import { expandResNet } from '../spec/expand.js';
 import { toInt } from '../int.js';
 import type { Trace } from '../types.js';
+import { estimateMemory } from '../infer/memory.js';
+import { modeBytes } from '../infer/fit.js';
+import { parseByteSize } from './args.js';
+
+/** A size the schema already accepted: bytes or a string with a unit. */
+function byteSize(x: number | string): number {
+  return typeof x === 'number' ? x : (parseByteSize(x) ?? 0);
+}
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, parseJson, readFileBytes } from './files.js';
 import { lineOf, locateFields } from './locate.js';
@@ -114,7 +122,7 @@ export async function checkFile(file: string): Promise<CheckResult> {
     const first = parsed.error.issues[0]!;
     return invalid(file, formatZodIssue(first), lineOf(lines, fieldPath(first.path)));
   }
-  const { input, expect, ...fields } = parsed.data;
+  const { input, expect, training, ...fields } = parsed.data;
   let trace: Trace;
   try {
     const config = finishConfig(mergeExtends(fields), basename(file).replace(/\.json$/i, ''), {}, file);
@@ -136,8 +144,19 @@ export async function checkFile(file: string): Promise<CheckResult> {
     maxParams: expect.maxParams === undefined ? undefined : toInt(expect.maxParams),
     maxMacs: expect.maxMacs === undefined ? undefined : toInt(expect.maxMacs),
     minFinalSpatial: expect.minFinalSpatial,
+    maxTrainingMemory: expect.maxTrainingMemory === undefined ? undefined : byteSize(expect.maxTrainingMemory),
+    maxInferenceMemory: expect.maxInferenceMemory === undefined ? undefined : byteSize(expect.maxInferenceMemory),
   };
-  const failures = evaluateExpectations(trace, expectations).map((f) => ({ ...f, line: lineOf(lines, f.field) }));
+  let measured = {};
+  if (expectations.maxTrainingMemory !== undefined || expectations.maxInferenceMemory !== undefined) {
+    const memory = estimateMemory(trace, {
+      dtype: training?.dtype ?? 'float32',
+      optimizer: training?.optimizer ?? 'momentum',
+      weightDecay: training?.weightDecay ?? 0,
+    });
+    measured = { trainingBytes: modeBytes(memory, 'train'), inferenceBytes: modeBytes(memory, 'infer') };
+  }
+  const failures = evaluateExpectations(trace, expectations, measured).map((f) => ({ ...f, line: lineOf(lines, f.field) }));
   return { file, status: failures.length > 0 ? 'fail' : 'pass', failures };
 }
 

@@ -11,7 +11,11 @@ import { traceShapes } from '../infer/trace.js';
 import { expandResNet } from '../spec/expand.js';
 import { PRESET_NAMES, presetConfig } from '../spec/presets.js';
 import type { ModelConfig, Trace } from '../types.js';
-import { parseClasses, parseInput, parseLayers, parseOutputStride, type InputArg } from './args.js';
+import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parseWeightDecay, type InputArg } from './args.js';
+import { estimateMemory, type Dtype, type MemoryMode, type MemoryOptions, type Optimizer } from '../infer/memory.js';
+import { fitBatch } from '../infer/fit.js';
+import { fitJson, fitLine, memoryJson, memoryLines } from '../format/memory.js';
+import { toJsonValue } from '../int.js';
 import { colorLevel, highlighter } from './color.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { resolveModel, type ModelOptions } from './model.js';
@@ -28,11 +32,18 @@ export interface Io {
 export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
 
 const FORMATS = ['log', 'table', 'json'] as const;
+const DTYPES = ['float32', 'bfloat16', 'float16'] as const;
+const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface TraceOptions extends ModelOptions {
   readonly input?: InputArg;
   readonly format: Format;
+  readonly dtype: Dtype;
+  readonly optimizer: Optimizer;
+  readonly weightDecay: number;
+  readonly fit?: number;
+  readonly mode: MemoryMode;
   readonly list?: boolean;
   readonly color: boolean;
   readonly quiet?: boolean;
@@ -87,14 +98,24 @@ async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
   const input = opts.input ?? DEFAULT_INPUT;
   const trace = traceModel(config, input);
   const hl = highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
+  const memoryOptions: MemoryOptions = { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay };
+  const memory = opts.format === 'log' ? null : estimateMemory(trace, memoryOptions);
+  const fit = opts.fit === undefined ? null : fitBatch(config, input.shape.slice(1), opts.fit, opts.mode, memoryOptions);
+  const fitLines = fit ? [fitLine(fit)] : [];
   switch (opts.format) {
     case 'log':
-      return writeAll(io, withNewlines(logLines(trace, hl)));
+      return writeAll(io, withNewlines(logLines(trace, hl, fitLines)));
     case 'json':
-      return writeAll(io, jsonChunks(trace));
+      return writeAll(
+        io,
+        jsonChunks(trace, {
+          row: (i) => ({ activationBytes: toJsonValue(memory!.rows[i]!) }),
+          top: { memory: memoryJson(memory!, memoryOptions, trace.symbolicBatch), ...(fit ? { fit: fitJson(fit) } : {}) },
+        }),
+      );
     case 'table': {
       const { formatTable } = await import('../format/table.js');
-      return io.out(formatTable(trace, hl));
+      return io.out(formatTable(trace, hl, { footer: [...memoryLines(memory!, memoryOptions, trace.symbolicBatch), ...fitLines] }));
     }
   }
 }
@@ -184,6 +205,11 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .addOption(new Option('--stride-in-1x1', 'ResNet v1: stride on the first 1×1 conv of a bottleneck'))
     .addOption(new Option('--output-stride <8|16|32>', 'dilate the last stages as DeepLab does').argParser(parseOutputStride))
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('log'))
+    .addOption(new Option('--dtype <dtype>', 'activations: float32, or bfloat16/float16 autocast (fp32 master weights)').choices(DTYPES).default('float32'))
+    .addOption(new Option('--optimizer <name>', 'optimizer whose state the memory model counts').choices(OPTIMIZERS).default('momentum'))
+    .addOption(new Option('--weight-decay <x>', 'weight decay (foreach SGD and Adam then copy the gradients)').argParser(parseWeightDecay).default(0))
+    .addOption(new Option('--fit <size>', 'largest batch whose memory fits SIZE (24GiB = 24·2^30 bytes, 80GB = 80·10^9)').argParser(parseFit))
+    .addOption(new Option('--mode <mode>', 'what --fit budgets: a training step or inference').choices(['train', 'infer']).default('train'))
     .addOption(new Option('--list', 'list every preset with its params and GMACs at 1×3×224×224'))
     .addOption(new Option('-q, --quiet', 'print nothing but the data (no notes on stderr)'))
     .addOption(new Option('--no-color', 'never colour the output (also: NO_COLOR=1)'))

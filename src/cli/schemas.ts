@@ -154,6 +154,21 @@ const dim = z.int({ error: 'expected a whole number ≥ 1' }).min(1, { error: 'e
   error: `expected at most ${LIMITS.inputDim} (the documented limit)`,
 });
 
+const memorySize = z
+  .union([
+    z.int().min(1),
+    z.string().regex(/^\s*\d+(\.\d+)?\s*([kmgtKMGT]i?[bB]|[bB])?\s*$/),
+  ], { error: 'expected bytes, or a size such as "24GiB" or "80GB"' })
+  .describe('Bytes, or a string with a unit: "24GiB" = 24·2^30, "80GB" = 80·10^9');
+
+export const trainingFields = z
+  .strictObject({
+    optimizer: z.enum(['sgd', 'momentum', 'adam', 'adamw'], { error: 'expected "sgd", "momentum", "adam" or "adamw"' }).optional(),
+    weightDecay: z.number({ error: 'expected a number ≥ 0' }).min(0, { error: 'expected a number ≥ 0' }).optional(),
+    dtype: z.enum(['float32', 'bfloat16', 'float16'], { error: 'expected "float32", "bfloat16" or "float16"' }).optional(),
+  }, { error: 'expected an object' })
+  .describe('How the memory expectations train: optimizer (default momentum), weightDecay (0), dtype (float32)');
+
 export const expectFields = {
   output: z
     .array(z.union([dim, z.literal('N')]), { error: 'expected a shape, e.g. [10, 1000]' })
@@ -164,6 +179,10 @@ export const expectFields = {
   macs: bigInt.optional().describe('Exact total mult-adds (per sample with a symbolic batch)'),
   maxParams: bigInt.optional().describe('Total params must not exceed this'),
   maxMacs: bigInt.optional().describe('Total mult-adds must not exceed this'),
+  maxTrainingMemory: memorySize.optional().describe('Peak bytes of a training step (see "training") must not exceed this'),
+  maxInferenceMemory: memorySize
+    .optional()
+    .describe('Parameters, input and peak activations of a no-grad forward must not exceed this'),
   minFinalSpatial: z
     .int({ error: 'expected a whole number ≥ 1' })
     .min(1, { error: 'expected a whole number ≥ 1' })
@@ -180,6 +199,7 @@ export const checkSchema = z
     expect: z
       .strictObject(expectFields, { error: 'expected an object of expectations' })
       .describe('What the trace must show; every field is optional'),
+    training: trainingFields.optional(),
   })
   .superRefine(requireOwnArchitecture)
   .describe('A resnet-shapes check file: a model, an input and what to expect');

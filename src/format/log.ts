@@ -21,7 +21,7 @@ function paddleName(layer: TracedLayer): string {
 }
 
 /** The lines of the notes' trace, then a short totals footer; one string per line. */
-export function* logLines(trace: Trace, hl: Highlighter = PLAIN): Generator<string> {
+export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonly string[] = []): Generator<string> {
   const sym = trace.symbolicBatch;
   const shape = (s: readonly number[]): string => hl.shape(shapeText(s, sym));
   yield shape(trace.input);
@@ -84,6 +84,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN): Generator<stri
     `total params: ${count(t.params)} · BN running stats: ${count(t.bnRunningStats)} · ` +
       `mult-adds: ${giga(t.macs)}${perSample(trace)} (FLOPs = 2 × mult-adds)`,
   );
+  for (const line of footer) yield hl.dim(line);
 }
 
 export function formatLog(trace: Trace, hl: Highlighter = PLAIN): string {

@@ -24,8 +24,8 @@ export interface Failure {
 
 /** Figures a check may compare that are not part of the trace itself (memory). */
 export interface Measured {
-  readonly trainingPeak?: Int;
-  readonly inferencePeak?: Int;
+  readonly trainingBytes?: Int;
+  readonly inferenceBytes?: Int;
 }
 
 const shape = (s: readonly (number | string)[]): string => `[${s.join(', ')}]`;
@@ -64,8 +64,8 @@ export function evaluateExpectations(trace: Trace, e: Expectations, measured: Me
     }
   }
   for (const [field, value, limit] of [
-    ['maxTrainingMemory', measured.trainingPeak, e.maxTrainingMemory],
-    ['maxInferenceMemory', measured.inferencePeak, e.maxInferenceMemory],
+    ['maxTrainingMemory', measured.trainingBytes, e.maxTrainingMemory],
+    ['maxInferenceMemory', measured.inferenceBytes, e.maxInferenceMemory],
   ] as const) {
     if (limit !== undefined && value !== undefined && compare(value, limit) > 0) {
       fail(field, `at most ${num(limit)} bytes`, `${num(value)} bytes`);

@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""Record exactly which tensors autograd keeps for backward, as memory fixtures for resnet-shapes.
+
+Run with Debian's python3 (apt-get install python3-torch python3-torchvision):
+
+    /usr/bin/python3 scripts/pytorch/saved_tensors.py test/fixtures/memory
+
+For each case a torchvision model in train mode runs one forward pass and a cross-entropy loss
+under torch.autograd.graph.saved_tensors_hooks, in fp32 or under CPU autocast (bfloat16). Every
+saved tensor is attributed to the leaf module whose forward was running (the loss to "loss");
+its storage is counted once, at the first module that saves it. Parameters, buffers, the input
+batch and the targets are not activations and are left out. Bytes are given exact and rounded
+as PyTorch's CUDA caching allocator rounds (multiples of 512, at least 512). Nothing here is
+produced by resnet-shapes.
+"""
+
+import json
+import os
+import sys
+
+import torch
+import torch.nn as nn
+import torchvision.models as tvm
+
+
+def r512(n):
+    return 0 if n == 0 else (n + 511) // 512 * 512
+
+
+def record(arch, inp, dtype, classes=1000):
+    torch.manual_seed(0)
+    model = getattr(tvm, arch)(weights=None, num_classes=classes).train()
+    x = torch.randn(inp)
+    y = torch.zeros(inp[0], dtype=torch.long)
+    current = ['?']
+    for name, module in model.named_modules():
+        if name and not list(module.children()):
+            module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, name))
+    excluded = {p.storage().data_ptr() for p in model.parameters()}
+    excluded |= {b.storage().data_ptr() for b in model.buffers()}
+    excluded |= {x.storage().data_ptr(), y.storage().data_ptr()}
+    seen = {}
+    order = []
+
+    def pack(t):
+        st = t.storage()
+        ptr = st.data_ptr()
+        if ptr not in excluded and ptr not in seen:
+            seen[ptr] = (current[0], st.nbytes(), str(t.dtype).replace('torch.', ''), list(t.shape))
+            order.append(ptr)
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        if dtype == 'bfloat16':
+            with torch.autocast('cpu', dtype=torch.bfloat16):
+                out = model(x)
+                current[0] = 'loss'
+                loss = nn.functional.cross_entropy(out, y)
+        else:
+            out = model(x)
+            current[0] = 'loss'
+            loss = nn.functional.cross_entropy(out, y)
+    per_module = {}
+    for ptr in order:
+        name, nbytes, dt, shape = seen[ptr]
+        entry = per_module.setdefault(name, {'bytes': 0, 'allocated': 0, 'tensors': []})
+        entry['bytes'] += nbytes
+        entry['allocated'] += r512(nbytes)
+        entry['tensors'].append({'dtype': dt, 'shape': shape, 'bytes': nbytes})
+    return {
+        'model': arch,
+        'input': inp,
+        'classes': classes,
+        'dtype': dtype,
+        'saved_bytes': sum(v['bytes'] for v in per_module.values()),
+        'saved_allocated': sum(v['allocated'] for v in per_module.values()),
+        'output_bytes': out.numel() * out.element_size(),
+        'loss_bytes': loss.numel() * loss.element_size(),
+        'source': f'PyTorch {torch.__version__} saved_tensors_hooks, CPU; scripts/pytorch/saved_tensors.py',
+        'modules': per_module,
+    }
+
+
+CASES = [
+    ('resnet18', [2, 3, 64, 64], 'float32'),
+    ('resnet18', [2, 3, 64, 64], 'bfloat16'),
+    ('resnet50', [4, 3, 97, 61], 'float32'),
+    ('resnet50', [4, 3, 97, 61], 'bfloat16'),
+    ('resnet50', [8, 3, 224, 224], 'float32'),
+    ('resnext50_32x4d', [2, 3, 128, 128], 'float32'),
+    ('wide_resnet50_2', [2, 3, 112, 112], 'bfloat16'),
+    ('resnet34', [3, 3, 225, 193], 'float32'),
+]
+
+
+def main(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    for arch, inp, dtype in CASES:
+        data = record(arch, inp, dtype)
+        path = os.path.join(out_dir, f"{arch}_{'x'.join(map(str, inp))}_{dtype}.json")
+        with open(path, 'w') as f:
+            json.dump(data, f, indent=1)
+            f.write('\n')
+        print(path, data['saved_allocated'])
+
+
+if __name__ == '__main__':
+    main(sys.argv[1] if len(sys.argv) > 1 else 'test/fixtures/memory')

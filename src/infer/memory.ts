@@ -1,0 +1,369 @@
+// What a training step and an inference pass allocate, modelled on what PyTorch really keeps
+// (checked tensor by tensor with torch.autograd.graph.saved_tensors_hooks; see
+// scripts/pytorch/saved_tensors.py) and on how its CUDA caching allocator counts bytes.
+//
+// The model, per tensor:
+// - every allocation is rounded up to a multiple of 512 bytes (at least 512), as
+//   PyTorch's CUDA caching allocator does;
+// - training keeps for backward: a conv's input, a BatchNorm's input and its per-channel
+//   mean and inverse std (fp32), an in-place ReLU's output, a max-pool's input and its int64
+//   indices, an average pool's input, a linear's input; a tensor kept by several layers is
+//   counted once (in-place ReLU and the residual add write into the tensor they read);
+// - under autocast (bfloat16/float16) conv and linear run in 16 bits: activations are 2 bytes,
+//   each conv/linear keeps a 16-bit copy of its weight (autocast's weight cache), the first
+//   conv keeps a 16-bit copy of the input; master weights, gradients and optimizer state stay fp32;
+// - the loss (cross-entropy) keeps log-softmax's fp32 result; the output and the loss stay alive;
+// - backward is simulated in reverse order: each layer allocates the gradient of its input and
+//   of its parameters, then frees the gradient of its output and what only it kept;
+// - the optimizer step holds parameters, gradients, state (momentum: 1 buffer, Adam: 2) and the
+//   temporaries of PyTorch's foreach implementation (weight decay: a copy of the gradients for
+//   SGD and Adam; Adam's sqrt of the second moment);
+// - CUDA library workspaces PyTorch allocates once through its allocator: a cuBLAS workspace of
+//   32 MiB (PyTorch's default CUBLAS_WORKSPACE_CONFIG on Hopper, :4096:8) and a cuBLASLt
+//   workspace of 1 MiB, for each of the two threads that run kernels in training (the forward
+//   on the main thread, backward on autograd's device thread).
+// Left out: the allocator's block splitting and caching (fragmentation), cuDNN's per-call
+// convolution workspaces, and the CUDA context itself (never counted by memory_allocated).
+
+import { add, mul, product, sub, type Int } from '../int.js';
+import type { Trace } from '../types.js';
+
+export type Dtype = 'float32' | 'bfloat16' | 'float16';
+export type Optimizer = 'sgd' | 'momentum' | 'adam' | 'adamw';
+export type MemoryMode = 'train' | 'infer';
+
+export interface MemoryOptions {
+  readonly dtype: Dtype;
+  readonly optimizer: Optimizer;
+  readonly weightDecay: number;
+}
+
+export const DEFAULT_MEMORY_OPTIONS: MemoryOptions = { dtype: 'float32', optimizer: 'momentum', weightDecay: 0 };
+
+const MiB = 1024 * 1024;
+export const CUBLAS_WORKSPACE = 32 * MiB;
+export const CUBLASLT_WORKSPACE = 1 * MiB;
+/** Threads that run kernels in a training step: the forward's and autograd's backward thread. */
+export const TRAINING_THREADS = 2;
+
+export interface MemoryReport {
+  /** Bytes of activations each row keeps for backward (a tensor kept by several rows counts at the first). */
+  readonly rows: readonly Int[];
+  /** Parameters and buffers (BatchNorm running statistics and counters). */
+  readonly params: Int;
+  readonly gradients: Int;
+  readonly optimizerState: Int;
+  /** The input batch and the class targets (training). */
+  readonly input: Int;
+  /** The input batch alone (inference). */
+  readonly inputOnly: Int;
+  /** Kept for backward after the forward pass, plus the output and the loss. */
+  readonly activations: Int;
+  /** Temporaries of the foreach optimizer step. */
+  readonly optimizerTemporaries: Int;
+  /** cuBLAS and cuBLASLt workspaces, allocated once. */
+  readonly cudaWorkspaces: Int;
+  /** Allocated before a training step: params, optimizer state, input, workspaces. */
+  readonly beforeStep: Int;
+  /** Peak bytes allocated during one training step, everything included. */
+  readonly trainingPeak: Int;
+  /** Which phase of the step reaches the peak. */
+  readonly trainingPeakPhase: 'forward' | 'backward' | 'optimizer';
+  /** Peak bytes of activations alive during a no-grad forward (params and input excluded). */
+  readonly inferencePeak: Int;
+}
+
+/** PyTorch's CUDA caching allocator: multiples of 512 bytes, at least 512. */
+export function allocation(bytes: Int): Int {
+  if (bytes === 0 || bytes === 0n) return 0;
+  if (typeof bytes === 'number') return Math.ceil(bytes / 512) * 512;
+  return ((bytes + 511n) / 512n) * 512n;
+}
+
+function bytesOf(shape: readonly number[], elementSize: number): Int {
+  return allocation(mul(product(shape), elementSize));
+}
+
+const DTYPE_BYTES: Record<Dtype, number> = { float32: 4, bfloat16: 2, float16: 2 };
+
+/** A running byte counter that remembers its peak. */
+class Live {
+  now: Int;
+  peak: Int;
+  constructor(start: Int) {
+    this.now = start;
+    this.peak = start;
+  }
+  alloc(b: Int): void {
+    this.now = add(this.now, b);
+    if (this.now > this.peak) this.peak = this.now;
+  }
+  free(b: Int): void {
+    this.now = sub(this.now, b);
+  }
+}
+
+export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_MEMORY_OPTIONS): MemoryReport {
+  const { layers } = trace;
+  const n = layers.length;
+  const act = DTYPE_BYTES[options.dtype];
+  const autocast = options.dtype !== 'float32';
+  const batch = trace.input[0] ?? 1;
+  const classes = trace.config.classes;
+
+  // Storage of each row's output: in-place and view rows write into what they read.
+  const storage = new Int32Array(n);
+  const storageBytes: Int[] = new Array(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    const { spec } = layers[i]!;
+    const inPlace = spec.kind === 'relu' || spec.kind === 'add' || spec.kind === 'identity' || spec.kind === 'flatten';
+    if (inPlace) storage[i] = spec.from < 0 ? -1 : storage[spec.from]!;
+    else {
+      storage[i] = i;
+      storageBytes[i] = bytesOf(layers[i]!.output, act);
+    }
+  }
+  const storageOfInput = (i: number): number => {
+    const from = layers[i]!.spec.from;
+    return from < 0 ? -1 : storage[from]!;
+  };
+
+  // What each row keeps for backward: shared storages, and tensors of its own (extras).
+  const firstSaver = new Map<number, number>();
+  const lastSaver = new Map<number, number>();
+  const extras: Int[] = new Array(n).fill(0);
+  const keep = (s: number, i: number) => {
+    if (s < 0) return; // the network input is counted as input
+    if (!firstSaver.has(s)) firstSaver.set(s, i);
+    lastSaver.set(s, Math.min(lastSaver.get(s) ?? i, i));
+  };
+  const weightCopy = (i: number): Int => (autocast && layers[i]!.weight ? bytesOf(layers[i]!.weight!, 2) : 0);
+  for (let i = 0; i < n; i++) {
+    const layer = layers[i]!;
+    switch (layer.spec.kind) {
+      case 'conv2d':
+        if (layer.spec.from < 0) extras[i] = add(extras[i]!, autocast ? bytesOf(layer.input, 2) : 0);
+        else keep(storageOfInput(i), i);
+        extras[i] = add(extras[i]!, weightCopy(i));
+        break;
+      case 'linear':
+        keep(storageOfInput(i), i);
+        extras[i] = add(extras[i]!, weightCopy(i));
+        break;
+      case 'batchnorm2d':
+        keep(storageOfInput(i), i);
+        extras[i] = mul(2, bytesOf([layer.spec.channels], 4));
+        break;
+      case 'relu':
+        keep(storage[i]!, i);
+        break;
+      case 'maxpool2d':
+        keep(storageOfInput(i), i);
+        extras[i] = bytesOf(layer.output, 8);
+        break;
+      case 'avgpool2d':
+      case 'adaptiveavgpool2d':
+        keep(storageOfInput(i), i);
+        break;
+      case 'identity':
+      case 'add':
+      case 'flatten':
+        break;
+      default: {
+        const never: never = layer.spec;
+        throw new Error(`unhandled layer kind ${(never as { kind: string }).kind}`);
+      }
+    }
+  }
+  const rows: Int[] = extras.slice();
+  for (const [s, i] of firstSaver) rows[i] = add(rows[i]!, storageBytes[s]!);
+  const kept = rows.reduce<Int>((a, b) => add(a, b), 0);
+
+  // Output, loss and what the loss keeps.
+  const out = n > 0 ? storage[n - 1]! : -1;
+  const outBytes = out >= 0 ? storageBytes[out]! : 0;
+  const outSaved = out >= 0 && firstSaver.has(out);
+  const lossKept = classes > 0 ? add(bytesOf([batch, classes], 4), 512 * 2) : 0; // log-softmax result, total weight, loss
+  const activations = add(add(kept, outSaved ? 0 : outBytes), lossKept);
+
+  // Parameters, gradients, optimizer state, workspaces.
+  let params: Int = 0;
+  let gradients: Int = 0;
+  let buffers: Int = 0;
+  for (const l of layers) {
+    for (const shape of [l.weight, l.bias]) {
+      if (shape) {
+        const b = bytesOf(shape, 4);
+        params = add(params, b);
+        gradients = add(gradients, b);
+      }
+    }
+    if (l.spec.kind === 'batchnorm2d') buffers = add(buffers, add(mul(2, bytesOf([l.spec.channels], 4)), 512));
+  }
+  const stateCopies = { sgd: 0, momentum: 1, adam: 2, adamw: 2 }[options.optimizer];
+  const optimizerState = mul(stateCopies, gradients);
+  const decayCopy = options.weightDecay !== 0 && options.optimizer !== 'adamw' ? 1 : 0;
+  const sqrtCopy = options.optimizer === 'adam' || options.optimizer === 'adamw' ? 1 : 0;
+  const optimizerTemporaries = mul(decayCopy + sqrtCopy, gradients);
+  const inputOnly = bytesOf(trace.input, 4);
+  const input = add(inputOnly, classes > 0 ? bytesOf([batch], 8) : 0);
+  const cudaWorkspaces = TRAINING_THREADS * (CUBLAS_WORKSPACE + CUBLASLT_WORKSPACE);
+  const allParams = add(params, buffers);
+  const beforeStep = add(add(add(allParams, optimizerState), input), cudaWorkspaces);
+
+  // Forward (training): kept storages stay, the others live until their last use.
+  const lastUse = lastUses(trace, storage);
+  const forward = new Live(beforeStep);
+  const inference = new Live(0);
+  for (let i = 0; i < n; i++) {
+    const s = storage[i]!;
+    if (s === i) {
+      forward.alloc(storageBytes[i]!);
+      inference.alloc(storageBytes[i]!);
+    }
+    forward.alloc(extras[i]!);
+    // inference: autocast's weight copies stay cached until the forward ends; a cast input
+    // copy and max-pool indices (computed on CUDA, then dropped) are transient
+    const kind = layers[i]!.spec.kind;
+    const copy = weightCopy(i);
+    const transient = kind === 'maxpool2d' || kind === 'conv2d' ? sub(extras[i]!, copy) : 0;
+    inference.alloc(add(copy, transient));
+    inference.free(transient);
+    for (const t of lastUse.at(i)) {
+      if (!firstSaver.has(t)) forward.free(storageBytes[t]!);
+      if (t !== out) inference.free(storageBytes[t]!);
+    }
+  }
+  if (classes > 0) forward.alloc(lossKept);
+
+  // Backward: reverse order, gradients of inputs and parameters.
+  const backward = new Live(add(beforeStep, activations));
+  const pending = new Map<number, Grad>();
+  if (n > 0) {
+    // the loss's backward: grad of the loss, of log-softmax's input (fp32), then of the output
+    const g = bytesOf(layers[n - 1]!.output, act);
+    if (classes > 0) {
+      backward.alloc(add(512, mul(2, bytesOf([batch, classes], 4))));
+      backward.alloc(g);
+      backward.free(add(512, mul(2, bytesOf([batch, classes], 4))));
+    } else backward.alloc(g);
+    pending.set(n - 1, { bytes: g, refs: 1 });
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    const { spec } = layer;
+    const gOut = pending.get(i);
+    pending.delete(i);
+    const gOutBytes = gOut?.bytes ?? 0;
+    let gIn: Int = spec.from < 0 ? 0 : bytesOf(layer.input, act);
+    let passThrough = false;
+    let gParams: Int = 0;
+    for (const shape of [layer.weight, layer.bias]) if (shape) gParams = add(gParams, bytesOf(shape, 4));
+    if (spec.kind === 'add' || spec.kind === 'identity' || spec.kind === 'flatten') {
+      gIn = gOutBytes;
+      passThrough = true;
+    }
+    if (!passThrough) backward.alloc(gIn);
+    // a 16-bit weight gradient is computed, then cast to the fp32 leaf's gradient
+    const castGrad = autocast && (spec.kind === 'conv2d' || spec.kind === 'linear') && layer.weight ? bytesOf(layer.weight, 2) : 0;
+    backward.alloc(add(gParams, castGrad));
+    backward.free(castGrad);
+    // free what only this row kept, and the gradient of its output
+    backward.free(extras[i]!);
+    for (const [s, last] of lastSaver) if (last === i) backward.free(storageBytes[s]!);
+    if (spec.kind === 'add') {
+      // the same gradient flows to both operands
+      const shared = { bytes: gOutBytes, refs: 2 };
+      deliver(pending, spec.from, shared, backward);
+      deliver(pending, spec.shortcut, shared, backward);
+    } else if (passThrough) {
+      deliver(pending, spec.from, gOut ?? { bytes: 0, refs: 1 }, backward);
+    } else {
+      release(gOut, backward);
+      deliver(pending, spec.from, { bytes: gIn, refs: 1 }, backward);
+    }
+  }
+
+  // Optimizer step: params, gradients, state, temporaries, input, workspaces, output and loss.
+  const step = add(add(add(add(beforeStep, gradients), optimizerTemporaries), outBytes), classes > 0 ? 512 : 0);
+  const peaks: [MemoryReport['trainingPeakPhase'], Int][] = [
+    ['forward', forward.peak],
+    ['backward', backward.peak],
+    ['optimizer', step],
+  ];
+  let [phase, trainingPeak] = peaks[0]!;
+  for (const [p, v] of peaks) if (v > trainingPeak) [phase, trainingPeak] = [p, v];
+
+  return {
+    rows,
+    params: allParams,
+    gradients,
+    optimizerState,
+    input,
+    inputOnly,
+    activations,
+    optimizerTemporaries,
+    cudaWorkspaces,
+    beforeStep,
+    trainingPeak,
+    trainingPeakPhase: phase,
+    inferencePeak: inference.peak,
+  };
+}
+
+/** A gradient tensor and how many consumers still hold it. */
+type Grad = { bytes: Int; refs: number };
+
+function release(g: Grad | undefined, live: Live): void {
+  if (!g) return;
+  g.refs -= 1;
+  if (g.refs <= 0) live.free(g.bytes);
+}
+
+/** Hands a gradient to the row that produced the tensor; a second one is summed into a new tensor. */
+function deliver(pending: Map<number, Grad>, row: number, g: Grad, live: Live): void {
+  if (row < 0) return release(g, live);
+  const have = pending.get(row);
+  if (!have) {
+    pending.set(row, g);
+    return;
+  }
+  live.alloc(g.bytes);
+  release(have, live);
+  release(g, live);
+  pending.set(row, { bytes: g.bytes, refs: 1 });
+}
+
+/**
+ * For each row, the storages whose last use it is. A block's input stays alive until the
+ * block returns (Python holds it), so its last use is the block's last row.
+ */
+function lastUses(trace: Trace, storage: Int32Array): { at(i: number): number[] } {
+  const { layers } = trace;
+  const last = new Map<number, number>();
+  const use = (s: number, i: number) => {
+    if (s >= 0) last.set(s, Math.max(last.get(s) ?? i, i));
+  };
+  for (let i = 0; i < layers.length; i++) {
+    const spec = layers[i]!.spec;
+    if (spec.from >= 0) use(storage[spec.from]!, i);
+    if (spec.kind === 'add' && spec.shortcut >= 0) use(storage[spec.shortcut]!, i);
+    use(storage[i]!, i);
+  }
+  // block inputs: alive to the end of their block
+  for (let i = 0; i < layers.length; i++) {
+    const section = layers[i]!.spec.section;
+    if (section.kind !== 'block' || layers[i - 1]?.spec.section === section) continue;
+    let end = i;
+    while (layers[end + 1]?.spec.section === section) end++;
+    const from = layers[i]!.spec.from;
+    if (from >= 0) use(storage[from]!, end);
+  }
+  const byRow = new Map<number, number[]>();
+  for (const [s, i] of last) {
+    const list = byRow.get(i) ?? [];
+    list.push(s);
+    byRow.set(i, list);
+  }
+  return { at: (i) => byRow.get(i) ?? [] };
+}

@@ -1,0 +1,127 @@
+// Memory: what autograd keeps, against PyTorch's own saved tensors (test/fixtures/memory, made
+// by scripts/pytorch/saved_tensors.py), and the totals against CUDA measurements
+// (../shared/reference/gpu-memory-public.json).
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allocation, estimateMemory, type Dtype } from '../src/infer/memory.js';
+import { preset, ROOT, SHARED, trace } from './helpers/model.js';
+
+interface SavedRecord {
+  model: string;
+  input: number[];
+  classes: number;
+  dtype: Dtype;
+  saved_allocated: number;
+  modules: Record<string, { allocated: number }>;
+}
+
+const DIR = join(ROOT, 'test', 'fixtures', 'memory');
+const records = readdirSync(DIR).map((f) => ({ file: f, r: JSON.parse(readFileSync(join(DIR, f), 'utf8')) as SavedRecord }));
+
+describe.each(records)('saved tensors: $file', ({ r }) => {
+  const t = trace(preset(r.model, { classes: r.classes }), r.input);
+  const m = estimateMemory(t, { dtype: r.dtype, optimizer: 'momentum', weightDecay: 0 });
+
+  it('every module keeps the bytes PyTorch saves for it', () => {
+    const ours = new Map<string, number>();
+    t.layers.forEach((l, i) => {
+      const b = Number(m.rows[i]);
+      if (b > 0) ours.set(l.spec.name, (ours.get(l.spec.name) ?? 0) + b);
+    });
+    const theirs = new Map(Object.entries(r.modules).filter(([k]) => k !== 'loss').map(([k, v]) => [k, v.allocated]));
+    expect(Object.fromEntries(ours)).toEqual(Object.fromEntries(theirs));
+  });
+
+  it('activations = what is kept + the output + the loss', () => {
+    const [batch, classes] = [r.input[0]!, r.classes];
+    const output = allocation(batch * classes * (r.dtype === 'float32' ? 4 : 2)) as number;
+    const loss = 512;
+    expect(m.activations).toBe(r.saved_allocated + output + loss);
+  });
+});
+
+interface GpuRun {
+  model: string;
+  classes: number;
+  input: number[];
+  dtype: Dtype;
+  param_bytes: number;
+  retained_after_forward: number;
+  peak_step_total_allocated: number;
+  allocated_before_step: number;
+  eval_peak_over_before: number;
+}
+const gpu = JSON.parse(readFileSync(join(SHARED, 'gpu-memory-public.json'), 'utf8')) as { runs: GpuRun[] };
+
+describe.each(gpu.runs)('CUDA measurement: $model at $input', (run) => {
+  const t = trace(preset(run.model, { classes: run.classes }), run.input);
+  const m = estimateMemory(t, { dtype: run.dtype, optimizer: 'momentum', weightDecay: 0.001 });
+  const within = (ours: unknown, theirs: number, tolerance: number) =>
+    expect(Math.abs(Number(ours) / theirs - 1)).toBeLessThanOrEqual(tolerance);
+
+  it('parameters and buffers: exact (512-byte allocations)', () => expect(m.params).toBe(run.param_bytes));
+  it('activations within 3 %', () => within(m.activations, run.retained_after_forward, 0.03));
+  it('bytes before the step within 1 %', () => within(m.beforeStep, run.allocated_before_step, 0.01));
+  it('training peak within 5 %', () => within(m.trainingPeak, run.peak_step_total_allocated, 0.05));
+  it('inference peak within 10 % at batch ≥ 8', () => {
+    if (run.input[0]! >= 8) within(m.inferencePeak, run.eval_peak_over_before, 0.1);
+    else expect(Number(m.inferencePeak)).toBeLessThan(run.eval_peak_over_before);
+  });
+});
+
+describe('fit', () => {
+  it('the largest batch whose modelled peak fits the budget measured at batch 32', async () => {
+    const { fitBatch } = await import('../src/infer/fit.js');
+    const run = gpu.runs.find((r) => r.input[0] === 32)!;
+    const f = fitBatch(preset('resnet50'), [3, 224, 224], run.peak_step_total_allocated, 'train', {
+      dtype: 'float32',
+      optimizer: 'momentum',
+      weightDecay: 0.001,
+    });
+    // within 5 % of 32
+    expect(Math.abs(f.maxBatch - 32)).toBeLessThanOrEqual(1);
+    expect(Number(f.bytesAtMaxBatch)).toBeLessThanOrEqual(run.peak_step_total_allocated);
+  });
+
+  it('is 0 when not even one sample fits, and monotone in the budget', async () => {
+    const { fitBatch } = await import('../src/infer/fit.js');
+    const o = { dtype: 'float32', optimizer: 'adam', weightDecay: 0 } as const;
+    expect(fitBatch(preset('resnet18'), [3, 224, 224], 1e6, 'train', o).maxBatch).toBe(0);
+    const a = fitBatch(preset('resnet18'), [3, 224, 224], 8 * 2 ** 30, 'train', o).maxBatch;
+    const b = fitBatch(preset('resnet18'), [3, 224, 224], 16 * 2 ** 30, 'train', o).maxBatch;
+    expect(b).toBeGreaterThan(a);
+    const inferA = fitBatch(preset('resnet18'), [3, 224, 224], 8 * 2 ** 30, 'infer', o).maxBatch;
+    expect(inferA).toBeGreaterThan(a);
+  });
+});
+
+describe('optimizers and dtypes', () => {
+  const t = trace(preset('resnet50'), [8, 3, 224, 224]);
+  const m = (o: Partial<Parameters<typeof estimateMemory>[1]>) =>
+    estimateMemory(t, { dtype: 'float32', optimizer: 'momentum', weightDecay: 0, ...o });
+  it('state: none for SGD, one buffer for momentum, two for Adam', () => {
+    expect(m({ optimizer: 'sgd' }).optimizerState).toBe(0);
+    expect(m({ optimizer: 'momentum' }).optimizerState).toBe(m({}).gradients);
+    expect(m({ optimizer: 'adam' }).optimizerState).toBe(2 * Number(m({}).gradients));
+  });
+  it('foreach temporaries: a gradient copy for weight decay (not AdamW), and Adam’s sqrt', () => {
+    const g = Number(m({}).gradients);
+    expect(m({ weightDecay: 0 }).optimizerTemporaries).toBe(0);
+    expect(m({ weightDecay: 0.001 }).optimizerTemporaries).toBe(g);
+    expect(m({ optimizer: 'adam', weightDecay: 0.01 }).optimizerTemporaries).toBe(2 * g);
+    expect(m({ optimizer: 'adamw', weightDecay: 0.01 }).optimizerTemporaries).toBe(g);
+  });
+  it('float16 keeps the bytes bfloat16 keeps', () => {
+    expect(m({ dtype: 'float16' }).activations).toBe(m({ dtype: 'bfloat16' }).activations);
+    expect(Number(m({ dtype: 'bfloat16' }).activations)).toBeLessThan(Number(m({}).activations));
+  });
+  it('the per-row bytes add up to the kept activations', () => {
+    const r = m({});
+    const batch = 8;
+    const rows = r.rows.reduce((a: number, b) => a + Number(b), 0);
+    // plus the output (8×1000 fp32), log-softmax's result (the same size), total weight and the loss
+    expect(Number(r.activations)).toBe(rows + 2 * allocation(batch * 1000 * 4) + 512 + 512);
+  });
+});
