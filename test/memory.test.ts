@@ -122,6 +122,6 @@ describe('optimizers and dtypes', () => {
     const batch = 8;
     const rows = r.rows.reduce((a: number, b) => a + Number(b), 0);
     // plus the output (8×1000 fp32), log-softmax's result (the same size), total weight and the loss
-    expect(Number(r.activations)).toBe(rows + 2 * allocation(batch * 1000 * 4) + 512 + 512);
+    expect(Number(r.activations)).toBe(rows + 2 * Number(allocation(batch * 1000 * 4)) + 512 + 512);
   });
 });
