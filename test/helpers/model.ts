@@ -9,7 +9,12 @@ import { traceShapes } from '../../src/infer/trace.js';
 import type { ModelConfig, Shape, Trace } from '../../src/types.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const SHARED = join(ROOT, '..', 'shared', 'reference');
+/**
+ * The project's reference data (../shared/reference), copied into the repository so a fresh
+ * clone tests without it; test/reference.test.ts keeps the copy equal to the original.
+ */
+export const SHARED = join(ROOT, 'test', 'fixtures', 'reference');
+export const SHARED_ORIGINAL = join(ROOT, '..', 'shared', 'reference');
 
 export function preset(name: string, overrides: Partial<ConfigInput> = {}): ModelConfig {
   const input = presetConfig(name);
@@ -76,7 +81,7 @@ export function loadFixtures(): Fixture[] {
       .filter((f) => f.endsWith('.json'))
       .map((f) => {
         const record = JSON.parse(readFileSync(join(dir, f), 'utf8')) as PyTorchRecord;
-        return { file: `${dir.includes('shared') ? 'shared' : 'fixtures'}/${f}`, record, config: configFor(record) };
+        return { file: `${dir === join(SHARED, 'pytorch') ? 'reference' : 'fixtures'}/${f}`, record, config: configFor(record) };
       }),
   );
 }
