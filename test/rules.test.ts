@@ -237,3 +237,24 @@ describe('expansion', () => {
     });
   });
 });
+
+describe('huge sizes stay exact', () => {
+  it('ResNet-50 at 100000×3×4096×4096: every total equals a pure BigInt reference', async () => {
+    const { trace } = await import('./helpers/model.js');
+    const t = trace(preset('resnet50'), [100000, 3, 4096, 4096]);
+    let macs = 0n;
+    let elements = 0n;
+    for (const l of t.layers) {
+      const out = l.output.reduce((a, d) => a * BigInt(d), 1n);
+      elements += out;
+      if (l.spec.kind === 'conv2d') {
+        const [, inPerGroup, kh, kw] = l.weight!.map(BigInt) as [bigint, bigint, bigint, bigint];
+        macs += out * inPerGroup * kh * kw;
+      } else if (l.spec.kind === 'linear') macs += out * BigInt(l.spec.inFeatures);
+    }
+    expect(BigInt(t.totals.macs)).toBe(macs);
+    expect(typeof t.totals.macs).toBe('bigint');
+    expect(toJsonValue(t.totals.macs)).toBe(macs.toString());
+    expect(elements > 2n ** 53n).toBe(true);
+  });
+});

@@ -33,7 +33,8 @@ export function formatIssue(issue: ShapeIssue): string {
 
 /** 4089184256 -> "4.089 G" */
 export function giga(x: Int, digits = 3): string {
-  return `${scaled(x, 9, digits)} G`;
+  const [whole = '0', frac] = scaled(x, 9, digits).split('.');
+  return `${groupDigits(BigInt(whole))}${frac ? `.${frac}` : ''} G`;
 }
 
 export function count(x: Int): string {

@@ -45,7 +45,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
     }
     switch (spec.kind) {
       case 'conv2d':
-        yield `${hl.name(paddleName(layer))} ${shape(layer.output)} ${shape(layer.weight!)} [ ${layer.weight![0]} ]`;
+        yield `${hl.name(paddleName(layer))} ${shape(layer.output)} ${hl.shape(shapeText(layer.weight!))} [ ${layer.weight![0]} ]`;
         break;
       case 'relu':
         if (section.kind === 'stem') yield `${hl.name(`conv_bn_layer_${stemUnits++}`)} ${shape(layer.output)}`;

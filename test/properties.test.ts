@@ -1,0 +1,132 @@
+// Invariants over random valid configs and inputs (fast-check).
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { add, mul, type Int } from '../src/int.js';
+import { checkConfig, countRows, resolveConfig, type ConfigInput } from '../src/spec/config.js';
+import { expandResNet } from '../src/spec/expand.js';
+import { traceShapes } from '../src/infer/trace.js';
+import { estimateMemory } from '../src/infer/memory.js';
+import type { ModelConfig, Trace } from '../src/types.js';
+
+const configArb: fc.Arbitrary<ModelConfig> = fc
+  .record({
+    block: fc.constantFrom('basic', 'bottleneck' as const),
+    layers: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 5 }),
+    widthSeed: fc.array(fc.integer({ min: 1, max: 96 }), { minLength: 5, maxLength: 5 }),
+    groups: fc.constantFrom(1, 2, 4, 8),
+    widthPerGroup: fc.constantFrom(4, 16, 64, 128),
+    stem: fc.constantFrom('standard', 'deep' as const),
+    stemWidth: fc.integer({ min: 1, max: 48 }),
+    downsample: fc.constantFrom('conv', 'avgpool' as const),
+    strideIn1x1: fc.boolean(),
+    dilate: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    inChannels: fc.integer({ min: 1, max: 4 }),
+    classes: fc.integer({ min: 0, max: 20 }),
+  })
+  .map((r) => {
+    const basic = r.block === 'basic';
+    const input: ConfigInput = {
+      block: r.block,
+      layers: r.layers,
+      widths: r.layers.map((_, i) => r.widthSeed[i]!),
+      groups: basic ? 1 : r.groups,
+      widthPerGroup: basic ? 64 : r.widthPerGroup,
+      stem: r.stem,
+      stemWidth: r.stemWidth,
+      downsample: r.downsample,
+      strideIn1x1: r.strideIn1x1,
+      replaceStrideWithDilation: r.layers.slice(1).map((_, i) => !basic && r.dilate[i]!),
+      inChannels: r.inChannels,
+      classes: r.classes,
+    };
+    return resolveConfig(input, 'random');
+  })
+  .filter((c) => checkConfig(c).length === 0);
+
+const sizeArb = fc.record({
+  batch: fc.integer({ min: 1, max: 4 }),
+  h: fc.integer({ min: 1, max: 300 }),
+  w: fc.integer({ min: 1, max: 300 }),
+});
+
+function traced(config: ModelConfig, shape: number[], symbolicBatch = false): Trace {
+  const r = traceShapes(config, expandResNet(config), shape, { symbolicBatch });
+  if (!r.ok) throw new Error(`unexpected issue ${JSON.stringify(r.issue)}`);
+  return r.trace;
+}
+
+const sum = (xs: Int[]): Int => xs.reduce((a, b) => add(a, b), 0 as Int);
+
+describe('invariants over random networks and inputs', () => {
+  it('each layer reads the output it consumes; totals are sums; output is [N, classes]', () => {
+    fc.assert(
+      fc.property(configArb, sizeArb, (config, s) => {
+        const t = traced(config, [s.batch, config.inChannels, s.h, s.w]);
+        t.layers.forEach((l) => {
+          const from = l.spec.from < 0 ? t.input : t.layers[l.spec.from]!.output;
+          expect(l.input).toEqual(from);
+          if (l.spec.kind === 'add') {
+            const sc = l.spec.shortcut < 0 ? t.input : t.layers[l.spec.shortcut]!.output;
+            expect(sc).toEqual(l.input);
+          }
+          for (const d of l.output) expect(d).toBeGreaterThanOrEqual(1);
+        });
+        expect(t.totals.params).toBe(sum(t.layers.map((l) => l.params)));
+        expect(t.totals.macs).toBe(sum(t.layers.map((l) => l.macs)));
+        expect(t.totals.bnRunningStats).toBe(sum(t.layers.map((l) => l.runningStats)));
+        const features = t.layers.findLast((l) => l.spec.kind === 'adaptiveavgpool2d')!.output[1]!;
+        expect(t.output).toEqual([s.batch, config.classes > 0 ? config.classes : features]);
+        expect(countRows(config)).toBe(t.layers.length);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('params do not depend on the input size; mult-adds scale linearly with the batch', () => {
+    fc.assert(
+      fc.property(configArb, sizeArb, sizeArb, (config, a, b) => {
+        const ta = traced(config, [a.batch, config.inChannels, a.h, a.w]);
+        const tb = traced(config, [b.batch, config.inChannels, b.h, b.w]);
+        expect(ta.totals.params).toBe(tb.totals.params);
+        const one = traced(config, [1, config.inChannels, a.h, a.w]);
+        expect(ta.totals.macs).toBe(mul(one.totals.macs, a.batch));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a symbolic batch N agrees with every concrete batch', () => {
+    fc.assert(
+      fc.property(configArb, sizeArb, (config, s) => {
+        const n = traced(config, [1, config.inChannels, s.h, s.w], true);
+        const concrete = traced(config, [s.batch, config.inChannels, s.h, s.w]);
+        expect(n.symbolicBatch).toBe(true);
+        n.layers.forEach((l, i) => {
+          const c = concrete.layers[i]!;
+          expect(l.output.slice(1)).toEqual(c.output.slice(1));
+          expect(mul(l.macs, s.batch)).toBe(c.macs);
+          expect(l.params).toBe(c.params);
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('memory: kept activations grow with the batch; peaks cover what they contain', () => {
+    fc.assert(
+      fc.property(configArb, sizeArb, fc.constantFrom('float32', 'bfloat16' as const), (config, s, dtype) => {
+        const t1 = traced(config, [s.batch, config.inChannels, s.h, s.w]);
+        const t2 = traced(config, [s.batch + 1, config.inChannels, s.h, s.w]);
+        const o = { dtype, optimizer: 'adam', weightDecay: 0.01 } as const;
+        const m1 = estimateMemory(t1, o);
+        const m2 = estimateMemory(t2, o);
+        expect(m2.activations > m1.activations).toBe(true);
+        expect(m1.trainingPeak >= add(m1.beforeStep, m1.activations)).toBe(true);
+        expect(m1.trainingPeak >= add(add(m1.beforeStep, m1.gradients), m1.optimizerTemporaries)).toBe(true);
+        expect(Number(m1.inferencePeak)).toBeGreaterThan(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
