@@ -34,16 +34,23 @@ describe('check', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 3 failed');
   });
 
-  it('reports invalid files with the field path and exits 2, still checking the others', async () => {
+  it('reports invalid files on stderr with the field path and exits 2, still checking the others', async () => {
     const r = await cli(['check', f('invalid'), f('pass/notes.json'), f('fail/two-classes.json')]);
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('negative-depth.json: layers[2]: expected a positive integer, got -1');
-    expect(r.stdout).toContain('wrong-channels.json: the model cannot take its input [1, 4, 224, 224]: conv1: expected 3 input channels, found 4');
-    expect(r.stdout).toContain('unknown-field.json: expect: unknown field "outputs"');
-    expect(r.stdout).toMatch(/broken\.json: invalid JSON: /);
+    expect(r.stderr).toContain('negative-depth.json: layers[2]: expected a positive integer, got -1');
+    expect(r.stderr).toContain('wrong-channels.json: the model cannot take its input [1, 4, 224, 224]: conv1: expected 3 input channels, found 4');
+    expect(r.stderr).toContain('unknown-field.json: expect: unknown field "outputs"');
+    expect(r.stderr).toMatch(/broken\.json: invalid JSON: /);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(4);
     expect(r.stdout).toContain(`pass  ${f('pass/notes.json')}`);
-    expect(r.stdout).toContain('FAIL');
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 5 failed');
+    expect(r.stdout).toContain(`FAIL  ${f('fail/two-classes.json')}`);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  });
+
+  it('an invalid file alone: one line on stderr, nothing on stdout, exit 2', async () => {
+    const r = await cli(['check', f('invalid/negative-depth.json')]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toBe(`error: ${f('invalid/negative-depth.json')}: layers[2]: expected a positive integer, got -1\n`);
   });
 
   it('exits 2 when nothing matches', async () => {
@@ -56,8 +63,8 @@ describe('check', () => {
   it('expands globs', async () => {
     const r = await cli(['check', join(FIX, '*/n*.json')]);
     expect(r.stdout).toContain('notes.json');
-    expect(r.stdout).toContain('negative-depth.json');
-    expect(r.stdout).not.toContain('two-classes.json');
+    expect(r.stderr).toContain('negative-depth.json');
+    expect(`${r.stdout}${r.stderr}`).not.toContain('two-classes.json');
   });
 
   it('json reporter: one document jq can read', async () => {

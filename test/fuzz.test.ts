@@ -20,6 +20,7 @@ function file(content: string | Uint8Array): string {
 function expectCleanCheck(r: Run, what: string): void {
   expect([0, 1, 2], what).toContain(r.code);
   expect(r.stderr, what).not.toMatch(/\n\s+at |internal error/);
+  for (const line of r.stderr.trimEnd().split('\n')) if (line) expect(line, what).toMatch(/^error: /);
 }
 
 function expectClean(r: Run, what: string): void {
@@ -56,7 +57,10 @@ describe('fuzzed argv', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(token, { maxLength: 7 }), async (argv) => {
         // keep traces small: huge batches with --fit are fine, huge spatial sizes are slow to print
-        expectClean(await cli(argv), JSON.stringify(argv));
+        const r = await cli(argv);
+        // `check` reports each invalid file on a line of its own
+        if (argv.includes('check')) expectCleanCheck(r, JSON.stringify(argv));
+        else expectClean(r, JSON.stringify(argv));
       }),
       { numRuns: 400 },
     );

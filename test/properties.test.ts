@@ -113,7 +113,7 @@ describe('invariants over random networks and inputs', () => {
     );
   });
 
-  it('memory: kept activations grow with the batch; peaks cover what they contain', () => {
+  it('memory: kept activations never shrink with the batch; peaks cover what they contain', () => {
     fc.assert(
       fc.property(configArb, sizeArb, fc.constantFrom('float32', 'bfloat16' as const), (config, s, dtype) => {
         const t1 = traced(config, [s.batch, config.inChannels, s.h, s.w]);
@@ -121,7 +121,8 @@ describe('invariants over random networks and inputs', () => {
         const o = { dtype, optimizer: 'adam', weightDecay: 0.01 } as const;
         const m1 = estimateMemory(t1, o);
         const m2 = estimateMemory(t2, o);
-        expect(m2.activations > m1.activations).toBe(true);
+        // non-decreasing: tiny tensors round to the same 512-byte allocation
+        expect(m2.activations >= m1.activations).toBe(true);
         expect(m1.trainingPeak >= add(m1.beforeStep, m1.activations)).toBe(true);
         expect(m1.trainingPeak >= add(add(m1.beforeStep, m1.gradients), m1.optimizerTemporaries)).toBe(true);
         expect(Number(m1.inferencePeak)).toBeGreaterThan(0);

@@ -87,6 +87,7 @@ export function expandPaths(args: readonly string[]): string[] {
     }
   };
   for (const arg of args) {
+    if (arg.trim() === '') continue;
     let isDir = false;
     try {
       isDir = statSync(arg).isDirectory();
@@ -165,7 +166,9 @@ export async function runCheck(paths: readonly string[], reporter: ReporterName,
   if (files.length === 0) throw new UsageError(`no check files matched ${paths.join(' ')}`);
   const results: CheckResult[] = [];
   for (const file of files) results.push(await checkFile(file));
-  io.out(REPORTERS[reporter](results));
+  const report = REPORTERS[reporter](results);
+  if (report.stdout) io.out(report.stdout);
+  if (report.stderr) io.err(report.stderr);
   const s = summarize(results);
   return s.invalid > 0 ? EXIT.usage : s.failed > 0 ? EXIT.checkFailed : EXIT.ok;
 }

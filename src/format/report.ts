@@ -32,26 +32,34 @@ export function failureSentence(f: Failure): string {
   return `${f.field}: expected ${f.expected}, got ${f.found}`;
 }
 
-/** The closing line: invalid files count as failed (and are named as such above it). */
+/** Data goes to stdout, diagnostics to stderr. */
+export interface Report {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The closing line of the machine reporters: invalid files count as failed. */
 export function closingLine(s: CheckSummary): string {
   return `${s.passed} passed, ${s.failed + s.invalid} failed`;
 }
 
-export function reportText(results: readonly CheckResult[]): string {
-  let out = '';
+/** Text: a line per checked file and the closing line on stdout; invalid files on stderr. */
+export function reportText(results: readonly CheckResult[]): Report {
+  let stdout = '';
+  let stderr = '';
   for (const r of results) {
-    if (r.status === 'pass') out += `pass  ${r.file}\n`;
-    else if (r.status === 'fail') out += `FAIL  ${r.file}: ${r.failures.map(failureSentence).join('; ')}\n`;
-    else out += `ERROR ${r.file}: ${r.error?.message ?? 'invalid'}\n`;
+    if (r.status === 'pass') stdout += `pass  ${r.file}\n`;
+    else if (r.status === 'fail') stdout += `FAIL  ${r.file}: ${r.failures.map(failureSentence).join('; ')}\n`;
+    else stderr += `error: ${r.file}: ${r.error?.message ?? 'invalid'}\n`;
   }
   const s = summarize(results);
-  if (s.invalid > 0) out += `${s.invalid} invalid (not checked)\n`;
-  return `${out}${closingLine(s)}\n`;
+  if (s.passed + s.failed > 0) stdout += `${s.passed} passed, ${s.failed} failed\n`;
+  return { stdout, stderr };
 }
 
-export function reportJson(results: readonly CheckResult[]): string {
+export function reportJson(results: readonly CheckResult[]): Report {
   const s = summarize(results);
-  return `${JSON.stringify(
+  return { stderr: '', stdout: `${JSON.stringify(
     {
       schemaVersion: 1,
       ...s,
@@ -65,14 +73,14 @@ export function reportJson(results: readonly CheckResult[]): string {
     },
     null,
     2,
-  )}\n`;
+  )}\n` };
 }
 
 // GitHub workflow commands: data escapes %, CR, LF; properties also : and ,
 const escapeData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
-export function reportGithub(results: readonly CheckResult[]): string {
+export function reportGithub(results: readonly CheckResult[]): Report {
   let out = '';
   const annotate = (file: string, line: number, title: string, message: string) => {
     out += `::error file=${escapeProperty(file)},line=${line},title=${escapeProperty(title)}::${escapeData(message)}\n`;
@@ -81,7 +89,7 @@ export function reportGithub(results: readonly CheckResult[]): string {
     for (const f of r.failures) annotate(r.file, f.line, 'resnet-shapes check failed', failureSentence(f));
     if (r.error) annotate(r.file, r.error.line, 'resnet-shapes check: invalid file', r.error.message);
   }
-  return `${out}${closingLine(summarize(results))}\n`;
+  return { stdout: `${out}${closingLine(summarize(results))}\n`, stderr: '' };
 }
 
 // XML 1.0 allows tab, LF, CR and code points from U+0020; others are dropped.
@@ -96,7 +104,7 @@ const xml = (s: string): string =>
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
 
-export function reportJunit(results: readonly CheckResult[]): string {
+export function reportJunit(results: readonly CheckResult[]): Report {
   const s = summarize(results);
   const counts = `tests="${results.length}" failures="${s.failed}" errors="${s.invalid}"`;
   let out = `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="resnet-shapes check" ${counts}>\n`;
@@ -112,7 +120,7 @@ export function reportJunit(results: readonly CheckResult[]): string {
       out += `${open}>\n      <error type="invalid" message="${xml(message)}">${xml(message)}</error>\n    </testcase>\n`;
     }
   }
-  return `${out}  </testsuite>\n</testsuites>\n`;
+  return { stdout: `${out}  </testsuite>\n</testsuites>\n`, stderr: '' };
 }
 
 export const REPORTERS = {
