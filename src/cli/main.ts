@@ -2,7 +2,7 @@
 // The only I/O of the project goes through `Io`, so `main` runs in-process in tests too.
 
 import { existsSync } from 'node:fs';
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { formatIssue, shapeText } from '../format/common.js';
 import { jsonChunks } from '../format/json.js';
@@ -16,6 +16,9 @@ import { estimateMemory, type Dtype, type MemoryMode, type MemoryOptions, type O
 import { fitBatch } from '../infer/fit.js';
 import { fitJson, fitLine, memoryJson, memoryLines } from '../format/memory.js';
 import { toJsonValue } from '../int.js';
+import { receptiveFields } from '../infer/receptive.js';
+import { groupTrace, type Depth, type Group } from '../infer/groups.js';
+import { shapeJson } from '../format/common.js';
 import { colorLevel, highlighter } from './color.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { resolveModel, type ModelOptions } from './model.js';
@@ -31,7 +34,8 @@ export interface Io {
 
 export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
 
-const FORMATS = ['log', 'table', 'json'] as const;
+const FORMATS = ['log', 'table', 'json', 'dot', 'mermaid'] as const;
+const DEPTHS = ['stage', 'block', 'layer'] as const;
 const DTYPES = ['float32', 'bfloat16', 'float16'] as const;
 const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw'] as const;
 type Format = (typeof FORMATS)[number];
@@ -44,6 +48,8 @@ interface TraceOptions extends ModelOptions {
   readonly weightDecay: number;
   readonly fit?: number;
   readonly mode: MemoryMode;
+  readonly depth?: Depth;
+  readonly columns?: readonly string[];
   readonly list?: boolean;
   readonly color: boolean;
   readonly quiet?: boolean;
@@ -105,17 +111,45 @@ async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
   switch (opts.format) {
     case 'log':
       return writeAll(io, withNewlines(logLines(trace, hl, fitLines)));
-    case 'json':
+    case 'json': {
+      const rf = receptiveFields(trace.layers);
       return writeAll(
         io,
         jsonChunks(trace, {
-          row: (i) => ({ activationBytes: toJsonValue(memory!.rows[i]!) }),
-          top: { memory: memoryJson(memory!, memoryOptions, trace.symbolicBatch), ...(fit ? { fit: fitJson(fit) } : {}) },
+          row: (i) => ({
+            activationBytes: toJsonValue(memory!.rows[i]!),
+            receptiveField: rf[i]?.size ?? null,
+            effectiveStride: rf[i]?.stride ?? null,
+            receptiveFieldCenter: rf[i]?.center ?? null,
+          }),
+          top: {
+            memory: memoryJson(memory!, memoryOptions, trace.symbolicBatch),
+            ...(opts.depth ? { groups: groupTrace(trace, opts.depth).map(groupJson(trace.symbolicBatch)) } : {}),
+            ...(fit ? { fit: fitJson(fit) } : {}),
+          },
         }),
       );
+    }
     case 'table': {
-      const { formatTable } = await import('../format/table.js');
-      return io.out(formatTable(trace, hl, { footer: [...memoryLines(memory!, memoryOptions, trace.symbolicBatch), ...fitLines] }));
+      const { formatTable, formatGroupTable, COLUMNS, DEFAULT_COLUMNS } = await import('../format/table.js');
+      const footer = [...memoryLines(memory!, memoryOptions, trace.symbolicBatch), ...fitLines];
+      if (opts.depth === 'stage' || opts.depth === 'block') {
+        return io.out(formatGroupTable(trace, groupTrace(trace, opts.depth), hl, { footer }));
+      }
+      const names = opts.columns ?? DEFAULT_COLUMNS;
+      const columns = names.map((n) => COLUMNS.find((c) => c.name === n)!);
+      const context = {
+        receptiveFields: names.some((n) => ['rf', 'stride', 'center'].includes(n)) ? receptiveFields(trace.layers) : undefined,
+        activationBytes: memory!.rows,
+      };
+      return io.out(formatTable(trace, hl, { columns, context, footer }));
+    }
+    case 'dot':
+    case 'mermaid': {
+      const { buildGraph } = await import('../format/graph.js');
+      const { formatDot, formatMermaid } = await import('../format/diagram.js');
+      const graph = buildGraph(trace, opts.depth ?? 'block');
+      return io.out(opts.format === 'dot' ? formatDot(graph, config.name) : formatMermaid(graph));
     }
   }
 }
@@ -173,6 +207,31 @@ async function runDiff(a: string, b: string | undefined, opts: DiffOptions, io: 
 }
 
 const REPORTER_NAMES = ['text', 'json', 'github', 'junit'] as const;
+
+/** Column names of the table, kept here so the common path does not load cli-table3. */
+const COLUMN_NAMES = ['name', 'type', 'input', 'output', 'weight', 'bias', 'params', 'params%', 'macs', 'rf', 'stride', 'center', 'memory'];
+const COLUMN_LIST = COLUMN_NAMES.join(', ');
+
+function parseColumns(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const unknown = names.filter((n) => !COLUMN_NAMES.includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new InvalidArgumentError(`expected column names from ${COLUMN_LIST}, found '${unknown[0] ?? text}'`);
+  }
+  return names;
+}
+
+const groupJson =
+  (sym: boolean) =>
+  (g: Group): Record<string, unknown> => ({
+    name: g.name,
+    kind: g.kind,
+    input: shapeJson(g.input, sym),
+    output: shapeJson(g.output, sym),
+    params: toJsonValue(g.params),
+    macs: toJsonValue(g.macs),
+    rows: g.rows,
+  });
 type ReporterName = (typeof REPORTER_NAMES)[number];
 
 function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
@@ -205,6 +264,8 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .addOption(new Option('--stride-in-1x1', 'ResNet v1: stride on the first 1×1 conv of a bottleneck'))
     .addOption(new Option('--output-stride <8|16|32>', 'dilate the last stages as DeepLab does').argParser(parseOutputStride))
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('log'))
+    .addOption(new Option('-d, --depth <depth>', 'fold the table and diagrams by stage or block (JSON: adds groups[]); diagrams default to block').choices(DEPTHS))
+    .addOption(new Option('--columns <names>', `table columns, comma-separated: ${COLUMN_LIST}`).argParser(parseColumns))
     .addOption(new Option('--dtype <dtype>', 'activations: float32, or bfloat16/float16 autocast (fp32 master weights)').choices(DTYPES).default('float32'))
     .addOption(new Option('--optimizer <name>', 'optimizer whose state the memory model counts').choices(OPTIMIZERS).default('momentum'))
     .addOption(new Option('--weight-decay <x>', 'weight decay (foreach SGD and Adam then copy the gradients)').argParser(parseWeightDecay).default(0))

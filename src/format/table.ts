@@ -3,6 +3,9 @@
 import Table from 'cli-table3';
 import { groupDigits, mul, type Int } from '../int.js';
 import type { Trace, TracedLayer } from '../types.js';
+import type { Group } from '../infer/groups.js';
+import type { ReceptiveField } from '../infer/receptive.js';
+import { binaryBytes } from './memory.js';
 import { count, giga, perSample, PLAIN, shapeText, type Highlighter } from './common.js';
 
 /** A table column: a documented name (for `--columns`), a heading and a cell. */
@@ -10,8 +13,19 @@ export interface Column {
   readonly name: string;
   readonly heading: string;
   readonly align: 'left' | 'right';
-  readonly cell: (layer: TracedLayer, index: number, trace: Trace) => string;
+  readonly cell: (layer: TracedLayer, index: number, trace: Trace, ctx: TableContext) => string;
 }
+
+/** Per-row figures computed outside the trace, for the optional columns. */
+export interface TableContext {
+  readonly receptiveFields?: readonly (ReceptiveField | null)[];
+  readonly activationBytes?: readonly Int[];
+}
+
+const rfCell = (pick: (rf: ReceptiveField) => number) => (_: TracedLayer, i: number, __: Trace, ctx: TableContext) => {
+  const rf = ctx.receptiveFields?.[i];
+  return rf ? String(pick(rf)) : '—';
+};
 
 const shapeOrDash = (shape: readonly number[] | null, sym = false): string => (shape ? shapeText(shape, sym) : '—');
 const intOrDash = (x: Int): string => (x === 0 ? '—' : groupDigits(x));
@@ -31,7 +45,21 @@ export const COLUMNS: readonly Column[] = [
     cell: (l, _, t) => (l.params === 0 ? '—' : percent(l.params, t.totals.params)),
   },
   { name: 'macs', heading: 'Mult-adds', align: 'right', cell: (l) => intOrDash(l.macs) },
+  { name: 'rf', heading: 'Receptive field', align: 'right', cell: rfCell((r) => r.size) },
+  { name: 'stride', heading: 'Eff. stride', align: 'right', cell: rfCell((r) => r.stride) },
+  { name: 'center', heading: 'RF centre', align: 'right', cell: rfCell((r) => r.center) },
+  {
+    name: 'memory',
+    heading: 'Kept for backward',
+    align: 'right',
+    cell: (_, i, __, ctx) => {
+      const b = ctx.activationBytes?.[i];
+      return b === undefined || b === 0 ? '—' : binaryBytes(b);
+    },
+  },
 ];
+
+export const COLUMN_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
 
 export const DEFAULT_COLUMNS: readonly string[] = ['name', 'type', 'output', 'weight', 'bias', 'params', 'macs'];
 
@@ -44,6 +72,7 @@ function percent(part: Int, whole: Int): string {
 
 export interface TableOptions {
   readonly columns?: readonly Column[];
+  readonly context?: TableContext;
   /** Lines appended to the footer (memory, receptive field ...). */
   readonly footer?: readonly string[];
 }
@@ -80,8 +109,31 @@ export function formatTable(trace: Trace, hl: Highlighter = PLAIN, options: Tabl
       }
       previous = section;
     }
-    table.push(columns.map((c) => c.cell(layer, i, trace)));
+    table.push(columns.map((c) => c.cell(layer, i, trace, options.context ?? {})));
   });
+  return `${table.toString()}\n${footerLines(trace, options.footer ?? []).map((l) => hl.dim(l)).join('\n')}\n`;
+}
+
+/** One row per group (stem, stage or block, head): the table folded by `--depth`. */
+export function formatGroupTable(trace: Trace, groups: readonly Group[], hl: Highlighter = PLAIN, options: TableOptions = {}): string {
+  const sym = trace.symbolicBatch;
+  const table = new Table({
+    head: ['Group', 'Kind', 'Rows', 'Input', 'Output', 'Params', 'Params %', 'Mult-adds'].map((h) => hl.heading(h)),
+    colAligns: ['left', 'left', 'right', 'left', 'left', 'right', 'right', 'right'],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const g of groups) {
+    table.push([
+      g.name,
+      g.kind === 'stage' ? `${trace.config.layers[Number(g.name.slice(5)) - 1]} × ${trace.config.block}` : g.kind,
+      String(g.rows[1] - g.rows[0] + 1),
+      shapeText(g.input, sym),
+      shapeText(g.output, sym),
+      intOrDash(g.params),
+      g.params === 0 ? '—' : percent(g.params, trace.totals.params),
+      intOrDash(g.macs),
+    ]);
+  }
   return `${table.toString()}\n${footerLines(trace, options.footer ?? []).map((l) => hl.dim(l)).join('\n')}\n`;
 }
 

@@ -1,0 +1,112 @@
+// Receptive field, effective stride and centre; depth groups.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { finalReceptiveField, receptiveFields } from '../src/infer/receptive.js';
+import { groupTrace } from '../src/infer/groups.js';
+import { loadFixtures, preset, SHARED, trace } from './helpers/model.js';
+import { cli } from './helpers/cli.js';
+
+const published = JSON.parse(readFileSync(join(SHARED, 'published.json'), 'utf8')).receptive_field as Record<
+  string,
+  { size: number; stride: number }
+>;
+
+describe('receptive field', () => {
+  it.each([
+    ['resnet50', 'resnet_v1_50'],
+    ['resnet101', 'resnet_v1_101'],
+    ['resnet152', 'resnet_v1_152'],
+  ])('ResNet v1 (%s with --stride-in-1x1) ends at the published size and stride', (name, key) => {
+    const rf = finalReceptiveField(trace(preset(name, { strideIn1x1: true }), [1, 3, 224, 224]).layers);
+    expect(rf).toMatchObject({ size: published[key]!.size, stride: published[key]!.stride });
+  });
+
+  it('ResNet-18 by hand: 435 pixels at stride 32', () => {
+    // conv1 7×7/2: 7, jump 2. maxpool 3×3/2: 7 + 2·2 = 11, jump 4.
+    // layer1, four 3×3/1: 11 + 4·(2·4) = 43. layer2: 3×3/2 adds 2·4 → 51, jump 8; three 3×3: +3·16 → 99.
+    // layer3: +2·8 → 115, jump 16; +3·32 → 211. layer4: +2·16 → 243, jump 32; +3·64 → 435.
+    const t = trace(preset('resnet18'), [1, 3, 224, 224]);
+    const rfs = receptiveFields(t.layers);
+    const at = (name: string) => rfs[t.layers.findIndex((l) => l.spec.name === name)]!;
+    expect(at('conv1')).toEqual({ size: 7, stride: 2, center: 0 });
+    expect(at('maxpool')).toEqual({ size: 11, stride: 4, center: 0 });
+    expect(at('layer1.1.conv2').size).toBe(43);
+    expect(at('layer2.1.conv2')).toMatchObject({ size: 99, stride: 8 });
+    expect(at('layer3.1.conv2')).toMatchObject({ size: 211, stride: 16 });
+    expect(finalReceptiveField(t.layers)).toEqual({ size: 435, stride: 32, center: 0 });
+  });
+
+  it('a residual add takes the larger path; the shortcut alone would be smaller', () => {
+    const t = trace(preset('resnet18'), [1, 3, 224, 224]);
+    const rfs = receptiveFields(t.layers);
+    const i = t.layers.findIndex((l) => l.spec.name === 'layer2.0.add');
+    const spec = t.layers[i]!.spec as { shortcut: number; from: number };
+    expect(rfs[spec.shortcut]!.size).toBeLessThan(rfs[spec.from]!.size);
+    expect(rfs[i]!.size).toBe(rfs[spec.from]!.size);
+  });
+
+  it('v1.5 ResNet-50 follows the same recurrence: the 3×3s see 2 more input steps each', () => {
+    // v1 strides the first 1×1, so the stage's 3×3s already run at the coarser jump: v1.5 sees less.
+    const v15 = finalReceptiveField(trace(preset('resnet50'), [1, 3, 224, 224]).layers)!;
+    const v1 = finalReceptiveField(trace(preset('resnet50', { strideIn1x1: true }), [1, 3, 224, 224]).layers)!;
+    // stages 2–4: the first 3×3 contributes 2·jump_in under v1.5 and 2·(2·jump_in) under v1
+    expect(v1.size - v15.size).toBe(2 * 4 + 2 * 8 + 2 * 16);
+    expect(v15).toEqual({ size: 427, stride: 32, center: 0 });
+  });
+
+  it('dilation widens the field without changing the stride after the replaced stage', () => {
+    const os8 = finalReceptiveField(trace({ ...preset('resnet50'), replaceStrideWithDilation: [false, true, true] }, [1, 3, 224, 224]).layers)!;
+    expect(os8.stride).toBe(8);
+  });
+
+  it('is null from the global pool on, in JSON too', async () => {
+    const doc = JSON.parse((await cli(['--arch', 'resnet18', '--format', 'json'])).stdout);
+    const fc = doc.layers.find((r: { name: string }) => r.name === 'fc');
+    expect([fc.receptiveField, fc.effectiveStride, fc.receptiveFieldCenter]).toEqual([null, null, null]);
+    const last = doc.layers.find((r: { name: string }) => r.name === 'layer4.1.conv2');
+    expect([last.receptiveField, last.effectiveStride]).toEqual([435, 32]);
+  });
+});
+
+describe('depth groups', () => {
+  it('ResNet-50 --depth stage: stem, 4 stages of 3/4/6/3 blocks with PyTorch shapes, head', () => {
+    const t = trace(preset('resnet50'), [1, 3, 224, 224]);
+    const groups = groupTrace(t, 'stage');
+    expect(groups.map((g) => g.name)).toEqual(['stem', 'layer1', 'layer2', 'layer3', 'layer4', 'head']);
+    const record = loadFixtures().find((f) => f.file === 'reference/resnet50_c1000_1x3x224x224.json')!.record;
+    const outputOf = (name: string) => record.layers.filter((l) => l.name === name).at(-1)!.output;
+    for (const [stage, blocks] of [[1, 3], [2, 4], [3, 6], [4, 3]] as const) {
+      const g = groups.find((x) => x.name === `layer${stage}`)!;
+      expect(g.output).toEqual(outputOf(`layer${stage}.${blocks - 1}.relu`));
+      const first = t.layers[g.rows[0]]!.spec.section;
+      const last = t.layers[g.rows[1]]!.spec.section;
+      expect(first.kind === 'block' && last.kind === 'block' && last.index + 1).toBe(blocks);
+    }
+    // the groups cover every row once, and their sums are the totals
+    expect(groups.reduce((a, g) => a + g.rows[1] - g.rows[0] + 1, 0)).toBe(t.layers.length);
+    expect(groups.reduce((a, g) => a + Number(g.params), 0)).toBe(t.totals.params);
+  });
+
+  it('JSON gains groups[] and keeps layers[] as it is', async () => {
+    const plain = JSON.parse((await cli(['--format', 'json'])).stdout);
+    const doc = JSON.parse((await cli(['--format', 'json', '--depth', 'block'])).stdout);
+    expect(doc.layers).toEqual(plain.layers);
+    expect(doc.groups).toHaveLength(1 + 16 + 1);
+    expect(doc.groups[1]).toMatchObject({ name: 'layer1.0', kind: 'block', input: [1, 64, 56, 56], output: [1, 256, 56, 56] });
+  });
+
+  it('the table folds by stage', async () => {
+    const r = await cli(['--format', 'table', '--depth', 'stage']);
+    expect(r.stdout).toMatch(/│ layer3 +│ 6 × bottleneck +│ +62 │ \[1, 512, 28, 28\] +│ \[1, 1024, 14, 14\]/);
+  });
+
+  it('--columns picks documented columns and refuses others', async () => {
+    const r = await cli(['--arch', 'resnet18', '--format', 'table', '--columns', 'name,rf,stride']);
+    expect(r.stdout).toMatch(/│ layer4\.1\.conv2 +│ +435 │ +32 │/);
+    const bad = await cli(['--columns', 'name,colour']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/expected column names from name, type, .*found 'colour'/);
+  });
+});
