@@ -1,16 +1,47 @@
 // Builds what `bin/resnet-shapes.js` runs and what the package exports:
-//   dist/cli.cjs   the CLI, one CommonJS bundle (starts faster than ESM; see README "Speed")
-//   dist/index.js  the library, one ESM bundle
-//   dist/types/    declarations for the library
+//   dist/cli.cjs      the CLI: commander, chalk and the core in one CommonJS bundle, which
+//                     starts faster than ESM (see README "Speed")
+//   dist/schemas.cjs  zod and the file schemas, loaded only when a file is read
+//   dist/table.cjs    cli-table3 and the table printer, loaded only for --format table
+//   dist/index.js     the library, one ESM bundle
+//   dist/types/       declarations for the library
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
+/** Lazily loaded parts of the CLI: source module -> the bundle that replaces it at run time. */
+const LAZY = {
+  './schemas.js': './schemas.cjs',
+  '../format/table.js': './table.cjs',
+};
+
+const lazyParts = {
+  name: 'lazy-parts',
+  setup(b) {
+    b.onResolve({ filter: /^(\.\/schemas|\.\.\/format\/table)\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' && args.importer.includes('/src/cli/')
+        ? { path: LAZY[args.path], external: true }
+        : undefined,
+    );
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
-const common = { bundle: true, platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning' };
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  legalComments: 'none',
+  logLevel: 'warning',
+  minify: !process.env.NO_MINIFY,
+  keepNames: false,
+};
+const cjs = { ...common, format: 'cjs', supported: { 'dynamic-import': false } };
 await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', format: 'cjs' }),
-  build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', packages: 'external' }),
+  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts] }),
+  build({ ...cjs, entryPoints: ['src/cli/schemas.ts'], outfile: 'dist/schemas.cjs' }),
+  build({ ...cjs, entryPoints: ['src/format/table.ts'], outfile: 'dist/table.cjs' }),
+  build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', packages: 'external' }),
 ]);
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -196,3 +196,21 @@ describe('memory options', () => {
     expect(r.stderr).toMatch(message);
   });
 });
+
+describe('the JSON writer', () => {
+  it('writes rows exactly as JSON.stringify would (including big integers and N)', async () => {
+    const { rowJson, formatJson } = await import('../src/format/json.js');
+    const { preset, trace } = await import('./helpers/model.js');
+    for (const [shape, sym] of [
+      [[100000, 3, 4096, 4096], false],
+      [[1, 3, 97, 61], true],
+    ] as const) {
+      const t = trace(preset('resnet50d'), [...shape], sym);
+      const text = formatJson(t);
+      const doc = JSON.parse(text);
+      expect(doc.layers).toEqual(t.layers.map((l) => rowJson(l, sym)));
+      const lines = text.split('\n').filter((l) => l.startsWith('    {'));
+      lines.forEach((line, i) => expect(line.replace(/,$/, '').trim()).toBe(JSON.stringify(rowJson(t.layers[i]!, sym))));
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { formatIssue, shapeText } from '../format/common.js';
-import { jsonChunks } from '../format/json.js';
+import { intChunk, jsonChunks } from '../format/json.js';
 import { logLines } from '../format/log.js';
 import { traceShapes } from '../infer/trace.js';
 import { expandResNet } from '../spec/expand.js';
@@ -116,12 +116,11 @@ async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
       return writeAll(
         io,
         jsonChunks(trace, {
-          row: (i) => ({
-            activationBytes: toJsonValue(memory!.rows[i]!),
-            receptiveField: rf[i]?.size ?? null,
-            effectiveStride: rf[i]?.stride ?? null,
-            receptiveFieldCenter: rf[i]?.center ?? null,
-          }),
+          row: (i) => {
+            const r = rf[i];
+            const field = r ? `${r.size},"effectiveStride":${r.stride},"receptiveFieldCenter":${r.center}` : 'null,"effectiveStride":null,"receptiveFieldCenter":null';
+            return `,"activationBytes":${intChunk(memory!.rows[i]!)},"receptiveField":${field}`;
+          },
           top: {
             memory: memoryJson(memory!, memoryOptions, trace.symbolicBatch),
             ...(opts.depth ? { groups: groupTrace(trace, opts.depth).map(groupJson(trace.symbolicBatch)) } : {}),

@@ -4,15 +4,18 @@
 // given another meaning without raising schemaVersion. Integers above 2^53 - 1 are decimal
 // strings with every digit; shapes hold "N" for a symbolic batch.
 
-import { toJsonValue } from '../int.js';
+import { toJsonValue, type Int } from '../int.js';
 import type { Trace, TracedLayer } from '../types.js';
 import { shapeJson } from './common.js';
 
 export const SCHEMA_VERSION = 1;
 
 export interface JsonExtras {
-  /** More fields for row i (memory, receptive field ...), appended after the contract's own. */
-  readonly row?: (index: number) => Record<string, unknown>;
+  /**
+   * More fields for row i (memory, receptive field ...), appended after the contract's own:
+   * JSON text beginning with a comma, e.g. `,"activationBytes":1024`.
+   */
+  readonly row?: (index: number) => string;
   /** More top-level keys, written after `totals` in the order given. */
   readonly top?: Record<string, unknown>;
 }
@@ -48,7 +51,27 @@ export function totalsJson(trace: Trace): Record<string, unknown> {
   };
 }
 
-/** The document in pieces (one row a piece), so a huge trace streams instead of one string. */
+function shapeChunk(shape: readonly number[], sym: boolean): string {
+  return sym ? `["N"${shape.length > 1 ? `,${shape.slice(1).join(',')}` : ''}]` : `[${shape.join(',')}]`;
+}
+
+export const intChunk = (x: Int): string => (typeof x === 'number' ? String(x) : `"${x}"`);
+
+/**
+ * One row as JSON text, written directly: this is the hot path of huge traces, and the same
+ * text JSON.stringify(rowJson(...)) would give.
+ */
+function rowChunk(layer: TracedLayer, sym: boolean, extra: string): string {
+  const { spec } = layer;
+  let out =
+    `{"name":${JSON.stringify(spec.name)},"paddleName":${spec.paddleName === null ? 'null' : JSON.stringify(spec.paddleName)}` +
+    `,"type":"${spec.kind}","input":${shapeChunk(layer.input, sym)},"output":${shapeChunk(layer.output, sym)}` +
+    `,"weight":${layer.weight ? `[${layer.weight.join(',')}]` : 'null'},"bias":${layer.bias ? `[${layer.bias.join(',')}]` : 'null'}` +
+    `,"params":${intChunk(layer.params)},"macs":${intChunk(layer.macs)}${extra}}`;
+  return out;
+}
+
+/** The document in pieces (a row a piece), so a huge trace streams instead of one string. */
 export function* jsonChunks(trace: Trace, extras: JsonExtras = {}): Generator<string> {
   const sym = trace.symbolicBatch;
   yield `{\n  "schemaVersion": ${SCHEMA_VERSION},\n`;
@@ -58,9 +81,7 @@ export function* jsonChunks(trace: Trace, extras: JsonExtras = {}): Generator<st
   yield `  "layers": [`;
   const { layers } = trace;
   for (let i = 0; i < layers.length; i++) {
-    const row = rowJson(layers[i]!, sym);
-    const more = extras.row?.(i);
-    yield `${i === 0 ? '\n' : ',\n'}    ${JSON.stringify(more ? Object.assign(row, more) : row)}`;
+    yield `${i === 0 ? '\n' : ',\n'}    ${rowChunk(layers[i]!, sym, extras.row?.(i) ?? '')}`;
   }
   yield `\n  ],\n  "totals": ${JSON.stringify(totalsJson(trace))}`;
   for (const [key, value] of Object.entries(extras.top ?? {})) {

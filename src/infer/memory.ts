@@ -129,13 +129,13 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   };
 
   // What each row keeps for backward: shared storages, and tensors of its own (extras).
-  const firstSaver = new Map<number, number>();
-  const lastSaver = new Map<number, number>();
+  // saver[s]: the first row (in forward order) that keeps storage s, or -1. Backward runs in
+  // reverse, so that row is also the last to need it.
+  const saver = new Int32Array(n).fill(-1);
   const extras: Int[] = new Array(n).fill(0);
   const keep = (s: number, i: number) => {
-    if (s < 0) return; // the network input is counted as input
-    if (!firstSaver.has(s)) firstSaver.set(s, i);
-    lastSaver.set(s, Math.min(lastSaver.get(s) ?? i, i));
+    // the network input (-1) is counted as input
+    if (s >= 0 && saver[s]! < 0) saver[s] = i;
   };
   const weightCopy = (i: number): Int => (autocast && layers[i]!.weight ? bytesOf(layers[i]!.weight!, 2) : 0);
   for (let i = 0; i < n; i++) {
@@ -176,13 +176,13 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     }
   }
   const rows: Int[] = extras.slice();
-  for (const [s, i] of firstSaver) rows[i] = add(rows[i]!, storageBytes[s]!);
+  for (let s = 0; s < n; s++) if (saver[s]! >= 0) rows[saver[s]!] = add(rows[saver[s]!]!, storageBytes[s]!);
   const kept = rows.reduce<Int>((a, b) => add(a, b), 0);
 
   // Output, loss and what the loss keeps.
   const out = n > 0 ? storage[n - 1]! : -1;
   const outBytes = out >= 0 ? storageBytes[out]! : 0;
-  const outSaved = out >= 0 && firstSaver.has(out);
+  const outSaved = out >= 0 && saver[out]! >= 0;
   const lossKept = classes > 0 ? add(bytesOf([batch, classes], 4), 512 * 2) : 0; // log-softmax result, total weight, loss
   const activations = add(add(kept, outSaved ? 0 : outBytes), lossKept);
 
@@ -229,8 +229,8 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     const transient = kind === 'maxpool2d' || kind === 'conv2d' ? sub(extras[i]!, copy) : 0;
     inference.alloc(add(copy, transient));
     inference.free(transient);
-    for (const t of lastUse.at(i)) {
-      if (!firstSaver.has(t)) forward.free(storageBytes[t]!);
+    for (let t = lastUse.head[i]!; t >= 0; t = lastUse.next[t]!) {
+      if (saver[t]! < 0) forward.free(storageBytes[t]!);
       if (t !== out) inference.free(storageBytes[t]!);
     }
   }
@@ -238,7 +238,9 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
 
   // Backward: reverse order, gradients of inputs and parameters.
   const backward = new Live(add(beforeStep, activations));
-  const pending = new Map<number, Grad>();
+  // storages released when the row that kept them first is done (backward runs in reverse)
+  const released = buckets(n, (s) => saver[s]!);
+  const pending: (Grad | undefined)[] = new Array(n);
   if (n > 0) {
     // the loss's backward: grad of the loss, of log-softmax's input (fp32), then of the output
     const g = bytesOf(layers[n - 1]!.output, act);
@@ -247,13 +249,13 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
       backward.alloc(g);
       backward.free(add(512, mul(2, bytesOf([batch, classes], 4))));
     } else backward.alloc(g);
-    pending.set(n - 1, { bytes: g, refs: 1 });
+    pending[n - 1] = { bytes: g, refs: 1 };
   }
   for (let i = n - 1; i >= 0; i--) {
     const layer = layers[i]!;
     const { spec } = layer;
-    const gOut = pending.get(i);
-    pending.delete(i);
+    const gOut = pending[i];
+    pending[i] = undefined;
     const gOutBytes = gOut?.bytes ?? 0;
     let gIn: Int = spec.from < 0 ? 0 : bytesOf(layer.input, act);
     let passThrough = false;
@@ -270,7 +272,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     backward.free(castGrad);
     // free what only this row kept, and the gradient of its output
     backward.free(extras[i]!);
-    for (const [s, last] of lastSaver) if (last === i) backward.free(storageBytes[s]!);
+    for (let s = released.head[i]!; s >= 0; s = released.next[s]!) backward.free(storageBytes[s]!);
     if (spec.kind === 'add') {
       // the same gradient flows to both operands
       const shared = { bytes: gOutBytes, refs: 2 };
@@ -321,49 +323,64 @@ function release(g: Grad | undefined, live: Live): void {
 }
 
 /** Hands a gradient to the row that produced the tensor; a second one is summed into a new tensor. */
-function deliver(pending: Map<number, Grad>, row: number, g: Grad, live: Live): void {
+function deliver(pending: (Grad | undefined)[], row: number, g: Grad, live: Live): void {
   if (row < 0) return release(g, live);
-  const have = pending.get(row);
+  const have = pending[row];
   if (!have) {
-    pending.set(row, g);
+    pending[row] = g;
     return;
   }
   live.alloc(g.bytes);
   release(have, live);
   release(g, live);
-  pending.set(row, { bytes: g.bytes, refs: 1 });
+  pending[row] = { bytes: g.bytes, refs: 1 };
+}
+
+/** Items 0..n-1 grouped by a row key (-1: none), as linked lists in typed arrays. */
+interface Buckets {
+  /** First item of each row's list, or -1. */
+  readonly head: Int32Array;
+  /** The item after each item in its list, or -1. */
+  readonly next: Int32Array;
+}
+
+function buckets(n: number, keyOf: (item: number) => number): Buckets {
+  const head = new Int32Array(n).fill(-1);
+  const next = new Int32Array(n).fill(-1);
+  for (let item = 0; item < n; item++) {
+    const key = keyOf(item);
+    if (key < 0) continue;
+    next[item] = head[key]!;
+    head[key] = item;
+  }
+  return { head, next };
 }
 
 /**
  * For each row, the storages whose last use it is. A block's input stays alive until the
  * block returns (Python holds it), so its last use is the block's last row.
  */
-function lastUses(trace: Trace, storage: Int32Array): { at(i: number): number[] } {
+function lastUses(trace: Trace, storage: Int32Array): Buckets {
   const { layers } = trace;
-  const last = new Map<number, number>();
+  const n = layers.length;
+  const last = new Int32Array(n).fill(-1);
   const use = (s: number, i: number) => {
-    if (s >= 0) last.set(s, Math.max(last.get(s) ?? i, i));
+    if (s >= 0 && last[s]! < i) last[s] = i;
   };
-  for (let i = 0; i < layers.length; i++) {
+  let blockStart = 0;
+  for (let i = 0; i < n; i++) {
     const spec = layers[i]!.spec;
     if (spec.from >= 0) use(storage[spec.from]!, i);
     if (spec.kind === 'add' && spec.shortcut >= 0) use(storage[spec.shortcut]!, i);
     use(storage[i]!, i);
+    // block inputs: alive to the end of their block
+    const section = spec.section;
+    if (section.kind !== 'block') continue;
+    if (layers[i - 1]?.spec.section !== section) blockStart = i;
+    if (layers[i + 1]?.spec.section !== section) {
+      const from = layers[blockStart]!.spec.from;
+      if (from >= 0) use(storage[from]!, i);
+    }
   }
-  // block inputs: alive to the end of their block
-  for (let i = 0; i < layers.length; i++) {
-    const section = layers[i]!.spec.section;
-    if (section.kind !== 'block' || layers[i - 1]?.spec.section === section) continue;
-    let end = i;
-    while (layers[end + 1]?.spec.section === section) end++;
-    const from = layers[i]!.spec.from;
-    if (from >= 0) use(storage[from]!, end);
-  }
-  const byRow = new Map<number, number[]>();
-  for (const [s, i] of last) {
-    const list = byRow.get(i) ?? [];
-    list.push(s);
-    byRow.set(i, list);
-  }
-  return { at: (i) => byRow.get(i) ?? [] };
+  return buckets(n, (s) => (storage[s] === s ? last[s]! : -1));
 }

@@ -136,7 +136,7 @@ interface Weights {
   readonly macs: Int;
 }
 
-const NO_WEIGHTS: Omit<Weights, 'macs'> = { weight: null, bias: null, params: 0, runningStats: 0 };
+const NO_WEIGHTS: Weights = Object.freeze({ weight: null, bias: null, params: 0, runningStats: 0, macs: 0 });
 
 /** Weights, parameters and mult-adds (torchvision's convention: conv and linear only). */
 function weightsOf(spec: LayerSpec, input: Shape, output: Shape): Weights {
@@ -179,7 +179,7 @@ function weightsOf(spec: LayerSpec, input: Shape, output: Shape): Weights {
     case 'add':
     case 'adaptiveavgpool2d':
     case 'flatten':
-      return { ...NO_WEIGHTS, macs: 0 };
+      return NO_WEIGHTS;
     default: {
       const never: never = spec;
       throw new Error(`unhandled layer kind ${(never as LayerSpec).kind}`);
@@ -202,6 +202,16 @@ export function traceShapes(
   options: TraceOptions = {},
 ): TraceResult {
   const layers: TracedLayer[] = new Array(specs.length);
+  // Equal shapes share one array: a deep network repeats a few shapes millions of times.
+  const shapes = new Map<string, Shape>();
+  const intern = <T extends Shape | null>(shape: T): T => {
+    if (shape === null) return shape;
+    const key = shape.join(',');
+    const known = shapes.get(key);
+    if (known) return known as T;
+    shapes.set(key, shape);
+    return shape;
+  };
   let params: Int = 0;
   let stats: Int = 0;
   let macs: Int = 0;
@@ -211,8 +221,18 @@ export function traceShapes(
     const shortcut = spec.kind === 'add' ? (spec.shortcut < 0 ? input : layers[spec.shortcut]!.output) : undefined;
     const result = inferOutput(spec, from, shortcut);
     if ('issue' in result) return { ok: false, issue: { ...result.issue, path: spec.name } };
-    const w = weightsOf(spec, from, result.output);
-    layers[i] = { spec, input: from, output: result.output, ...w };
+    const output = result.output === from ? from : intern(result.output);
+    const w = weightsOf(spec, from, output);
+    layers[i] = {
+      spec,
+      input: from,
+      output,
+      weight: intern(w.weight),
+      bias: intern(w.bias),
+      params: w.params,
+      runningStats: w.runningStats,
+      macs: w.macs,
+    };
     params = add(params, w.params);
     stats = add(stats, w.runningStats);
     macs = add(macs, w.macs);

@@ -12,11 +12,21 @@ import type {
 } from '../types.js';
 import { planStages, stemChannels, usesTimmNames, type StagePlan } from './config.js';
 
-const pair = (n: number): Pair => [n, n];
-const pad = (n: number): Padding => [
-  [n, n],
-  [n, n],
-];
+// Attribute tuples are read-only and shared between rows: a million-row network then holds a
+// handful of them instead of millions.
+const pairs = new Map<number, Pair>();
+const pads = new Map<number, Padding>();
+function pair(n: number): Pair {
+  let p = pairs.get(n);
+  if (!p) pairs.set(n, (p = Object.freeze([n, n]) as Pair));
+  return p;
+}
+function pad(n: number): Padding {
+  let p = pads.get(n);
+  if (!p) pads.set(n, (p = Object.freeze([pair(n), pair(n)]) as Padding));
+  return p;
+}
+const PAD_AFTER: Padding = Object.freeze([Object.freeze([0, 1]), Object.freeze([0, 1])]) as Padding;
 
 interface ConvArgs {
   readonly inChannels: number;
@@ -80,7 +90,7 @@ class Rows {
       section,
       kernel: pair(2),
       stride: pair(stride),
-      padding: stride === 1 ? [[0, 1], [0, 1]] : pad(0),
+      padding: stride === 1 ? PAD_AFTER : pad(0),
       ceilMode: true,
       countIncludePad: false,
     });

@@ -1,0 +1,102 @@
+// npm run bench: how fast resnet-shapes starts and how it grows. Prints a table; nothing is
+// asserted (tests assert correctness only).
+//
+//   (a) the shipped CLI as a whole process against `node -e 0`: median of alternating runs
+//       after a warm-up, the ratio of medians, and peak RSS (GNU time's %M, where present)
+//   (b) in-process trace + JSON formatting of ResNet-50/101/152 (the library bundle)
+//   (c) synthetic bottleneck networks [3, 4, K, 3] up to about a million rows, --format json:
+//       whole-process time, peak RSS, and the growth factor per doubling of rows
+//
+// Options: --runs N (default 25), --quick (fewer runs and sizes, for a smoke test).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const runsArg = args.indexOf('--runs');
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 6 : 25;
+const BIN = 'bin/resnet-shapes.js';
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+function run(argv) {
+  const start = performance.now();
+  const r = TIME
+    ? spawnSync(TIME, ['-f', '%M', process.execPath, ...argv], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+    : spawnSync(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = performance.now() - start;
+  if (r.status !== 0) throw new Error(`${argv.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const rssKiB = TIME ? Number(r.stderr.trim().split('\n').at(-1)) : NaN;
+  return { ms, rssKiB };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mib = (kib) => (Number.isNaN(kib) ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
+
+/** Alternates the baseline and the command, after one warm-up of each. */
+function compare(argv) {
+  run(['-e', '0']);
+  run(argv);
+  const base = [];
+  const cmd = [];
+  let rss = 0;
+  for (let i = 0; i < RUNS; i++) {
+    base.push(run(['-e', '0']).ms);
+    const r = run(argv);
+    cmd.push(r.ms);
+    rss = Math.max(rss, r.rssKiB);
+  }
+  return { base: median(base), cmd: median(cmd), rss };
+}
+
+console.log(`resnet-shapes benchmark · ${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+console.log(`(a) whole process, ${RUNS} alternating runs each, medians`);
+console.log('    command                                                   median   node -e 0   ratio   peak RSS');
+for (const format of ['json', 'log', 'table']) {
+  const argv = [BIN, '--layers', '152', '--input', '10,3,224,224', '--format', format];
+  const r = compare(argv);
+  console.log(
+    `    ${`--layers 152 --input 10,3,224,224 --format ${format}`.padEnd(56)} ${r.cmd.toFixed(1).padStart(6)} ms ${r.base.toFixed(1).padStart(7)} ms ${(r.cmd / r.base).toFixed(2).padStart(6)}× ${mib(r.rss).padStart(10)}`,
+  );
+}
+
+console.log('(b) in-process trace + JSON formatting (library bundle), median of many iterations');
+const lib = await import(new URL('../dist/index.js', import.meta.url).href);
+for (const name of ['resnet50', 'resnet101', 'resnet152']) {
+  const config = lib.resolveConfig(lib.presetConfig(name), name);
+  const once = () => {
+    const t = lib.traceShapes(config, lib.expandResNet(config), [10, 3, 224, 224]);
+    return lib.formatJson(t.trace).length;
+  };
+  for (let i = 0; i < 50; i++) once();
+  const times = [];
+  for (let i = 0; i < (quick ? 100 : 500); i++) {
+    const s = performance.now();
+    once();
+    times.push(performance.now() - s);
+  }
+  console.log(`    ${name.padEnd(10)} ${median(times).toFixed(3)} ms`);
+}
+
+console.log('(c) synthetic [3, 4, K, 3] bottleneck networks, --format json > /dev/null');
+console.log('    rows        K        time     peak RSS   growth per doubling');
+const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-bench-'));
+const sizes = quick ? [15_625, 31_250, 62_500] : [62_500, 125_000, 250_000, 500_000, 1_000_000];
+let previous = null;
+for (const rows of sizes) {
+  // a bottleneck block is 10 rows (+2 for a projection); stem 4, head 3, 4 projections
+  const k = Math.max(1, Math.round((rows - 4 - 3 - 8 - 10 * 10) / 10));
+  const file = join(dir, `k${k}.json`);
+  writeFileSync(file, JSON.stringify({ block: 'bottleneck', layers: [3, 4, k, 3] }));
+  const r = run([BIN, '--config', file, '--input', '1,3,224,224', '--format', 'json']);
+  const actualRows = 4 + 3 + 8 + 10 * (10 + k);
+  const growth = previous ? (r.ms / previous).toFixed(2) : '—';
+  console.log(`    ${String(actualRows).padEnd(10)} ${String(k).padEnd(8)} ${(r.ms / 1000).toFixed(2).padStart(6)} s ${mib(r.rssKiB).padStart(12)}   ${growth}`);
+  previous = r.ms;
+}
