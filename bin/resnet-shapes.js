@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-import { createRequire } from 'node:module'; createRequire(import.meta.url)('../dist/cli.cjs');
+import '../dist/start.cjs';

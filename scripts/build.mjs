@@ -2,23 +2,22 @@
 //   dist/cli.cjs      the CLI: commander, chalk and the core in one CommonJS bundle, which
 //                     starts faster than ESM (see README "Speed")
 //   dist/schemas.cjs  zod and the file schemas, loaded only when a file is read
-//   dist/table.cjs    cli-table3 and the table printer, loaded only for --format table
+//   dist/start.cjs    starts dist/cli.cjs from V8's code cache (dist/cli.cjs.cache)
 //   dist/index.js     the library, one ESM bundle
 //   dist/types/       declarations for the library
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 
 /** Lazily loaded parts of the CLI: source module -> the bundle that replaces it at run time. */
 const LAZY = {
   './schemas.js': './schemas.cjs',
-  '../format/table.js': './table.cjs',
 };
 
 const lazyParts = {
   name: 'lazy-parts',
   setup(b) {
-    b.onResolve({ filter: /^(\.\/schemas|\.\.\/format\/table)\.js$/ }, (args) =>
+    b.onResolve({ filter: /^\.\/schemas\.js$/ }, (args) =>
       args.kind === 'dynamic-import' && args.importer.includes('/src/cli/')
         ? { path: LAZY[args.path], external: true }
         : undefined,
@@ -40,9 +39,14 @@ const cjs = { ...common, format: 'cjs', supported: { 'dynamic-import': false } }
 await Promise.all([
   build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts] }),
   build({ ...cjs, entryPoints: ['src/cli/schemas.ts'], outfile: 'dist/schemas.cjs' }),
-  build({ ...cjs, entryPoints: ['src/format/table.ts'], outfile: 'dist/table.cjs' }),
   build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', packages: 'external' }),
 ]);
+copyFileSync('scripts/start.cjs', 'dist/start.cjs');
+// V8's code cache for this Node, from one representative run (see scripts/start.cjs)
+execFileSync(process.execPath, ['dist/start.cjs', '--layers', '152', '--input', '10,3,224,224', '--format', 'json'], {
+  env: { ...process.env, RESNET_SHAPES_WRITE_CACHE: '1' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }

@@ -183,3 +183,12 @@ describe('schemas', () => {
     expect(validate(symbolic)).toBe(true);
   });
 });
+
+describe('check arguments that look like globs', () => {
+  it.each(['[', 'a[b*.json', '(*).json', '\\*.json'])('%s is matched literally, never an internal error', async (pattern) => {
+    const r = await cli(['check', join(FIX, pattern)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: /);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+});

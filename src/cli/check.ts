@@ -24,7 +24,7 @@ import { lineOf, locateFields } from './locate.js';
 import { finishConfig, mergeExtends } from './model.js';
 import type { Io } from './main.js';
 
-const GLOB = /[*?[]/;
+const GLOB = /[*?]/;
 
 function walkJson(dir: string): string[] {
   const out: string[] = [];
@@ -46,7 +46,7 @@ function globToRegExp(pattern: string): RegExp {
       if (pattern[i + 1] === '/') i++;
     } else if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|\\\]]/g, '\\$&');
+    else re += c.replace(/[.+^${}()|[\\\]]/g, '\\$&');
   }
   return new RegExp(`^${re}$`);
 }

@@ -7,6 +7,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { formatIssue, shapeText } from '../format/common.js';
 import { intChunk, jsonChunks } from '../format/json.js';
 import { logLines } from '../format/log.js';
+import { COLUMNS, DEFAULT_COLUMNS, formatGroupTable, formatTable } from '../format/table.js';
 import { traceShapes } from '../infer/trace.js';
 import { expandResNet } from '../spec/expand.js';
 import { PRESET_NAMES, presetConfig } from '../spec/presets.js';
@@ -130,7 +131,6 @@ async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
       );
     }
     case 'table': {
-      const { formatTable, formatGroupTable, COLUMNS, DEFAULT_COLUMNS } = await import('../format/table.js');
       const footer = [...memoryLines(memory!, memoryOptions, trace.symbolicBatch), ...fitLines];
       if (opts.depth === 'stage' || opts.depth === 'block') {
         return io.out(formatGroupTable(trace, groupTrace(trace, opts.depth), hl, { footer }));

@@ -22,7 +22,7 @@ main(process.argv.slice(2), {
   stdoutIsTTY: process.stdout.isTTY === true,
 }).then((code) => {
   process.exitCode = code;
-  // stdout and stderr are synchronous for files and pipes on POSIX, so everything is written:
-  // leave now rather than tear down a heap that may hold a million-row trace
+  // A heap holding a huge trace takes seconds to tear down; stdout and stderr are synchronous
+  // for files and pipes on POSIX, so everything is written and the process may leave at once.
   if (process.platform !== 'win32') process.exit(code);
 });

@@ -1,11 +1,11 @@
 // The table: one row per layer, stages and blocks as heading rows, totals below.
 
-import Table from 'cli-table3';
 import { groupDigits, mul, type Int } from '../int.js';
 import type { Trace, TracedLayer } from '../types.js';
 import type { Group } from '../infer/groups.js';
 import type { ReceptiveField } from '../infer/receptive.js';
 import { binaryBytes } from './memory.js';
+import { renderGrid, type GridRow } from './grid.js';
 import { count, giga, perSample, PLAIN, shapeText, type Highlighter } from './common.js';
 
 /** A table column: a documented name (for `--columns`), a heading and a cell. */
@@ -84,57 +84,42 @@ function stageHeading(trace: Trace, stage: number): string {
 
 export function formatTable(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): string {
   const columns = options.columns ?? COLUMNS.filter((c) => DEFAULT_COLUMNS.includes(c.name));
-  const table = new Table({
-    head: columns.map((c) => hl.heading(c.heading)),
-    colAligns: columns.map((c) => c.align),
-    style: { head: [], border: [], compact: true },
-  });
-  const span = columns.length;
+  const context = options.context ?? {};
+  const rows: GridRow[] = [];
   let previous: TracedLayer['spec']['section'] | null = null;
   trace.layers.forEach((layer, i) => {
     const section = layer.spec.section;
     if (section !== previous) {
       if (section.kind === 'block') {
-        if (section.index === 0) table.push([{ colSpan: span, content: hl.heading(stageHeading(trace, section.stage)) }]);
-        table.push([
-          {
-            colSpan: span,
-            content: hl.dim(`layer${section.stage + 1}.${section.index} · ${section.block}${section.projection ? ' · projection shortcut' : ''}`),
-          },
-        ]);
-      } else if (section.kind === 'stem') {
-        table.push([{ colSpan: span, content: hl.heading('stem') }]);
-      } else {
-        table.push([{ colSpan: span, content: hl.heading('head') }]);
-      }
+        if (section.index === 0) rows.push({ span: hl.heading(stageHeading(trace, section.stage)) });
+        const shortcut = section.projection ? ' · projection shortcut' : '';
+        rows.push({ span: hl.dim(`layer${section.stage + 1}.${section.index} · ${section.block}${shortcut}`) });
+      } else rows.push({ span: hl.heading(section.kind) });
       previous = section;
     }
-    table.push(columns.map((c) => c.cell(layer, i, trace, options.context ?? {})));
+    rows.push(columns.map((c) => c.cell(layer, i, trace, context)));
   });
-  return `${table.toString()}\n${footerLines(trace, options.footer ?? []).map((l) => hl.dim(l)).join('\n')}\n`;
+  const head = columns.map((c) => hl.heading(c.heading));
+  const table = renderGrid(head, columns.map((c) => c.align), rows);
+  return `${table}\n${footerLines(trace, options.footer ?? []).map((l) => hl.dim(l)).join('\n')}\n`;
 }
 
 /** One row per group (stem, stage or block, head): the table folded by `--depth`. */
 export function formatGroupTable(trace: Trace, groups: readonly Group[], hl: Highlighter = PLAIN, options: TableOptions = {}): string {
   const sym = trace.symbolicBatch;
-  const table = new Table({
-    head: ['Group', 'Kind', 'Rows', 'Input', 'Output', 'Params', 'Params %', 'Mult-adds'].map((h) => hl.heading(h)),
-    colAligns: ['left', 'left', 'right', 'left', 'left', 'right', 'right', 'right'],
-    style: { head: [], border: [], compact: true },
-  });
-  for (const g of groups) {
-    table.push([
-      g.name,
-      g.kind === 'stage' ? `${trace.config.layers[Number(g.name.slice(5)) - 1]} × ${trace.config.block}` : g.kind,
-      String(g.rows[1] - g.rows[0] + 1),
-      shapeText(g.input, sym),
-      shapeText(g.output, sym),
-      intOrDash(g.params),
-      g.params === 0 ? '—' : percent(g.params, trace.totals.params),
-      intOrDash(g.macs),
-    ]);
-  }
-  return `${table.toString()}\n${footerLines(trace, options.footer ?? []).map((l) => hl.dim(l)).join('\n')}\n`;
+  const head = ['Group', 'Kind', 'Rows', 'Input', 'Output', 'Params', 'Params %', 'Mult-adds'].map((h) => hl.heading(h));
+  const rows = groups.map((g) => [
+    g.name,
+    g.kind === 'stage' ? `${trace.config.layers[Number(g.name.slice(5)) - 1]} × ${trace.config.block}` : g.kind,
+    String(g.rows[1] - g.rows[0] + 1),
+    shapeText(g.input, sym),
+    shapeText(g.output, sym),
+    intOrDash(g.params),
+    g.params === 0 ? '—' : percent(g.params, trace.totals.params),
+    intOrDash(g.macs),
+  ]);
+  const table = renderGrid(head, ['left', 'left', 'right', 'left', 'left', 'right', 'right', 'right'], rows);
+  return `${table}\n${footerLines(trace, options.footer ?? []).map((l) => hl.dim(l)).join('\n')}\n`;
 }
 
 export function footerLines(trace: Trace, more: readonly string[]): string[] {

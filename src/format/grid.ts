@@ -1,0 +1,64 @@
+// A box-drawn table in the layout and characters of cli-table3 (compact style, one line per
+// row, cells padded by one space, full-width heading rows), rendered in one linear pass.
+// cli-table3 itself spends quadratic time laying out a few hundred rows (it checks every cell
+// for row-span conflicts with every earlier row); test/grid.test.ts holds this renderer to
+// cli-table3's output byte for byte.
+
+export type Align = 'left' | 'right';
+
+/** A row of cells, or one cell spanning the whole width. */
+export type GridRow = readonly string[] | { readonly span: string };
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** Display width: ANSI colour codes take no room; every character we print is one column. */
+export function textWidth(s: string): number {
+  return s.includes('\x1b') ? s.replace(ANSI, '').length : s.length;
+}
+
+function pad(s: string, width: number, align: Align): string {
+  const room = width - textWidth(s);
+  return align === 'right' ? `${' '.repeat(room)}${s}` : `${s}${' '.repeat(room)}`;
+}
+
+const spans = (row: GridRow): row is { readonly span: string } => !Array.isArray(row);
+
+/** Column widths (padding included), spanning rows widening columns as cli-table3 does. */
+function columnWidths(head: readonly string[], rows: readonly GridRow[]): number[] {
+  const widths = head.map((h) => textWidth(h) + 2);
+  const spanning: number[] = [];
+  for (const row of rows) {
+    if (spans(row)) spanning.push(textWidth(row.span) + 2);
+    else row.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, textWidth(cell) + 2)));
+  }
+  // each spanning cell, last first: share what it lacks among the columns, left to right
+  for (let k = spanning.length - 1; k >= 0; k--) {
+    const desired = spanning[k]!;
+    let existing = widths.reduce((a, b) => a + b, 0) + widths.length - 1;
+    let editable = widths.length;
+    for (let c = 0; editable > 0 && desired > existing; c++, editable--) {
+      const dif = Math.round((desired - existing) / editable);
+      existing += dif;
+      widths[c]! += dif;
+    }
+  }
+  return widths;
+}
+
+export function renderGrid(head: readonly string[], aligns: readonly Align[], rows: readonly GridRow[]): string {
+  const widths = columnWidths(head, rows);
+  const total = widths.reduce((a, b) => a + b, 0) + widths.length - 1;
+  const rule = (left: string, junction: string, right: string) =>
+    `${left}${widths.map((w) => '─'.repeat(w)).join(junction)}${right}`;
+  const line = (cells: readonly string[]) =>
+    `│${cells.map((cell, c) => ` ${pad(cell, widths[c]! - 2, aligns[c] ?? 'left')} `).join('│')}│`;
+  const out: string[] = [rule('┌', '┬', '┐'), line(head)];
+  const first = rows[0];
+  if (first) out.push(rule('├', spans(first) ? '┴' : '┼', '┤'));
+  // a spanning cell takes the alignment of the column it starts in
+  for (const row of rows) out.push(spans(row) ? `│ ${pad(row.span, total - 2, aligns[0] ?? 'left')} │` : line(row));
+  const last = rows[rows.length - 1];
+  out.push(rule('└', last && spans(last) ? '─' : '┴', '┘'));
+  return out.join('\n');
+}
