@@ -2,12 +2,12 @@
 //   dist/cli.cjs      the CLI: commander, chalk and the core in one CommonJS bundle, which
 //                     starts faster than ESM (see README "Speed")
 //   dist/schemas.cjs  zod and the file schemas, loaded only when a file is read
-//   dist/start.cjs    starts dist/cli.cjs from V8's code cache (dist/cli.cjs.cache)
+//   dist/cli.cjs.cache  V8's code cache of it, for this Node (see bin/resnet-shapes.js)
 //   dist/index.js     the library, one ESM bundle
 //   dist/types/       declarations for the library
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 
 /** Lazily loaded parts of the CLI: source module -> the bundle that replaces it at run time. */
 const LAZY = {
@@ -25,6 +25,23 @@ const lazyParts = {
   },
 };
 
+/**
+ * commander requires child_process at load time for git-style executable subcommands, which
+ * resnet-shapes does not have; load it only if ever used (it pulls in net and dgram).
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes('node_modules/commander/') ? { path: 'child_process', namespace: 'lazy' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:' + 'child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync('dist', { recursive: true, force: true });
 const common = {
   bundle: true,
@@ -37,13 +54,12 @@ const common = {
 };
 const cjs = { ...common, format: 'cjs', supported: { 'dynamic-import': false } };
 await Promise.all([
-  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts] }),
+  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts, lazyChildProcess] }),
   build({ ...cjs, entryPoints: ['src/cli/schemas.ts'], outfile: 'dist/schemas.cjs' }),
   build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', packages: 'external' }),
 ]);
-copyFileSync('scripts/start.cjs', 'dist/start.cjs');
-// V8's code cache for this Node, from one representative run (see scripts/start.cjs)
-execFileSync(process.execPath, ['dist/start.cjs', '--layers', '152', '--input', '10,3,224,224', '--format', 'json'], {
+// V8's code cache for this Node, from one representative run (see bin/resnet-shapes.js)
+execFileSync(process.execPath, ['bin/resnet-shapes.js', '--layers', '152', '--input', '10,3,224,224', '--format', 'json'], {
   env: { ...process.env, RESNET_SHAPES_WRITE_CACHE: '1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

@@ -38,7 +38,17 @@ export function sub(a: Int, b: Int): Int {
   return canonical(BigInt(a) - BigInt(b));
 }
 
+/** Product of whole numbers ≥ 1 (shape dimensions). */
 export function product(values: readonly Int[]): Int {
+  // With factors ≥ 1 every partial product is at most the whole, so a float product that is
+  // a safe integer was exact all along.
+  let f = 1;
+  let numbers = true;
+  for (const v of values) {
+    if (typeof v !== 'number') numbers = false;
+    else f *= v;
+  }
+  if (numbers && Number.isSafeInteger(f) && values.every((v) => (v as number) >= 1)) return f;
   let p: Int = 1;
   for (const v of values) p = mul(p, v);
   return p;

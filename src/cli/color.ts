@@ -1,6 +1,5 @@
 // Colour only on a terminal; NO_COLOR, FORCE_COLOR and --no-color honoured.
 
-import { Chalk } from 'chalk';
 import { PLAIN, type Highlighter } from '../format/common.js';
 
 export interface ColorEnv {
@@ -20,8 +19,10 @@ export function colorLevel({ isTTY, env, flag }: ColorEnv): 0 | 1 {
   return 1;
 }
 
-export function highlighter(level: 0 | 1): Highlighter {
+/** Loads chalk only when there is colour to add (it asks the terminal module about fd 1). */
+export async function highlighter(level: 0 | 1): Promise<Highlighter> {
   if (level === 0) return PLAIN;
+  const { Chalk } = await import('chalk');
   const c = new Chalk({ level });
   return {
     name: (s) => c.cyan(s),

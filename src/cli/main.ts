@@ -104,7 +104,7 @@ async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
   const config = await resolveModel(opts);
   const input = opts.input ?? DEFAULT_INPUT;
   const trace = traceModel(config, input);
-  const hl = highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
+  const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
   const memoryOptions: MemoryOptions = { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay };
   const memory = opts.format === 'log' ? null : estimateMemory(trace, memoryOptions);
   const fit = opts.fit === undefined ? null : fitBatch(config, input.shape.slice(1), opts.fit, opts.mode, memoryOptions);
@@ -199,7 +199,7 @@ async function runDiff(a: string, b: string | undefined, opts: DiffOptions, io: 
   ] as const;
   if (opts.format === 'json') io.out(formatDiffJson(sides[0], sides[1], diff));
   else {
-    const hl = highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
+    const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
     io.out(formatDiffText(sides[0], sides[1], diff, hl));
   }
   return opts.exitCode && !diff.identical ? EXIT.checkFailed : EXIT.ok;

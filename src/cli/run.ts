@@ -1,28 +1,53 @@
-// The process entry: wires main() to the real streams and sets the exit code.
+// The process entry: wires main() to the real file descriptors and sets the exit code.
+//
+// Output goes straight to fds 1 and 2 with synchronous writes: process.stdout would load
+// Node's stream and socket modules (a pipe is a net.Socket), a visible share of a run that
+// otherwise takes milliseconds. Whether stdout is a terminal is asked only when it is a
+// character device other than /dev/null: files, pipes and sockets never are.
 
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { EXIT } from './exit.js';
 import { main } from './main.js';
 
-function write(stream: NodeJS.WriteStream): (chunk: string) => void {
-  return (chunk) => {
-    stream.write(chunk);
+/** Writes all of `text` to `fd`, waiting out EAGAIN on a non-blocking pipe. */
+function writer(fd: number): (text: string) => void {
+  return (text) => {
+    let buffer = Buffer.from(text, 'utf8');
+    while (buffer.length > 0) {
+      try {
+        const n = writeSync(fd, buffer);
+        buffer = buffer.subarray(n);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // the reader went away (`| head`): not an error, and nothing more to say
+        if (code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+        if (code !== 'EAGAIN') throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+      }
+    }
   };
 }
 
-// A reader that stops early (`| head`) is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-  throw e;
-});
+function stdoutIsTTY(): boolean {
+  try {
+    const out = fstatSync(1);
+    if (!out.isCharacterDevice()) return false;
+    const devNull = statSync('/dev/null');
+    if (out.rdev === devNull.rdev) return false;
+  } catch {
+    return false;
+  }
+  return process.stdout.isTTY === true;
+}
 
 main(process.argv.slice(2), {
-  out: write(process.stdout),
-  err: write(process.stderr),
+  out: writer(1),
+  err: writer(2),
   env: process.env,
-  stdoutIsTTY: process.stdout.isTTY === true,
+  stdoutIsTTY: stdoutIsTTY(),
 }).then((code) => {
   process.exitCode = code;
-  // A heap holding a huge trace takes seconds to tear down; stdout and stderr are synchronous
-  // for files and pipes on POSIX, so everything is written and the process may leave at once.
-  if (process.platform !== 'win32') process.exit(code);
+  // Every write was synchronous, so everything is written: leave now rather than wait for
+  // V8's background compile jobs or tear down a heap that may hold a million-row trace.
+  process.exit(code);
 });
