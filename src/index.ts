@@ -18,3 +18,12 @@ export { type Highlighter, PLAIN, formatIssue, shapeText } from './format/common
 export { formatLog, logLines } from './format/log.js';
 export { formatJson, jsonChunks, SCHEMA_VERSION } from './format/json.js';
 export { formatTable } from './format/table.js';
+export { estimateMemory, allocation, type MemoryOptions, type MemoryReport, type Dtype, type Optimizer } from './infer/memory.js';
+export { fitBatch, type FitResult } from './infer/fit.js';
+export { receptiveFields, finalReceptiveField, ReceptiveFieldTable, type ReceptiveField } from './infer/receptive.js';
+export { groupTrace, type Depth, type Group } from './infer/groups.js';
+export { diffTraces, type TraceDiff } from './infer/diff.js';
+export { evaluateExpectations, type Expectations, type Failure } from './infer/expect.js';
+export { buildGraph } from './format/graph.js';
+export { formatDot, formatMermaid } from './format/diagram.js';
+export { formatGroupTable } from './format/table.js';

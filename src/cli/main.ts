@@ -17,7 +17,7 @@ import { estimateMemory, type Dtype, type MemoryMode, type MemoryOptions, type O
 import { fitBatch } from '../infer/fit.js';
 import { fitJson, fitLine, memoryJson, memoryLines } from '../format/memory.js';
 import { toJsonValue } from '../int.js';
-import { receptiveFields } from '../infer/receptive.js';
+import { ReceptiveFieldTable } from '../infer/receptive.js';
 import { groupTrace, type Depth, type Group } from '../infer/groups.js';
 import { shapeJson } from '../format/common.js';
 import { colorLevel, highlighter } from './color.js';
@@ -113,12 +113,12 @@ async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
     case 'log':
       return writeAll(io, withNewlines(logLines(trace, hl, fitLines)));
     case 'json': {
-      const rf = receptiveFields(trace.layers);
+      const rf = new ReceptiveFieldTable(trace.layers);
       return writeAll(
         io,
         jsonChunks(trace, {
           row: (i) => {
-            const r = rf[i];
+            const r = rf.at(i);
             const field = r ? `${r.size},"effectiveStride":${r.stride},"receptiveFieldCenter":${r.center}` : 'null,"effectiveStride":null,"receptiveFieldCenter":null';
             return `,"activationBytes":${intChunk(memory!.rows[i]!)},"receptiveField":${field}`;
           },
@@ -138,7 +138,7 @@ async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
       const names = opts.columns ?? DEFAULT_COLUMNS;
       const columns = names.map((n) => COLUMNS.find((c) => c.name === n)!);
       const context = {
-        receptiveFields: names.some((n) => ['rf', 'stride', 'center'].includes(n)) ? receptiveFields(trace.layers) : undefined,
+        receptiveFields: names.some((n) => ['rf', 'stride', 'center'].includes(n)) ? new ReceptiveFieldTable(trace.layers) : undefined,
         activationBytes: memory!.rows,
       };
       return io.out(formatTable(trace, hl, { columns, context, footer }));

@@ -11,18 +11,26 @@ import { main } from './main.js';
 
 /** Writes all of `text` to `fd`, waiting out EAGAIN on a non-blocking pipe. */
 function writer(fd: number): (text: string) => void {
+  const wait = new Int32Array(new SharedArrayBuffer(4));
   return (text) => {
-    let buffer = Buffer.from(text, 'utf8');
-    while (buffer.length > 0) {
+    let rest: Buffer | null = null;
+    for (;;) {
       try {
-        const n = writeSync(fd, buffer);
-        buffer = buffer.subarray(n);
+        if (rest === null) {
+          // the common case: one write takes the whole string
+          const n = writeSync(fd, text);
+          if (n === Buffer.byteLength(text)) return;
+          rest = Buffer.from(text, 'utf8').subarray(n);
+        } else {
+          rest = rest.subarray(writeSync(fd, rest));
+          if (rest.length === 0) return;
+        }
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         // the reader went away (`| head`): not an error, and nothing more to say
         if (code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
         if (code !== 'EAGAIN') throw e;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        Atomics.wait(wait, 0, 0, 5);
       }
     }
   };

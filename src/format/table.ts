@@ -18,12 +18,12 @@ export interface Column {
 
 /** Per-row figures computed outside the trace, for the optional columns. */
 export interface TableContext {
-  readonly receptiveFields?: readonly (ReceptiveField | null)[];
+  readonly receptiveFields?: { at(i: number): ReceptiveField | null } | undefined;
   readonly activationBytes?: readonly Int[];
 }
 
 const rfCell = (pick: (rf: ReceptiveField) => number) => (_: TracedLayer, i: number, __: Trace, ctx: TableContext) => {
-  const rf = ctx.receptiveFields?.[i];
+  const rf = ctx.receptiveFields?.at(i);
   return rf ? String(pick(rf)) : '—';
 };
 

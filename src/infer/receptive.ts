@@ -55,20 +55,45 @@ function next(spec: LayerSpec, rf: ReceptiveField, shortcut: ReceptiveField | nu
   }
 }
 
-export function receptiveFields(layers: readonly TracedLayer[]): (ReceptiveField | null)[] {
-  const out: (ReceptiveField | null)[] = new Array(layers.length);
-  const of = (i: number): ReceptiveField | null => (i < 0 ? INPUT : out[i]!);
-  for (let i = 0; i < layers.length; i++) {
-    const spec = layers[i]!.spec;
-    const rf = of(spec.from);
-    out[i] = rf ? next(spec, rf, spec.kind === 'add' ? of(spec.shortcut) : null) : null;
+/** Receptive fields of every row, kept in typed arrays: a million rows make no million objects. */
+export class ReceptiveFieldTable {
+  private readonly size: Float64Array;
+  private readonly stride: Float64Array;
+  private readonly center: Float64Array;
+
+  constructor(layers: readonly TracedLayer[]) {
+    const n = layers.length;
+    this.size = new Float64Array(n).fill(Number.NaN);
+    this.stride = new Float64Array(n);
+    this.center = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const spec = layers[i]!.spec;
+      const rf = this.at(spec.from);
+      const r = rf ? next(spec, rf, spec.kind === 'add' ? this.at(spec.shortcut) : null) : null;
+      if (r) {
+        this.size[i] = r.size;
+        this.stride[i] = r.stride;
+        this.center[i] = r.center;
+      }
+    }
   }
-  return out;
+
+  /** Row i's receptive field (-1: the input itself), or null from the global pool on. */
+  at(i: number): ReceptiveField | null {
+    if (i < 0) return INPUT;
+    const size = this.size[i]!;
+    return Number.isNaN(size) ? null : { size, stride: this.stride[i]!, center: this.center[i]! };
+  }
+}
+
+export function receptiveFields(layers: readonly TracedLayer[]): (ReceptiveField | null)[] {
+  const table = new ReceptiveFieldTable(layers);
+  return layers.map((_, i) => table.at(i));
 }
 
 /** The receptive field at the last conv (the last row before the global pool with one). */
 export function finalReceptiveField(layers: readonly TracedLayer[]): ReceptiveField | null {
-  const rfs = receptiveFields(layers);
-  for (let i = layers.length - 1; i >= 0; i--) if (layers[i]!.spec.kind === 'conv2d' && rfs[i]) return rfs[i]!;
+  const table = new ReceptiveFieldTable(layers);
+  for (let i = layers.length - 1; i >= 0; i--) if (layers[i]!.spec.kind === 'conv2d' && table.at(i)) return table.at(i);
   return null;
 }
