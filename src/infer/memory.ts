@@ -112,15 +112,22 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const classes = trace.config.classes;
 
   // Storage of each row's output: in-place and view rows write into what they read.
+  // Bytes of each row's output and of its parameters (fp32), computed once.
+  const outputBytes: Int[] = new Array(n);
+  const paramBytes: Int[] = new Array(n);
   const storage = new Int32Array(n);
   const storageBytes: Int[] = new Array(n).fill(0);
   for (let i = 0; i < n; i++) {
-    const { spec } = layers[i]!;
+    const layer = layers[i]!;
+    const { spec } = layer;
+    // in-place and view rows share their input's shape array, and so its byte count
+    outputBytes[i] = spec.from >= 0 && layer.output === layer.input ? outputBytes[spec.from]! : bytesOf(layer.output, act);
+    paramBytes[i] = layer.weight ? add(bytesOf(layer.weight, 4), layer.bias ? bytesOf(layer.bias, 4) : 0) : 0;
     const inPlace = spec.kind === 'relu' || spec.kind === 'add' || spec.kind === 'identity' || spec.kind === 'flatten';
     if (inPlace) storage[i] = spec.from < 0 ? -1 : storage[spec.from]!;
     else {
       storage[i] = i;
-      storageBytes[i] = bytesOf(layers[i]!.output, act);
+      storageBytes[i] = outputBytes[i]!;
     }
   }
   const storageOfInput = (i: number): number => {
@@ -190,16 +197,12 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   let params: Int = 0;
   let gradients: Int = 0;
   let buffers: Int = 0;
-  for (const l of layers) {
-    for (const shape of [l.weight, l.bias]) {
-      if (shape) {
-        const b = bytesOf(shape, 4);
-        params = add(params, b);
-        gradients = add(gradients, b);
-      }
-    }
-    if (l.spec.kind === 'batchnorm2d') buffers = add(buffers, add(mul(2, bytesOf([l.spec.channels], 4)), 512));
+  for (let i = 0; i < n; i++) {
+    params = add(params, paramBytes[i]!);
+    const spec = layers[i]!.spec;
+    if (spec.kind === 'batchnorm2d') buffers = add(buffers, add(mul(2, bytesOf([spec.channels], 4)), 512));
   }
+  gradients = params;
   const stateCopies = { sgd: 0, momentum: 1, adam: 2, adamw: 2 }[options.optimizer];
   const optimizerState = mul(stateCopies, gradients);
   const decayCopy = options.weightDecay !== 0 && options.optimizer !== 'adamw' ? 1 : 0;
@@ -243,7 +246,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const pending: (Grad | undefined)[] = new Array(n);
   if (n > 0) {
     // the loss's backward: grad of the loss, of log-softmax's input (fp32), then of the output
-    const g = bytesOf(layers[n - 1]!.output, act);
+    const g = outputBytes[n - 1]!;
     if (classes > 0) {
       backward.alloc(add(512, mul(2, bytesOf([batch, classes], 4))));
       backward.alloc(g);
@@ -257,10 +260,9 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     const gOut = pending[i];
     pending[i] = undefined;
     const gOutBytes = gOut?.bytes ?? 0;
-    let gIn: Int = spec.from < 0 ? 0 : bytesOf(layer.input, act);
+    let gIn: Int = spec.from < 0 ? 0 : outputBytes[spec.from]!;
     let passThrough = false;
-    let gParams: Int = 0;
-    for (const shape of [layer.weight, layer.bias]) if (shape) gParams = add(gParams, bytesOf(shape, 4));
+    const gParams = paramBytes[i]!;
     if (spec.kind === 'add' || spec.kind === 'identity' || spec.kind === 'flatten') {
       gIn = gOutBytes;
       passThrough = true;
