@@ -192,3 +192,20 @@ describe('check arguments that look like globs', () => {
     expect(r.stderr).not.toMatch(/internal error/);
   });
 });
+
+describe('quiet', () => {
+  it('check --quiet prints failures and the closing line only', async () => {
+    const r = await cli(['check', f('pass'), f('fail/two-classes.json'), '--quiet']);
+    expect(r.stdout).not.toContain('pass  ');
+    expect(r.stdout).toContain('FAIL  ');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('3 passed, 1 failed');
+  });
+  it('a warning goes to stderr, and --quiet silences it', async () => {
+    const loud = await cli(['--layers', '18', '--stride-in-1x1']);
+    expect(loud.code).toBe(0);
+    expect(loud.stderr).toMatch(/^warning: strideIn1x1 has no effect on basic blocks/);
+    const quiet = await cli(['--layers', '18', '--stride-in-1x1', '--quiet']);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe(loud.stdout);
+  });
+});

@@ -161,12 +161,12 @@ export async function checkFile(file: string): Promise<CheckResult> {
   return { file, status: failures.length > 0 ? 'fail' : 'pass', failures };
 }
 
-export async function runCheck(paths: readonly string[], reporter: ReporterName, io: Io): Promise<ExitCode> {
+export async function runCheck(paths: readonly string[], reporter: ReporterName, io: Io, quiet = false): Promise<ExitCode> {
   const files = expandPaths(paths);
   if (files.length === 0) throw new UsageError(`no check files matched ${paths.join(' ')}`);
   const results: CheckResult[] = [];
   for (const file of files) results.push(await checkFile(file));
-  const report = REPORTERS[reporter](results);
+  const report = REPORTERS[reporter](results, { quiet });
   if (report.stdout) io.out(report.stdout);
   if (report.stderr) io.err(report.stderr);
   const s = summarize(results);

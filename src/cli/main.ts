@@ -102,6 +102,9 @@ export function traceModel(config: ModelConfig, input: InputArg): Trace {
 async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
   if (opts.list) return listModels(io, opts.format);
   const config = await resolveModel(opts);
+  if (config.block === 'basic' && config.strideIn1x1 && !opts.quiet) {
+    io.err('warning: strideIn1x1 has no effect on basic blocks (they have no 1×1 conv)\n');
+  }
   const input = opts.input ?? DEFAULT_INPUT;
   const trace = traceModel(config, input);
   const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
@@ -271,7 +274,7 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .addOption(new Option('--fit <size>', 'largest batch whose memory fits SIZE (24GiB = 24·2^30 bytes, 80GB = 80·10^9)').argParser(parseFit))
     .addOption(new Option('--mode <mode>', 'what --fit budgets: a training step or inference').choices(['train', 'infer']).default('train'))
     .addOption(new Option('--list', 'list every preset with its params and GMACs at 1×3×224×224'))
-    .addOption(new Option('-q, --quiet', 'print nothing but the data (no notes on stderr)'))
+    .addOption(new Option('-q, --quiet', 'no warnings on stderr, only the data and errors'))
     .addOption(new Option('--no-color', 'never colour the output (also: NO_COLOR=1)'))
     .addHelpText('after', EXAMPLES)
     .enablePositionalOptions()
@@ -282,6 +285,7 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .description('check model configs against expectations (exit 0 all pass, 1 a check failed, 2 an invalid file)')
     .argument('<paths...>', 'check files, folders (their *.json) or globs')
     .addOption(new Option('-r, --reporter <name>', 'how to report').choices(REPORTER_NAMES).default('text'))
+    .addOption(new Option('-q, --quiet', 'text reporter: print failures and the closing line only'))
     .addHelpText(
       'after',
       `
@@ -292,9 +296,9 @@ Example:
 A check file is a model config (or "extends": "<preset>" plus overrides) with "input" and
 "expect"; its JSON Schema: resnet-shapes schema check.`,
     )
-    .action(async (paths: string[], opts: { reporter: ReporterName }) => {
+    .action(async (paths: string[], opts: { reporter: ReporterName; quiet?: boolean }) => {
       const { runCheck } = await import('./check.js');
-      run(runCheck(paths, opts.reporter, io));
+      run(runCheck(paths, opts.reporter, io, opts.quiet ?? false));
     });
 
   program

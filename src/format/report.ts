@@ -44,13 +44,18 @@ export function closingLine(s: CheckSummary): string {
 }
 
 /** Text: a line per checked file and the closing line on stdout; invalid files on stderr. */
-export function reportText(results: readonly CheckResult[]): Report {
+export interface ReportOptions {
+  /** Text reporter: leave out the lines of passing files. */
+  readonly quiet?: boolean;
+}
+
+export function reportText(results: readonly CheckResult[], options: ReportOptions = {}): Report {
   let stdout = '';
   let stderr = '';
   for (const r of results) {
-    if (r.status === 'pass') stdout += `pass  ${r.file}\n`;
-    else if (r.status === 'fail') stdout += `FAIL  ${r.file}: ${r.failures.map(failureSentence).join('; ')}\n`;
-    else stderr += `error: ${r.file}: ${r.error?.message ?? 'invalid'}\n`;
+    if (r.status === 'fail') stdout += `FAIL  ${r.file}: ${r.failures.map(failureSentence).join('; ')}\n`;
+    else if (r.status === 'invalid') stderr += `error: ${r.file}: ${r.error?.message ?? 'invalid'}\n`;
+    else if (!options.quiet) stdout += `pass  ${r.file}\n`;
   }
   const s = summarize(results);
   if (s.passed + s.failed > 0) stdout += `${s.passed} passed, ${s.failed} failed\n`;
