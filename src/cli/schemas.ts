@@ -128,7 +128,7 @@ export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly Propert
     return `${where}: required field is missing (${issue.message})`;
   }
   if (issue.code === 'invalid_type' && path === '') {
-    return `the file: expected a JSON object, got ${shown(issue.input)}`;
+    return `expected a JSON object, got ${shown(issue.input)}`;
   }
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     // report the branch that got furthest
