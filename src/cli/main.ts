@@ -4,22 +4,29 @@
 import { existsSync } from 'node:fs';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
-import { formatIssue, shapeText } from '../format/common.js';
-import { intChunk, jsonChunks } from '../format/json.js';
+import { formatIssue, shapeJson, shapeText } from '../format/common.js';
+import { intChunk, jsonChunks, SCHEMA_VERSION } from '../format/json.js';
 import { logLines } from '../format/log.js';
-import { COLUMNS, DEFAULT_COLUMNS, formatGroupTable, formatTable } from '../format/table.js';
+import { fitJson, fitLine, memoryJson, memoryLines } from '../format/memory.js';
+import { COLUMN_NAMES, COLUMNS, DEFAULT_COLUMNS, formatGroupTable, formatTable } from '../format/table.js';
+import { fitBatch } from '../infer/fit.js';
+import { groupTrace, type Depth, type Group } from '../infer/groups.js';
+import { estimateMemory, type Dtype, type MemoryMode, type MemoryOptions, type Optimizer } from '../infer/memory.js';
+import { ReceptiveFieldTable } from '../infer/receptive.js';
 import { traceShapes } from '../infer/trace.js';
+import { scaled, toJsonValue } from '../int.js';
 import { expandResNet } from '../spec/expand.js';
 import { PRESET_NAMES, presetConfig } from '../spec/presets.js';
 import type { ModelConfig, Trace } from '../types.js';
-import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parseWeightDecay, type InputArg } from './args.js';
-import { estimateMemory, type Dtype, type MemoryMode, type MemoryOptions, type Optimizer } from '../infer/memory.js';
-import { fitBatch } from '../infer/fit.js';
-import { fitJson, fitLine, memoryJson, memoryLines } from '../format/memory.js';
-import { toJsonValue } from '../int.js';
-import { ReceptiveFieldTable } from '../infer/receptive.js';
-import { groupTrace, type Depth, type Group } from '../infer/groups.js';
-import { shapeJson } from '../format/common.js';
+import {
+  parseClasses,
+  parseFit,
+  parseInput,
+  parseLayers,
+  parseOutputStride,
+  parseWeightDecay,
+  type InputArg,
+} from './args.js';
 import { colorLevel, highlighter } from './color.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { resolveModel, type ModelOptions } from './model.js';
@@ -63,7 +70,7 @@ Examples:
   $ resnet-shapes --arch resnext50_32x4d --input 1,3,97,61 --format table
       a table with PyTorch module paths, params and mult-adds at 97×61
   $ resnet-shapes --layers 152 --format json | jq '.totals'
-      totals for scripts (schemaVersion ${1})
+      totals for scripts (schemaVersion ${SCHEMA_VERSION})
   $ resnet-shapes --config my-resnet.json --output-stride 16
       your own network from a config file, dilated as DeepLab does
   $ resnet-shapes --list
@@ -109,7 +116,7 @@ async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
   const trace = traceModel(config, input);
   const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
   const memoryOptions: MemoryOptions = { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay };
-  const memory = opts.format === 'log' ? null : estimateMemory(trace, memoryOptions);
+  const memory = opts.format === 'json' || opts.format === 'table' ? estimateMemory(trace, memoryOptions) : null;
   const fit = opts.fit === undefined ? null : fitBatch(config, input.shape.slice(1), opts.fit, opts.mode, memoryOptions);
   const fitLines = fit ? [fitLine(fit)] : [];
   switch (opts.format) {
@@ -164,13 +171,14 @@ async function listModels(io: Io, format: Format): Promise<void> {
     rows.push({ name, params: trace.totals.params, macs: trace.totals.macs, description: presetConfig(name)?.description ?? '' });
   }
   if (format === 'json') {
-    io.out(`${JSON.stringify({ schemaVersion: 1, input: DEFAULT_INPUT.shape, presets: rows.map((r) => ({ ...r, params: Number(r.params), macs: Number(r.macs) })) }, null, 2)}\n`);
+    const presets = rows.map((r) => ({ ...r, params: toJsonValue(r.params), macs: toJsonValue(r.macs) }));
+    io.out(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, input: DEFAULT_INPUT.shape, presets }, null, 2)}\n`);
     return;
   }
   const width = Math.max(...rows.map((r) => r.name.length));
   io.out(`${'preset'.padEnd(width)}  ${'params'.padStart(11)}  ${'GMACs'.padStart(7)}  description (at 1×3×224×224, 1000 classes)\n`);
   for (const r of rows) {
-    const gmacs = (Number(r.macs) / 1e9).toFixed(3);
+    const gmacs = scaled(r.macs, 9, 3);
     io.out(`${r.name.padEnd(width)}  ${r.params.toLocaleString('en-US').padStart(11)}  ${gmacs.padStart(7)}  ${r.description}\n`);
   }
 }
@@ -210,8 +218,6 @@ async function runDiff(a: string, b: string | undefined, opts: DiffOptions, io: 
 
 const REPORTER_NAMES = ['text', 'json', 'github', 'junit'] as const;
 
-/** Column names of the table, kept here so the common path does not load cli-table3. */
-const COLUMN_NAMES = ['name', 'type', 'input', 'output', 'weight', 'bias', 'params', 'params%', 'macs', 'rf', 'stride', 'center', 'memory'];
 const COLUMN_LIST = COLUMN_NAMES.join(', ');
 
 function parseColumns(text: string): string[] {
