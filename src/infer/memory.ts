@@ -111,8 +111,8 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const batch = trace.input[0] ?? 1;
   const classes = trace.config.classes;
 
-  // Storage of each row's output: in-place and view rows write into what they read.
-  // Bytes of each row's output and of its parameters (fp32), computed once.
+  // Bytes of each row's output and of its parameters (fp32), computed once; the storage of each
+  // row's output (in-place and view rows write into what they read).
   const outputBytes: Int[] = new Array(n);
   const paramBytes: Int[] = new Array(n);
   const storage = new Int32Array(n);
@@ -195,14 +195,14 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
 
   // Parameters, gradients, optimizer state, workspaces.
   let params: Int = 0;
-  let gradients: Int = 0;
   let buffers: Int = 0;
   for (let i = 0; i < n; i++) {
     params = add(params, paramBytes[i]!);
     const spec = layers[i]!.spec;
+    // running mean and variance, and the int64 batch counter
     if (spec.kind === 'batchnorm2d') buffers = add(buffers, add(mul(2, bytesOf([spec.channels], 4)), 512));
   }
-  gradients = params;
+  const gradients = params;
   const stateCopies = { sgd: 0, momentum: 1, adam: 2, adamw: 2 }[options.optimizer];
   const optimizerState = mul(stateCopies, gradients);
   const decayCopy = options.weightDecay !== 0 && options.optimizer !== 'adamw' ? 1 : 0;
@@ -239,60 +239,22 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   }
   if (classes > 0) forward.alloc(lossKept);
 
-  // Backward: reverse order, gradients of inputs and parameters.
-  const backward = new Live(add(beforeStep, activations));
-  // storages released when the row that kept them first is done (backward runs in reverse)
-  const released = buckets(n, (s) => saver[s]!);
-  const pending: (Grad | undefined)[] = new Array(n);
-  if (n > 0) {
-    // the loss's backward: grad of the loss, of log-softmax's input (fp32), then of the output
-    const g = outputBytes[n - 1]!;
-    if (classes > 0) {
-      backward.alloc(add(512, mul(2, bytesOf([batch, classes], 4))));
-      backward.alloc(g);
-      backward.free(add(512, mul(2, bytesOf([batch, classes], 4))));
-    } else backward.alloc(g);
-    pending[n - 1] = { bytes: g, refs: 1 };
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    const layer = layers[i]!;
-    const { spec } = layer;
-    const gOut = pending[i];
-    pending[i] = undefined;
-    const gOutBytes = gOut?.bytes ?? 0;
-    let gIn: Int = spec.from < 0 ? 0 : outputBytes[spec.from]!;
-    let passThrough = false;
-    const gParams = paramBytes[i]!;
-    if (spec.kind === 'add' || spec.kind === 'identity' || spec.kind === 'flatten') {
-      gIn = gOutBytes;
-      passThrough = true;
-    }
-    if (!passThrough) backward.alloc(gIn);
-    // a 16-bit weight gradient is computed, then cast to the fp32 leaf's gradient
-    const castGrad = autocast && (spec.kind === 'conv2d' || spec.kind === 'linear') && layer.weight ? bytesOf(layer.weight, 2) : 0;
-    backward.alloc(add(gParams, castGrad));
-    backward.free(castGrad);
-    // free what only this row kept, and the gradient of its output
-    backward.free(extras[i]!);
-    for (let s = released.head[i]!; s >= 0; s = released.next[s]!) backward.free(storageBytes[s]!);
-    if (spec.kind === 'add') {
-      // the same gradient flows to both operands
-      const shared = { bytes: gOutBytes, refs: 2 };
-      deliver(pending, spec.from, shared, backward);
-      deliver(pending, spec.shortcut, shared, backward);
-    } else if (passThrough) {
-      deliver(pending, spec.from, gOut ?? { bytes: 0, refs: 1 }, backward);
-    } else {
-      release(gOut, backward);
-      deliver(pending, spec.from, { bytes: gIn, refs: 1 }, backward);
-    }
-  }
+  const backwardPeak = simulateBackward(trace, {
+    start: add(beforeStep, activations),
+    outputBytes,
+    paramBytes,
+    storageBytes,
+    extras,
+    saver,
+    autocast,
+    lossBytes: classes > 0 ? add(512, mul(2, bytesOf([batch, classes], 4))) : 0,
+  });
 
   // Optimizer step: params, gradients, state, temporaries, input, workspaces, output and loss.
   const step = add(add(add(add(beforeStep, gradients), optimizerTemporaries), outBytes), classes > 0 ? 512 : 0);
   const peaks: [MemoryReport['trainingPeakPhase'], Int][] = [
     ['forward', forward.peak],
-    ['backward', backward.peak],
+    ['backward', backwardPeak],
     ['optimizer', step],
   ];
   let [phase, trainingPeak] = peaks[0]!;
@@ -313,6 +275,73 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     trainingPeakPhase: phase,
     inferencePeak: inference.peak,
   };
+}
+
+interface BackwardInput {
+  /** Bytes allocated when backward starts: everything before the step, and the activations. */
+  readonly start: Int;
+  readonly outputBytes: readonly Int[];
+  readonly paramBytes: readonly Int[];
+  readonly storageBytes: readonly Int[];
+  /** Tensors a row keeps of its own. */
+  readonly extras: readonly Int[];
+  /** First row keeping each storage, or -1. */
+  readonly saver: Int32Array;
+  readonly autocast: boolean;
+  /** Gradients of the loss and of log-softmax's input (0 without a classifier). */
+  readonly lossBytes: Int;
+}
+
+/**
+ * Backward in reverse order: each row allocates the gradient of its input and of its
+ * parameters, then frees the gradient of its output and what only it kept. Returns the peak.
+ */
+function simulateBackward(trace: Trace, b: BackwardInput): Int {
+  const { layers } = trace;
+  const n = layers.length;
+  const { outputBytes, paramBytes, storageBytes, extras, saver, autocast } = b;
+  const backward = new Live(b.start);
+  // storages released when the row that kept them first is done (backward runs in reverse)
+  const released = buckets(n, (s) => saver[s]!);
+  const pending: (Grad | undefined)[] = new Array(n);
+  if (n > 0) {
+    // the loss's backward: grads of the loss and of log-softmax's input (fp32), then of the output
+    const g = outputBytes[n - 1]!;
+    backward.alloc(b.lossBytes);
+    backward.alloc(g);
+    backward.free(b.lossBytes);
+    pending[n - 1] = { bytes: g, refs: 1 };
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const layer = layers[i]!;
+    const { spec } = layer;
+    const gOut = pending[i];
+    pending[i] = undefined;
+    // the add, identity and flatten hand their output's gradient on; the others make a new one
+    const passThrough = spec.kind === 'add' || spec.kind === 'identity' || spec.kind === 'flatten';
+    const gIn: Int = passThrough || spec.from < 0 ? 0 : outputBytes[spec.from]!;
+    const gParams = paramBytes[i]!;
+    backward.alloc(gIn);
+    // a 16-bit weight gradient is computed, then cast to the fp32 leaf's gradient
+    const castGrad = autocast && (spec.kind === 'conv2d' || spec.kind === 'linear') && layer.weight ? bytesOf(layer.weight, 2) : 0;
+    backward.alloc(add(gParams, castGrad));
+    backward.free(castGrad);
+    // free what only this row kept, and the gradient of its output
+    backward.free(extras[i]!);
+    for (let s = released.head[i]!; s >= 0; s = released.next[s]!) backward.free(storageBytes[s]!);
+    if (spec.kind === 'add') {
+      // the same gradient flows to both operands
+      const shared = { bytes: gOut?.bytes ?? 0, refs: 2 };
+      deliver(pending, spec.from, shared, backward);
+      deliver(pending, spec.shortcut, shared, backward);
+    } else if (passThrough) {
+      deliver(pending, spec.from, gOut ?? { bytes: 0, refs: 1 }, backward);
+    } else {
+      release(gOut, backward);
+      deliver(pending, spec.from, { bytes: gIn, refs: 1 }, backward);
+    }
+  }
+  return backward.peak;
 }
 
 /** A gradient tensor and how many consumers still hold it. */
