@@ -99,18 +99,16 @@ class Rows {
 
 /** Names of the modules that differ between torchvision and timm. */
 interface Names {
-  readonly timm: boolean;
   /** ReLU of the stem and of the n-th activation in a block (1-based). */
-  stemAct: string;
-  blockAct(n: number): string;
-  pool: string;
-  flatten: string;
+  readonly stemAct: string;
+  readonly blockAct: (n: number) => string;
+  readonly pool: string;
+  readonly flatten: string;
 }
 
 function namesFor(config: ModelConfig): Names {
   const timm = usesTimmNames(config);
   return {
-    timm,
     stemAct: timm ? 'act1' : 'relu',
     blockAct: (n) => (timm ? `act${n}` : 'relu'),
     pool: timm ? 'global_pool.pool' : 'avgpool',
