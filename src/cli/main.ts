@@ -73,6 +73,10 @@ Examples:
       totals for scripts (schemaVersion ${SCHEMA_VERSION})
   $ resnet-shapes --config my-resnet.json --output-stride 16
       your own network from a config file, dilated as DeepLab does
+  $ resnet-shapes --layers 152 --input 64,3,224,224 --format table --fit 24GiB
+      the memory of a training step at batch 64, and the largest batch a 24 GiB card takes
+  $ resnet-shapes --layers 50 --format mermaid --depth stage
+      the network as a diagram (also --format dot for Graphviz)
   $ resnet-shapes --list
       every preset with its params and GMACs at 1×3×224×224
 
