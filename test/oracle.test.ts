@@ -13,6 +13,7 @@ const TYPE: Record<string, string> = {
   ReLU: 'relu',
   MaxPool2d: 'maxpool2d',
   AvgPool2d: 'avgpool2d',
+  AvgPool2dSame: 'avgpool2d',
   Identity: 'identity',
   AdaptiveAvgPool2d: 'adaptiveavgpool2d',
   Linear: 'linear',

@@ -38,6 +38,15 @@ def to_v1(model):
     return model
 
 
+class AvgPool2dSame(nn.AvgPool2d):
+    """timm's 'same'-padded average pool, used on a dilated stage's shortcut (stride 1): pads
+    one pixel after, so a 2x2 window keeps the size."""
+
+    def forward(self, x):
+        return nn.functional.avg_pool2d(nn.functional.pad(x, (0, 1, 0, 1)), self.kernel_size, self.stride,
+                                        0, self.ceil_mode, self.count_include_pad)
+
+
 def deep_stem(model, width, avg_down):
     in_ch = model.conv1.in_channels
     out = width * 2
@@ -58,9 +67,15 @@ def deep_stem(model, width, avg_down):
         if stage is model.layer1:
             c = block.conv1
             block.conv1 = nn.Conv2d(inplanes, c.out_channels, c.kernel_size, c.stride, c.padding, c.dilation, c.groups, bias=False)
+        dilation = stage[-1].conv2.dilation[0]
         if stride != 1 or inplanes != outc:
             if avg_down:
-                pool = nn.AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False) if stride > 1 else nn.Identity()
+                if stride > 1:
+                    pool = nn.AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False)
+                elif dilation > 1:
+                    pool = AvgPool2dSame(2, 1, ceil_mode=True, count_include_pad=False)
+                else:
+                    pool = nn.Identity()
                 block.downsample = nn.Sequential(pool, nn.Conv2d(inplanes, outc, 1, stride=1, bias=False), nn.BatchNorm2d(outc))
             else:
                 block.downsample = nn.Sequential(nn.Conv2d(inplanes, outc, 1, stride=stride, bias=False), nn.BatchNorm2d(outc))
@@ -160,6 +175,10 @@ def cases():
     yield dict(id='resnet18d', arch='resnet18', classes=1000, input=[1, 3, 225, 193], stem=32, avg_down=True)
     yield dict(id='resnet50s', arch='resnet50', classes=1000, input=[1, 3, 224, 224], stem=64)
     yield dict(id='resnet50d', arch='resnet50', classes=1000, input=[1, 3, 1, 1], stem=32, avg_down=True)
+    yield dict(id='resnet50d_os8', arch='resnet50', classes=21, input=[1, 3, 97, 61], stem=32, avg_down=True,
+               dilation=[False, True, True])
+    yield dict(id='resnet101d_os16', arch='resnet101', classes=0, input=[2, 3, 129, 127], stem=32, avg_down=True,
+               dilation=[False, False, True])
 
 
 def main(out_dir):

@@ -66,8 +66,8 @@ function configFor(record: PyTorchRecord): ModelConfig {
   const c = record.case;
   const classes = record.num_classes;
   if (!c) return preset(record.model, { classes });
-  // timm-structured cases are recorded under the preset's own name
-  const base = c.stem ? c.id : c.arch;
+  // timm-structured cases are recorded under the preset's own name (plus _osN when dilated)
+  const base = c.stem ? c.id.replace(/_os\d+$/, '') : c.arch;
   const config = preset(base, { classes, strideIn1x1: c.v1 ?? false });
   return c.dilation
     ? { ...config, replaceStrideWithDilation: c.dilation }
