@@ -58,12 +58,6 @@ export function compare(a: Int, b: Int): -1 | 0 | 1 {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Floor division of non-negative values. */
-export function divFloor(a: Int, b: Int): Int {
-  if (typeof a === 'number' && typeof b === 'number') return Math.floor(a / b);
-  return canonical(BigInt(a) / BigInt(b));
-}
-
 /** The value as JSON: a number while safe, else a decimal string with every digit. */
 export function toJsonValue(x: Int): number | string {
   return typeof x === 'number' ? x : x.toString();

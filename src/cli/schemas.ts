@@ -95,8 +95,6 @@ export const configSchema = configObject
   .superRefine(requireOwnArchitecture)
   .describe('A resnet-shapes model config: a ResNet described as data, or a preset it extends with overrides');
 
-export type ConfigFile = z.infer<typeof configSchema>;
-
 /** `layers[2]` from ['layers', 2]. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -136,10 +134,6 @@ export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly Propert
     if (best[0]) return formatZodIssue(best[0], [...prefix, ...issue.path]);
   }
   return `${where}: ${issue.message}, got ${shown(issue.input)}`;
-}
-
-export function presetNamesSentence(): string {
-  return PRESET_NAMES.join(', ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -203,8 +197,6 @@ export const checkSchema = z
   })
   .superRefine(requireOwnArchitecture)
   .describe('A resnet-shapes check file: a model, an input and what to expect');
-
-export type CheckFile = z.infer<typeof checkSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // The trace document (`--format json`), schemaVersion 1. Objects are open: keys may be added.
