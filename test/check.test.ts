@@ -123,7 +123,7 @@ describe('diff', () => {
     const text = await cli(['diff', join(dir, 'resnet50-c1.json'), join(dir, 'resnet50-c2.json'), '--input', '10,3,224,224']);
     expect(text.stdout).toMatch(/^fc\s+output\s+\[10, 1\]\s+\[10, 2\]$/m);
     expect(text.stdout).toMatch(/^params\s+23,510,081\s+23,512,130\s+\+2,049$/m);
-    expect(text.stdout).toContain('1 row differ');
+    expect(text.stdout).toContain('1 row differs');
   });
   it('exit 1 with --exit-code on a difference, 0 when identical', async () => {
     expect((await cli(['diff', 'resnet50', 'resnet50d', '--exit-code'])).code).toBe(1);

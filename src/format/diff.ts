@@ -61,7 +61,7 @@ export function formatDiffText(a: DiffSide, b: DiffSide, diff: TraceDiff, hl: Hi
     ['mult-adds', groupDigits(t.macs.a), groupDigits(t.macs.b), signed(t.macs.delta)],
     ['BN running stats', groupDigits(t.bnRunningStats.a), groupDigits(t.bnRunningStats.b), signed(t.bnRunningStats.delta)],
   ])}\n`;
-  out += `${diff.identical ? 'the traces are identical' : `${diff.rows.length} row${diff.rows.length === 1 ? '' : 's'} differ`}\n`;
+  out += `${diff.identical ? 'the traces are identical' : `${diff.rows.length} ${diff.rows.length === 1 ? 'row differs' : 'rows differ'}`}\n`;
   return out;
 }
 
