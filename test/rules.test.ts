@@ -259,3 +259,15 @@ describe('huge sizes stay exact', () => {
     expect(t.layers.reduce((a, l) => a + BigInt(l.output.reduce((x, d) => x * d, 1)), 0n)).toBe(elements);
   });
 });
+
+describe('limits on resolved configs', () => {
+  it('default widths (64·2^i) beyond 2^20 are refused with the stage named', () => {
+    const c = resolveConfig({ block: 'basic', layers: new Array(20).fill(1) }, 'x');
+    // 64·2^15 = 2^21 is the first default past 2^20
+    expect(checkConfig(c)[0]).toMatchObject({ path: 'widths[15]', found: String(2 ** 21) });
+  });
+  it('a bottleneck 3×3 wider than 2^31 − 1 is refused', () => {
+    const c = resolveConfig({ block: 'bottleneck', layers: [1], widths: [2 ** 20], groups: 2 ** 20, widthPerGroup: 64 }, 'x');
+    expect(checkConfig(c)[0]).toMatchObject({ path: 'widths[0]', found: String(2 ** 40) });
+  });
+});

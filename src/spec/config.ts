@@ -30,6 +30,8 @@ export const LIMITS = {
   rows: 10_000_000,
   /** each input dimension */
   inputDim: 2 ** 31 - 1,
+  /** a bottleneck's 3×3 width, floor(width × widthPerGroup / 64) × groups */
+  bottleneckWidth: 2 ** 31 - 1,
 } as const;
 
 export const EXPANSION: Record<BlockKind, number> = { basic: 1, bottleneck: 4 };
@@ -177,11 +179,23 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
       );
     }
   }
+  config.widths.forEach((planes, s) => {
+    // defaults (64·2^i) too: a deep stack of stages outgrows the limit
+    if (planes > LIMITS.channels) {
+      issues.push(issue(`widths[${s}]`, `at most ${LIMITS.channels.toLocaleString('en-US')} (the documented limit; give widths for deep stacks)`, String(planes)));
+    }
+  });
   if (config.block === 'bottleneck') {
     config.widths.forEach((planes, s) => {
       const width = Math.floor((planes * config.widthPerGroup) / 64) * config.groups;
-      if (width < 1) {
-        issues.push(issue(`widths[${s}]`, 'a bottleneck width floor(width × widthPerGroup / 64) × groups of at least 1', String(width)));
+      if (width < 1 || width > LIMITS.bottleneckWidth) {
+        issues.push(
+          issue(
+            `widths[${s}]`,
+            `a bottleneck width floor(width × widthPerGroup / 64) × groups from 1 to ${LIMITS.bottleneckWidth.toLocaleString('en-US')}`,
+            String(width),
+          ),
+        );
       }
     });
   }
