@@ -73,3 +73,24 @@ describe('mermaid', () => {
     expect(r.stdout).toContain('n4 -->|"[1, 1024, 14, 14]"| n5');
   });
 });
+
+describe('size', () => {
+  it('counts the nodes it draws', async () => {
+    const { buildGraph, graphSize } = await import('../src/format/graph.js');
+    const { preset, trace } = await import('./helpers/model.js');
+    for (const name of ['resnet18', 'resnet50', 'resnet50d']) {
+      const t = trace(preset(name), [1, 3, 64, 64]);
+      for (const depth of ['stage', 'block', 'layer'] as const) {
+        expect(graphSize(t, depth), `${name} ${depth}`).toBe(buildGraph(t, depth).nodes.length);
+      }
+    }
+  });
+  it('refuses a diagram nobody could read, naming the way out', async () => {
+    const r = await cli(['--config', 'test/fixtures/configs/deep-100k.json', '--format', 'dot']);
+    expect(r.code).toBe(2);
+    // 100,006 blocks of 2 nodes, 3 projection shortcuts, stem, head, input and output
+    expect(r.stderr).toMatch(/the diagram would have 200,019 nodes at --depth block, expected at most 20,000: fold it with --depth stage/);
+    const stage = await cli(['--config', 'test/fixtures/configs/deep-100k.json', '--format', 'mermaid', '--depth', 'stage']);
+    expect(stage.code).toBe(0);
+  });
+});

@@ -207,9 +207,9 @@ describe('config rules', () => {
       expect(countRows(c), name).toBe(expandResNet(c).length);
     }
   });
-  it('refuses networks over 10^7 rows', () => {
+  it('refuses networks over 3·10^6 rows', () => {
     const c = resolveConfig({ block: 'bottleneck', layers: [1_000_000, 1_000_000] }, 'x');
-    expect(checkConfig(c)[0]?.expected).toContain('10,000,000 rows');
+    expect(checkConfig(c)[0]?.expected).toContain('3,000,000 rows');
   });
 });
 

@@ -8,7 +8,7 @@ import { formatIssue, shapeJson, shapeText } from '../format/common.js';
 import { intChunk, jsonChunks, SCHEMA_VERSION } from '../format/json.js';
 import { logLines } from '../format/log.js';
 import { fitJson, fitLine, memoryJson, memoryLines } from '../format/memory.js';
-import { COLUMN_NAMES, COLUMNS, DEFAULT_COLUMNS, formatGroupTable, formatTable } from '../format/table.js';
+import { COLUMN_NAMES, COLUMNS, DEFAULT_COLUMNS, formatGroupTable, tableLines } from '../format/table.js';
 import { fitBatch } from '../infer/fit.js';
 import { groupTrace, type Depth, type Group } from '../infer/groups.js';
 import { estimateMemory, type Dtype, type MemoryMode, type MemoryOptions, type Optimizer } from '../infer/memory.js';
@@ -155,13 +155,20 @@ async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
         receptiveFields: names.some((n) => ['rf', 'stride', 'center'].includes(n)) ? new ReceptiveFieldTable(trace.layers) : undefined,
         activationBytes: memory!.rows,
       };
-      return io.out(formatTable(trace, hl, { columns, context, footer }));
+      return writeAll(io, withNewlines(tableLines(trace, hl, { columns, context, footer })));
     }
     case 'dot':
     case 'mermaid': {
-      const { buildGraph } = await import('../format/graph.js');
+      const { buildGraph, graphSize, MAX_DIAGRAM_NODES } = await import('../format/graph.js');
       const { formatDot, formatMermaid } = await import('../format/diagram.js');
-      const graph = buildGraph(trace, opts.depth ?? 'block');
+      const depth = opts.depth ?? 'block';
+      const nodes = graphSize(trace, depth);
+      if (nodes > MAX_DIAGRAM_NODES) {
+        throw new UsageError(
+          `--format ${opts.format}: the diagram would have ${nodes.toLocaleString('en-US')} nodes at --depth ${depth}, expected at most ${MAX_DIAGRAM_NODES.toLocaleString('en-US')}: fold it with --depth stage`,
+        );
+      }
+      const graph = buildGraph(trace, depth);
       return io.out(opts.format === 'dot' ? formatDot(graph, config.name) : formatMermaid(graph));
     }
   }

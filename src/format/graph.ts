@@ -93,3 +93,24 @@ export function buildGraph(trace: Trace, depth: Depth): Graph {
   if (trace.layers.length > 0) edge(idOf(trace.layers.length - 1), output, shapeText(trace.output, sym), false);
   return { nodes, edges };
 }
+
+/** Diagrams larger than this are refused: nobody reads them, and Graphviz would not finish. */
+export const MAX_DIAGRAM_NODES = 20_000;
+
+/** Nodes `buildGraph` would draw, counted without drawing them. */
+export function graphSize(trace: Trace, depth: Depth): number {
+  const io = 2;
+  if (depth === 'layer') return trace.layers.length + io;
+  const { layers } = trace.config;
+  if (depth === 'stage') return layers.length + 2 + io;
+  // each block: its main path and its add, plus the projection shortcut of a stage's first block
+  let nodes = 2 + io;
+  let previous: unknown = null;
+  for (const layer of trace.layers) {
+    const section = layer.spec.section;
+    if (section === previous || section.kind !== 'block') continue;
+    previous = section;
+    nodes += section.projection ? 3 : 2;
+  }
+  return nodes;
+}

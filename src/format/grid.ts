@@ -25,7 +25,7 @@ function pad(s: string, width: number, align: Align): string {
 const spans = (row: GridRow): row is { readonly span: string } => !Array.isArray(row);
 
 /** Column widths (padding included), spanning rows widening columns as cli-table3 does. */
-function columnWidths(head: readonly string[], rows: readonly GridRow[]): number[] {
+function columnWidths(head: readonly string[], rows: Iterable<GridRow>): number[] {
   const widths = head.map((h) => textWidth(h) + 2);
   const spanning: number[] = [];
   for (const row of rows) {
@@ -46,19 +46,29 @@ function columnWidths(head: readonly string[], rows: readonly GridRow[]): number
   return widths;
 }
 
-export function renderGrid(head: readonly string[], aligns: readonly Align[], rows: readonly GridRow[]): string {
-  const widths = columnWidths(head, rows);
+/**
+ * The table, a line at a time. `rows` is read twice (widths, then lines), so a huge table
+ * streams: pass a function that produces the rows anew.
+ */
+export function* gridLines(head: readonly string[], aligns: readonly Align[], rows: () => Iterable<GridRow>): Generator<string> {
+  const widths = columnWidths(head, rows());
   const total = widths.reduce((a, b) => a + b, 0) + widths.length - 1;
   const rule = (left: string, junction: string, right: string) =>
     `${left}${widths.map((w) => '─'.repeat(w)).join(junction)}${right}`;
   const line = (cells: readonly string[]) =>
     `│${cells.map((cell, c) => ` ${pad(cell, widths[c]! - 2, aligns[c] ?? 'left')} `).join('│')}│`;
-  const out: string[] = [rule('┌', '┬', '┐'), line(head)];
-  const first = rows[0];
-  if (first) out.push(rule('├', spans(first) ? '┴' : '┼', '┤'));
-  // a spanning cell takes the alignment of the column it starts in
-  for (const row of rows) out.push(spans(row) ? `│ ${pad(row.span, total - 2, aligns[0] ?? 'left')} │` : line(row));
-  const last = rows[rows.length - 1];
-  out.push(rule('└', last && spans(last) ? '─' : '┴', '┘'));
-  return out.join('\n');
+  yield rule('┌', '┬', '┐');
+  yield line(head);
+  let last: GridRow | undefined;
+  for (const row of rows()) {
+    if (last === undefined) yield rule('├', spans(row) ? '┴' : '┼', '┤');
+    // a spanning cell takes the alignment of the column it starts in
+    yield spans(row) ? `│ ${pad(row.span, total - 2, aligns[0] ?? 'left')} │` : line(row);
+    last = row;
+  }
+  yield rule('└', last && spans(last) ? '─' : '┴', '┘');
+}
+
+export function renderGrid(head: readonly string[], aligns: readonly Align[], rows: readonly GridRow[]): string {
+  return [...gridLines(head, aligns, () => rows)].join('\n');
 }

@@ -5,7 +5,7 @@ import type { Trace, TracedLayer } from '../types.js';
 import type { Group } from '../infer/groups.js';
 import type { ReceptiveField } from '../infer/receptive.js';
 import { binaryBytes } from './memory.js';
-import { renderGrid, type GridRow } from './grid.js';
+import { gridLines, renderGrid, type GridRow } from './grid.js';
 import { count, giga, perSample, PLAIN, shapeText, type Highlighter } from './common.js';
 
 /** A table column: a documented name (for `--columns`), a heading and a cell. */
@@ -82,26 +82,35 @@ function stageHeading(trace: Trace, stage: number): string {
   return `layer${stage + 1} · ${blocks} ${trace.config.block} block${blocks === 1 ? '' : 's'}`;
 }
 
-export function formatTable(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): string {
-  const columns = options.columns ?? COLUMNS.filter((c) => DEFAULT_COLUMNS.includes(c.name));
-  const context = options.context ?? {};
-  const rows: GridRow[] = [];
+function* tableRows(trace: Trace, hl: Highlighter, columns: readonly Column[], context: TableContext): Generator<GridRow> {
   let previous: TracedLayer['spec']['section'] | null = null;
-  trace.layers.forEach((layer, i) => {
+  const { layers } = trace;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
     const section = layer.spec.section;
     if (section !== previous) {
       if (section.kind === 'block') {
-        if (section.index === 0) rows.push({ span: hl.heading(stageHeading(trace, section.stage)) });
+        if (section.index === 0) yield { span: hl.heading(stageHeading(trace, section.stage)) };
         const shortcut = section.projection ? ' · projection shortcut' : '';
-        rows.push({ span: hl.dim(`layer${section.stage + 1}.${section.index} · ${section.block}${shortcut}`) });
-      } else rows.push({ span: hl.heading(section.kind) });
+        yield { span: hl.dim(`layer${section.stage + 1}.${section.index} · ${section.block}${shortcut}`) };
+      } else yield { span: hl.heading(section.kind) };
       previous = section;
     }
-    rows.push(columns.map((c) => c.cell(layer, i, trace, context)));
-  });
+    yield columns.map((c) => c.cell(layer, i, trace, context));
+  }
+}
+
+/** The table a line at a time (a huge trace streams), then the footer. */
+export function* tableLines(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): Generator<string> {
+  const columns = options.columns ?? COLUMNS.filter((c) => DEFAULT_COLUMNS.includes(c.name));
+  const context = options.context ?? {};
   const head = columns.map((c) => hl.heading(c.heading));
-  const table = renderGrid(head, columns.map((c) => c.align), rows);
-  return `${table}\n${footerLines(trace, options.footer ?? []).map((l) => hl.dim(l)).join('\n')}\n`;
+  yield* gridLines(head, columns.map((c) => c.align), () => tableRows(trace, hl, columns, context));
+  for (const line of footerLines(trace, options.footer ?? [])) yield hl.dim(line);
+}
+
+export function formatTable(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): string {
+  return `${[...tableLines(trace, hl, options)].join('\n')}\n`;
 }
 
 /** One row per group (stem, stage or block, head): the table folded by `--depth`. */

@@ -27,7 +27,8 @@ export const LIMITS = {
   blocksPerStage: 1_000_000,
   /** widths, groups, widthPerGroup, stemWidth, inChannels, classes */
   channels: 2 ** 20,
-  rows: 10_000_000,
+  /** rows of a whole network: a trace holds about 450 bytes a row, and `diff` holds two */
+  rows: 3_000_000,
   /** each input dimension */
   inputDim: 2 ** 31 - 1,
   /** a bottleneck's 3×3 width, floor(width × widthPerGroup / 64) × groups */
