@@ -125,3 +125,17 @@ describe('optimizers and dtypes', () => {
     expect(Number(r.activations)).toBe(rows + 2 * Number(allocation(batch * 1000 * 4)) + 512 + 512);
   });
 });
+
+describe('inference under autocast', () => {
+  it('caches 16-bit copies of conv and linear weights only (BatchNorm is not cast)', () => {
+    // a batch so small that the cached weight copies, not the activations, make the peak
+    const t = trace(preset('resnet50'), [1, 3, 8, 8]);
+    const fp32 = estimateMemory(t, { dtype: 'float32', optimizer: 'momentum', weightDecay: 0 });
+    const bf16 = estimateMemory(t, { dtype: 'bfloat16', optimizer: 'momentum', weightDecay: 0 });
+    const copies = t.layers
+      .filter((l) => (l.spec.kind === 'conv2d' || l.spec.kind === 'linear') && l.weight)
+      .reduce((a, l) => a + Number(allocation(l.weight!.reduce((x, d) => x * d, 1) * 2)), 0);
+    expect(Number(bf16.inferencePeak)).toBeGreaterThanOrEqual(copies);
+    expect(Number(bf16.inferencePeak)).toBeLessThan(copies + Number(fp32.inferencePeak));
+  });
+});

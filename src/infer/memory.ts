@@ -144,7 +144,12 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     // the network input (-1) is counted as input
     if (s >= 0 && saver[s]! < 0) saver[s] = i;
   };
-  const weightCopy = (i: number): Int => (autocast && layers[i]!.weight ? bytesOf(layers[i]!.weight!, 2) : 0);
+  // autocast casts the weights of convs and linears (not BatchNorm's) to 16 bits, and caches them
+  const weightCopy = (i: number): Int => {
+    const layer = layers[i]!;
+    const cast = autocast && (layer.spec.kind === 'conv2d' || layer.spec.kind === 'linear');
+    return cast && layer.weight ? bytesOf(layer.weight, 2) : 0;
+  };
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
     switch (layer.spec.kind) {
