@@ -55,20 +55,31 @@ function shapeChunk(shape: readonly number[], sym: boolean): string {
   return sym ? `["N"${shape.length > 1 ? `,${shape.slice(1).join(',')}` : ''}]` : `[${shape.join(',')}]`;
 }
 
+/** Shapes are shared between rows (the tracer interns them): render each array once. */
+function shapeChunks(sym: boolean): (shape: readonly number[] | null) => string {
+  const seen = new Map<readonly number[], string>();
+  return (shape) => {
+    if (shape === null) return 'null';
+    let text = seen.get(shape);
+    if (text === undefined) seen.set(shape, (text = shapeChunk(shape, sym)));
+    return text;
+  };
+}
+
 export const intChunk = (x: Int): string => (typeof x === 'number' ? String(x) : `"${x}"`);
 
 /**
  * One row as JSON text, written directly: this is the hot path of huge traces, and the same
  * text JSON.stringify(rowJson(...)) would give.
  */
-function rowChunk(layer: TracedLayer, sym: boolean, extra: string): string {
+function rowChunk(layer: TracedLayer, shape: (s: readonly number[] | null) => string, plain: (s: readonly number[] | null) => string, extra: string): string {
   const { spec } = layer;
-  let out =
+  return (
     `{"name":${JSON.stringify(spec.name)},"paddleName":${spec.paddleName === null ? 'null' : JSON.stringify(spec.paddleName)}` +
-    `,"type":"${spec.kind}","input":${shapeChunk(layer.input, sym)},"output":${shapeChunk(layer.output, sym)}` +
-    `,"weight":${layer.weight ? `[${layer.weight.join(',')}]` : 'null'},"bias":${layer.bias ? `[${layer.bias.join(',')}]` : 'null'}` +
-    `,"params":${intChunk(layer.params)},"macs":${intChunk(layer.macs)}${extra}}`;
-  return out;
+    `,"type":"${spec.kind}","input":${shape(layer.input)},"output":${shape(layer.output)}` +
+    `,"weight":${plain(layer.weight)},"bias":${plain(layer.bias)}` +
+    `,"params":${intChunk(layer.params)},"macs":${intChunk(layer.macs)}${extra}}`
+  );
 }
 
 /** The document in pieces (a row a piece), so a huge trace streams instead of one string. */
@@ -80,8 +91,11 @@ export function* jsonChunks(trace: Trace, extras: JsonExtras = {}): Generator<st
   yield `  "output": ${JSON.stringify(shapeJson(trace.output, sym))},\n`;
   yield `  "layers": [`;
   const { layers } = trace;
+  // activations carry the batch (N when symbolic); weights and biases never do
+  const shape = shapeChunks(sym);
+  const plain = sym ? shapeChunks(false) : shape;
   for (let i = 0; i < layers.length; i++) {
-    yield `${i === 0 ? '\n' : ',\n'}    ${rowChunk(layers[i]!, sym, extras.row?.(i) ?? '')}`;
+    yield `${i === 0 ? '\n' : ',\n'}    ${rowChunk(layers[i]!, shape, plain, extras.row?.(i) ?? '')}`;
   }
   yield `\n  ],\n  "totals": ${JSON.stringify(totalsJson(trace))}`;
   for (const [key, value] of Object.entries(extras.top ?? {})) {

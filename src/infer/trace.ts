@@ -187,6 +187,26 @@ function weightsOf(spec: LayerSpec, input: Shape, output: Shape): Weights {
   }
 }
 
+/** A trie of dimensions: each distinct shape is kept once, found without building a key. */
+function shapeInterner(): <T extends Shape | null>(shape: T) => T {
+  interface Node {
+    readonly next: Map<number, Node>;
+    shape: Shape | null;
+  }
+  const root: Node = { next: new Map(), shape: null };
+  return <T extends Shape | null>(shape: T): T => {
+    if (shape === null) return shape;
+    let node = root;
+    for (const d of shape) {
+      let child = node.next.get(d);
+      if (!child) node.next.set(d, (child = { next: new Map(), shape: null }));
+      node = child;
+    }
+    node.shape ??= shape;
+    return node.shape as T;
+  };
+}
+
 export interface TraceOptions {
   /** Trace with batch 1 and mark batch-dependent totals as per sample. */
   readonly symbolicBatch?: boolean;
@@ -203,15 +223,7 @@ export function traceShapes(
 ): TraceResult {
   const layers: TracedLayer[] = new Array(specs.length);
   // Equal shapes share one array: a deep network repeats a few shapes millions of times.
-  const shapes = new Map<string, Shape>();
-  const intern = <T extends Shape | null>(shape: T): T => {
-    if (shape === null) return shape;
-    const key = shape.join(',');
-    const known = shapes.get(key);
-    if (known) return known as T;
-    shapes.set(key, shape);
-    return shape;
-  };
+  const intern = shapeInterner();
   let params: Int = 0;
   let stats: Int = 0;
   let macs: Int = 0;
