@@ -58,8 +58,9 @@ await Promise.all([
   build({ ...cjs, entryPoints: ['src/cli/schemas.ts'], outfile: 'dist/schemas.cjs' }),
   build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', packages: 'external' }),
 ]);
-// V8's code cache for this Node, from one representative run (see bin/resnet-shapes.js)
-execFileSync(process.execPath, ['bin/resnet-shapes.js', '--layers', '152', '--input', '10,3,224,224', '--format', 'json'], {
+// V8's code cache for this Node, from one process that ran the common commands (see
+// bin/resnet-shapes.js and src/cli/run.ts)
+execFileSync(process.execPath, ['bin/resnet-shapes.js', '--version'], {
   env: { ...process.env, RESNET_SHAPES_WRITE_CACHE: '1' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });

@@ -100,12 +100,18 @@ function* tableRows(trace: Trace, hl: Highlighter, columns: readonly Column[], c
   }
 }
 
+/** Above this many rows the table is drawn in two passes instead of holding its cells. */
+const STREAM_ABOVE = 50_000;
+
 /** The table a line at a time (a huge trace streams), then the footer. */
 export function* tableLines(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): Generator<string> {
   const columns = options.columns ?? COLUMNS.filter((c) => DEFAULT_COLUMNS.includes(c.name));
   const context = options.context ?? {};
   const head = columns.map((c) => hl.heading(c.heading));
-  yield* gridLines(head, columns.map((c) => c.align), () => tableRows(trace, hl, columns, context));
+  const rows = () => tableRows(trace, hl, columns, context);
+  // a usual network's rows are made once and kept; a huge one's are made again for each pass
+  const kept = trace.layers.length <= STREAM_ABOVE ? [...rows()] : null;
+  yield* gridLines(head, columns.map((c) => c.align), kept ? () => kept : rows);
   for (const line of footerLines(trace, options.footer ?? [])) yield hl.dim(line);
 }
 
