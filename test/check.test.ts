@@ -209,3 +209,21 @@ describe('quiet', () => {
     expect(quiet.stdout).toBe(loud.stdout);
   });
 });
+
+describe('the trace schema covers the optional objects', () => {
+  it('validates documents with groups, fit, a symbolic batch and huge numbers', async () => {
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(JSON.parse((await cli(['schema', 'trace'])).stdout));
+    for (const args of [
+      ['--depth', 'block', '--fit', '24GiB'],
+      ['--input', 'N,3,97,61', '--depth', 'stage', '--dtype', 'bfloat16'],
+      ['--input', '100000,3,4096,4096', '--optimizer', 'adam'],
+    ]) {
+      const doc = JSON.parse((await cli([...args, '--format', 'json'])).stdout);
+      expect(validate(doc), `${args.join(' ')}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
+    }
+    const doc = JSON.parse((await cli(['--format', 'json'])).stdout);
+    doc.memory.trainingPeakPhase = 'lunch';
+    expect(validate(doc)).toBe(false);
+  });
+});

@@ -233,6 +233,10 @@ export const traceSchema = z
         bias: nullableShape,
         params: jsonInt,
         macs: jsonInt.describe("torchvision's convention: conv and linear only"),
+        activationBytes: jsonInt.optional().describe('Bytes this row keeps for backward (first keeper of a shared tensor)'),
+        receptiveField: z.union([z.number(), z.null()]).optional().describe('Receptive field size in input pixels; null from the global pool on'),
+        effectiveStride: z.union([z.number(), z.null()]).optional().describe('Input pixels between neighbouring outputs'),
+        receptiveFieldCenter: z.union([z.number(), z.null()]).optional().describe('Centre of the first output pixel in input coordinates'),
       }),
     ),
     totals: z.looseObject({
@@ -242,6 +246,43 @@ export const traceSchema = z
       macs: jsonInt,
       perSample: z.boolean().describe('True with a symbolic batch: batch-dependent totals are per sample'),
     }),
+    memory: z
+      .looseObject({
+        dtype: z.enum(['float32', 'bfloat16', 'float16']),
+        optimizer: z.enum(['sgd', 'momentum', 'adam', 'adamw']),
+        weightDecay: z.number(),
+        perSample: z.boolean().describe('True with a symbolic batch: the figures are at N = 1'),
+        params: jsonInt.describe('Parameters and buffers, bytes'),
+        gradients: jsonInt,
+        optimizerState: jsonInt,
+        input: jsonInt.describe('The input batch and the class targets'),
+        activations: jsonInt.describe('Kept for backward after the forward pass, plus the output and the loss'),
+        optimizerTemporaries: jsonInt.describe("Temporaries of PyTorch's foreach optimizer step"),
+        cudaWorkspaces: jsonInt.describe('cuBLAS and cuBLASLt workspaces'),
+        trainingPeak: jsonInt.describe('Peak bytes allocated during one training step, everything included'),
+        trainingPeakPhase: z.enum(['forward', 'backward', 'optimizer']),
+        inferencePeak: jsonInt.describe('Peak bytes of activations alive in a no-grad forward'),
+      })
+      .optional()
+      .describe('CUDA allocator bytes (multiples of 512) of a training step and an inference pass'),
+    groups: z
+      .array(
+        z.looseObject({
+          name: z.string(),
+          kind: z.enum(['stem', 'stage', 'block', 'head']),
+          input: shapeDoc,
+          output: shapeDoc,
+          params: jsonInt,
+          macs: jsonInt,
+          rows: z.tuple([z.int(), z.int()]).describe('First and last index into layers[]'),
+        }),
+      )
+      .optional()
+      .describe('With --depth: the stem, each stage or block, the head'),
+    fit: z
+      .looseObject({ maxBatch: z.int().min(0), mode: z.enum(['train', 'infer']), budgetBytes: z.int(), bytesAtMaxBatch: jsonInt })
+      .optional()
+      .describe('With --fit: the largest batch whose memory fits the budget'),
   })
   .describe('The resnet-shapes trace document (--format json)');
 
