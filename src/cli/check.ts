@@ -57,21 +57,22 @@ function expandGlob(pattern: string): string[] {
   while (parts.length > 1 && !GLOB.test(parts[0]!)) fixed.push(parts.shift()!);
   const base = fixed.length > 0 ? fixed.join('/') || '/' : '.';
   const re = globToRegExp(parts.join('/'));
-  let files: string[];
+  // without `**` a match lies exactly as many folders down as the pattern has parts
+  const depth = parts.includes('**') ? Infinity : parts.length;
   try {
-    files = walkAll(base);
+    return walk(base, depth).filter((f) => re.test(relative(base, f).split(sep).join('/')));
   } catch {
     return [];
   }
-  return files.filter((f) => re.test(relative(base, f).split(sep).join('/')));
 }
 
-function walkAll(dir: string): string[] {
+function walk(dir: string, depth: number): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walkAll(path));
-    else out.push(path);
+    if (entry.isDirectory()) {
+      if (depth > 1) out.push(...walk(path, depth - 1));
+    } else if (depth === 1 || depth === Infinity) out.push(path);
   }
   return out.sort();
 }
