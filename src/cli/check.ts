@@ -3,37 +3,27 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
-import { evaluateExpectations, type Expectations } from '../infer/expect.js';
-import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../format/report.js';
 import { formatIssue } from '../format/common.js';
-import { traceShapes } from '../infer/trace.js';
-import { expandResNet } from '../spec/expand.js';
-import { toInt } from '../int.js';
-import type { Trace } from '../types.js';
-import { estimateMemory } from '../infer/memory.js';
+import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../format/report.js';
+import { evaluateExpectations, type Expectations } from '../infer/expect.js';
 import { modeBytes } from '../infer/fit.js';
+import { estimateMemory } from '../infer/memory.js';
+import { traceShapes } from '../infer/trace.js';
+import { toInt } from '../int.js';
+import { expandResNet } from '../spec/expand.js';
+import type { Trace } from '../types.js';
 import { parseByteSize } from './args.js';
+import { EXIT, UsageError, type ExitCode } from './exit.js';
+import { decodeText, parseJson, readFileBytes } from './files.js';
+import { lineOf, locateFields } from './locate.js';
+import type { Io } from './main.js';
+import { finishConfig, mergeExtends } from './model.js';
+
+const GLOB = /[*?]/;
 
 /** A size the schema already accepted: bytes or a string with a unit. */
 function byteSize(x: number | string): number {
   return typeof x === 'number' ? x : (parseByteSize(x) ?? 0);
-}
-import { EXIT, UsageError, type ExitCode } from './exit.js';
-import { decodeText, parseJson, readFileBytes } from './files.js';
-import { lineOf, locateFields } from './locate.js';
-import { finishConfig, mergeExtends } from './model.js';
-import type { Io } from './main.js';
-
-const GLOB = /[*?]/;
-
-function walkJson(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...walkJson(path));
-    else if (entry.isFile() && entry.name.endsWith('.json')) out.push(path);
-  }
-  return out;
 }
 
 function globToRegExp(pattern: string): RegExp {
@@ -95,7 +85,7 @@ export function expandPaths(args: readonly string[]): string[] {
     } catch {
       // missing: a glob, or a file reported as unreadable
     }
-    if (isDir) walkJson(arg).forEach(add);
+    if (isDir) walk(arg, Infinity).filter((f) => f.endsWith('.json')).forEach(add);
     else if (GLOB.test(arg)) expandGlob(arg).forEach(add);
     else add(arg);
   }
