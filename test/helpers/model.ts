@@ -2,7 +2,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkConfig, dilationForOutputStride, resolveConfig, type ConfigInput } from '../../src/spec/config.js';
+import { checkConfig, resolveConfig, type ConfigInput } from '../../src/spec/config.js';
 import { expandResNet } from '../../src/spec/expand.js';
 import { presetConfig } from '../../src/spec/presets.js';
 import { traceShapes } from '../../src/infer/trace.js';
@@ -86,4 +86,3 @@ export function loadFixtures(): Fixture[] {
   );
 }
 
-export { dilationForOutputStride };
