@@ -1,6 +1,10 @@
 // The spine: every stage of the engine speaks in these types.
 //
-//   ModelConfig --expandResNet--> LayerSpec[] --traceShapes--> Trace --format*--> string
+//   ModelConfig --expandResNet--> LayerSpec[] --analyze--> Analysis --FORMATS[name]--> text
+//
+// A layer kind is a member of the LayerSpec union below plus its entry in
+// src/analysis/kinds.ts (shape rule, weights, receptive field, memory traits); the compiler
+// names every other place a new kind must be handled.
 
 import type { Int } from './int.js';
 
@@ -53,6 +57,16 @@ export type Section =
     }
   | { readonly kind: 'head' };
 
+/** Where a row sits within its block: on the main path, on the shortcut, or where they join. */
+export type Role = 'main' | 'shortcut' | 'join';
+
+/** True when two rows belong to the same stem, block or head (compared by value). */
+export function sameSection(a: Section | undefined, b: Section | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.kind !== b.kind) return false;
+  return a.kind !== 'block' || a.serial === (b as typeof a).serial;
+}
+
 interface RowBase {
   /** PyTorch module path, e.g. `layer2.0.downsample.0`. */
   readonly name: string;
@@ -61,6 +75,8 @@ interface RowBase {
   /** Index of the row whose output this row consumes; -1 is the network input. */
   readonly from: number;
   readonly section: Section;
+  /** Main path when absent. The residual add and what follows it in the block are `join`. */
+  readonly role?: Role;
 }
 
 export interface Conv2dSpec extends RowBase {

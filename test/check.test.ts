@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { PRESET_NAMES } from '../src/spec/presets.js';
+import { PRESET_NAMES } from '../src/network/presets.js';
 import { locateFields } from '../src/cli/locate.js';
 import { cli } from './helpers/cli.js';
 import { ROOT } from './helpers/model.js';

@@ -3,7 +3,7 @@
 
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PRESET_NAMES } from '../src/spec/presets.js';
+import { PRESET_NAMES } from '../src/network/presets.js';
 import { cli } from './helpers/cli.js';
 
 let graphviz: Graphviz;

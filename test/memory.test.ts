@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allocation, estimateMemory, type Dtype } from '../src/infer/memory.js';
+import { allocation, estimateMemory, type Dtype } from '../src/analysis/memory.js';
 import { preset, ROOT, SHARED, trace } from './helpers/model.js';
 
 interface SavedRecord {
@@ -73,7 +73,7 @@ describe.each(gpu.runs)('CUDA measurement: $model at $input', (run) => {
 
 describe('fit', () => {
   it('the largest batch whose modelled peak fits the budget measured at batch 32', async () => {
-    const { fitBatch } = await import('../src/infer/fit.js');
+    const { fitBatch } = await import('../src/analysis/fit.js');
     const run = gpu.runs.find((r) => r.input[0] === 32)!;
     const f = fitBatch(preset('resnet50'), [3, 224, 224], run.peak_step_total_allocated, 'train', {
       dtype: 'float32',
@@ -86,7 +86,7 @@ describe('fit', () => {
   });
 
   it('is 0 when not even one sample fits, and monotone in the budget', async () => {
-    const { fitBatch } = await import('../src/infer/fit.js');
+    const { fitBatch } = await import('../src/analysis/fit.js');
     const o = { dtype: 'float32', optimizer: 'adam', weightDecay: 0 } as const;
     expect(fitBatch(preset('resnet18'), [3, 224, 224], 1e6, 'train', o).maxBatch).toBe(0);
     const a = fitBatch(preset('resnet18'), [3, 224, 224], 8 * 2 ** 30, 'train', o).maxBatch;

@@ -3,10 +3,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { add, mul, type Int } from '../src/int.js';
-import { checkConfig, countRows, resolveConfig, type ConfigInput } from '../src/spec/config.js';
-import { expandResNet } from '../src/spec/expand.js';
-import { traceShapes } from '../src/infer/trace.js';
-import { estimateMemory } from '../src/infer/memory.js';
+import { checkConfig, resolveConfig, type ConfigInput } from '../src/network/config.js';
+import { countRows, expandResNet } from '../src/network/expand.js';
+import { traceShapes } from '../src/analysis/trace.js';
+import { estimateMemory } from '../src/analysis/memory.js';
 import type { ModelConfig, Trace } from '../src/types.js';
 
 const configArb: fc.Arbitrary<ModelConfig> = fc

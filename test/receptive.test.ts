@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { finalReceptiveField, receptiveFields } from '../src/infer/receptive.js';
-import { groupTrace } from '../src/infer/groups.js';
+import { finalReceptiveField, receptiveFields } from '../src/analysis/receptive.js';
+import { groupTrace } from '../src/analysis/groups.js';
 import { loadFixtures, preset, SHARED, trace } from './helpers/model.js';
 import { cli } from './helpers/cli.js';
 

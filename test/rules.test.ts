@@ -2,10 +2,10 @@
 
 import { describe, expect, it } from 'vitest';
 import { add, groupDigits, mul, scaled, toJsonValue } from '../src/int.js';
-import { convOutputLength, traceShapes } from '../src/infer/trace.js';
+import { convOutputLength, traceShapes } from '../src/analysis/trace.js';
 import { formatIssue } from '../src/format/common.js';
-import { checkConfig, countRows, dilationForOutputStride, resolveConfig } from '../src/spec/config.js';
-import { expandResNet } from '../src/spec/expand.js';
+import { checkConfig, dilationForOutputStride, resolveConfig } from '../src/network/config.js';
+import { countRows, expandResNet } from '../src/network/expand.js';
 import type { LayerSpec, ModelConfig, Section } from '../src/types.js';
 import { preset } from './helpers/model.js';
 

@@ -2,8 +2,8 @@
 // or throws InvalidArgumentError with what was expected.
 
 import { InvalidArgumentError } from 'commander';
-import { LIMITS } from '../spec/config.js';
-import { LAYER_DEPTHS } from '../spec/presets.js';
+import { LIMITS } from '../network/config.js';
+import { LAYER_DEPTHS } from '../network/presets.js';
 
 export interface InputArg {
   /** With a symbolic batch, dimension 0 is 1 and `symbolicBatch` is true. */

@@ -9,14 +9,14 @@ import { intChunk, jsonChunks, SCHEMA_VERSION } from '../format/json.js';
 import { logLines } from '../format/log.js';
 import { fitJson, fitLine, memoryJson, memoryLines } from '../format/memory.js';
 import { COLUMN_NAMES, COLUMNS, DEFAULT_COLUMNS, formatGroupTable, tableLines } from '../format/table.js';
-import { fitBatch } from '../infer/fit.js';
-import { groupTrace, type Depth, type Group } from '../infer/groups.js';
-import { estimateMemory, type Dtype, type MemoryMode, type MemoryOptions, type Optimizer } from '../infer/memory.js';
-import { ReceptiveFieldTable } from '../infer/receptive.js';
-import { traceShapes } from '../infer/trace.js';
+import { fitBatch } from '../analysis/fit.js';
+import { groupTrace, type Depth, type Group } from '../analysis/groups.js';
+import { estimateMemory, type Dtype, type MemoryMode, type MemoryOptions, type Optimizer } from '../analysis/memory.js';
+import { ReceptiveFieldTable } from '../analysis/receptive.js';
+import { traceShapes } from '../analysis/trace.js';
 import { scaled, toJsonValue } from '../int.js';
-import { expandResNet } from '../spec/expand.js';
-import { PRESET_NAMES, presetConfig } from '../spec/presets.js';
+import { expandResNet } from '../network/expand.js';
+import { PRESET_NAMES, presetConfig } from '../network/presets.js';
 import type { ModelConfig, Trace } from '../types.js';
 import {
   parseClasses,
@@ -212,7 +212,7 @@ async function runDiff(a: string, b: string | undefined, opts: DiffOptions, io: 
   const [ca, cb] = [await resolveSide(a), await resolveSide(b ?? a)];
   const ta = traceModel(ca, opts.input);
   const tb = traceModel(cb, opts.inputB ?? opts.input);
-  const { diffTraces } = await import('../infer/diff.js');
+  const { diffTraces } = await import('../analysis/diff.js');
   const { formatDiffJson, formatDiffText } = await import('../format/diff.js');
   const diff = diffTraces(ta, tb);
   const sides = [

@@ -7,8 +7,8 @@ import {
   dilationForOutputStride,
   resolveConfig,
   type ConfigInput,
-} from '../spec/config.js';
-import { PRESET_NAMES, presetConfig } from '../spec/presets.js';
+} from '../network/config.js';
+import { PRESET_NAMES, presetConfig } from '../network/presets.js';
 import { formatIssue } from '../format/common.js';
 import type { ModelConfig } from '../types.js';
 import { UsageError } from './exit.js';

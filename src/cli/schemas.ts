@@ -3,8 +3,8 @@
 // Loaded only when a file is read: the common path (a preset) never pays for zod.
 
 import * as z from 'zod';
-import { LIMITS } from '../spec/config.js';
-import { PRESET_NAMES } from '../spec/presets.js';
+import { LIMITS } from '../network/config.js';
+import { PRESET_NAMES } from '../network/presets.js';
 
 const positive = (what: string, max: number) =>
   z

@@ -1,7 +1,7 @@
 // `resnet-shapes diff`: the rows that differ and the totals' deltas, as text or JSON.
 
 import { groupDigits, toJsonValue, type Int } from '../int.js';
-import type { DiffField, TraceDiff } from '../infer/diff.js';
+import type { DiffField, TraceDiff } from '../analysis/diff.js';
 import type { Trace, TracedLayer } from '../types.js';
 import { PLAIN, shapeJson, shapeText, type Highlighter } from './common.js';
 import { rowJson, SCHEMA_VERSION } from './json.js';

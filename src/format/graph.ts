@@ -1,7 +1,7 @@
 // The network as a graph for diagrams, folded by depth: `stage` (one node a stage), `block`
 // (each block's main path, projection shortcut and residual add), `layer` (every row).
 
-import type { Depth } from '../infer/groups.js';
+import type { Depth } from '../analysis/groups.js';
 import type { Trace } from '../types.js';
 import { shapeText } from './common.js';
 

@@ -1,8 +1,8 @@
 // Memory figures as text and as the JSON `memory` and `fit` objects.
 
 import { toJsonValue, type Int } from '../int.js';
-import type { FitResult } from '../infer/fit.js';
-import type { MemoryOptions, MemoryReport } from '../infer/memory.js';
+import type { FitResult } from '../analysis/fit.js';
+import type { MemoryOptions, MemoryReport } from '../analysis/memory.js';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 

@@ -1,6 +1,6 @@
 // Reporters of `resnet-shapes check`: text, json, github (workflow commands) and junit.
 
-import type { Failure } from '../infer/expect.js';
+import type { Failure } from '../analysis/expect.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'invalid';
 

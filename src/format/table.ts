@@ -2,8 +2,8 @@
 
 import { groupDigits, mul, type Int } from '../int.js';
 import type { Trace, TracedLayer } from '../types.js';
-import type { Group } from '../infer/groups.js';
-import type { ReceptiveField } from '../infer/receptive.js';
+import type { Group } from '../analysis/groups.js';
+import type { ReceptiveField } from '../analysis/receptive.js';
 import { binaryBytes } from './memory.js';
 import { gridLines, renderGrid, type GridRow } from './grid.js';
 import { count, giga, perSample, PLAIN, shapeText, type Highlighter } from './common.js';

@@ -2,10 +2,10 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkConfig, resolveConfig, type ConfigInput } from '../../src/spec/config.js';
-import { expandResNet } from '../../src/spec/expand.js';
-import { presetConfig } from '../../src/spec/presets.js';
-import { traceShapes } from '../../src/infer/trace.js';
+import { checkConfig, resolveConfig, type ConfigInput } from '../../src/network/config.js';
+import { expandResNet } from '../../src/network/expand.js';
+import { presetConfig } from '../../src/network/presets.js';
+import { traceShapes } from '../../src/analysis/trace.js';
 import type { ModelConfig, Shape, Trace } from '../../src/types.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');

@@ -2,6 +2,7 @@
 // need more than one field at a time (zod checks each field on its own in the CLI).
 
 import type { BlockKind, DownsampleKind, ModelConfig, ShapeIssue, StemKind } from '../types.js';
+import { blockWidth, countRows } from './expand.js';
 
 /** A config as written in a file or preset: only `block` and `layers` are required. */
 export interface ConfigInput {
@@ -34,8 +35,6 @@ export const LIMITS = {
   /** a bottleneck's 3×3 width, floor(width × widthPerGroup / 64) × groups */
   bottleneckWidth: 2 ** 31 - 1,
 } as const;
-
-export const EXPANSION: Record<BlockKind, number> = { basic: 1, bottleneck: 4 };
 
 export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
   const stages = input.layers.length;
@@ -71,71 +70,6 @@ export function dilationForOutputStride(outputStride: number, stages: number): b
     }
   }
   return flags;
-}
-
-/** Per-stage plan, threaded through as values (no mutable builder state). */
-export interface StagePlan {
-  readonly planes: number;
-  readonly inChannels: number;
-  readonly outChannels: number;
-  readonly stride: number;
-  /** Dilation of the stage's 3×3 convs after the first block. */
-  readonly dilation: number;
-  /** Dilation of the first block's 3×3 (the previous stage's). */
-  readonly firstDilation: number;
-  readonly hasDownsample: boolean;
-  readonly blocks: number;
-}
-
-export function stemChannels(config: ModelConfig): number {
-  return config.stem === 'deep' ? 2 * config.stemWidth : 64;
-}
-
-export function planStages(config: ModelConfig): StagePlan[] {
-  const plans: StagePlan[] = [];
-  const expansion = EXPANSION[config.block];
-  let inChannels = stemChannels(config);
-  let dilation = 1;
-  config.layers.forEach((blocks, s) => {
-    const planes = config.widths[s] ?? 0;
-    let stride = s === 0 ? 1 : 2;
-    const firstDilation = dilation;
-    if (s > 0 && config.replaceStrideWithDilation[s - 1]) {
-      dilation *= stride;
-      stride = 1;
-    }
-    const outChannels = planes * expansion;
-    plans.push({
-      planes,
-      inChannels,
-      outChannels,
-      stride,
-      dilation,
-      firstDilation,
-      hasDownsample: stride !== 1 || inChannels !== outChannels,
-      blocks,
-    });
-    inChannels = outChannels;
-  });
-  return plans;
-}
-
-/** Rows `expandResNet` will produce, computed without building them. */
-export function countRows(config: ModelConfig): number {
-  const stem = config.stem === 'deep' ? 10 : 4;
-  const perBlock = config.block === 'bottleneck' ? 10 : 7;
-  const perDownsample = config.downsample === 'avgpool' ? 3 : 2;
-  const head = 3;
-  let rows = stem + head;
-  for (const plan of planStages(config)) {
-    rows += plan.blocks * perBlock + (plan.hasDownsample && plan.blocks > 0 ? perDownsample : 0);
-  }
-  return rows;
-}
-
-/** torchvision has no deep stem or pooled shortcut: such networks are named as timm names them. */
-export function usesTimmNames(config: ModelConfig): boolean {
-  return config.stem === 'deep' || config.downsample === 'avgpool';
 }
 
 function issue(path: string, expected: string, found: string): ShapeIssue {
@@ -188,7 +122,7 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
   });
   if (config.block === 'bottleneck') {
     config.widths.forEach((planes, s) => {
-      const width = Math.floor((planes * config.widthPerGroup) / 64) * config.groups;
+      const width = blockWidth(config, planes);
       if (width < 1 || width > LIMITS.bottleneckWidth) {
         issues.push(
           issue(

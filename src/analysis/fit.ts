@@ -2,7 +2,7 @@
 // search then a bisection finds it with a few dozen traces.
 
 import { add, compare, type Int } from '../int.js';
-import { expandResNet } from '../spec/expand.js';
+import { expandResNet } from '../network/expand.js';
 import type { ModelConfig, Shape } from '../types.js';
 import { estimateMemory, type MemoryMode, type MemoryOptions, type MemoryReport } from './memory.js';
 import { traceShapes } from './trace.js';

@@ -26,7 +26,8 @@
 // convolution workspaces, and the CUDA context itself (never counted by memory_allocated).
 
 import { add, mul, product, sub, type Int } from '../int.js';
-import type { Trace } from '../types.js';
+import { sameSection, type Trace } from '../types.js';
+import { kindOf, operandsOf } from './kinds.js';
 
 export type Dtype = 'float32' | 'bfloat16' | 'float16';
 export type Optimizer = 'sgd' | 'momentum' | 'adam' | 'adamw';
@@ -123,8 +124,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     // in-place and view rows share their input's shape array, and so its byte count
     outputBytes[i] = spec.from >= 0 && layer.output === layer.input ? outputBytes[spec.from]! : bytesOf(layer.output, act);
     paramBytes[i] = layer.weight ? add(bytesOf(layer.weight, 4), layer.bias ? bytesOf(layer.bias, 4) : 0) : 0;
-    const inPlace = spec.kind === 'relu' || spec.kind === 'add' || spec.kind === 'identity' || spec.kind === 'flatten';
-    if (inPlace) storage[i] = spec.from < 0 ? -1 : storage[spec.from]!;
+    if (kindOf(spec).memory.aliases) storage[i] = spec.from < 0 ? -1 : storage[spec.from]!;
     else {
       storage[i] = i;
       storageBytes[i] = outputBytes[i]!;
@@ -144,48 +144,21 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     // the network input (-1) is counted as input
     if (s >= 0 && saver[s]! < 0) saver[s] = i;
   };
-  // autocast casts the weights of convs and linears (not BatchNorm's) to 16 bits, and caches them
+  // autocast casts the weights of the kinds it runs in 16 bits (conv, linear; not BatchNorm),
+  // and caches the copies
   const weightCopy = (i: number): Int => {
     const layer = layers[i]!;
-    const cast = autocast && (layer.spec.kind === 'conv2d' || layer.spec.kind === 'linear');
-    return cast && layer.weight ? bytesOf(layer.weight, 2) : 0;
+    return autocast && kindOf(layer.spec).memory.autocast && layer.weight ? bytesOf(layer.weight, 2) : 0;
   };
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
-    switch (layer.spec.kind) {
-      case 'conv2d':
-        if (layer.spec.from < 0) extras[i] = add(extras[i]!, autocast ? bytesOf(layer.input, 2) : 0);
-        else keep(storageOfInput(i), i);
-        extras[i] = add(extras[i]!, weightCopy(i));
-        break;
-      case 'linear':
-        keep(storageOfInput(i), i);
-        extras[i] = add(extras[i]!, weightCopy(i));
-        break;
-      case 'batchnorm2d':
-        keep(storageOfInput(i), i);
-        extras[i] = mul(2, bytesOf([layer.spec.channels], 4));
-        break;
-      case 'relu':
-        keep(storage[i]!, i);
-        break;
-      case 'maxpool2d':
-        keep(storageOfInput(i), i);
-        extras[i] = bytesOf(layer.output, 8);
-        break;
-      case 'avgpool2d':
-      case 'adaptiveavgpool2d':
-        keep(storageOfInput(i), i);
-        break;
-      case 'identity':
-      case 'add':
-      case 'flatten':
-        break;
-      default: {
-        const never: never = layer.spec;
-        throw new Error(`unhandled layer kind ${(never as { kind: string }).kind}`);
-      }
-    }
+    const traits = kindOf(layer.spec).memory;
+    if (traits.saves === 'input') {
+      // the network input is counted as input; under autocast a 16-bit kind casts it to a copy it keeps
+      if (layer.spec.from >= 0) keep(storageOfInput(i), i);
+      else if (autocast && traits.autocast) extras[i] = bytesOf(layer.input, 2);
+    } else if (traits.saves === 'output') keep(storage[i]!, i);
+    extras[i] = add(add(extras[i]!, traits.ownSaved?.(layer, bytesOf) ?? 0), weightCopy(i));
   }
   const rows: Int[] = extras.slice();
   for (let s = 0; s < n; s++) if (saver[s]! >= 0) rows[saver[s]!] = add(rows[saver[s]!]!, storageBytes[s]!);
@@ -203,9 +176,9 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   let buffers: Int = 0;
   for (let i = 0; i < n; i++) {
     params = add(params, paramBytes[i]!);
-    const spec = layers[i]!.spec;
-    // running mean and variance, and the int64 batch counter
-    if (spec.kind === 'batchnorm2d') buffers = add(buffers, add(mul(2, bytesOf([spec.channels], 4)), 512));
+    // running mean and variance (fp32, one per channel each), and the int64 batch counter
+    const stats = layers[i]!.runningStats;
+    if (stats > 0) buffers = add(buffers, add(mul(2, bytesOf([stats / 2], 4)), 512));
   }
   const gradients = params;
   const stateCopies = { sgd: 0, momentum: 1, adam: 2, adamw: 2 }[options.optimizer];
@@ -232,9 +205,8 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     forward.alloc(extras[i]!);
     // inference: autocast's weight copies stay cached until the forward ends; a cast input
     // copy and max-pool indices (computed on CUDA, then dropped) are transient
-    const kind = layers[i]!.spec.kind;
     const copy = weightCopy(i);
-    const transient = kind === 'maxpool2d' || kind === 'conv2d' ? sub(extras[i]!, copy) : 0;
+    const transient = kindOf(layers[i]!.spec).memory.ownInInference ? sub(extras[i]!, copy) : 0;
     inference.alloc(add(copy, transient));
     inference.free(transient);
     for (let t = lastUse.head[i]!; t >= 0; t = lastUse.next[t]!) {
@@ -323,22 +295,24 @@ function simulateBackward(trace: Trace, b: BackwardInput): Int {
     const gOut = pending[i];
     pending[i] = undefined;
     // the add, identity and flatten hand their output's gradient on; the others make a new one
-    const passThrough = spec.kind === 'add' || spec.kind === 'identity' || spec.kind === 'flatten';
+    const traits = kindOf(spec).memory;
+    const passThrough = traits.passesGradient;
     const gIn: Int = passThrough || spec.from < 0 ? 0 : outputBytes[spec.from]!;
     const gParams = paramBytes[i]!;
     backward.alloc(gIn);
     // a 16-bit weight gradient is computed, then cast to the fp32 leaf's gradient
-    const castGrad = autocast && (spec.kind === 'conv2d' || spec.kind === 'linear') && layer.weight ? bytesOf(layer.weight, 2) : 0;
+    const castGrad = autocast && traits.autocast && layer.weight ? bytesOf(layer.weight, 2) : 0;
     backward.alloc(add(gParams, castGrad));
     backward.free(castGrad);
     // free what only this row kept, and the gradient of its output
     backward.free(extras[i]!);
     for (let s = released.head[i]!; s >= 0; s = released.next[s]!) backward.free(storageBytes[s]!);
-    if (spec.kind === 'add') {
-      // the same gradient flows to both operands
-      const shared = { bytes: gOut?.bytes ?? 0, refs: 2 };
+    const operands = operandsOf(spec);
+    if (passThrough && operands.length > 0) {
+      // the same gradient flows to every operand (the residual add)
+      const shared = { bytes: gOut?.bytes ?? 0, refs: 1 + operands.length };
       deliver(pending, spec.from, shared, backward);
-      deliver(pending, spec.shortcut, shared, backward);
+      for (const o of operands) deliver(pending, o, shared, backward);
     } else if (passThrough) {
       deliver(pending, spec.from, gOut ?? { bytes: 0, refs: 1 }, backward);
     } else {
@@ -407,13 +381,13 @@ function lastUses(trace: Trace, storage: Int32Array): Buckets {
   for (let i = 0; i < n; i++) {
     const spec = layers[i]!.spec;
     if (spec.from >= 0) use(storage[spec.from]!, i);
-    if (spec.kind === 'add' && spec.shortcut >= 0) use(storage[spec.shortcut]!, i);
+    for (const o of operandsOf(spec)) if (o >= 0) use(storage[o]!, i);
     use(storage[i]!, i);
     // block inputs: alive to the end of their block
     const section = spec.section;
     if (section.kind !== 'block') continue;
-    if (layers[i - 1]?.spec.section !== section) blockStart = i;
-    if (layers[i + 1]?.spec.section !== section) {
+    if (!sameSection(layers[i - 1]?.spec.section, section)) blockStart = i;
+    if (!sameSection(layers[i + 1]?.spec.section, section)) {
       const from = layers[blockStart]!.spec.from;
       if (from >= 0) use(storage[from]!, i);
     }

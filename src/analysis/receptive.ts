@@ -10,6 +10,7 @@
 // From the global pool on, every output sees the whole input: null.
 
 import type { LayerSpec, TracedLayer } from '../types.js';
+import { kindOf, operandsOf, type Window } from './kinds.js';
 
 export interface ReceptiveField {
   /** Receptive field size in input pixels (may exceed the input). */
@@ -22,36 +23,27 @@ export interface ReceptiveField {
 
 const INPUT: ReceptiveField = { size: 1, stride: 1, center: 0 };
 
-function windowed(rf: ReceptiveField, kernel: number, stride: number, padBefore: number, dilation: number): ReceptiveField {
-  const span = dilation * (kernel - 1) + 1;
+function windowed(rf: ReceptiveField, w: Window): ReceptiveField {
+  const span = w.dilation * (w.kernel - 1) + 1;
   return {
     size: rf.size + (span - 1) * rf.stride,
-    stride: rf.stride * stride,
-    center: rf.center + ((span - 1) / 2 - padBefore) * rf.stride,
+    stride: rf.stride * w.stride,
+    center: rf.center + ((span - 1) / 2 - w.padBefore) * rf.stride,
   };
 }
 
-function next(spec: LayerSpec, rf: ReceptiveField, shortcut: ReceptiveField | null): ReceptiveField | null {
-  switch (spec.kind) {
-    case 'conv2d':
-    case 'maxpool2d':
-      return windowed(rf, spec.kernel[0], spec.stride[0], spec.padding[0][0], spec.dilation[0]);
-    case 'avgpool2d':
-      return windowed(rf, spec.kernel[0], spec.stride[0], spec.padding[0][0], 1);
-    case 'add':
-      return shortcut ? { ...rf, size: Math.max(rf.size, shortcut.size) } : null;
-    case 'batchnorm2d':
-    case 'relu':
-    case 'identity':
+/** The field after a row, from the field of what it reads (and of its other operand). */
+function next(spec: LayerSpec, rf: ReceptiveField, other: ReceptiveField | null): ReceptiveField | null {
+  const rule = kindOf(spec).field(spec);
+  switch (rule.rule) {
+    case 'window':
+      return windowed(rf, rule.window);
+    case 'same':
       return rf;
-    case 'adaptiveavgpool2d':
-    case 'flatten':
-    case 'linear':
+    case 'merge':
+      return other ? { ...rf, size: Math.max(rf.size, other.size) } : null;
+    case 'global':
       return null;
-    default: {
-      const never: never = spec;
-      throw new Error(`unhandled layer kind ${(never as { kind: string }).kind}`);
-    }
   }
 }
 
@@ -69,7 +61,8 @@ export class ReceptiveFieldTable {
     for (let i = 0; i < n; i++) {
       const spec = layers[i]!.spec;
       const rf = this.at(spec.from);
-      const r = rf ? next(spec, rf, spec.kind === 'add' ? this.at(spec.shortcut) : null) : null;
+      const other = operandsOf(spec)[0];
+      const r = rf ? next(spec, rf, other === undefined ? null : this.at(other)) : null;
       if (r) {
         this.size[i] = r.size;
         this.stride[i] = r.stride;
@@ -91,9 +84,12 @@ export function receptiveFields(layers: readonly TracedLayer[]): (ReceptiveField
   return layers.map((_, i) => table.at(i));
 }
 
-/** The receptive field at the last conv (the last row before the global pool with one). */
+/** The receptive field at the last conv: the last row with a window and a weight that has one. */
 export function finalReceptiveField(layers: readonly TracedLayer[]): ReceptiveField | null {
   const table = new ReceptiveFieldTable(layers);
-  for (let i = layers.length - 1; i >= 0; i--) if (layers[i]!.spec.kind === 'conv2d' && table.at(i)) return table.at(i);
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const { spec, weight } = layers[i]!;
+    if (weight && kindOf(spec).field(spec).rule === 'window' && table.at(i)) return table.at(i);
+  }
   return null;
 }

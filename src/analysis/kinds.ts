@@ -1,0 +1,254 @@
+// Layer kinds as data: one entry per kind with everything the analysis needs to know of it.
+// The entries are a mapped type over the LayerSpec union, so a kind added to types.ts is a
+// compile error here until it has its entry; the rest of the code reads these traits.
+//
+// Per kind:
+//   operands   rows it reads besides `from` (the residual add's shortcut)
+//   output     the shape rule: the output shape, or what is wrong (the walker adds where)
+//   weights    weight and bias shapes, params, BatchNorm statistics, mult-adds
+//              (torchvision's convention: conv and linear count, nothing else)
+//   field      receptive-field rule: a window, unchanged, the larger of two paths, or global
+//   memory     what PyTorch does with it in training: whether it writes into its input's
+//              storage, what autograd keeps for backward, whether autocast runs it in 16 bits
+
+import { add, mul, product, type Int } from '../int.js';
+import type { LayerKind, LayerSpec, Padding, Pair, Shape, ShapeIssue, TracedLayer } from '../types.js';
+
+/**
+ * Output length of a convolution or pooling window along one axis, PyTorch's arithmetic
+ * (`pooling_output_shape`): floor((size + padBefore + padAfter - dilation·(kernel-1) - 1
+ * [+ stride - 1 with ceilMode]) / stride) + 1, and with `ceilMode` a last window that would
+ * start in the right padding is dropped. A value below 1 means the input is too small.
+ */
+export function convOutputLength(
+  size: number,
+  kernel: number,
+  stride: number,
+  padBefore: number,
+  padAfter: number,
+  dilation = 1,
+  ceilMode = false,
+): number {
+  const room = size + padBefore + padAfter - dilation * (kernel - 1) - 1;
+  let out = Math.floor((room + (ceilMode ? stride - 1 : 0)) / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= size + padBefore) out -= 1;
+  return out;
+}
+
+export type Problem = Omit<ShapeIssue, 'path'>;
+export type RuleResult = { readonly output: Shape } | { readonly issue: Problem };
+
+export interface Weights {
+  readonly weight: Shape | null;
+  readonly bias: Shape | null;
+  readonly params: Int;
+  readonly runningStats: number;
+  readonly macs: Int;
+}
+
+/** A square window along each axis (kernels here are square, so one number per attribute). */
+export interface Window {
+  readonly kernel: number;
+  readonly stride: number;
+  readonly padBefore: number;
+  readonly dilation: number;
+}
+
+/** How a row changes the receptive field of what it reads. */
+export type FieldRule =
+  | { readonly rule: 'window'; readonly window: Window }
+  | { readonly rule: 'same' }
+  /** The larger of the two operands' fields; stride and centre follow `from`. */
+  | { readonly rule: 'merge' }
+  /** Every output sees the whole input: no field from here on. */
+  | { readonly rule: 'global' };
+
+export interface MemoryTraits {
+  /** Writes into its input's storage (in-place or a view): no new activation. */
+  readonly aliases: boolean;
+  /** What autograd saves for backward among the tensors the row touches. */
+  readonly saves: 'input' | 'output' | 'nothing';
+  /**
+   * Bytes of tensors of its own autograd keeps (BatchNorm's mean and inverse std, max-pool
+   * indices); `bytes` is the memory model's allocation of a tensor.
+   */
+  readonly ownSaved?: (layer: TracedLayer, bytes: (shape: Shape, elementSize: number) => Int) => Int;
+  /** Whether those own tensors are also made, then dropped, in a no-grad forward. */
+  readonly ownInInference: boolean;
+  /** Autocast runs it in 16 bits and caches a 16-bit copy of its weight. */
+  readonly autocast: boolean;
+  /** Backward hands its output's gradient on unchanged instead of making a new one. */
+  readonly passesGradient: boolean;
+}
+
+export interface KindDef<S extends LayerSpec> {
+  /** Rows read besides `from`, in order (-1: the network input). */
+  readonly operands?: (spec: S) => readonly number[];
+  readonly output: (spec: S, input: Shape, operands: readonly Shape[]) => RuleResult;
+  readonly weights?: (spec: S, input: Shape, output: Shape) => Weights;
+  readonly field: (spec: S) => FieldRule;
+  readonly memory: MemoryTraits;
+}
+
+type SpecOf<K extends LayerKind> = Extract<LayerSpec, { kind: K }>;
+
+// ---------------------------------------------------------------------------------------------
+// Shared rules
+
+function fmt(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function expectRank4(input: Shape): Problem | null {
+  return input.length === 4 ? null : { code: 'rank', expected: 'a 4-d input [N, C, H, W]', found: fmt(input) };
+}
+
+function checkChannels(input: Shape, expected: number): Problem | null {
+  const rank = expectRank4(input);
+  if (rank) return rank;
+  const found = input[1]!;
+  return found === expected ? null : { code: 'channels', expected: `${expected} input channels`, found: String(found) };
+}
+
+/** The output of a 2-d window (conv or pool) with `channels` outputs, or why the input is too small. */
+function window2d(input: Shape, channels: number, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair, ceilMode: boolean): RuleResult {
+  const rank = expectRank4(input);
+  if (rank) return { issue: rank };
+  const [n, , h, w] = input as [number, number, number, number];
+  const oh = convOutputLength(h, kernel[0], stride[0], padding[0][0], padding[0][1], dilation[0], ceilMode);
+  const ow = convOutputLength(w, kernel[1], stride[1], padding[1][0], padding[1][1], dilation[1], ceilMode);
+  if (oh < 1 || ow < 1) {
+    const axis = oh < 1 ? 0 : 1;
+    const size = axis === 0 ? h : w;
+    const span = dilation[axis]! * (kernel[axis]! - 1) + 1;
+    const padded = size + padding[axis]![0] + padding[axis]![1];
+    return {
+      issue: {
+        code: 'too-small',
+        expected: `a padded ${axis === 0 ? 'height' : 'width'} of at least the window span ${span} (dilation·(kernel−1)+1)`,
+        found: `${size} + padding ${padding[axis]![0] + padding[axis]![1]} = ${padded}`,
+      },
+    };
+  }
+  return { output: [n, channels, oh, ow] };
+}
+
+const same = (_: LayerSpec, input: Shape): RuleResult => ({ output: input });
+const SAME: FieldRule = { rule: 'same' };
+const GLOBAL: FieldRule = { rule: 'global' };
+const window = (kernel: Pair, stride: Pair, padding: Padding, dilation = 1): FieldRule => ({
+  rule: 'window',
+  window: { kernel: kernel[0], stride: stride[0], padBefore: padding[0][0], dilation },
+});
+
+/** Memory traits of a row that only reads and writes a new tensor, keeping its input. */
+const KEEPS_INPUT: MemoryTraits = { aliases: false, saves: 'input', ownInInference: false, autocast: false, passesGradient: false };
+/** In-place and view rows: nothing new, nothing kept, the gradient passes through. */
+const PASS_THROUGH: MemoryTraits = { aliases: true, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: true };
+
+// ---------------------------------------------------------------------------------------------
+// The kinds
+
+export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
+  conv2d: {
+    output: (s, input) => {
+      const bad = checkChannels(input, s.inChannels);
+      return bad ? { issue: bad } : window2d(input, s.outChannels, s.kernel, s.stride, s.padding, s.dilation, false);
+    },
+    weights: (s, _input, output) => {
+      const perGroupIn = s.inChannels / s.groups;
+      const bias = s.bias ? [s.outChannels] : null;
+      const perOutput = mul(mul(perGroupIn, s.kernel[0]), s.kernel[1]);
+      return {
+        weight: [s.outChannels, perGroupIn, s.kernel[0], s.kernel[1]],
+        bias,
+        params: add(mul(s.outChannels, perOutput), bias ? s.outChannels : 0),
+        runningStats: 0,
+        macs: mul(product(output), perOutput),
+      };
+    },
+    field: (s) => window(s.kernel, s.stride, s.padding, s.dilation[0]),
+    memory: { ...KEEPS_INPUT, autocast: true, ownInInference: true },
+  },
+  batchnorm2d: {
+    output: (s, input) => {
+      const bad = checkChannels(input, s.channels);
+      return bad ? { issue: bad } : { output: input };
+    },
+    weights: (s) => ({ weight: [s.channels], bias: [s.channels], params: 2 * s.channels, runningStats: 2 * s.channels, macs: 0 }),
+    field: () => SAME,
+    // training keeps the batch's mean and inverse std (fp32); eval mode makes neither
+    memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([(l.spec as SpecOf<'batchnorm2d'>).channels], 4)) },
+  },
+  relu: {
+    output: same,
+    field: () => SAME,
+    // in place: its output is its input's storage, and backward needs that output
+    memory: { ...KEEPS_INPUT, aliases: true, saves: 'output' },
+  },
+  maxpool2d: {
+    output: (s, input) => window2d(input, input[1] ?? 0, s.kernel, s.stride, s.padding, s.dilation, s.ceilMode),
+    field: (s) => window(s.kernel, s.stride, s.padding, s.dilation[0]),
+    // int64 indices of the maxima: kept in training, made and dropped in a no-grad forward
+    memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => bytes(l.output, 8), ownInInference: true },
+  },
+  avgpool2d: {
+    output: (s, input) => window2d(input, input[1] ?? 0, s.kernel, s.stride, s.padding, [1, 1], s.ceilMode),
+    field: (s) => window(s.kernel, s.stride, s.padding),
+    memory: KEEPS_INPUT,
+  },
+  identity: { output: same, field: () => SAME, memory: PASS_THROUGH },
+  add: {
+    operands: (s) => [s.shortcut],
+    output: (_, input, [other = []]) => {
+      const equal = other.length === input.length && other.every((d, i) => d === input[i]);
+      return equal ? { output: input } : { issue: { code: 'add-mismatch', expected: `the shortcut's shape ${fmt(other)}`, found: fmt(input) } };
+    },
+    field: () => ({ rule: 'merge' }),
+    memory: PASS_THROUGH,
+  },
+  adaptiveavgpool2d: {
+    output: (s, input) => {
+      const rank = expectRank4(input);
+      return rank ? { issue: rank } : { output: [input[0]!, input[1]!, s.outputSize[0], s.outputSize[1]] };
+    },
+    field: () => GLOBAL,
+    memory: KEEPS_INPUT,
+  },
+  flatten: {
+    output: (_, input) => ({ output: [input[0]!, input.slice(1).reduce((a, b) => a * b, 1)] }),
+    field: () => GLOBAL,
+    memory: PASS_THROUGH,
+  },
+  linear: {
+    output: (s, input) => {
+      const found = input[input.length - 1];
+      if (found !== s.inFeatures) return { issue: { code: 'features', expected: `${s.inFeatures} input features`, found: String(found) } };
+      return { output: [...input.slice(0, -1), s.outFeatures] };
+    },
+    weights: (s, input) => ({
+      weight: [s.outFeatures, s.inFeatures],
+      bias: s.bias ? [s.outFeatures] : null,
+      params: add(mul(s.outFeatures, s.inFeatures), s.bias ? s.outFeatures : 0),
+      runningStats: 0,
+      macs: mul(product(input.slice(0, -1)), mul(s.inFeatures, s.outFeatures)),
+    }),
+    field: () => GLOBAL,
+    memory: { ...KEEPS_INPUT, autocast: true },
+  },
+};
+
+/** Every kind, in the order of the LayerSpec union: the trace document's `type` values. */
+export const KIND_NAMES = Object.keys(KINDS) as LayerKind[];
+
+/** The entry of a row's kind. */
+export function kindOf(spec: LayerSpec): KindDef<LayerSpec> {
+  return KINDS[spec.kind] as unknown as KindDef<LayerSpec>;
+}
+
+const NO_OPERANDS: readonly number[] = [];
+
+/** Rows a row reads besides `from`. */
+export function operandsOf(spec: LayerSpec): readonly number[] {
+  return kindOf(spec).operands?.(spec) ?? NO_OPERANDS;
+}

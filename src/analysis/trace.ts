@@ -1,0 +1,89 @@
+// LayerSpec[] + input Shape -> Trace. Each kind's rule (kinds.ts) says what is wrong as data;
+// the walker adds where (the row's module path).
+
+import { add, type Int } from '../int.js';
+import type { LayerSpec, ModelConfig, Shape, ShapeIssue, Trace, TracedLayer } from '../types.js';
+import { kindOf, operandsOf, type Weights } from './kinds.js';
+
+export { convOutputLength } from './kinds.js';
+
+const NO_SHAPES: readonly Shape[] = Object.freeze([]);
+const NO_WEIGHTS: Weights = Object.freeze({ weight: null, bias: null, params: 0, runningStats: 0, macs: 0 });
+
+/** A trie of dimensions: each distinct shape is kept once, found without building a key. */
+function shapeInterner(): <T extends Shape | null>(shape: T) => T {
+  interface Node {
+    readonly next: Map<number, Node>;
+    shape: Shape | null;
+  }
+  const root: Node = { next: new Map(), shape: null };
+  return <T extends Shape | null>(shape: T): T => {
+    if (shape === null) return shape;
+    let node = root;
+    for (const d of shape) {
+      let child = node.next.get(d);
+      if (!child) node.next.set(d, (child = { next: new Map(), shape: null }));
+      node = child;
+    }
+    node.shape ??= shape;
+    return node.shape as T;
+  };
+}
+
+export interface TraceOptions {
+  /** Trace with batch 1 and mark batch-dependent totals as per sample. */
+  readonly symbolicBatch?: boolean;
+}
+
+export type TraceResult = { readonly ok: true; readonly trace: Trace } | { readonly ok: false; readonly issue: ShapeIssue };
+
+/** Walks the specs in order; each row's input is the output of the row it names in `from`. */
+export function traceShapes(
+  config: ModelConfig,
+  specs: readonly LayerSpec[],
+  input: Shape,
+  options: TraceOptions = {},
+): TraceResult {
+  const layers: TracedLayer[] = new Array(specs.length);
+  // Equal shapes share one array: a deep network repeats a few shapes millions of times.
+  const intern = shapeInterner();
+  let params: Int = 0;
+  let stats: Int = 0;
+  let macs: Int = 0;
+  const outputOf = (row: number): Shape => (row < 0 ? input : layers[row]!.output);
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    const from = outputOf(spec.from);
+    const kind = kindOf(spec);
+    const operands = operandsOf(spec);
+    const result = kind.output(spec, from, operands.length === 0 ? NO_SHAPES : operands.map(outputOf));
+    if ('issue' in result) return { ok: false, issue: { ...result.issue, path: spec.name } };
+    const output = result.output === from ? from : intern(result.output);
+    const w = kind.weights?.(spec, from, output) ?? NO_WEIGHTS;
+    layers[i] = {
+      spec,
+      input: from,
+      output,
+      weight: intern(w.weight),
+      bias: intern(w.bias),
+      params: w.params,
+      runningStats: w.runningStats,
+      macs: w.macs,
+    };
+    params = add(params, w.params);
+    stats = add(stats, w.runningStats);
+    macs = add(macs, w.macs);
+  }
+  const output = layers.length > 0 ? layers[layers.length - 1]!.output : input;
+  return {
+    ok: true,
+    trace: {
+      config,
+      input,
+      output,
+      symbolicBatch: options.symbolicBatch ?? false,
+      layers,
+      totals: { params, trainableParams: params, bnRunningStats: stats, macs },
+    },
+  };
+}

@@ -1,0 +1,433 @@
+// ModelConfig -> LayerSpec[]: the stem, the stages of blocks and the head, in forward order, as
+// PyTorch's forward hooks see module calls (a reused ReLU gives a row per call), plus the
+// operations that are not modules (the residual add, flatten).
+//
+// What a block is, is data: BLOCKS says which convs it has (kernel, width, where the stride and
+// the dilation go), ORDERS in which order a conv unit's conv, BatchNorm and ReLU run and where
+// the shortcut branches, SHORTCUTS what a projection shortcut is made of. The expander reads
+// them; it has no code path of its own per block kind.
+
+import type { BlockKind, DownsampleKind, LayerSpec, ModelConfig, Padding, Pair, Role, Section } from '../types.js';
+
+// Attribute tuples are read-only and shared between rows: a million-row network then holds a
+// handful of them instead of millions.
+const pairs = new Map<number, Pair>();
+const pads = new Map<number, Padding>();
+function pair(n: number): Pair {
+  let p = pairs.get(n);
+  if (!p) pairs.set(n, (p = Object.freeze([n, n]) as Pair));
+  return p;
+}
+function pad(n: number): Padding {
+  let p = pads.get(n);
+  if (!p) pads.set(n, (p = Object.freeze([pair(n), pair(n)]) as Padding));
+  return p;
+}
+const PAD_AFTER: Padding = Object.freeze([Object.freeze([0, 1]), Object.freeze([0, 1])]) as Padding;
+
+// ---------------------------------------------------------------------------------------------
+// Blocks as data
+
+/** One conv of a block. */
+export interface ConvDesign {
+  readonly kernel: number;
+  /** Output channels: the block's inner width, or its output (planes × expansion). */
+  readonly out: 'width' | 'output';
+  /**
+   * Which conv carries the block's stride: `always`, or one of the two placements a
+   * bottleneck can have (`v1`: on the first 1×1 with strideIn1x1; `v1.5`: on the 3×3 otherwise).
+   */
+  readonly stride: 'always' | 'v1' | 'v1.5' | 'never';
+  /** `entry`: the previous stage's dilation on a stage's first block, the stage's after; `stage`: the stage's. */
+  readonly dilation: 'entry' | 'stage' | 'none';
+  /** Grouped by the config's `groups` (ResNeXt). */
+  readonly grouped: boolean;
+}
+
+export interface BlockDesign {
+  /** Output channels = planes × expansion. */
+  readonly expansion: number;
+  /** Inner width: `planes`, or torchvision's floor(planes × widthPerGroup / 64) × groups. */
+  readonly width: 'planes' | 'grouped';
+  readonly convs: readonly ConvDesign[];
+}
+
+export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
+  basic: {
+    expansion: 1,
+    width: 'planes',
+    convs: [
+      { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: false },
+      { kernel: 3, out: 'output', stride: 'never', dilation: 'stage', grouped: false },
+    ],
+  },
+  bottleneck: {
+    expansion: 4,
+    width: 'grouped',
+    convs: [
+      { kernel: 1, out: 'width', stride: 'v1', dilation: 'none', grouped: false },
+      { kernel: 3, out: 'width', stride: 'v1.5', dilation: 'entry', grouped: true },
+      { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
+    ],
+  },
+};
+
+type Step = 'conv' | 'bn' | 'act';
+
+/** The order of a block's operations. */
+export interface BlockOrder {
+  /** Each conv unit but the last. */
+  readonly unit: readonly Step[];
+  /** The last conv unit. */
+  readonly lastUnit: readonly Step[];
+  /** After the residual add. */
+  readonly afterAdd: readonly Step[];
+  /** Where the shortcut starts: the block's input, or its first unit's pre-activation. */
+  readonly shortcutFrom: 'input' | 'preactivation';
+}
+
+/** Post-activation, as torchvision and timm (ResNet v1/v1.5): conv, BN, ReLU; ReLU after the add. */
+export const POST_ACTIVATION: BlockOrder = {
+  unit: ['conv', 'bn', 'act'],
+  lastUnit: ['conv', 'bn'],
+  afterAdd: ['act'],
+  shortcutFrom: 'input',
+};
+
+/** A stage's plan, threaded through as values (no mutable builder state). */
+export interface StagePlan {
+  readonly planes: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  /** The stride of the stage's first block (1 when replaced with dilation). */
+  readonly stride: number;
+  /** Dilation of the stage's 3×3 convs after the first block. */
+  readonly dilation: number;
+  /** Dilation of the first block's entry 3×3 (the previous stage's). */
+  readonly firstDilation: number;
+  readonly hasDownsample: boolean;
+  readonly blocks: number;
+}
+
+/** Each stage's stride before dilation: the first stage keeps the stem's resolution, the others halve it. */
+export function stageStrides(config: ModelConfig): number[] {
+  return config.layers.map((_, s) => (s === 0 ? 1 : 2));
+}
+
+export function stemChannels(config: ModelConfig): number {
+  return config.stem === 'deep' ? 2 * config.stemWidth : 64;
+}
+
+/** A block's inner width. */
+export function blockWidth(config: ModelConfig, planes: number): number {
+  return BLOCKS[config.block].width === 'planes' ? planes : Math.floor((planes * config.widthPerGroup) / 64) * config.groups;
+}
+
+export function planStages(config: ModelConfig): StagePlan[] {
+  const plans: StagePlan[] = [];
+  const { expansion } = BLOCKS[config.block];
+  const strides = stageStrides(config);
+  let inChannels = stemChannels(config);
+  let dilation = 1;
+  config.layers.forEach((blocks, s) => {
+    const planes = config.widths[s] ?? 0;
+    let stride = strides[s]!;
+    const firstDilation = dilation;
+    if (s > 0 && config.replaceStrideWithDilation[s - 1]) {
+      dilation *= stride;
+      stride = 1;
+    }
+    const outChannels = planes * expansion;
+    plans.push({ planes, inChannels, outChannels, stride, dilation, firstDilation, hasDownsample: stride !== 1 || inChannels !== outChannels, blocks });
+    inChannels = outChannels;
+  });
+  return plans;
+}
+
+/** torchvision has no deep stem or pooled shortcut: such networks are named as timm names them. */
+export function usesTimmNames(config: ModelConfig): boolean {
+  return config.stem === 'deep' || config.downsample === 'avgpool';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rows
+
+interface ConvArgs {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernel: number;
+  readonly stride?: number;
+  readonly padding?: number;
+  readonly dilation?: number;
+  readonly groups?: number;
+}
+
+/** Appends rows and numbers Paddle's convs; the only state is the growing list itself. */
+class Rows {
+  readonly list: LayerSpec[] = [];
+  private convs = 0;
+  private avgPools = 0;
+  /** The role of the rows pushed next. */
+  role: Role = 'main';
+
+  get last(): number {
+    return this.list.length - 1;
+  }
+
+  push(row: LayerSpec): number {
+    this.list.push(this.role === 'main' ? row : { ...row, role: this.role });
+    return this.list.length - 1;
+  }
+
+  conv(name: string, from: number, section: Section, a: ConvArgs): number {
+    return this.push({
+      kind: 'conv2d',
+      name,
+      paddleName: `conv2d_${this.convs++}`,
+      from,
+      section,
+      inChannels: a.inChannels,
+      outChannels: a.outChannels,
+      kernel: pair(a.kernel),
+      stride: pair(a.stride ?? 1),
+      padding: pad(a.padding ?? 0),
+      dilation: pair(a.dilation ?? 1),
+      groups: a.groups ?? 1,
+      bias: false,
+    });
+  }
+
+  bn(name: string, from: number, section: Section, channels: number): number {
+    return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels });
+  }
+
+  relu(name: string, from: number, section: Section): number {
+    return this.push({ kind: 'relu', name, paddleName: null, from, section, inplace: true });
+  }
+
+  avgPool(name: string, from: number, section: Section, stride: number): number {
+    // timm's avg-down shortcut: AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False);
+    // on a dilated stage (stride 1) it is AvgPool2dSame(2, 1), padded by one after.
+    return this.push({
+      kind: 'avgpool2d',
+      name,
+      paddleName: `avg_pool2d_${this.avgPools++}`,
+      from,
+      section,
+      kernel: pair(2),
+      stride: pair(stride),
+      padding: stride === 1 ? PAD_AFTER : pad(0),
+      ceilMode: true,
+      countIncludePad: false,
+    });
+  }
+}
+
+/** Names of the modules that differ between torchvision and timm. */
+interface Names {
+  readonly stemAct: string;
+  /** The n-th activation in a block (1-based). */
+  readonly blockAct: (n: number) => string;
+  readonly pool: string;
+  readonly flatten: string;
+}
+
+function namesFor(config: ModelConfig): Names {
+  const timm = usesTimmNames(config);
+  return {
+    stemAct: timm ? 'act1' : 'relu',
+    blockAct: (n) => (timm ? `act${n}` : 'relu'),
+    pool: timm ? 'global_pool.pool' : 'avgpool',
+    flatten: timm ? 'global_pool.flatten' : 'flatten',
+  };
+}
+
+function expandStem(rows: Rows, config: ModelConfig, names: Names): number {
+  const section: Section = { kind: 'stem' };
+  const out = stemChannels(config);
+  let x = -1;
+  if (config.stem === 'deep') {
+    const w = config.stemWidth;
+    x = rows.conv('conv1.0', x, section, { inChannels: config.inChannels, outChannels: w, kernel: 3, stride: 2, padding: 1 });
+    x = rows.bn('conv1.1', x, section, w);
+    x = rows.relu('conv1.2', x, section);
+    x = rows.conv('conv1.3', x, section, { inChannels: w, outChannels: w, kernel: 3, padding: 1 });
+    x = rows.bn('conv1.4', x, section, w);
+    x = rows.relu('conv1.5', x, section);
+    x = rows.conv('conv1.6', x, section, { inChannels: w, outChannels: out, kernel: 3, padding: 1 });
+  } else {
+    x = rows.conv('conv1', x, section, { inChannels: config.inChannels, outChannels: out, kernel: 7, stride: 2, padding: 3 });
+  }
+  x = rows.bn('bn1', x, section, out);
+  x = rows.relu(names.stemAct, x, section);
+  return rows.push({
+    kind: 'maxpool2d',
+    name: 'maxpool',
+    paddleName: 'max_pool2d_0',
+    from: x,
+    section,
+    kernel: pair(3),
+    stride: pair(2),
+    padding: pad(1),
+    dilation: pair(1),
+    ceilMode: false,
+  });
+}
+
+/** What one block of a stage needs to know. */
+interface BlockArgs {
+  readonly prefix: string;
+  readonly section: Section;
+  readonly plan: StagePlan;
+  readonly inChannels: number;
+  readonly stride: number;
+  readonly first: boolean;
+  readonly projection: boolean;
+}
+
+type ShortcutExpander = (rows: Rows, b: BlockArgs, input: number) => number;
+
+/** Projection shortcuts by form: the rows that take the block's input to its output's shape. */
+const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutExpander>> = {
+  conv: (rows, b, input) => {
+    const p = `${b.prefix}.downsample`;
+    const x = rows.conv(`${p}.0`, input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride });
+    return rows.bn(`${p}.1`, x, b.section, b.plan.outChannels);
+  },
+  avgpool: (rows, b, input) => {
+    const p = `${b.prefix}.downsample`;
+    const { plan } = b;
+    const pooled =
+      plan.stride === 1 && plan.dilation === 1
+        ? rows.push({ kind: 'identity', name: `${p}.0`, paddleName: null, from: input, section: b.section })
+        : rows.avgPool(`${p}.0`, input, b.section, plan.stride);
+    const x = rows.conv(`${p}.1`, pooled, b.section, { inChannels: b.inChannels, outChannels: plan.outChannels, kernel: 1 });
+    return rows.bn(`${p}.2`, x, b.section, plan.outChannels);
+  },
+};
+
+/** Expands one block from its design, its order and its shortcut form. */
+function expandBlock(rows: Rows, config: ModelConfig, names: Names, b: BlockArgs): void {
+  const design = BLOCKS[config.block];
+  const order = POST_ACTIVATION;
+  const { prefix: p, section, plan } = b;
+  const width = blockWidth(config, plan.planes);
+  const input = rows.last;
+  let x = input;
+  let channels = b.inChannels;
+  let acts = 0;
+  let shortcutFrom = input;
+  const act = () => (x = rows.relu(`${p}.${names.blockAct(++acts)}`, x, section));
+  design.convs.forEach((conv, c) => {
+    const n = c + 1;
+    const out = conv.out === 'width' ? width : plan.outChannels;
+    const strided =
+      conv.stride === 'always' || (conv.stride === 'v1' && config.strideIn1x1) || (conv.stride === 'v1.5' && !config.strideIn1x1);
+    const dilation = conv.dilation === 'none' ? 1 : conv.dilation === 'entry' && b.first ? plan.firstDilation : plan.dilation;
+    const steps = c === design.convs.length - 1 ? order.lastUnit : order.unit;
+    for (const step of steps) {
+      if (step === 'act') {
+        act();
+        if (c === 0 && order.shortcutFrom === 'preactivation') shortcutFrom = x;
+      } else if (step === 'bn') {
+        // pre-activation normalises the unit's input, post-activation its output
+        x = rows.bn(`${p}.bn${n}`, x, section, steps.indexOf('bn') < steps.indexOf('conv') ? channels : out);
+      } else {
+        x = rows.conv(`${p}.conv${n}`, x, section, {
+          inChannels: channels,
+          outChannels: out,
+          kernel: conv.kernel,
+          stride: strided ? b.stride : 1,
+          padding: conv.kernel === 1 ? 0 : dilation,
+          dilation,
+          groups: conv.grouped ? config.groups : 1,
+        });
+      }
+    }
+    channels = out;
+  });
+  let shortcut = shortcutFrom;
+  if (b.projection) {
+    rows.role = 'shortcut';
+    shortcut = SHORTCUTS[config.downsample](rows, b, shortcutFrom);
+  }
+  rows.role = 'join';
+  x = rows.push({ kind: 'add', name: `${p}.add`, paddleName: null, from: x, section, shortcut });
+  for (const step of order.afterAdd) if (step === 'act') act();
+  rows.role = 'main';
+}
+
+function expandHead(rows: Rows, config: ModelConfig, names: Names, channels: number): void {
+  const section: Section = { kind: 'head' };
+  rows.push({ kind: 'adaptiveavgpool2d', name: names.pool, paddleName: 'adaptive_avg_pool2d_0', from: rows.last, section, outputSize: [1, 1] });
+  rows.push({ kind: 'flatten', name: names.flatten, paddleName: null, from: rows.last, section });
+  if (config.classes > 0) {
+    rows.push({ kind: 'linear', name: 'fc', paddleName: 'linear_0', from: rows.last, section, inFeatures: channels, outFeatures: config.classes, bias: true });
+  } else {
+    // No classifier: the classifier becomes nn.Identity, timm's num_classes=0 and the usual
+    // way to take a torchvision backbone's pooled features.
+    rows.push({ kind: 'identity', name: 'fc', paddleName: null, from: rows.last, section });
+  }
+}
+
+function blockArgs(plan: StagePlan, s: number, i: number, serial: number, block: BlockKind): BlockArgs {
+  const first = i === 0;
+  const projection = first && plan.hasDownsample;
+  return {
+    prefix: `layer${s + 1}.${i}`,
+    section: { kind: 'block', block, stage: s, index: i, serial, projection },
+    plan,
+    inChannels: first ? plan.inChannels : plan.outChannels,
+    stride: first ? plan.stride : 1,
+    first,
+    projection,
+  };
+}
+
+/**
+ * Expands the stages and returns the last stage's channels and how many rows the stages have.
+ * With `sample`, only a stage's first block and one later block are expanded; the later one
+ * stands for the rest (the rows of a network's blocks differ only in the first).
+ */
+function expandStages(rows: Rows, config: ModelConfig, names: Names, sample = false): { channels: number; rows: number } {
+  let channels = stemChannels(config);
+  let serial = 0;
+  let count = 0;
+  planStages(config).forEach((plan, s) => {
+    const expanded = sample ? Math.min(plan.blocks, 2) : plan.blocks;
+    for (let i = 0; i < expanded; i++) {
+      const before = rows.list.length;
+      expandBlock(rows, config, names, blockArgs(plan, s, i, serial++, config.block));
+      const made = rows.list.length - before;
+      count += sample && i === 1 ? made * (plan.blocks - 1) : made;
+    }
+    if (plan.blocks > 0) channels = plan.outChannels;
+  });
+  return { channels, rows: count };
+}
+
+/**
+ * Expands a resolved config (checked with `checkConfig`) into layer specs in forward order.
+ * Block rules follow torchvision's resnet.py (v1.5 stride on the 3×3 unless `strideIn1x1`;
+ * a replaced stride multiplies the dilation; a stage's first block keeps the previous
+ * dilation) and timm's resnet.py for the deep stem and the avg-pool shortcut.
+ */
+export function expandResNet(config: ModelConfig): LayerSpec[] {
+  const rows = new Rows();
+  const names = namesFor(config);
+  expandStem(rows, config, names);
+  expandHead(rows, config, names, expandStages(rows, config, names).channels);
+  return rows.list;
+}
+
+/** Rows `expandResNet` gives, counted by the same code without building a whole network. */
+export function countRows(config: ModelConfig): number {
+  const rows = new Rows();
+  const names = namesFor(config);
+  expandStem(rows, config, names);
+  const stem = rows.list.length;
+  const stages = expandStages(rows, config, names, true);
+  const before = rows.list.length;
+  expandHead(rows, config, names, stages.channels);
+  return stem + stages.rows + (rows.list.length - before);
+}
