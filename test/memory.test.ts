@@ -5,7 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allocation, estimateMemory, type Dtype } from '../src/analysis/memory.js';
+import { fitBatch } from '../src/analysis/fit.js';
+import { allocation, estimateMemory, type Dtype, type MemoryOptions } from '../src/analysis/memory.js';
+import { expandResNet } from '../src/network/expand.js';
+import type { ModelConfig } from '../src/types.js';
 import { preset, ROOT, SHARED, trace } from './helpers/model.js';
 
 interface SavedRecord {
@@ -65,34 +68,41 @@ describe.each(gpu.runs)('CUDA measurement: $model at $input', (run) => {
   it('activations within 3 %', () => within(m.activations, run.retained_after_forward, 0.03));
   it('bytes before the step within 1 %', () => within(m.beforeStep, run.allocated_before_step, 0.01));
   it('training peak within 5 %', () => within(m.trainingPeak, run.peak_step_total_allocated, 0.05));
-  it('inference peak within 10 % at batch ≥ 8', () => {
-    if (run.input[0]! >= 8) within(m.inferencePeak, run.eval_peak_over_before, 0.1);
-    else expect(Number(m.inferencePeak)).toBeLessThan(run.eval_peak_over_before);
-  });
+  if (run.input[0]! >= 8) {
+    it('inference peak within 10 % (batch ≥ 8)', () => within(m.inferencePeak, run.eval_peak_over_before, 0.1));
+  } else {
+    // cuDNN's per-call convolution workspaces, not modelled, weigh most at a small batch
+    it('inference peak below the measurement by less than 20 % (batch < 8: cuDNN workspaces)', () => {
+      const ratio = Number(m.inferencePeak) / run.eval_peak_over_before;
+      expect(ratio).toBeLessThan(1);
+      expect(ratio).toBeGreaterThan(0.8);
+    });
+  }
 });
+
+const fit = (config: ModelConfig, sample: number[], budget: number, mode: 'train' | 'infer', o: MemoryOptions) =>
+  fitBatch(config, expandResNet(config), sample, budget, mode, o);
 
 describe('fit', () => {
   it('the largest batch whose modelled peak fits the budget measured at batch 32', async () => {
-    const { fitBatch } = await import('../src/analysis/fit.js');
     const run = gpu.runs.find((r) => r.input[0] === 32)!;
-    const f = fitBatch(preset('resnet50'), [3, 224, 224], run.peak_step_total_allocated, 'train', {
+    const f = fit(preset('resnet50'), [3, 224, 224], run.peak_step_total_allocated, 'train', {
       dtype: 'float32',
       optimizer: 'momentum',
       weightDecay: 0.001,
     });
-    // within 5 % of 32
+    // the measured peak of batch 32 is the budget: the answer is 32, give or take one sample
     expect(Math.abs(f.maxBatch - 32)).toBeLessThanOrEqual(1);
     expect(Number(f.bytesAtMaxBatch)).toBeLessThanOrEqual(run.peak_step_total_allocated);
   });
 
   it('is 0 when not even one sample fits, and monotone in the budget', async () => {
-    const { fitBatch } = await import('../src/analysis/fit.js');
     const o = { dtype: 'float32', optimizer: 'adam', weightDecay: 0 } as const;
-    expect(fitBatch(preset('resnet18'), [3, 224, 224], 1e6, 'train', o).maxBatch).toBe(0);
-    const a = fitBatch(preset('resnet18'), [3, 224, 224], 8 * 2 ** 30, 'train', o).maxBatch;
-    const b = fitBatch(preset('resnet18'), [3, 224, 224], 16 * 2 ** 30, 'train', o).maxBatch;
+    expect(fit(preset('resnet18'), [3, 224, 224], 1e6, 'train', o).maxBatch).toBe(0);
+    const a = fit(preset('resnet18'), [3, 224, 224], 8 * 2 ** 30, 'train', o).maxBatch;
+    const b = fit(preset('resnet18'), [3, 224, 224], 16 * 2 ** 30, 'train', o).maxBatch;
     expect(b).toBeGreaterThan(a);
-    const inferA = fitBatch(preset('resnet18'), [3, 224, 224], 8 * 2 ** 30, 'infer', o).maxBatch;
+    const inferA = fit(preset('resnet18'), [3, 224, 224], 8 * 2 ** 30, 'infer', o).maxBatch;
     expect(inferA).toBeGreaterThan(a);
   });
 });
@@ -117,12 +127,11 @@ describe('optimizers and dtypes', () => {
     expect(m({ dtype: 'float16' }).activations).toBe(m({ dtype: 'bfloat16' }).activations);
     expect(Number(m({ dtype: 'bfloat16' }).activations)).toBeLessThan(Number(m({}).activations));
   });
-  it('the per-row bytes add up to the kept activations', () => {
-    const r = m({});
-    const batch = 8;
-    const rows = r.rows.reduce((a: number, b) => a + Number(b), 0);
-    // plus the output (8×1000 fp32), log-softmax's result (the same size), total weight and the loss
-    expect(Number(r.activations)).toBe(rows + 2 * Number(allocation(batch * 1000 * 4)) + 512 + 512);
+  it('the per-row bytes add up to what PyTorch saves for the modules at this input', () => {
+    // test/fixtures/memory/resnet50_8x3x224x224_float32.json: every module but the loss
+    const record = records.find((x) => x.file === 'resnet50_8x3x224x224_float32.json')!.r;
+    const saved = Object.entries(record.modules).filter(([k]) => k !== 'loss').reduce((a, [, v]) => a + v.allocated, 0);
+    expect(m({}).rows.reduce((a: number, b) => a + Number(b), 0)).toBe(saved);
   });
 });
 

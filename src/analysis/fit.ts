@@ -2,8 +2,7 @@
 // search then a bisection finds it with a few dozen traces.
 
 import { add, compare, type Int } from '../int.js';
-import { expandResNet } from '../network/expand.js';
-import type { ModelConfig, Shape } from '../types.js';
+import type { LayerSpec, ModelConfig, Shape } from '../types.js';
 import { estimateMemory, type MemoryMode, type MemoryOptions, type MemoryReport } from './memory.js';
 import { traceShapes } from './trace.js';
 
@@ -21,15 +20,16 @@ export function modeBytes(m: MemoryReport, mode: MemoryMode): Int {
   return mode === 'train' ? m.trainingPeak : add(add(m.params, m.inputOnly), m.inferencePeak);
 }
 
+/** The network is expanded once (`specs`); each probe traces it at another batch. */
 export function fitBatch(
   config: ModelConfig,
+  specs: readonly LayerSpec[],
   sample: Shape,
   budgetBytes: number,
   mode: MemoryMode,
   options: MemoryOptions,
   maxBatch = 2 ** 31 - 1,
 ): FitResult {
-  const specs = expandResNet(config);
   const bytesAt = (batch: number): Int => {
     const result = traceShapes(config, specs, [batch, ...sample]);
     if (!result.ok) throw new Error(`fitBatch: the model cannot take [${batch}, ${sample.join(', ')}]`);

@@ -29,9 +29,13 @@ import { add, mul, product, sub, type Int } from '../int.js';
 import { sameSection, type Trace } from '../types.js';
 import { kindOf, operandsOf } from './kinds.js';
 
-export type Dtype = 'float32' | 'bfloat16' | 'float16';
-export type Optimizer = 'sgd' | 'momentum' | 'adam' | 'adamw';
-export type MemoryMode = 'train' | 'infer';
+/** Activation dtypes: float32, or 16-bit autocast with fp32 master weights. */
+export const DTYPES = ['float32', 'bfloat16', 'float16'] as const;
+export const OPTIMIZERS = ['sgd', 'momentum', 'adam', 'adamw'] as const;
+export const MEMORY_MODES = ['train', 'infer'] as const;
+export type Dtype = (typeof DTYPES)[number];
+export type Optimizer = (typeof OPTIMIZERS)[number];
+export type MemoryMode = (typeof MEMORY_MODES)[number];
 
 export interface MemoryOptions {
   readonly dtype: Dtype;

@@ -2,14 +2,11 @@
 // or throws InvalidArgumentError with what was expected.
 
 import { InvalidArgumentError } from 'commander';
+import { groupDigits } from '../int.js';
 import { LIMITS } from '../network/config.js';
 import { LAYER_DEPTHS } from '../network/presets.js';
 
-export interface InputArg {
-  /** With a symbolic batch, dimension 0 is 1 and `symbolicBatch` is true. */
-  readonly shape: readonly number[];
-  readonly symbolicBatch: boolean;
-}
+import type { InputArg } from './model.js';
 
 const SYMBOLIC = new Set(['N', 'n', '-1', '?']);
 
@@ -21,7 +18,7 @@ function wholeNumber(text: string, what: string, min: number, max: number): numb
   }
   const n = Number(t);
   if (n < min) throw new InvalidArgumentError(`${what}: expected a whole number ≥ ${min}, found ${t}`);
-  if (n > max) throw new InvalidArgumentError(`${what}: expected at most ${max.toLocaleString('en-US')}, found ${t}`);
+  if (n > max) throw new InvalidArgumentError(`${what}: expected at most ${groupDigits(max)}, found ${t}`);
   return n;
 }
 

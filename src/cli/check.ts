@@ -5,18 +5,15 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { formatIssue } from '../format/common.js';
 import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../format/report.js';
+import { analyze, type Analysis } from '../analysis/analyze.js';
 import { evaluateExpectations, type Expectations } from '../analysis/expect.js';
 import { modeBytes } from '../analysis/fit.js';
-import { estimateMemory } from '../analysis/memory.js';
-import { traceShapes } from '../analysis/trace.js';
 import { toInt } from '../int.js';
-import { expandResNet } from '../network/expand.js';
-import type { Trace } from '../types.js';
 import { parseByteSize } from './args.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, parseJson, readFileBytes } from './files.js';
 import { lineOf, locateFields } from './locate.js';
-import type { Io } from './main.js';
+import type { Io } from './io.js';
 import { finishConfig, mergeExtends } from './model.js';
 
 const GLOB = /[*?]/;
@@ -108,23 +105,24 @@ export async function checkFile(file: string): Promise<CheckResult> {
     throw e;
   }
   const lines = locateFields(text);
-  const { checkSchema, formatZodIssue, fieldPath } = await import('./schemas.js');
+  const { checkSchema, formatZodIssue, fieldPath } = await import('../schemas/index.js');
   const parsed = checkSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     return invalid(file, formatZodIssue(first), lineOf(lines, fieldPath(first.path)));
   }
   const { input, expect, training, ...fields } = parsed.data;
-  let trace: Trace;
+  let analysis: Analysis;
   try {
     const config = finishConfig(mergeExtends(fields), basename(file).replace(/\.json$/i, ''), {}, file);
     const symbolicBatch = input[0] === 'N';
     const shape = [symbolicBatch ? 1 : (input[0] as number), input[1], input[2], input[3]];
-    const result = traceShapes(config, expandResNet(config), shape, { symbolicBatch });
+    const memory = { dtype: training?.dtype ?? 'float32', optimizer: training?.optimizer ?? 'momentum', weightDecay: training?.weightDecay ?? 0 } as const;
+    const result = analyze(config, shape, { symbolicBatch, memory });
     if (!result.ok) {
       return invalid(file, `the model cannot take its input [${input.join(', ')}]: ${formatIssue(result.issue)}`, lineOf(lines, 'input'));
     }
-    trace = result.trace;
+    analysis = result.analysis;
   } catch (e) {
     if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''));
     throw e;
@@ -139,16 +137,9 @@ export async function checkFile(file: string): Promise<CheckResult> {
     maxTrainingMemory: expect.maxTrainingMemory === undefined ? undefined : byteSize(expect.maxTrainingMemory),
     maxInferenceMemory: expect.maxInferenceMemory === undefined ? undefined : byteSize(expect.maxInferenceMemory),
   };
-  let measured = {};
-  if (expectations.maxTrainingMemory !== undefined || expectations.maxInferenceMemory !== undefined) {
-    const memory = estimateMemory(trace, {
-      dtype: training?.dtype ?? 'float32',
-      optimizer: training?.optimizer ?? 'momentum',
-      weightDecay: training?.weightDecay ?? 0,
-    });
-    measured = { trainingBytes: modeBytes(memory, 'train'), inferenceBytes: modeBytes(memory, 'infer') };
-  }
-  const failures = evaluateExpectations(trace, expectations, measured).map((f) => ({ ...f, line: lineOf(lines, f.field) }));
+  const budgeted = expectations.maxTrainingMemory !== undefined || expectations.maxInferenceMemory !== undefined;
+  const measured = budgeted ? { trainingBytes: modeBytes(analysis.memory, 'train'), inferenceBytes: modeBytes(analysis.memory, 'infer') } : {};
+  const failures = evaluateExpectations(analysis.trace, expectations, measured).map((f) => ({ ...f, line: lineOf(lines, f.field) }));
   return { file, status: failures.length > 0 ? 'fail' : 'pass', failures };
 }
 

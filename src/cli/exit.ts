@@ -13,6 +13,4 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** A mistake in what the user asked for: one line on stderr, exit 2, no stack. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { InputError as UsageError } from '../errors.js';

@@ -9,8 +9,9 @@ import {
   type ConfigInput,
 } from '../network/config.js';
 import { PRESET_NAMES, presetConfig } from '../network/presets.js';
-import { formatIssue } from '../format/common.js';
-import type { ModelConfig } from '../types.js';
+import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze.js';
+import { formatIssue, shapeText } from '../format/common.js';
+import type { ModelConfig, Shape } from '../types.js';
 import { UsageError } from './exit.js';
 import { readJsonFile } from './files.js';
 
@@ -41,7 +42,7 @@ export function mergeExtends(file: Omit<ConfigInput, 'block' | 'layers'> & Parti
 
 /** Validates a parsed JSON value as a config; the first problem names its field path. */
 export async function configFromValue(value: unknown, source: string): Promise<ConfigInput> {
-  const { configSchema, formatZodIssue } = await import('./schemas.js');
+  const { configSchema, formatZodIssue } = await import('../schemas/index.js');
   const parsed = configSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const [first] = parsed.error.issues;
@@ -87,4 +88,19 @@ export async function resolveModel(o: ModelOptions): Promise<ModelConfig> {
   }
   const name = o.arch ?? `resnet${o.layers ?? 50}`;
   return finishConfig(presetInput(name), name, o, name);
+}
+
+export interface InputArg {
+  /** With a symbolic batch, dimension 0 is 1 and `symbolicBatch` is true. */
+  readonly shape: Shape;
+  readonly symbolicBatch: boolean;
+}
+
+/** The analysis of a model at an input, or a UsageError saying why the model cannot take it. */
+export function analyzeModel(config: ModelConfig, input: InputArg, options: Omit<AnalysisOptions, 'symbolicBatch'> = {}): Analysis {
+  const result = analyze(config, input.shape, { ...options, symbolicBatch: input.symbolicBatch });
+  if (!result.ok) {
+    throw new UsageError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name})`);
+  }
+  return result.analysis;
 }

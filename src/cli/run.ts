@@ -5,7 +5,8 @@
 // otherwise takes milliseconds. Whether stdout is a terminal is asked only when it is a
 // character device other than /dev/null: files, pipes and sockets never are.
 
-import { fstatSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { EXIT } from './exit.js';
 import { main } from './main.js';
 
@@ -49,29 +50,37 @@ function stdoutIsTTY(): boolean {
 }
 
 /**
- * `npm run build` writes V8's code cache of this bundle from one process (see
- * bin/resnet-shapes.js); these runs first compile what the common commands use.
+ * An internal error's stack with the bundle's frames mapped to the TypeScript sources through
+ * dist/cli.cjs.map. The map is read only here, on the error path: start-up never pays for it.
  */
-const WARM_UP = [
-  ['--layers', '152', '--input', '10,3,224,224', '--format', 'json'],
-  ['--layers', '152', '--input', '10,3,224,224', '--format', 'table'],
-  ['--layers', '152', '--input', '10,3,224,224', '--format', 'log'],
-];
+function sourceMapped(stack: string): string {
+  try {
+    const { SourceMap } = require('node:module') as typeof import('node:module');
+    const mapFile = `${__filename}.map`;
+    const map = new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')));
+    return stack.replace(/(\(|at )([^()\s]+\.cjs):(\d+):(\d+)/g, (frame, open: string, file: string, line: string, column: string) => {
+      if (resolve(file) !== __filename) return frame;
+      const entry = map.findEntry(Number(line) - 1, Number(column) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+      if (!entry.originalSource) return frame;
+      const source = resolve(dirname(mapFile), entry.originalSource);
+      return `${open}${source}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}`;
+    });
+  } catch {
+    return stack;
+  }
+}
 
 async function start(): Promise<void> {
-  if (process.env.RESNET_SHAPES_WRITE_CACHE) {
-    const sink = { out: () => {}, err: () => {}, env: {}, stdoutIsTTY: false };
-    for (const argv of WARM_UP) await main(argv, sink);
-  }
   const code = await main(process.argv.slice(2), {
     out: writer(1),
     err: writer(2),
     env: process.env,
     stdoutIsTTY: stdoutIsTTY(),
+    mapStack: sourceMapped,
   });
   process.exitCode = code;
-  // Every write was synchronous, so everything is written: leave now rather than wait for
-  // V8's background compile jobs or tear down a heap that may hold a million-row trace.
+  // Every write was synchronous, so everything is written: leave now rather than tear down a
+  // heap that may hold a million-row trace.
   process.exit(code);
 }
 

@@ -22,7 +22,7 @@ export function shapeText(shape: Shape, symbolicBatch = false): string {
 }
 
 /** Shape as JSON: integers, with the string "N" for a symbolic batch. */
-export function shapeJson(shape: Shape, symbolicBatch: boolean): (number | string)[] {
+export function shapeJson(shape: Shape, symbolicBatch: boolean): (number | 'N')[] {
   return symbolicBatch ? ['N', ...shape.slice(1)] : [...shape];
 }
 

@@ -2,7 +2,7 @@
 // (each block's main path, projection shortcut and residual add), `layer` (every row).
 
 import type { Depth } from '../analysis/groups.js';
-import type { Trace } from '../types.js';
+import { sameSection, type Trace } from '../types.js';
 import { shapeText } from './common.js';
 
 export interface GraphNode {
@@ -30,6 +30,7 @@ interface Unit {
   readonly title: string;
 }
 
+/** The node a row is drawn in: the row's role in its block decides (shortcut rows, the join). */
 function unitOf(trace: Trace, i: number, depth: Depth): Unit {
   const { spec } = trace.layers[i]!;
   const section = spec.section;
@@ -42,11 +43,26 @@ function unitOf(trace: Trace, i: number, depth: Depth): Unit {
     return { key: stage, kind: 'stage', title: `${stage}\n${blocks} × ${section.block}` };
   }
   const block = `${stage}.${section.index}`;
-  if (spec.name.startsWith(`${block}.downsample.`)) return { key: `${block}.downsample`, kind: 'shortcut', title: `${block}.downsample` };
-  // the add and the ReLU after it
-  const addRow = spec.kind === 'add' || (i > 0 && trace.layers[i - 1]!.spec.kind === 'add' && trace.layers[i - 1]!.spec.section === section);
-  if (addRow) return { key: `${block}.add`, kind: 'add', title: `${block} add + relu` };
-  return { key: block, kind: 'main', title: `${block}\n${section.block}` };
+  switch (spec.role ?? 'main') {
+    case 'shortcut':
+      return { key: `${block}.downsample`, kind: 'shortcut', title: `${block}.downsample` };
+    case 'join':
+      return { key: `${block}.add`, kind: 'add', title: `${block} ${joinKinds(trace, i).join(' + ')}` };
+    case 'main':
+      return { key: block, kind: 'main', title: `${block}\n${section.block}` };
+  }
+}
+
+/** The kinds of the join rows of row i's block, from row i on (`add`, `relu`). */
+function joinKinds(trace: Trace, i: number): string[] {
+  const { section } = trace.layers[i]!.spec;
+  const kinds: string[] = [];
+  for (let j = i; j < trace.layers.length; j++) {
+    const { spec } = trace.layers[j]!;
+    if (!sameSection(spec.section, section)) break;
+    if (spec.role === 'join') kinds.push(spec.kind);
+  }
+  return kinds;
 }
 
 /** Node and edge lists; ids are safe for DOT and Mermaid (`n0`, `n1` …). */
@@ -97,20 +113,9 @@ export function buildGraph(trace: Trace, depth: Depth): Graph {
 /** Diagrams larger than this are refused: nobody reads them, and Graphviz would not finish. */
 export const MAX_DIAGRAM_NODES = 20_000;
 
-/** Nodes `buildGraph` would draw, counted without drawing them. */
+/** Nodes `buildGraph` would draw: its own units, counted without drawing them. */
 export function graphSize(trace: Trace, depth: Depth): number {
-  const io = 2;
-  if (depth === 'layer') return trace.layers.length + io;
-  const { layers } = trace.config;
-  if (depth === 'stage') return layers.length + 2 + io;
-  // each block: its main path and its add, plus the projection shortcut of a stage's first block
-  let nodes = 2 + io;
-  let previous: unknown = null;
-  for (const layer of trace.layers) {
-    const section = layer.spec.section;
-    if (section === previous || section.kind !== 'block') continue;
-    previous = section;
-    nodes += section.projection ? 3 : 2;
-  }
-  return nodes;
+  const keys = new Set<string>(['input', 'output']);
+  for (let i = 0; i < trace.layers.length; i++) keys.add(unitOf(trace, i, depth).key);
+  return keys.size;
 }

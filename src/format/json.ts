@@ -1,33 +1,31 @@
-// The JSON document: a stable, versioned contract for scripts.
+// The JSON document: a stable, versioned contract for scripts. Its type is the trace schema's
+// (src/schemas), so the document and its JSON Schema cannot drift apart.
 //
 // schemaVersion 1. Keys may be added within a version; a key is never renamed, removed or
 // given another meaning without raising schemaVersion. Integers above 2^53 - 1 are decimal
 // strings with every digit; shapes hold "N" for a symbolic batch.
 
+import type { Analysis } from '../analysis/analyze.js';
+import type { Group } from '../analysis/groups.js';
+import type { ReceptiveField } from '../analysis/receptive.js';
 import { toJsonValue, type Int } from '../int.js';
+import type { RowDocument, TraceDocument } from '../schemas/index.js';
 import type { Trace, TracedLayer } from '../types.js';
 import { shapeJson } from './common.js';
+import { fitJson, memoryJson } from './memory.js';
 
 export const SCHEMA_VERSION = 1;
 
-export interface JsonExtras {
-  /**
-   * More fields for row i (memory, receptive field ...), appended after the contract's own:
-   * JSON text beginning with a comma, e.g. `,"activationBytes":1024`.
-   */
-  readonly row?: (index: number) => string;
-  /** More top-level keys, written after `totals` in the order given. */
-  readonly top?: Record<string, unknown>;
+/** The figures a row of the trace document has beyond the layer itself. */
+export interface RowFigures {
+  readonly activationBytes: Int;
+  readonly receptiveField: ReceptiveField | null;
 }
 
-/** The resolved config as the document's `model`. */
-export function modelJson(trace: Trace): Record<string, unknown> {
-  return { ...trace.config };
-}
-
-export function rowJson(layer: TracedLayer, symbolicBatch: boolean): Record<string, unknown> {
+/** The one row serialiser: the trace document's rows, and `diff`'s (without figures). */
+export function rowJson(layer: TracedLayer, symbolicBatch: boolean, figures?: RowFigures): RowDocument {
   const { spec } = layer;
-  return {
+  const row: RowDocument = {
     name: spec.name,
     paddleName: spec.paddleName,
     type: spec.kind,
@@ -38,9 +36,22 @@ export function rowJson(layer: TracedLayer, symbolicBatch: boolean): Record<stri
     params: toJsonValue(layer.params),
     macs: toJsonValue(layer.macs),
   };
+  if (figures) {
+    const rf = figures.receptiveField;
+    row.activationBytes = toJsonValue(figures.activationBytes);
+    row.receptiveField = rf ? rf.size : null;
+    row.effectiveStride = rf ? rf.stride : null;
+    row.receptiveFieldCenter = rf ? rf.center : null;
+  }
+  return row;
 }
 
-export function totalsJson(trace: Trace): Record<string, unknown> {
+/** The resolved config as the document's `model`. */
+export function modelJson(trace: Trace): TraceDocument['model'] {
+  return { ...trace.config, layers: [...trace.config.layers] };
+}
+
+export function totalsJson(trace: Trace): TraceDocument['totals'] {
   const t = trace.totals;
   return {
     params: toJsonValue(t.params),
@@ -51,61 +62,55 @@ export function totalsJson(trace: Trace): Record<string, unknown> {
   };
 }
 
-function shapeChunk(shape: readonly number[], sym: boolean): string {
-  return sym ? `["N"${shape.length > 1 ? `,${shape.slice(1).join(',')}` : ''}]` : `[${shape.join(',')}]`;
-}
-
-/** Shapes are shared between rows (the tracer interns them): render each array once. */
-function shapeChunks(sym: boolean): (shape: readonly number[] | null) => string {
-  const seen = new Map<readonly number[], string>();
-  return (shape) => {
-    if (shape === null) return 'null';
-    let text = seen.get(shape);
-    if (text === undefined) seen.set(shape, (text = shapeChunk(shape, sym)));
-    return text;
+export function groupJson(g: Group, symbolicBatch: boolean): NonNullable<TraceDocument['groups']>[number] {
+  return {
+    name: g.name,
+    kind: g.kind,
+    input: shapeJson(g.input, symbolicBatch),
+    output: shapeJson(g.output, symbolicBatch),
+    params: toJsonValue(g.params),
+    macs: toJsonValue(g.macs),
+    rows: [g.rows[0], g.rows[1]],
   };
 }
 
-export const intChunk = (x: Int): string => (typeof x === 'number' ? String(x) : `"${x}"`);
-
-/**
- * One row as JSON text, written directly: this is the hot path of huge traces, and the same
- * text JSON.stringify(rowJson(...)) would give.
- */
-function rowChunk(layer: TracedLayer, shape: (s: readonly number[] | null) => string, plain: (s: readonly number[] | null) => string, extra: string): string {
-  const { spec } = layer;
-  return (
-    `{"name":${JSON.stringify(spec.name)},"paddleName":${spec.paddleName === null ? 'null' : JSON.stringify(spec.paddleName)}` +
-    `,"type":"${spec.kind}","input":${shape(layer.input)},"output":${shape(layer.output)}` +
-    `,"weight":${plain(layer.weight)},"bias":${plain(layer.bias)}` +
-    `,"params":${intChunk(layer.params)},"macs":${intChunk(layer.macs)}${extra}}`
-  );
+/** The whole document but its rows, in the document's key order. */
+function documentWithoutRows(a: Analysis): Omit<TraceDocument, 'layers'> {
+  const { trace } = a;
+  const sym = trace.symbolicBatch;
+  const groups = a.groups;
+  const fit = a.fit;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    model: modelJson(trace),
+    input: shapeJson(trace.input, sym),
+    output: shapeJson(trace.output, sym),
+    totals: totalsJson(trace),
+    memory: memoryJson(a.memory, a.memoryOptions, sym),
+    ...(groups ? { groups: groups.map((g) => groupJson(g, sym)) } : {}),
+    ...(fit ? { fit: fitJson(fit) } : {}),
+  };
 }
 
 /** The document in pieces (a row a piece), so a huge trace streams instead of one string. */
-export function* jsonChunks(trace: Trace, extras: JsonExtras = {}): Generator<string> {
-  const sym = trace.symbolicBatch;
-  yield `{\n  "schemaVersion": ${SCHEMA_VERSION},\n`;
-  yield `  "model": ${JSON.stringify(modelJson(trace))},\n`;
-  yield `  "input": ${JSON.stringify(shapeJson(trace.input, sym))},\n`;
-  yield `  "output": ${JSON.stringify(shapeJson(trace.output, sym))},\n`;
-  yield `  "layers": [`;
-  const { layers } = trace;
-  // activations carry the batch (N when symbolic); weights and biases never do
-  const shape = shapeChunks(sym);
-  const plain = sym ? shapeChunks(false) : shape;
+export function* jsonChunks(a: Analysis): Generator<string> {
+  const { schemaVersion, model, input, output, ...rest } = documentWithoutRows(a);
+  yield `{\n  "schemaVersion": ${schemaVersion},\n  "model": ${JSON.stringify(model)},\n`;
+  yield `  "input": ${JSON.stringify(input)},\n  "output": ${JSON.stringify(output)},\n  "layers": [`;
+  const { layers, symbolicBatch } = a.trace;
+  const { rows } = a.memory;
+  const fields = a.receptiveFields;
   for (let i = 0; i < layers.length; i++) {
-    yield `${i === 0 ? '\n' : ',\n'}    ${rowChunk(layers[i]!, shape, plain, extras.row?.(i) ?? '')}`;
+    const row = rowJson(layers[i]!, symbolicBatch, { activationBytes: rows[i]!, receptiveField: fields.at(i) });
+    yield `${i === 0 ? '\n' : ',\n'}    ${JSON.stringify(row)}`;
   }
-  yield `\n  ],\n  "totals": ${JSON.stringify(totalsJson(trace))}`;
-  for (const [key, value] of Object.entries(extras.top ?? {})) {
-    yield `,\n  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
-  }
+  yield '\n  ]';
+  for (const [key, value] of Object.entries(rest)) yield `,\n  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
   yield '\n}\n';
 }
 
-export function formatJson(trace: Trace, extras: JsonExtras = {}): string {
+export function formatJson(a: Analysis): string {
   let out = '';
-  for (const chunk of jsonChunks(trace, extras)) out += chunk;
+  for (const chunk of jsonChunks(a)) out += chunk;
   return out;
 }

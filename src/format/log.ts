@@ -13,7 +13,7 @@
 //   y.shape= [10, 2048]
 //   linear_0 [10, 1] [2048, 1] [1]
 
-import type { Trace, TracedLayer } from '../types.js';
+import { sameSection, type Trace, type TracedLayer } from '../types.js';
 import { count, giga, perSample, PLAIN, shapeText, type Highlighter } from './common.js';
 
 function paddleName(layer: TracedLayer): string {
@@ -38,7 +38,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
         openKind = kind;
         yield hl.heading(`======start ${kind}:`);
       }
-      if (layers[i - 1]?.spec.section !== section) yield hl.heading(`-----print ${kind}: ${section.serial}`);
+      if (!sameSection(layers[i - 1]?.spec.section, section)) yield hl.heading(`-----print ${kind}: ${section.serial}`);
     } else if (openKind !== null) {
       yield hl.heading(`======end ${openKind}:`);
       openKind = null;
@@ -49,9 +49,6 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
         break;
       case 'relu':
         if (section.kind === 'stem') yield `${hl.name(`conv_bn_layer_${stemUnits++}`)} ${shape(layer.output)}`;
-        else if (section.kind === 'block' && layers[i + 1]?.spec.section !== section) {
-          yield `end block: ${shape(layer.output)}`;
-        }
         break;
       case 'maxpool2d':
         yield `${hl.name('maxpool2d:')} ${shape(layer.output)}`;
@@ -76,6 +73,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
         throw new Error(`unhandled layer kind ${(never as { kind: string }).kind}`);
       }
     }
+    if (section.kind === 'block' && !sameSection(layers[i + 1]?.spec.section, section)) yield `end block: ${shape(layer.output)}`;
   }
   if (openKind !== null) yield hl.heading(`======end ${openKind}:`);
   const t = trace.totals;

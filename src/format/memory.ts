@@ -3,6 +3,7 @@
 import { toJsonValue, type Int } from '../int.js';
 import type { FitResult } from '../analysis/fit.js';
 import type { MemoryOptions, MemoryReport } from '../analysis/memory.js';
+import type { TraceDocument } from '../schemas/index.js';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
 
@@ -21,7 +22,7 @@ export function binaryBytes(x: Int): string {
   return `${big / 100n}.${(big % 100n).toString().padStart(2, '0')} ${UNITS[unit]}`;
 }
 
-export function memoryJson(m: MemoryReport, o: MemoryOptions, perSample: boolean): Record<string, unknown> {
+export function memoryJson(m: MemoryReport, o: MemoryOptions, perSample: boolean): NonNullable<TraceDocument['memory']> {
   return {
     dtype: o.dtype,
     optimizer: o.optimizer,
@@ -40,7 +41,7 @@ export function memoryJson(m: MemoryReport, o: MemoryOptions, perSample: boolean
   };
 }
 
-export function fitJson(f: FitResult): Record<string, unknown> {
+export function fitJson(f: FitResult): NonNullable<TraceDocument['fit']> {
   return { maxBatch: f.maxBatch, mode: f.mode, budgetBytes: f.budgetBytes, bytesAtMaxBatch: toJsonValue(f.bytesAtMaxBatch) };
 }
 

@@ -1,7 +1,7 @@
 // The table: one row per layer, stages and blocks as heading rows, totals below.
 
 import { groupDigits, mul, type Int } from '../int.js';
-import type { Trace, TracedLayer } from '../types.js';
+import { sameSection, type Trace, type TracedLayer } from '../types.js';
 import type { Group } from '../analysis/groups.js';
 import type { ReceptiveField } from '../analysis/receptive.js';
 import { binaryBytes } from './memory.js';
@@ -30,7 +30,7 @@ const rfCell = (pick: (rf: ReceptiveField) => number) => (_: TracedLayer, i: num
 const shapeOrDash = (shape: readonly number[] | null, sym = false): string => (shape ? shapeText(shape, sym) : '—');
 const intOrDash = (x: Int): string => (x === 0 ? '—' : groupDigits(x));
 
-export const COLUMNS: readonly Column[] = [
+export const COLUMNS = [
   { name: 'name', heading: 'Layer (module path)', align: 'left', cell: (l) => l.spec.name },
   { name: 'type', heading: 'Type', align: 'left', cell: (l) => l.spec.kind },
   { name: 'input', heading: 'Input', align: 'left', cell: (l, _, t) => shapeText(l.input, t.symbolicBatch) },
@@ -57,11 +57,13 @@ export const COLUMNS: readonly Column[] = [
       return b === undefined || b === 0 ? '—' : binaryBytes(b);
     },
   },
-];
+] as const satisfies readonly Column[];
 
-export const COLUMN_NAMES: readonly string[] = COLUMNS.map((c) => c.name);
+export type ColumnName = (typeof COLUMNS)[number]['name'];
 
-export const DEFAULT_COLUMNS: readonly string[] = ['name', 'type', 'output', 'weight', 'bias', 'params', 'macs'];
+export const COLUMN_NAMES: readonly ColumnName[] = COLUMNS.map((c) => c.name);
+
+export const DEFAULT_COLUMNS: readonly ColumnName[] = ['name', 'type', 'output', 'weight', 'bias', 'params', 'macs'];
 
 function percent(part: Int, whole: Int): string {
   if (whole === 0) return '—';
@@ -88,7 +90,7 @@ function* tableRows(trace: Trace, hl: Highlighter, columns: readonly Column[], c
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i]!;
     const section = layer.spec.section;
-    if (section !== previous) {
+    if (previous === null || !sameSection(section, previous)) {
       if (section.kind === 'block') {
         if (section.index === 0) yield { span: hl.heading(stageHeading(trace, section.stage)) };
         const shortcut = section.projection ? ' · projection shortcut' : '';

@@ -2,6 +2,7 @@
 // need more than one field at a time (zod checks each field on its own in the CLI).
 
 import type { BlockKind, DownsampleKind, ModelConfig, ShapeIssue, StemKind } from '../types.js';
+import { groupDigits } from '../int.js';
 import { blockWidth, countRows } from './expand.js';
 
 /** A config as written in a file or preset: only `block` and `layers` are required. */
@@ -117,7 +118,7 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
   config.widths.forEach((planes, s) => {
     // defaults (64·2^i) too: a deep stack of stages outgrows the limit
     if (planes > LIMITS.channels) {
-      issues.push(issue(`widths[${s}]`, `at most ${LIMITS.channels.toLocaleString('en-US')} (the documented limit; give widths for deep stacks)`, String(planes)));
+      issues.push(issue(`widths[${s}]`, `at most ${groupDigits(LIMITS.channels)} (the documented limit; give widths for deep stacks)`, String(planes)));
     }
   });
   if (config.block === 'bottleneck') {
@@ -127,7 +128,7 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
         issues.push(
           issue(
             `widths[${s}]`,
-            `a bottleneck width floor(width × widthPerGroup / 64) × groups from 1 to ${LIMITS.bottleneckWidth.toLocaleString('en-US')}`,
+            `a bottleneck width floor(width × widthPerGroup / 64) × groups from 1 to ${groupDigits(LIMITS.bottleneckWidth)}`,
             String(width),
           ),
         );
@@ -137,7 +138,7 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
   if (issues.length === 0) {
     const rows = countRows(config);
     if (rows > LIMITS.rows) {
-      issues.push(issue('layers', `a network of at most ${LIMITS.rows.toLocaleString('en-US')} rows`, `${rows.toLocaleString('en-US')} rows`));
+      issues.push(issue('layers', `a network of at most ${groupDigits(LIMITS.rows)} rows`, `${groupDigits(rows)} rows`));
     }
   }
   return issues;

@@ -72,6 +72,8 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
   },
 };
 
+export const BLOCK_KINDS = Object.keys(BLOCKS) as BlockKind[];
+
 type Step = 'conv' | 'bn' | 'act';
 
 /** The order of a block's operations. */

@@ -1,16 +1,25 @@
-// zod schemas of the files users write, the JSON Schemas generated from them, and the one
-// formatter that turns a zod issue into `field.path: expected ..., got ...`.
-// Loaded only when a file is read: the common path (a preset) never pays for zod.
+// zod schemas of the files users write and of the trace document, the JSON Schemas generated
+// from them, and the one formatter that turns a zod issue into `field.path: expected ..., got ...`.
+// Pure (no I/O): the CLI, the library and the web page validate with the same schemas. The CLI
+// loads them only when a file is read, so the common path (a preset) never pays for zod.
 
 import * as z from 'zod';
+import { KIND_NAMES } from '../analysis/kinds.js';
+import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
+import { groupDigits } from '../int.js';
 import { LIMITS } from '../network/config.js';
+import { BLOCK_KINDS } from '../network/expand.js';
 import { PRESET_NAMES } from '../network/presets.js';
+
+/** `"a", "b" or "c"` */
+const oneOf = (names: readonly string[]): string =>
+  names.length === 1 ? JSON.stringify(names[0]) : `${names.slice(0, -1).map((n) => JSON.stringify(n)).join(', ')} or ${JSON.stringify(names.at(-1))}`;
 
 const positive = (what: string, max: number) =>
   z
     .int({ error: `expected ${what}` })
     .min(1, { error: `expected ${what}` })
-    .max(max, { error: `expected at most ${max.toLocaleString('en-US')} (the documented limit)` });
+    .max(max, { error: `expected at most ${groupDigits(max)} (the documented limit)` });
 
 const channels = (description: string) =>
   positive('a positive integer', LIMITS.channels).describe(`${description} (1 to 2^20)`);
@@ -20,7 +29,7 @@ export const configFields = {
   $schema: z.string().optional().describe('JSON Schema of this file, for editors'),
   description: z.string().max(1000).optional().describe('What the model is, in words (shown by --list for presets)'),
   block: z
-    .enum(['basic', 'bottleneck'], { error: 'expected "basic" or "bottleneck"' })
+    .enum(BLOCK_KINDS, { error: `expected ${oneOf(BLOCK_KINDS)}` })
     .describe('Residual block: basic (two 3×3 convs) or bottleneck (1×1, 3×3, 1×1 with ×4 expansion)'),
   layers: z
     .array(positive('a positive integer', LIMITS.blocksPerStage), { error: 'expected an array of stage depths' })
@@ -157,9 +166,9 @@ const memorySize = z
 
 export const trainingFields = z
   .strictObject({
-    optimizer: z.enum(['sgd', 'momentum', 'adam', 'adamw'], { error: 'expected "sgd", "momentum", "adam" or "adamw"' }).optional(),
+    optimizer: z.enum(OPTIMIZERS, { error: `expected ${oneOf(OPTIMIZERS)}` }).optional(),
     weightDecay: z.number({ error: 'expected a number ≥ 0' }).min(0, { error: 'expected a number ≥ 0' }).optional(),
-    dtype: z.enum(['float32', 'bfloat16', 'float16'], { error: 'expected "float32", "bfloat16" or "float16"' }).optional(),
+    dtype: z.enum(DTYPES, { error: `expected ${oneOf(DTYPES)}` }).optional(),
   }, { error: 'expected an object' })
   .describe('How the memory expectations train: optimizer (default momentum), weightDecay (0), dtype (float32)');
 
@@ -208,25 +217,14 @@ const nullableShape = z.union([z.array(z.int().min(0)), z.null()]);
 export const traceSchema = z
   .looseObject({
     schemaVersion: z.literal(1),
-    model: z.looseObject({ name: z.string(), block: z.enum(['basic', 'bottleneck']), layers: z.array(z.int()) }),
+    model: z.looseObject({ name: z.string(), block: z.enum(BLOCK_KINDS), layers: z.array(z.int()) }),
     input: shapeDoc,
     output: shapeDoc,
     layers: z.array(
       z.looseObject({
         name: z.string().describe('PyTorch module path'),
         paddleName: z.union([z.string(), z.null()]),
-        type: z.enum([
-          'conv2d',
-          'batchnorm2d',
-          'relu',
-          'maxpool2d',
-          'avgpool2d',
-          'identity',
-          'add',
-          'adaptiveavgpool2d',
-          'flatten',
-          'linear',
-        ]),
+        type: z.enum(KIND_NAMES),
         input: shapeDoc,
         output: shapeDoc,
         weight: nullableShape.describe('PyTorch layout: conv [out, in/groups, kh, kw], linear [out, in]'),
@@ -248,8 +246,8 @@ export const traceSchema = z
     }),
     memory: z
       .looseObject({
-        dtype: z.enum(['float32', 'bfloat16', 'float16']),
-        optimizer: z.enum(['sgd', 'momentum', 'adam', 'adamw']),
+        dtype: z.enum(DTYPES),
+        optimizer: z.enum(OPTIMIZERS),
         weightDecay: z.number(),
         perSample: z.boolean().describe('True with a symbolic batch: the figures are at N = 1'),
         params: jsonInt.describe('Parameters and buffers, bytes'),
@@ -280,7 +278,7 @@ export const traceSchema = z
       .optional()
       .describe('With --depth: the stem, each stage or block, the head'),
     fit: z
-      .looseObject({ maxBatch: z.int().min(0), mode: z.enum(['train', 'infer']), budgetBytes: z.int(), bytesAtMaxBatch: jsonInt })
+      .looseObject({ maxBatch: z.int().min(0), mode: z.enum(MEMORY_MODES), budgetBytes: z.int(), bytesAtMaxBatch: jsonInt })
       .optional()
       .describe('With --fit: the largest batch whose memory fits the budget'),
   })
@@ -302,3 +300,7 @@ export function jsonSchemaOf(name: SchemaName): Record<string, unknown> {
   const ownArchitecture = name === 'trace' ? {} : { anyOf: [{ required: ['extends'] }, { required: ['block', 'layers'] }] };
   return { title, ...generated, ...ownArchitecture };
 }
+
+/** The trace document (`--format json`), as its schema describes it. */
+export type TraceDocument = z.output<typeof traceSchema>;
+export type RowDocument = TraceDocument['layers'][number];

@@ -1,0 +1,81 @@
+// One analysis of a network at an input: the trace and everything any format prints about it
+// (memory, receptive fields, groups by depth, the largest batch that fits). Each part is
+// computed once, when first asked for, so a format pays only for what it prints.
+
+import { expandResNet } from '../network/expand.js';
+import type { LayerSpec, ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
+import { fitBatch, type FitResult } from './fit.js';
+import { groupTrace, type Depth, type Group } from './groups.js';
+import { DEFAULT_MEMORY_OPTIONS, estimateMemory, type MemoryMode, type MemoryOptions, type MemoryReport } from './memory.js';
+import { ReceptiveFieldTable } from './receptive.js';
+import { traceShapes } from './trace.js';
+
+export interface AnalysisOptions {
+  /** Trace with batch 1 and mark batch-dependent figures as per sample. */
+  readonly symbolicBatch?: boolean;
+  /** How the memory model trains (default float32, momentum, no weight decay). */
+  readonly memory?: MemoryOptions;
+  /** Fold into groups (`groups` is null without it). */
+  readonly depth?: Depth | undefined;
+  /** Find the largest batch whose memory fits this many bytes (`fit` is null without it). */
+  readonly fit?: { readonly budgetBytes: number; readonly mode: MemoryMode } | undefined;
+}
+
+export class Analysis {
+  private memoryReport: MemoryReport | undefined;
+  private fields: ReceptiveFieldTable | undefined;
+  private grouped: Group[] | null | undefined;
+  private fitted: FitResult | null | undefined;
+
+  constructor(
+    readonly specs: readonly LayerSpec[],
+    readonly trace: Trace,
+    readonly options: AnalysisOptions & { readonly memory: MemoryOptions },
+  ) {}
+
+  get config(): ModelConfig {
+    return this.trace.config;
+  }
+
+  get memoryOptions(): MemoryOptions {
+    return this.options.memory;
+  }
+
+  get depth(): Depth | undefined {
+    return this.options.depth;
+  }
+
+  /** What a training step and an inference pass allocate. */
+  get memory(): MemoryReport {
+    return (this.memoryReport ??= estimateMemory(this.trace, this.options.memory));
+  }
+
+  get receptiveFields(): ReceptiveFieldTable {
+    return (this.fields ??= new ReceptiveFieldTable(this.trace.layers));
+  }
+
+  /** The stem, each stage or block, the head; null without a depth. */
+  get groups(): readonly Group[] | null {
+    if (this.grouped === undefined) this.grouped = this.options.depth ? groupTrace(this.trace, this.options.depth) : null;
+    return this.grouped;
+  }
+
+  /** The largest batch that fits the budget; null without one. */
+  get fit(): FitResult | null {
+    if (this.fitted === undefined) {
+      const f = this.options.fit;
+      this.fitted = f ? fitBatch(this.trace.config, this.specs, this.trace.input.slice(1), f.budgetBytes, f.mode, this.options.memory) : null;
+    }
+    return this.fitted;
+  }
+}
+
+export type AnalysisResult = { readonly ok: true; readonly analysis: Analysis } | { readonly ok: false; readonly issue: ShapeIssue };
+
+/** Expands a resolved, checked config and traces it at `input`. */
+export function analyze(config: ModelConfig, input: Shape, options: AnalysisOptions = {}): AnalysisResult {
+  const specs = expandResNet(config);
+  const result = traceShapes(config, specs, input, { symbolicBatch: options.symbolicBatch ?? false });
+  if (!result.ok) return result;
+  return { ok: true, analysis: new Analysis(specs, result.trace, { ...options, memory: options.memory ?? DEFAULT_MEMORY_OPTIONS }) };
+}

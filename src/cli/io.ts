@@ -1,0 +1,26 @@
+// The CLI's only way out: data on stdout, diagnostics on stderr. `main` takes an Io, so the
+// whole CLI runs in-process in tests.
+
+export interface Io {
+  /** Data: stdout. */
+  readonly out: (chunk: string) => void;
+  /** Diagnostics: stderr. */
+  readonly err: (chunk: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdoutIsTTY: boolean;
+  /** Maps an internal error's stack to source lines (the process entry reads the source map). */
+  readonly mapStack?: (stack: string) => string;
+}
+
+/** Writes generated text in large pieces: a huge trace streams, a small one is one write. */
+export function writeAll(io: Io, pieces: Iterable<string>): void {
+  let buffer = '';
+  for (const piece of pieces) {
+    buffer += piece;
+    if (buffer.length >= 1 << 16) {
+      io.out(buffer);
+      buffer = '';
+    }
+  }
+  if (buffer !== '') io.out(buffer);
+}

@@ -1,0 +1,64 @@
+// The default command: pick the model, analyse it at the input, write the chosen format.
+
+import type { Depth } from '../analysis/groups.js';
+import type { Dtype, MemoryMode, Optimizer } from '../analysis/memory.js';
+import { FORMATS, type FormatName } from '../format/formats.js';
+import { SCHEMA_VERSION } from '../format/json.js';
+import type { ColumnName } from '../format/table.js';
+import { groupDigits, scaled, toJsonValue } from '../int.js';
+import { PRESET_NAMES, presetConfig } from '../network/presets.js';
+import { colorLevel, highlighter } from './color.js';
+import { writeAll, type Io } from './io.js';
+import { analyzeModel, resolveModel, type InputArg, type ModelOptions } from './model.js';
+
+export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
+
+export interface TraceOptions extends ModelOptions {
+  readonly input?: InputArg;
+  readonly format: FormatName;
+  readonly dtype: Dtype;
+  readonly optimizer: Optimizer;
+  readonly weightDecay: number;
+  readonly fit?: number;
+  readonly mode: MemoryMode;
+  readonly depth?: Depth;
+  readonly columns?: readonly ColumnName[];
+  readonly list?: boolean;
+  readonly color: boolean;
+  readonly quiet?: boolean;
+}
+
+export async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
+  if (opts.list) return listModels(io, opts.format);
+  const config = await resolveModel(opts);
+  if (config.block === 'basic' && config.strideIn1x1 && !opts.quiet) {
+    io.err('warning: strideIn1x1 has no effect on basic blocks (they have no 1×1 conv)\n');
+  }
+  const analysis = analyzeModel(config, opts.input ?? DEFAULT_INPUT, {
+    memory: { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay },
+    depth: opts.depth,
+    fit: opts.fit === undefined ? undefined : { budgetBytes: opts.fit, mode: opts.mode },
+  });
+  const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
+  writeAll(io, FORMATS[opts.format](analysis, { hl, columns: opts.columns }));
+}
+
+/** Every preset with its params and mult-adds at the default input. */
+async function listModels(io: Io, format: FormatName): Promise<void> {
+  const rows: { name: string; params: number | bigint; macs: number | bigint; description: string }[] = [];
+  for (const name of PRESET_NAMES) {
+    const { trace } = analyzeModel(await resolveModel({ arch: name }), DEFAULT_INPUT);
+    rows.push({ name, params: trace.totals.params, macs: trace.totals.macs, description: presetConfig(name)?.description ?? '' });
+  }
+  if (format === 'json') {
+    const presets = rows.map((r) => ({ ...r, params: toJsonValue(r.params), macs: toJsonValue(r.macs) }));
+    io.out(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, input: DEFAULT_INPUT.shape, presets }, null, 2)}\n`);
+    return;
+  }
+  const width = Math.max(...rows.map((r) => r.name.length));
+  let out = `${'preset'.padEnd(width)}  ${'params'.padStart(11)}  ${'GMACs'.padStart(7)}  description (at 1×3×224×224, 1000 classes)\n`;
+  for (const r of rows) {
+    out += `${r.name.padEnd(width)}  ${groupDigits(r.params).padStart(11)}  ${scaled(r.macs, 9, 3).padStart(7)}  ${r.description}\n`;
+  }
+  io.out(out);
+}
