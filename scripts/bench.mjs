@@ -4,10 +4,12 @@
 //   (a) the shipped CLI as a whole process against `node -e 0`: median of alternating runs
 //       after a warm-up, the ratio of medians, and peak RSS (GNU time's %M, where present)
 //   (b) in-process trace + JSON formatting of ResNet-50/101/152 (the library bundle)
-//   (c) synthetic bottleneck networks [3, 4, K, 3] up to about a million rows, --format json:
-//       whole-process time, peak RSS, and the growth factor per doubling of rows
+//   (c) synthetic bottleneck networks [3, 4, K, 3] doubling up to the row limit (3·10^6), for
+//       json, log and table: whole-process time, peak RSS, and the growth factor per doubling
+//       (row counts come from the library's countRows, the expander's own count)
 //
-// Options: --runs N (default 25), --quick (fewer runs and sizes, for a smoke test).
+// Options: --runs N (default 25), --quick (fewer runs and sizes, for a smoke test),
+// --formats json,log (which formats (c) runs).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 6 : 25;
+const formatsIndex = args.indexOf('--formats');
+const formatsArg = formatsIndex >= 0 ? args[formatsIndex + 1].split(',') : null;
 const BIN = 'bin/resnet-shapes.js';
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
@@ -56,23 +60,38 @@ function compare(argv) {
 }
 
 console.log(`resnet-shapes benchmark · ${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
+const lib = await import(new URL('../dist/index.js', import.meta.url).href);
+const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-bench-'));
+const configFile = join(dir, 'resnet50-c1.json');
+writeFileSync(configFile, JSON.stringify({ extends: 'resnet50', classes: 1 }));
+
 console.log(`(a) whole process, ${RUNS} alternating runs each, medians`);
 console.log('    command                                                   median   node -e 0   ratio   peak RSS');
-for (const format of ['json', 'log', 'table']) {
-  const argv = [BIN, '--layers', '152', '--input', '10,3,224,224', '--format', format];
-  const r = compare(argv);
+const COMMANDS = [
+  ['--layers', '152', '--input', '10,3,224,224', '--format', 'json'],
+  ['--layers', '152', '--input', '10,3,224,224', '--format', 'log'],
+  ['--layers', '152', '--input', '10,3,224,224', '--format', 'table'],
+  ['--config', configFile, '--input', '10,3,224,224'],
+  ['check', 'configs/checks'],
+  ['diff', 'resnet50', 'resnet50d'],
+  ['--list'],
+  ['schema', 'trace'],
+  ['--help'],
+];
+for (const argv of COMMANDS) {
+  const r = compare([BIN, ...argv]);
+  const shown = argv.map((a) => (a === configFile ? 'resnet50-c1.json' : a)).join(' ');
   console.log(
-    `    ${`--layers 152 --input 10,3,224,224 --format ${format}`.padEnd(56)} ${r.cmd.toFixed(1).padStart(6)} ms ${r.base.toFixed(1).padStart(7)} ms ${(r.cmd / r.base).toFixed(2).padStart(6)}× ${mib(r.rss).padStart(10)}`,
+    `    ${shown.padEnd(56)} ${r.cmd.toFixed(1).padStart(6)} ms ${r.base.toFixed(1).padStart(7)} ms ${(r.cmd / r.base).toFixed(2).padStart(6)}× ${mib(r.rss).padStart(10)}`,
   );
 }
 
-console.log('(b) in-process trace + JSON formatting (library bundle), median of many iterations');
-const lib = await import(new URL('../dist/index.js', import.meta.url).href);
+console.log('(b) in-process analysis + JSON formatting (library bundle), median of many iterations');
 for (const name of ['resnet50', 'resnet101', 'resnet152']) {
   const config = lib.resolveConfig(lib.presetConfig(name), name);
   const once = () => {
-    const t = lib.traceShapes(config, lib.expandResNet(config), [10, 3, 224, 224]);
-    return lib.formatJson(t.trace).length;
+    const r = lib.analyze(config, [10, 3, 224, 224]);
+    return lib.formatAnalysis(r.analysis, 'json').length;
   };
   for (let i = 0; i < 50; i++) once();
   const times = [];
@@ -84,19 +103,23 @@ for (const name of ['resnet50', 'resnet101', 'resnet152']) {
   console.log(`    ${name.padEnd(10)} ${median(times).toFixed(3)} ms`);
 }
 
-console.log('(c) synthetic [3, 4, K, 3] bottleneck networks, --format json > /dev/null');
-console.log('    rows        K        time     peak RSS   growth per doubling');
-const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-bench-'));
-const sizes = quick ? [15_625, 31_250, 62_500] : [62_500, 125_000, 250_000, 500_000, 1_000_000];
-let previous = null;
-for (const rows of sizes) {
-  // a bottleneck block is 10 rows (+2 for a projection); stem 4, head 3, 4 projections
-  const k = Math.max(1, Math.round((rows - 4 - 3 - 8 - 10 * 10) / 10));
-  const file = join(dir, `k${k}.json`);
-  writeFileSync(file, JSON.stringify({ block: 'bottleneck', layers: [3, 4, k, 3] }));
-  const r = run([BIN, '--config', file, '--input', '1,3,224,224', '--format', 'json']);
-  const actualRows = 4 + 3 + 8 + 10 * (10 + k);
-  const growth = previous ? (r.ms / previous).toFixed(2) : '—';
-  console.log(`    ${String(actualRows).padEnd(10)} ${String(k).padEnd(8)} ${(r.ms / 1000).toFixed(2).padStart(6)} s ${mib(r.rssKiB).padStart(12)}   ${growth}`);
-  previous = r.ms;
+console.log('(c) synthetic [3, 4, K, 3] bottleneck networks doubling to the row limit, > /dev/null');
+console.log('    format  rows        time     peak RSS   growth per doubling');
+const limit = lib.LIMITS.rows;
+const sizes = quick ? [limit / 64, limit / 32, limit / 16] : [limit / 32, limit / 16, limit / 8, limit / 4, limit / 2, limit];
+for (const format of formatsArg ?? ['json', 'log', 'table']) {
+  let previous = null;
+  for (const target of sizes) {
+    // the largest K whose network is within the target (the expander counts the rows)
+    const configOf = (k) => lib.resolveConfig({ block: 'bottleneck', layers: [3, 4, k, 3] }, 'bench');
+    const perBlock = lib.countRows(configOf(2)) - lib.countRows(configOf(1));
+    const k = Math.max(1, Math.floor((target - lib.countRows(configOf(0 + 1)) + perBlock) / perBlock));
+    const rows = lib.countRows(configOf(k));
+    const file = join(dir, `k${k}.json`);
+    writeFileSync(file, JSON.stringify({ block: 'bottleneck', layers: [3, 4, k, 3] }));
+    const r = run([BIN, '--config', file, '--input', '1,3,224,224', '--format', format]);
+    const growth = previous ? (r.ms / previous).toFixed(2) : '—';
+    console.log(`    ${format.padEnd(7)} ${String(rows).padEnd(10)} ${(r.ms / 1000).toFixed(2).padStart(6)} s ${mib(r.rssKiB).padStart(12)}   ${growth}`);
+    previous = r.ms;
+  }
 }

@@ -106,7 +106,7 @@ export async function checkFile(file: string): Promise<CheckResult> {
   }
   const lines = locateFields(text);
   const { checkSchema, formatZodIssue, fieldPath } = await import('../schemas/index.js');
-  const parsed = checkSchema.safeParse(value, { reportInput: true });
+  const parsed = checkSchema().safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     return invalid(file, formatZodIssue(first), lineOf(lines, fieldPath(first.path)));

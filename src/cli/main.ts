@@ -146,8 +146,8 @@ Examples:
     .description('print the JSON Schema of config files, check files or the trace document')
     .addArgument(new Argument('<document>', 'which schema').choices(['config', 'check', 'trace']))
     .action(async (name: 'config' | 'check' | 'trace') => {
-      const { jsonSchemaOf } = await import('../schemas/index.js');
-      io.out(`${JSON.stringify(jsonSchemaOf(name), null, 2)}\n`);
+      const { DOCUMENTS } = await import('../schemas/documents.js');
+      io.out(`${JSON.stringify(DOCUMENTS[name], null, 2)}\n`);
     });
 
   return program;

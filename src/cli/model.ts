@@ -43,7 +43,7 @@ export function mergeExtends(file: Omit<ConfigInput, 'block' | 'layers'> & Parti
 /** Validates a parsed JSON value as a config; the first problem names its field path. */
 export async function configFromValue(value: unknown, source: string): Promise<ConfigInput> {
   const { configSchema, formatZodIssue } = await import('../schemas/index.js');
-  const parsed = configSchema.safeParse(value, { reportInput: true });
+  const parsed = configSchema().safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const [first] = parsed.error.issues;
     const more = parsed.error.issues.length - 1;

@@ -10,7 +10,7 @@ import type { Group } from '../analysis/groups.js';
 import type { ReceptiveField } from '../analysis/receptive.js';
 import { toJsonValue, type Int } from '../int.js';
 import type { RowDocument, TraceDocument } from '../schemas/index.js';
-import type { Trace, TracedLayer } from '../types.js';
+import type { Shape, Trace, TracedLayer } from '../types.js';
 import { shapeJson } from './common.js';
 import { fitJson, memoryJson } from './memory.js';
 
@@ -22,28 +22,54 @@ export interface RowFigures {
   readonly receptiveField: ReceptiveField | null;
 }
 
-/** The one row serialiser: the trace document's rows, and `diff`'s (without figures). */
-export function rowJson(layer: TracedLayer, symbolicBatch: boolean, figures?: RowFigures): RowDocument {
-  const { spec } = layer;
-  const row: RowDocument = {
-    name: spec.name,
-    paddleName: spec.paddleName,
-    type: spec.kind,
-    input: shapeJson(layer.input, symbolicBatch),
-    output: shapeJson(layer.output, symbolicBatch),
-    weight: layer.weight ? [...layer.weight] : null,
-    bias: layer.bias ? [...layer.bias] : null,
-    params: toJsonValue(layer.params),
-    macs: toJsonValue(layer.macs),
+/** A row's keys in the order written; the compiler checks they are the schema's required keys. */
+const ROW_KEYS = ['name', 'paddleName', 'type', 'input', 'output', 'weight', 'bias', 'params', 'macs'] as const;
+type Known<T> = { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
+type RequiredKeys<T> = { [K in keyof Known<T>]-?: object extends Pick<Known<T>, K> ? never : K }[keyof Known<T>];
+const everyRequiredKeyWritten: Exclude<RequiredKeys<RowDocument>, (typeof ROW_KEYS)[number]> extends never ? true : never = true;
+void everyRequiredKeyWritten;
+
+const intText = (x: Int): string => (typeof x === 'number' ? String(x) : `"${x}"`);
+
+/** Shapes are shared between rows (the tracer interns them): each array is rendered once. */
+function shapeWriter(symbolicBatch: boolean): (shape: Shape | null) => string {
+  const seen = new Map<Shape, string>();
+  return (shape) => {
+    if (shape === null) return 'null';
+    let text = seen.get(shape);
+    if (text === undefined) seen.set(shape, (text = JSON.stringify(shapeJson(shape, symbolicBatch))));
+    return text;
   };
-  if (figures) {
-    const rf = figures.receptiveField;
-    row.activationBytes = toJsonValue(figures.activationBytes);
-    row.receptiveField = rf ? rf.size : null;
-    row.effectiveStride = rf ? rf.stride : null;
-    row.receptiveFieldCenter = rf ? rf.center : null;
-  }
-  return row;
+}
+
+export interface RowWriter {
+  /** A row as JSON text: the one row serialiser (huge traces write millions of them). */
+  (layer: TracedLayer, figures?: RowFigures): string;
+}
+
+/** A row writer for one trace: activations carry the batch (N when symbolic), weights never do. */
+export function rowWriter(symbolicBatch: boolean): RowWriter {
+  const activation = shapeWriter(symbolicBatch);
+  const plain = symbolicBatch ? shapeWriter(false) : activation;
+  return (layer, figures) => {
+    const { spec } = layer;
+    let text =
+      `{"name":${JSON.stringify(spec.name)},"paddleName":${spec.paddleName === null ? 'null' : JSON.stringify(spec.paddleName)}` +
+      `,"type":"${spec.kind}","input":${activation(layer.input)},"output":${activation(layer.output)}` +
+      `,"weight":${plain(layer.weight)},"bias":${plain(layer.bias)},"params":${intText(layer.params)},"macs":${intText(layer.macs)}`;
+    if (figures) {
+      const rf = figures.receptiveField;
+      text +=
+        `,"activationBytes":${intText(figures.activationBytes)}` +
+        (rf ? `,"receptiveField":${rf.size},"effectiveStride":${rf.stride},"receptiveFieldCenter":${rf.center}` : ',"receptiveField":null,"effectiveStride":null,"receptiveFieldCenter":null');
+    }
+    return `${text}}`;
+  };
+}
+
+/** A row as the document has it, as data (diff's JSON rows). */
+export function rowJson(layer: TracedLayer, symbolicBatch: boolean, figures?: RowFigures): RowDocument {
+  return JSON.parse(rowWriter(symbolicBatch)(layer, figures)) as RowDocument;
 }
 
 /** The resolved config as the document's `model`. */
@@ -100,9 +126,9 @@ export function* jsonChunks(a: Analysis): Generator<string> {
   const { layers, symbolicBatch } = a.trace;
   const { rows } = a.memory;
   const fields = a.receptiveFields;
+  const row = rowWriter(symbolicBatch);
   for (let i = 0; i < layers.length; i++) {
-    const row = rowJson(layers[i]!, symbolicBatch, { activationBytes: rows[i]!, receptiveField: fields.at(i) });
-    yield `${i === 0 ? '\n' : ',\n'}    ${JSON.stringify(row)}`;
+    yield `${i === 0 ? '\n' : ',\n'}    ${row(layers[i]!, { activationBytes: rows[i]!, receptiveField: fields.at(i) })}`;
   }
   yield '\n  ]';
   for (const [key, value] of Object.entries(rest)) yield `,\n  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
