@@ -3,24 +3,31 @@
 //                     faster than ESM; see README "Speed"), with its source map
 //   dist/schemas.cjs  zod and the file schemas, loaded only when a file is read
 //   dist/documents.cjs  the committed JSON Schemas, loaded only by `resnet-shapes schema`
+//   dist/chalk.cjs    chalk, loaded only when there is colour to add
 //   dist/index.js     the library, one ESM bundle
 //   dist/types/       declarations for the library
+//   dist/source-hash.txt  what the build was made from (scripts/source-hash.mjs)
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { sourceHash } from './source-hash.mjs';
 
 /**
  * Parts the CLI loads only when a command needs them, each a bundle of its own: the zod schemas
  * (reading a config or check file) and the committed JSON Schemas (`resnet-shapes schema`).
  */
-const LAZY = { 'schemas/index.ts': 'schemas.cjs', 'schemas/documents.ts': 'documents.cjs' };
+const LAZY = {
+  '../schemas/index.js': { entry: 'src/schemas/index.ts', bundle: 'schemas.cjs' },
+  '../schemas/documents.js': { entry: 'src/schemas/documents.ts', bundle: 'documents.cjs' },
+  // colour: only on a terminal
+  chalk: { entry: 'node_modules/chalk/source/index.js', bundle: 'chalk.cjs' },
+};
 const lazyParts = {
   name: 'lazy-parts',
   setup(b) {
-    b.onResolve({ filter: /\/schemas\/(index|documents)\.js$/ }, (args) => {
-      if (args.kind !== 'dynamic-import' || !args.importer.includes('/src/cli/')) return undefined;
-      const bundle = LAZY[`schemas/${args.path.split('/').pop().replace(/\.js$/, '.ts')}`];
-      return { path: `./${bundle}`, external: true };
+    b.onResolve({ filter: /.*/ }, (args) => {
+      const part = LAZY[args.path];
+      return part && args.kind === 'dynamic-import' && args.importer.includes('/src/cli/') ? { path: `./${part.bundle}`, external: true } : undefined;
     });
   },
 };
@@ -40,9 +47,11 @@ const common = {
 const cjs = { ...common, format: 'cjs', supported: { 'dynamic-import': false } };
 await Promise.all([
   build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts] }),
-  ...Object.entries(LAZY).map(([source, bundle]) => build({ ...cjs, entryPoints: [`src/${source}`], outfile: `dist/${bundle}` })),
+  ...Object.values(LAZY).map((part) => build({ ...cjs, entryPoints: [part.entry], outfile: `dist/${part.bundle}` })),
   build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm', packages: 'external' }),
 ]);
+// what this build was made from: the golden tests refuse a dist/ built from other sources
+writeFileSync('dist/source-hash.txt', `${sourceHash('.')}\n`);
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }

@@ -3,13 +3,13 @@
 
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { PRESET_NAMES } from '../src/network/presets.js';
 import { locateFields } from '../src/cli/locate.js';
 import { jsonSchemaOf } from '../src/schemas/index.js';
 import { cli } from './helpers/cli.js';
+import { validatorOf } from './helpers/schema.js';
 import { ROOT } from './helpers/model.js';
 
 const FIX = join(ROOT, 'test', 'fixtures', 'checks');
@@ -146,7 +146,6 @@ describe('diff', () => {
 });
 
 describe('schemas', () => {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
   const schemaOf = async (name: string) => JSON.parse((await cli(['schema', name])).stdout);
 
   // regenerate on purpose with UPDATE_SCHEMAS=1 npx vitest run test/check.test.ts, then read the diff
@@ -159,7 +158,7 @@ describe('schemas', () => {
   });
 
   it('the config schema accepts every preset and rejects invalid configs', async () => {
-    const validate = ajv.compile(await schemaOf('config'));
+    const validate = await validatorOf('config');
     for (const name of PRESET_NAMES) {
       const preset = JSON.parse(readFileSync(join(ROOT, 'configs', 'presets', `${name}.json`), 'utf8'));
       expect(validate(preset), `${name}: ${JSON.stringify(validate.errors)}`).toBe(true);
@@ -171,7 +170,7 @@ describe('schemas', () => {
   });
 
   it('the check schema accepts the shipped check files', async () => {
-    const validate = ajv.compile(await schemaOf('check'));
+    const validate = await validatorOf('check');
     for (const file of readdirSync(join(ROOT, 'configs', 'checks'))) {
       const value = JSON.parse(readFileSync(join(ROOT, 'configs', 'checks', file), 'utf8'));
       expect(validate(value), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
@@ -179,7 +178,7 @@ describe('schemas', () => {
   });
 
   it('real trace output of every preset validates against the trace schema', async () => {
-    const validate = ajv.compile(await schemaOf('trace'));
+    const validate = await validatorOf('trace');
     for (const name of PRESET_NAMES) {
       const doc = JSON.parse((await cli(['--arch', name, '--format', 'json'])).stdout);
       expect(validate(doc), `${name}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
@@ -217,8 +216,7 @@ describe('quiet', () => {
 
 describe('the trace schema covers the optional objects', () => {
   it('validates documents with groups, fit, a symbolic batch and huge numbers', async () => {
-    const ajv = new Ajv2020({ strict: false });
-    const validate = ajv.compile(JSON.parse((await cli(['schema', 'trace'])).stdout));
+    const validate = await validatorOf('trace');
     for (const args of [
       ['--depth', 'block', '--fit', '24GiB'],
       ['--input', 'N,3,97,61', '--depth', 'stage', '--dtype', 'bfloat16'],

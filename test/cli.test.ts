@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli } from './helpers/cli.js';
-import { loadFixtures, SHARED } from './helpers/model.js';
+import { cli, stripAnsi } from './helpers/cli.js';
+import { fixture, REFERENCE } from './helpers/model.js';
 
-const notes = readFileSync(join(SHARED, 'notes-resnet50-trace.txt'), 'utf8');
+const notes = readFileSync(join(REFERENCE, 'notes-resnet50-trace.txt'), 'utf8');
 
 describe('log format', () => {
   it("reproduces the notes' ResNet-50 trace byte for byte (93 lines)", async () => {
@@ -24,7 +24,7 @@ describe('log format', () => {
   ])('ResNet-%s follows the same pattern; every conv line equals PyTorch', async (depth, model, lastConv, blocks) => {
     const r = await cli(['--layers', depth, '--input', '10,3,224,224', '--classes', '1']);
     const lines = r.stdout.split('\n');
-    const record = loadFixtures().find((f) => f.record.model === model && f.record.num_classes === 1)!.record;
+    const record = fixture((f) => f.record.model === model && f.record.num_classes === 1).record;
     const convs = record.layers.filter((l) => l.type === 'Conv2d');
     const convLines = lines.filter((l) => l.startsWith('conv2d_'));
     expect(convLines).toEqual(
@@ -62,7 +62,7 @@ describe('log format', () => {
     const colour = await cli(['--layers', '50'], { NO_COLOR: '', FORCE_COLOR: '1' }, true);
     expect(colour.stdout).not.toBe(plain.stdout);
     // eslint-disable-next-line no-control-regex
-    expect(colour.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toBe(plain.stdout);
+    expect(stripAnsi(colour.stdout)).toBe(plain.stdout);
   });
 
   it('colours nothing when NO_COLOR is set, even on a terminal', async () => {
@@ -80,7 +80,7 @@ describe('json format', () => {
     const r = await cli(['--layers', depth, '--input', '10,3,224,224', '--classes', '1', '--format', 'json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    const record = loadFixtures().find((f) => f.record.model === model && f.record.num_classes === 1)!.record;
+    const record = fixture((f) => f.record.model === model && f.record.num_classes === 1).record;
     const pick = (rows: { type: string }[], types: string[]) => rows.filter((x) => types.includes(x.type));
     const ours = pick(doc.layers, ['conv2d', 'linear']).map((x: Record<string, unknown>) => [x.name, x.output, x.weight, x.bias, x.macs]);
     const theirs = pick(record.layers, ['Conv2d', 'Linear']).map((x) => {

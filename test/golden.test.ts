@@ -4,9 +4,12 @@
 // independent sources by the oracle tests, these files pin the text around them.
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceHash } from '../scripts/source-hash.mjs';
+import { sourceMapped } from '../src/cli/stack.js';
 import { ROOT } from './helpers/model.js';
 
 const DIR = join(ROOT, 'test', 'golden');
@@ -45,12 +48,52 @@ function run(args: string[]): Golden {
 
 const files = readdirSync(DIR).filter((f) => f.endsWith('.txt'));
 
+// they run the built binary: a dist/ built from other sources would test old code
+const HASH_FILE = join(ROOT, 'dist', 'source-hash.txt');
+const built = existsSync(HASH_FILE) ? readFileSync(HASH_FILE, 'utf8').trim() : 'none';
+const current = sourceHash(ROOT);
+
 describe('golden CLI files', () => {
   it.each(files)('%s', (file) => {
+    expect(built, 'dist/ is stale or missing: run npm run build').toBe(current);
     const path = join(DIR, file);
     const expected = parse(readFileSync(path, 'utf8'));
     const actual = run(expected.args);
     if (process.env.UPDATE_GOLDEN) writeFileSync(path, render(actual));
     else expect(render(actual)).toBe(render(expected));
+  });
+});
+
+describe('the binary', () => {
+  it('runs an edited bundle, even an edit of the same length (no stale cache)', () => {
+    // a copy of the package's runnable files, the version string in the bundle edited in place
+    const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-bin-'));
+    cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+    const bundle = join(dir, 'dist', 'cli.cjs');
+    const run = () => spawnSync(process.execPath, [join(dir, 'bin', 'resnet-shapes.js'), '--version'], { encoding: 'utf8' }).stdout.trim();
+    const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
+    expect(run()).toBe(version);
+    const edited = version.replace(/\d/g, '9');
+    expect(edited.length).toBe(version.length);
+    const text = readFileSync(bundle, 'utf8');
+    expect(text.includes(`"${version}"`)).toBe(true);
+    writeFileSync(bundle, text.replace(`"${version}"`, `"${edited}"`));
+    expect(run()).toBe(edited);
+  });
+
+  it('maps an internal error to the TypeScript source line through the source map', () => {
+    // a frame at the bundle's position of a string from src/format/formats.ts
+    const bundle = join(ROOT, 'dist', 'cli.cjs');
+    const text = readFileSync(bundle, 'utf8');
+    const marker = 'nodes at --depth';
+    const at = text.indexOf(marker);
+    expect(at).toBeGreaterThan(0);
+    const line = text.slice(0, at).split('\n').length;
+    const column = at - text.lastIndexOf('\n', at - 1);
+    const mapped = sourceMapped(`Error: x\n    at f (${bundle}:${line}:${column})`, bundle);
+    const source = readFileSync(join(ROOT, 'src', 'format', 'formats.ts'), 'utf8').split('\n');
+    const sourceLine = source.findIndex((l) => l.includes(marker)) + 1;
+    expect(mapped).toContain(`${join(ROOT, 'src', 'format', 'formats.ts')}:${sourceLine}:`);
   });
 });

@@ -9,7 +9,7 @@ import { fitBatch } from '../src/analysis/fit.js';
 import { allocation, estimateMemory, type Dtype, type MemoryOptions } from '../src/analysis/memory.js';
 import { expandResNet } from '../src/network/expand.js';
 import type { ModelConfig } from '../src/types.js';
-import { preset, ROOT, SHARED, trace } from './helpers/model.js';
+import { preset, ROOT, REFERENCE, trace } from './helpers/model.js';
 
 interface SavedRecord {
   model: string;
@@ -56,7 +56,7 @@ interface GpuRun {
   allocated_before_step: number;
   eval_peak_over_before: number;
 }
-const gpu = JSON.parse(readFileSync(join(SHARED, 'gpu-memory-public.json'), 'utf8')) as { runs: GpuRun[] };
+const gpu = JSON.parse(readFileSync(join(REFERENCE, 'gpu-memory-public.json'), 'utf8')) as { runs: GpuRun[] };
 
 describe.each(gpu.runs)('CUDA measurement: $model at $input', (run) => {
   const t = trace(preset(run.model, { classes: run.classes }), run.input);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scaled } from '../src/int.js';
-import { loadFixtures, preset, SHARED, trace } from './helpers/model.js';
+import { loadFixtures, preset, REFERENCE, trace } from './helpers/model.js';
 
 const TYPE: Record<string, string> = {
   Conv2d: 'conv2d',
@@ -55,7 +55,7 @@ describe.each(loadFixtures())('$file', ({ record, config }) => {
   });
 });
 
-const published = JSON.parse(readFileSync(join(SHARED, 'published.json'), 'utf8')) as {
+const published = JSON.parse(readFileSync(join(REFERENCE, 'published.json'), 'utf8')) as {
   torchvision: { models: Record<string, { params: number; gmacs: number }> };
   timm: { models: Record<string, number> };
   keras_resnet50: { total: number; trainable: number; non_trainable: number };

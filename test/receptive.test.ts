@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finalReceptiveField, receptiveFields } from '../src/analysis/receptive.js';
 import { groupTrace } from '../src/analysis/groups.js';
-import { loadFixtures, preset, SHARED, trace } from './helpers/model.js';
+import { fixture, preset, REFERENCE, trace } from './helpers/model.js';
 import { cli } from './helpers/cli.js';
 
-const published = JSON.parse(readFileSync(join(SHARED, 'published.json'), 'utf8')).receptive_field as Record<
+const published = JSON.parse(readFileSync(join(REFERENCE, 'published.json'), 'utf8')).receptive_field as Record<
   string,
   { size: number; stride: number }
 >;
@@ -56,9 +56,34 @@ describe('receptive field', () => {
     expect(v15).toEqual({ size: 427, stride: 32, center: 0 });
   });
 
-  it('dilation widens the field without changing the stride after the replaced stage', () => {
+  it('dilation in place of a stride keeps the field of the strided network and lowers the stride', () => {
+    // the main path of a v1.5 bottleneck network by hand: conv1 7/2, maxpool 3/2, then per block
+    // 1×1, 3×3 (stride s, dilation d), 1×1; a field grows by d·(k−1)·jump at each window (the
+    // 1×1s add nothing, and the shortcuts are narrower than the main path)
+    const mainPath = (dilate: boolean[]) => {
+      let size = 1;
+      let jump = 1;
+      const window = (k: number, s: number, d = 1) => {
+        size += d * (k - 1) * jump;
+        jump *= s;
+      };
+      window(7, 2);
+      window(3, 2);
+      let d = 1;
+      [3, 4, 6, 3].forEach((blocks, stage) => {
+        let s = stage === 0 ? 1 : 2;
+        const first = d;
+        if (stage > 0 && dilate[stage - 1]) [d, s] = [d * s, 1];
+        for (let b = 0; b < blocks; b++) window(3, b === 0 ? s : 1, b === 0 ? first : d);
+      });
+      return { size, jump };
+    };
+    const os32 = finalReceptiveField(trace(preset('resnet50'), [1, 3, 224, 224]).layers)!;
     const os8 = finalReceptiveField(trace({ ...preset('resnet50'), replaceStrideWithDilation: [false, true, true] }, [1, 3, 224, 224]).layers)!;
-    expect(os8.stride).toBe(8);
+    expect([os32.size, os32.stride]).toEqual([mainPath([false, false, false]).size, 32]);
+    expect([os8.size, os8.stride]).toEqual([mainPath([false, true, true]).size, 8]);
+    // d·(k−1) at jump J adds what (k−1) adds at jump 2J: the field is the strided network's
+    expect(os8.size).toBe(os32.size);
   });
 
   it('is null from the global pool on, in JSON too', async () => {
@@ -75,7 +100,7 @@ describe('depth groups', () => {
     const t = trace(preset('resnet50'), [1, 3, 224, 224]);
     const groups = groupTrace(t, 'stage');
     expect(groups.map((g) => g.name)).toEqual(['stem', 'layer1', 'layer2', 'layer3', 'layer4', 'head']);
-    const record = loadFixtures().find((f) => f.file === 'reference/resnet50_c1000_1x3x224x224.json')!.record;
+    const record = fixture('reference/resnet50_c1000_1x3x224x224.json').record;
     const outputOf = (name: string) => record.layers.filter((l) => l.name === name).at(-1)!.output;
     for (const [stage, blocks] of [[1, 3], [2, 4], [3, 6], [4, 3]] as const) {
       const g = groups.find((x) => x.name === `layer${stage}`)!;

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHARED, SHARED_ORIGINAL } from './helpers/model.js';
+import { REFERENCE, SHARED_REFERENCE } from './helpers/model.js';
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -12,10 +12,10 @@ function files(dir: string): string[] {
   });
 }
 
-describe.skipIf(!existsSync(SHARED_ORIGINAL))('reference copy', () => {
+describe.skipIf(!existsSync(SHARED_REFERENCE))('reference copy', () => {
   it('holds every file of ../shared/reference unchanged', () => {
-    const original = files(SHARED_ORIGINAL).map((f) => relative(SHARED_ORIGINAL, f)).sort();
-    expect(files(SHARED).map((f) => relative(SHARED, f)).sort()).toEqual(original);
-    for (const f of original) expect(readFileSync(join(SHARED, f)).equals(readFileSync(join(SHARED_ORIGINAL, f))), f).toBe(true);
+    const original = files(SHARED_REFERENCE).map((f) => relative(SHARED_REFERENCE, f)).sort();
+    expect(files(REFERENCE).map((f) => relative(REFERENCE, f)).sort()).toEqual(original);
+    for (const f of original) expect(readFileSync(join(REFERENCE, f)).equals(readFileSync(join(SHARED_REFERENCE, f))), f).toBe(true);
   });
 });

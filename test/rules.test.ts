@@ -207,9 +207,13 @@ describe('config rules', () => {
       expect(countRows(c), name).toBe(expandResNet(c).length);
     }
   });
-  it('refuses networks over 3·10^6 rows', () => {
-    const c = resolveConfig({ block: 'bottleneck', layers: [1_000_000, 1_000_000] }, 'x');
-    expect(checkConfig(c)[0]?.expected).toContain('3,000,000 rows');
+  it('refuses networks over 10^6 rows, counting them by the expander', () => {
+    // bottleneck rows: stem 4, head 3, blocks 10 each, a projection 2 more in each stage
+    const at = (blocks: number) => resolveConfig({ block: 'bottleneck', layers: [blocks] }, 'x');
+    const fits = (1_000_000 - 4 - 3 - 2) / 10; // 99,999.1: 99,999 blocks fit, 100,000 do not
+    expect(countRows(at(Math.floor(fits)))).toBe(4 + 3 + 2 + 10 * 99_999);
+    expect(checkConfig(at(Math.floor(fits)))).toEqual([]);
+    expect(checkConfig(at(Math.floor(fits) + 1))[0]).toMatchObject({ path: 'layers', expected: 'a network of at most 1,000,000 rows', found: '1,000,009 rows' });
   });
 });
 
@@ -256,7 +260,14 @@ describe('huge sizes stay exact', () => {
     expect(typeof t.totals.macs).toBe('bigint');
     expect(toJsonValue(t.totals.macs)).toBe(macs.toString());
     expect(macs > 2n ** 53n).toBe(true);
-    expect(t.layers.reduce((a, l) => a + BigInt(l.output.reduce((x, d) => x * d, 1)), 0n)).toBe(elements);
+    // each row exact too: a bigint exactly when its value leaves the safe range
+    for (const l of t.layers) {
+      const out = l.output.reduce((a, d) => a * BigInt(d), 1n);
+      const exact = l.spec.kind === 'conv2d' ? out * l.weight!.slice(1).reduce((a, d) => a * BigInt(d), 1n) : l.spec.kind === 'linear' ? out * BigInt(l.spec.inFeatures) : 0n;
+      expect(BigInt(l.macs), l.spec.name).toBe(exact);
+      expect(typeof l.macs, l.spec.name).toBe(exact > BigInt(Number.MAX_SAFE_INTEGER) ? 'bigint' : 'number');
+    }
+    expect(elements > 0n).toBe(true);
   });
 });
 

@@ -5,10 +5,10 @@
 // otherwise takes milliseconds. Whether stdout is a terminal is asked only when it is a
 // character device other than /dev/null: files, pipes and sockets never are.
 
-import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { EXIT } from './exit.js';
 import { main } from './main.js';
+import { sourceMapped } from './stack.js';
 
 /** Writes all of `text` to `fd`, waiting out EAGAIN on a non-blocking pipe. */
 function writer(fd: number): (text: string) => void {
@@ -49,34 +49,13 @@ function stdoutIsTTY(): boolean {
   return process.stdout.isTTY === true;
 }
 
-/**
- * An internal error's stack with the bundle's frames mapped to the TypeScript sources through
- * dist/cli.cjs.map. The map is read only here, on the error path: start-up never pays for it.
- */
-function sourceMapped(stack: string): string {
-  try {
-    const { SourceMap } = require('node:module') as typeof import('node:module');
-    const mapFile = `${__filename}.map`;
-    const map = new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')));
-    return stack.replace(/(\(|at )([^()\s]+\.cjs):(\d+):(\d+)/g, (frame, open: string, file: string, line: string, column: string) => {
-      if (resolve(file) !== __filename) return frame;
-      const entry = map.findEntry(Number(line) - 1, Number(column) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
-      if (!entry.originalSource) return frame;
-      const source = resolve(dirname(mapFile), entry.originalSource);
-      return `${open}${source}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}`;
-    });
-  } catch {
-    return stack;
-  }
-}
-
 async function start(): Promise<void> {
   const code = await main(process.argv.slice(2), {
     out: writer(1),
     err: writer(2),
     env: process.env,
     stdoutIsTTY: stdoutIsTTY(),
-    mapStack: sourceMapped,
+    mapStack: (stack) => sourceMapped(stack, __filename),
   });
   process.exitCode = code;
   // Every write was synchronous, so everything is written: leave now rather than tear down a

@@ -29,8 +29,12 @@ export const LIMITS = {
   blocksPerStage: 1_000_000,
   /** widths, groups, widthPerGroup, stemWidth, inChannels, classes */
   channels: 2 ** 20,
-  /** rows of a whole network: a trace holds about 450 bytes a row, and `diff` holds two */
-  rows: 3_000_000,
+  /**
+   * Rows of a whole network (ResNet-1202 has about 6,000). A trace holds about 450 bytes a row
+   * and `diff` holds two; past about 10^6 rows V8's collector makes time grow faster than the
+   * rows (measured: 1.9× per doubling up to 1.5·10^6, 2.5–2.8× from there to 3·10^6).
+   */
+  rows: 1_000_000,
   /** each input dimension */
   inputDim: 2 ** 31 - 1,
   /** a bottleneck's 3×3 width, floor(width × widthPerGroup / 64) × groups */

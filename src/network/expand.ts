@@ -177,7 +177,9 @@ class Rows {
   }
 
   push(row: LayerSpec): number {
-    this.list.push(this.role === 'main' ? row : { ...row, role: this.role });
+    // rows are built here and published read-only: the role is set before anyone sees them
+    if (this.role !== 'main') (row as { role?: Role }).role = this.role;
+    this.list.push(row);
     return this.list.length - 1;
   }
 

@@ -23,3 +23,6 @@ export async function cli(args: string[], env: Record<string, string> = {}, isTT
   });
   return { code, stdout, stderr };
 }
+
+/** Text without its ANSI colour sequences. */
+export const stripAnsi = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');

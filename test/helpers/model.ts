@@ -10,11 +10,12 @@ import type { ModelConfig, Shape, Trace } from '../../src/types.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 /**
- * The project's reference data (../shared/reference), copied into the repository so a fresh
- * clone tests without it; test/reference.test.ts keeps the copy equal to the original.
+ * The project's reference data, as committed here so a fresh clone tests without ../shared;
+ * test/reference.test.ts keeps it equal to SHARED_REFERENCE where that folder is present.
  */
-export const SHARED = join(ROOT, 'test', 'fixtures', 'reference');
-export const SHARED_ORIGINAL = join(ROOT, '..', 'shared', 'reference');
+export const REFERENCE = join(ROOT, 'test', 'fixtures', 'reference');
+/** The shared reference folder beside the repository (absent on a plain clone). */
+export const SHARED_REFERENCE = join(ROOT, '..', 'shared', 'reference');
 
 export function preset(name: string, overrides: Partial<ConfigInput> = {}): ModelConfig {
   const input = presetConfig(name);
@@ -75,14 +76,21 @@ function configFor(record: PyTorchRecord): ModelConfig {
 }
 
 export function loadFixtures(): Fixture[] {
-  const dirs = [join(SHARED, 'pytorch'), join(ROOT, 'test', 'fixtures', 'pytorch')];
+  const dirs = [join(REFERENCE, 'pytorch'), join(ROOT, 'test', 'fixtures', 'pytorch')];
   return dirs.flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .map((f) => {
         const record = JSON.parse(readFileSync(join(dir, f), 'utf8')) as PyTorchRecord;
-        return { file: `${dir === join(SHARED, 'pytorch') ? 'reference' : 'fixtures'}/${f}`, record, config: configFor(record) };
+        return { file: `${dir === join(REFERENCE, 'pytorch') ? 'reference' : 'fixtures'}/${f}`, record, config: configFor(record) };
       }),
   );
 }
 
+
+/** One recorded case by its file (`reference/…` or `fixtures/…`), or by a predicate. */
+export function fixture(which: string | ((f: Fixture) => boolean)): Fixture {
+  const found = loadFixtures().find(typeof which === 'string' ? (f) => f.file === which : which);
+  if (!found) throw new Error(`no PyTorch fixture ${String(which)}`);
+  return found;
+}
