@@ -3,7 +3,7 @@
 
 import type { BlockKind, DownsampleKind, ModelConfig, ShapeIssue, StemKind } from '../types.js';
 import { groupDigits } from '../int.js';
-import { blockWidth, countRows } from './expand.js';
+import { blockWidth, countRows, planStages, SHORTCUTS } from './expand.js';
 
 /** A config as written in a file or preset: only `block` and `layers` are required. */
 export interface ConfigInput {
@@ -137,6 +137,14 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
           ),
         );
       }
+    });
+  }
+  if (issues.length === 0) {
+    // what the shortcut form cannot do, stage by stage
+    const refuse = SHORTCUTS[config.downsample].refuse;
+    planStages(config).forEach((plan, s) => {
+      const why = refuse && plan.hasDownsample && plan.blocks > 0 ? refuse(plan) : null;
+      if (why) issues.push(issue('downsample', why, `stage ${s + 1}: ${plan.inChannels} → ${plan.outChannels} channels, stride ${plan.stride}`));
     });
   }
   if (issues.length === 0) {

@@ -45,6 +45,8 @@ export interface ConvDesign {
 }
 
 export interface BlockDesign {
+  /** Its name and what it is, in a few words, for the config schema. */
+  readonly description: string;
   /** Output channels = planes × expansion. */
   readonly expansion: number;
   /** Inner width: `planes`, or torchvision's floor(planes × widthPerGroup / 64) × groups. */
@@ -54,6 +56,7 @@ export interface BlockDesign {
 
 export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
   basic: {
+    description: 'basic (two 3×3 convs)',
     expansion: 1,
     width: 'planes',
     convs: [
@@ -62,6 +65,7 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
     ],
   },
   bottleneck: {
+    description: 'bottleneck (1×1, 3×3, 1×1 with ×4 expansion)',
     expansion: 4,
     width: 'grouped',
     convs: [
@@ -165,7 +169,7 @@ interface ConvArgs {
 }
 
 /** Appends rows and numbers Paddle's convs; the only state is the growing list itself. */
-class Rows {
+export class Rows {
   readonly list: LayerSpec[] = [];
   private convs = 0;
   private avgPools = 0;
@@ -279,7 +283,7 @@ function expandStem(rows: Rows, config: ModelConfig, names: Names): number {
 }
 
 /** What one block of a stage needs to know. */
-interface BlockArgs {
+export interface BlockArgs {
   readonly prefix: string;
   readonly section: Section;
   readonly plan: StagePlan;
@@ -289,26 +293,40 @@ interface BlockArgs {
   readonly projection: boolean;
 }
 
-type ShortcutExpander = (rows: Rows, b: BlockArgs, input: number) => number;
+/** A form of projection shortcut: the rows that take a block's input to its output's shape. */
+export interface ShortcutDesign {
+  /** Its name and what it is, in a few words, for the config schema. */
+  readonly description: string;
+  /** Why a stage cannot have it (checked for every stage with a projection), or null. */
+  readonly refuse?: (plan: StagePlan) => string | null;
+  readonly expand: (rows: Rows, b: BlockArgs, input: number) => number;
+}
 
-/** Projection shortcuts by form: the rows that take the block's input to its output's shape. */
-const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutExpander>> = {
-  conv: (rows, b, input) => {
-    const p = `${b.prefix}.downsample`;
-    const x = rows.conv(`${p}.0`, input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride });
-    return rows.bn(`${p}.1`, x, b.section, b.plan.outChannels);
+export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
+  conv: {
+    description: 'conv (strided 1×1)',
+    expand: (rows, b, input) => {
+      const p = `${b.prefix}.downsample`;
+      const x = rows.conv(`${p}.0`, input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride });
+      return rows.bn(`${p}.1`, x, b.section, b.plan.outChannels);
+    },
   },
-  avgpool: (rows, b, input) => {
-    const p = `${b.prefix}.downsample`;
-    const { plan } = b;
-    const pooled =
-      plan.stride === 1 && plan.dilation === 1
-        ? rows.push({ kind: 'identity', name: `${p}.0`, paddleName: null, from: input, section: b.section })
-        : rows.avgPool(`${p}.0`, input, b.section, plan.stride);
-    const x = rows.conv(`${p}.1`, pooled, b.section, { inChannels: b.inChannels, outChannels: plan.outChannels, kernel: 1 });
-    return rows.bn(`${p}.2`, x, b.section, plan.outChannels);
+  avgpool: {
+    description: 'avgpool (2×2 average pool, then 1×1; ResNet-D)',
+    expand: (rows, b, input) => {
+      const p = `${b.prefix}.downsample`;
+      const { plan } = b;
+      const pooled =
+        plan.stride === 1 && plan.dilation === 1
+          ? rows.push({ kind: 'identity', name: `${p}.0`, paddleName: null, from: input, section: b.section })
+          : rows.avgPool(`${p}.0`, input, b.section, plan.stride);
+      const x = rows.conv(`${p}.1`, pooled, b.section, { inChannels: b.inChannels, outChannels: plan.outChannels, kernel: 1 });
+      return rows.bn(`${p}.2`, x, b.section, plan.outChannels);
+    },
   },
 };
+
+export const SHORTCUT_KINDS = Object.keys(SHORTCUTS) as DownsampleKind[];
 
 /** Expands one block from its design, its order and its shortcut form. */
 function expandBlock(rows: Rows, config: ModelConfig, names: Names, b: BlockArgs): void {
@@ -353,7 +371,7 @@ function expandBlock(rows: Rows, config: ModelConfig, names: Names, b: BlockArgs
   let shortcut = shortcutFrom;
   if (b.projection) {
     rows.role = 'shortcut';
-    shortcut = SHORTCUTS[config.downsample](rows, b, shortcutFrom);
+    shortcut = SHORTCUTS[config.downsample].expand(rows, b, shortcutFrom);
   }
   rows.role = 'join';
   x = rows.push({ kind: 'add', name: `${p}.add`, paddleName: null, from: x, section, shortcut });

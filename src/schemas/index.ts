@@ -11,16 +11,17 @@ import { KIND_NAMES } from '../analysis/kinds.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { groupDigits } from '../int.js';
 import { LIMITS } from '../network/config.js';
-import { BLOCK_KINDS } from '../network/expand.js';
+import { BLOCK_KINDS, BLOCKS, SHORTCUT_KINDS, SHORTCUTS } from '../network/expand.js';
 import { PRESET_NAMES } from '../network/presets.js';
 
 // A process parses one or a few files: compiling zod's fast paths with `new Function` costs more
 // than it saves (and a page with a strict content security policy forbids it).
 z.config({ jitless: true });
 
+/** `a, b or c` */
+const inWords = (items: readonly string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
 /** `"a", "b" or "c"` */
-const oneOf = (names: readonly string[]): string =>
-  names.length === 1 ? JSON.stringify(names[0]) : `${names.slice(0, -1).map((n) => JSON.stringify(n)).join(', ')} or ${JSON.stringify(names.at(-1))}`;
+const oneOf = (names: readonly string[]): string => inWords(names.map((n) => JSON.stringify(n)));
 
 /** Each schema is built on first use: a process that reads one config builds only that one. */
 function once<T>(build: () => T): () => T {
@@ -54,7 +55,7 @@ const configFields = once(() => ({
   description: optional(z.string().check(z.maxLength(1000)), 'What the model is, in words (shown by --list for presets)'),
   block: described(
     z.enum(BLOCK_KINDS, { error: `expected ${oneOf(BLOCK_KINDS)}` }),
-    'Residual block: basic (two 3×3 convs) or bottleneck (1×1, 3×3, 1×1 with ×4 expansion)',
+    `Residual block: ${inWords(BLOCK_KINDS.map((k) => BLOCKS[k].description))}`,
   ),
   layers: described(
     z.array(positive('a positive integer', LIMITS.blocksPerStage), { error: 'expected an array of stage depths' }).check(
@@ -77,8 +78,8 @@ const configFields = once(() => ({
   ),
   stemWidth: optional(channels('w of the deep stem; default 32')),
   downsample: optional(
-    z.enum(['conv', 'avgpool'], { error: 'expected "conv" or "avgpool"' }),
-    'Projection shortcut: conv (strided 1×1) or avgpool (2×2 average pool, then 1×1; ResNet-D)',
+    z.enum(SHORTCUT_KINDS, { error: `expected ${oneOf(SHORTCUT_KINDS)}` }),
+    `Projection shortcut: ${inWords(SHORTCUT_KINDS.map((k) => SHORTCUTS[k].description))}`,
   ),
   strideIn1x1: optional(booleanField(), "ResNet v1: stride on the bottleneck's first 1×1 instead of its 3×3; default false"),
   replaceStrideWithDilation: optional(
