@@ -10,7 +10,7 @@ import type { Int } from './int.js';
 
 export type BlockKind = 'basic' | 'bottleneck';
 export type StemKind = 'standard' | 'deep';
-export type DownsampleKind = 'conv' | 'avgpool';
+export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad';
 
 /** A ResNet described as data, every field resolved (defaults filled in). */
 export interface ModelConfig {
@@ -136,6 +136,17 @@ export interface LinearSpec extends RowBase {
   readonly bias: boolean;
 }
 
+/**
+ * The parameter-free "option A" shortcut (He et al. 2016): subsample by the stride
+ * (`x[:, :, ::s, ::s]`), then add zero channels before and after.
+ */
+export interface ChannelPadSpec extends RowBase {
+  readonly kind: 'channelpad';
+  readonly stride: Pair;
+  /** Zero channels added before and after the input's. */
+  readonly channels: Pair;
+}
+
 export type LayerSpec =
   | Conv2dSpec
   | BatchNorm2dSpec
@@ -146,7 +157,8 @@ export type LayerSpec =
   | AddSpec
   | AdaptiveAvgPool2dSpec
   | FlattenSpec
-  | LinearSpec;
+  | LinearSpec
+  | ChannelPadSpec;
 
 export type LayerKind = LayerSpec['kind'];
 

@@ -7,7 +7,10 @@ import { formatIssue } from '../src/format/common.js';
 import { checkConfig, dilationForOutputStride, resolveConfig } from '../src/network/config.js';
 import { countRows, expandResNet } from '../src/network/expand.js';
 import type { LayerSpec, ModelConfig, Section } from '../src/types.js';
-import { preset } from './helpers/model.js';
+import { preset, trace } from './helpers/model.js';
+import { presetConfig } from '../src/network/presets.js';
+import { ReceptiveFieldTable } from '../src/analysis/receptive.js';
+import { estimateMemory } from '../src/analysis/memory.js';
 
 describe('convOutputLength', () => {
   it('floors (224 + 2·3 − 7) / 2 + 1 = 112 for the 7×7/2 stem', () => {
@@ -244,7 +247,6 @@ describe('expansion', () => {
 
 describe('huge sizes stay exact', () => {
   it('ResNet-50 at 100000×3×4096×4096: every total equals a pure BigInt reference', async () => {
-    const { trace } = await import('./helpers/model.js');
     const t = trace(preset('resnet50'), [100000, 3, 4096, 4096]);
     let macs = 0n;
     let elements = 0n;
@@ -280,5 +282,46 @@ describe('limits on resolved configs', () => {
   it('a bottleneck 3×3 wider than 2^31 − 1 is refused', () => {
     const c = resolveConfig({ block: 'bottleneck', layers: [1], widths: [2 ** 20], groups: 2 ** 20, widthPerGroup: 64 }, 'x');
     expect(checkConfig(c)[0]).toMatchObject({ path: 'widths[0]', found: String(2 ** 40) });
+  });
+});
+
+describe('the zero-padding (option A) shortcut', () => {
+  const zeropad18 = () => preset('resnet18', { downsample: 'zeropad' });
+
+  it('subsamples by the stride (ceil) and adds out/4 zero channels on each side', () => {
+    const t = trace(zeropad18(), [2, 3, 97, 61]);
+    const row = t.layers.find((l) => l.spec.name === 'layer2.0.shortcut')!;
+    expect(row.spec.kind).toBe('channelpad');
+    // layer1 out: 97 → 49 (conv1) → 25 (maxpool); 61 → 31 → 16; x[:, :, ::2, ::2] → 13 × 8
+    expect([row.input, row.output]).toEqual([
+      [2, 64, 25, 16],
+      [2, 128, 13, 8],
+    ]);
+    expect([row.params, row.macs, row.weight]).toEqual([0, 0, null]);
+  });
+
+  it('has no parameters: ResNet-18 less its three projections (conv 1×1 + BN)', () => {
+    // torchvision resnet18: 11,689,512; downsample params: 128·64 + 2·128 + 256·128 + 2·256 + 512·256 + 2·512
+    const projections = 128 * 64 + 2 * 128 + 256 * 128 + 2 * 256 + 512 * 256 + 2 * 512;
+    const t = trace(zeropad18(), [1, 3, 224, 224]);
+    expect(t.totals.params).toBe(11_689_512 - projections);
+    expect(t.output).toEqual([1, 1000]);
+  });
+
+  it('keeps the receptive field of a 1×1 window at the stride, and nothing for backward', async () => {
+    const t = trace(zeropad18(), [1, 3, 224, 224]);
+    const i = t.layers.findIndex((l) => l.spec.name === 'layer3.0.shortcut');
+    const rf = new ReceptiveFieldTable(t.layers);
+    const before = rf.at(t.layers[i]!.spec.from)!;
+    expect(rf.at(i)).toEqual({ size: before.size, stride: before.stride * 2, center: before.center });
+    expect(estimateMemory(t).rows[i]).toBe(0);
+  });
+
+  it('is refused where it cannot double the channels, naming the field', () => {
+    const issue = checkConfig(resolveConfig({ ...presetConfig('resnet50')!, downsample: 'zeropad' }, 'x'))[0]!;
+    // layer1 of a bottleneck network goes 64 → 256 channels: 64 + 2·64 ≠ 256
+    expect(formatIssue(issue)).toBe(
+      'downsample: expected a zero-padding (option A) shortcut to double the channels: out/4 zero channels on each side, found stage 1: 64 → 256 channels, stride 1',
+    );
   });
 });

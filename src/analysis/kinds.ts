@@ -236,6 +236,18 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: () => GLOBAL,
     memory: { ...KEEPS_INPUT, autocast: true },
   },
+  channelpad: {
+    output: (s, input) => {
+      const rank = expectRank4(input);
+      if (rank) return { issue: rank };
+      const [n, c, h, w] = input as [number, number, number, number];
+      return { output: [n, c + s.channels[0] + s.channels[1], Math.ceil(h / s.stride[0]), Math.ceil(w / s.stride[1])] };
+    },
+    // a 1×1 window at the stride: the first output pixel is input pixel 0
+    field: (s) => ({ rule: 'window', window: { kernel: 1, stride: s.stride[0], padBefore: 0, dilation: 1 } }),
+    // slicing is a view; the pad makes a new tensor, and its backward needs only sizes
+    memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false },
+  },
 };
 
 /** Every kind, in the order of the LayerSpec union: the trace document's `type` values. */

@@ -65,6 +65,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
         break;
       case 'batchnorm2d':
       case 'avgpool2d':
+      case 'channelpad':
       case 'identity':
       case 'add':
         break;

@@ -324,6 +324,18 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
       return rows.bn(`${p}.2`, x, b.section, plan.outChannels);
     },
   },
+  zeropad: {
+    description: 'zeropad (option A: subsample, then zero channels; no parameters)',
+    // akamaster's LambdaLayer pads out/4 channels on each side: it doubles the channels
+    refuse: (plan) =>
+      plan.inChannels + 2 * Math.floor(plan.outChannels / 4) === plan.outChannels
+        ? null
+        : 'a zero-padding (option A) shortcut to double the channels: out/4 zero channels on each side',
+    expand: (rows, b, input) => {
+      const side = Math.floor(b.plan.outChannels / 4);
+      return rows.push({ kind: 'channelpad', name: `${b.prefix}.shortcut`, paddleName: null, from: input, section: b.section, stride: pair(b.stride), channels: [side, side] });
+    },
+  },
 };
 
 export const SHORTCUT_KINDS = Object.keys(SHORTCUTS) as DownsampleKind[];
