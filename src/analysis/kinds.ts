@@ -36,7 +36,8 @@ export function convOutputLength(
 }
 
 export type Problem = Omit<ShapeIssue, 'path'>;
-export type RuleResult = { readonly output: Shape } | { readonly issue: Problem };
+/** The output shape, or what is wrong (a shape is an array, a problem is not). */
+export type RuleResult = Shape | Problem;
 
 export interface Weights {
   readonly weight: Shape | null;
@@ -113,7 +114,7 @@ function checkChannels(input: Shape, expected: number): Problem | null {
 /** The output of a 2-d window (conv or pool) with `channels` outputs, or why the input is too small. */
 function window2d(input: Shape, channels: number, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair, ceilMode: boolean): RuleResult {
   const rank = expectRank4(input);
-  if (rank) return { issue: rank };
+  if (rank) return rank;
   const [n, , h, w] = input as [number, number, number, number];
   const oh = convOutputLength(h, kernel[0], stride[0], padding[0][0], padding[0][1], dilation[0], ceilMode);
   const ow = convOutputLength(w, kernel[1], stride[1], padding[1][0], padding[1][1], dilation[1], ceilMode);
@@ -123,17 +124,15 @@ function window2d(input: Shape, channels: number, kernel: Pair, stride: Pair, pa
     const span = dilation[axis]! * (kernel[axis]! - 1) + 1;
     const padded = size + padding[axis]![0] + padding[axis]![1];
     return {
-      issue: {
-        code: 'too-small',
-        expected: `a padded ${axis === 0 ? 'height' : 'width'} of at least the window span ${span} (dilation·(kernel−1)+1)`,
-        found: `${size} + padding ${padding[axis]![0] + padding[axis]![1]} = ${padded}`,
-      },
+      code: 'too-small',
+      expected: `a padded ${axis === 0 ? 'height' : 'width'} of at least the window span ${span} (dilation·(kernel−1)+1)`,
+      found: `${size} + padding ${padding[axis]![0] + padding[axis]![1]} = ${padded}`,
     };
   }
-  return { output: [n, channels, oh, ow] };
+  return [n, channels, oh, ow];
 }
 
-const same = (_: LayerSpec, input: Shape): RuleResult => ({ output: input });
+const same = (_: LayerSpec, input: Shape): RuleResult => input;
 const SAME: FieldRule = { rule: 'same' };
 const GLOBAL: FieldRule = { rule: 'global' };
 const window = (kernel: Pair, stride: Pair, padding: Padding, dilation = 1): FieldRule => ({
@@ -153,7 +152,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
   conv2d: {
     output: (s, input) => {
       const bad = checkChannels(input, s.inChannels);
-      return bad ? { issue: bad } : window2d(input, s.outChannels, s.kernel, s.stride, s.padding, s.dilation, false);
+      return bad ?? window2d(input, s.outChannels, s.kernel, s.stride, s.padding, s.dilation, false);
     },
     weights: (s, _input, output) => {
       const perGroupIn = s.inChannels / s.groups;
@@ -173,7 +172,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
   batchnorm2d: {
     output: (s, input) => {
       const bad = checkChannels(input, s.channels);
-      return bad ? { issue: bad } : { output: input };
+      return bad ?? input;
     },
     weights: (s) => ({ weight: [s.channels], bias: [s.channels], params: 2 * s.channels, runningStats: 2 * s.channels, macs: 0 }),
     field: () => SAME,
@@ -202,7 +201,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     operands: (s) => [s.shortcut],
     output: (_, input, [other = []]) => {
       const equal = other.length === input.length && other.every((d, i) => d === input[i]);
-      return equal ? { output: input } : { issue: { code: 'add-mismatch', expected: `the shortcut's shape ${fmt(other)}`, found: fmt(input) } };
+      return equal ? input : { code: 'add-mismatch', expected: `the shortcut's shape ${fmt(other)}`, found: fmt(input) };
     },
     field: () => ({ rule: 'merge' }),
     memory: PASS_THROUGH,
@@ -210,21 +209,21 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
   adaptiveavgpool2d: {
     output: (s, input) => {
       const rank = expectRank4(input);
-      return rank ? { issue: rank } : { output: [input[0]!, input[1]!, s.outputSize[0], s.outputSize[1]] };
+      return rank ?? [input[0]!, input[1]!, s.outputSize[0], s.outputSize[1]];
     },
     field: () => GLOBAL,
     memory: KEEPS_INPUT,
   },
   flatten: {
-    output: (_, input) => ({ output: [input[0]!, input.slice(1).reduce((a, b) => a * b, 1)] }),
+    output: (_, input) => [input[0]!, input.slice(1).reduce((a, b) => a * b, 1)],
     field: () => GLOBAL,
     memory: PASS_THROUGH,
   },
   linear: {
     output: (s, input) => {
       const found = input[input.length - 1];
-      if (found !== s.inFeatures) return { issue: { code: 'features', expected: `${s.inFeatures} input features`, found: String(found) } };
-      return { output: [...input.slice(0, -1), s.outFeatures] };
+      if (found !== s.inFeatures) return { code: 'features', expected: `${s.inFeatures} input features`, found: String(found) };
+      return [...input.slice(0, -1), s.outFeatures];
     },
     weights: (s, input) => ({
       weight: [s.outFeatures, s.inFeatures],
@@ -239,9 +238,9 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
   channelpad: {
     output: (s, input) => {
       const rank = expectRank4(input);
-      if (rank) return { issue: rank };
+      if (rank) return rank;
       const [n, c, h, w] = input as [number, number, number, number];
-      return { output: [n, c + s.channels[0] + s.channels[1], Math.ceil(h / s.stride[0]), Math.ceil(w / s.stride[1])] };
+      return [n, c + s.channels[0] + s.channels[1], Math.ceil(h / s.stride[0]), Math.ceil(w / s.stride[1])];
     },
     // a 1×1 window at the stride: the first output pixel is input pixel 0
     field: (s) => ({ rule: 'window', window: { kernel: 1, stride: s.stride[0], padBefore: 0, dilation: 1 } }),

@@ -3,7 +3,7 @@
 
 import { add, type Int } from '../int.js';
 import type { LayerSpec, ModelConfig, Shape, ShapeIssue, Trace, TracedLayer } from '../types.js';
-import { kindOf, operandsOf, type Weights } from './kinds.js';
+import { kindOf, operandsOf, type Problem, type Weights } from './kinds.js';
 
 export { convOutputLength } from './kinds.js';
 
@@ -57,8 +57,8 @@ export function traceShapes(
     const kind = kindOf(spec);
     const operands = operandsOf(spec);
     const result = kind.output(spec, from, operands.length === 0 ? NO_SHAPES : operands.map(outputOf));
-    if ('issue' in result) return { ok: false, issue: { ...result.issue, path: spec.name } };
-    const output = result.output === from ? from : intern(result.output);
+    if (!Array.isArray(result)) return { ok: false, issue: { ...(result as Problem), path: spec.name } };
+    const output = result === from ? from : intern(result as Shape);
     const w = kind.weights?.(spec, from, output) ?? NO_WEIGHTS;
     layers[i] = {
       spec,
