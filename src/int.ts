@@ -43,12 +43,15 @@ export function product(values: readonly Int[]): Int {
   // With factors ≥ 1 every partial product is at most the whole, so a float product that is
   // a safe integer was exact all along.
   let f = 1;
-  let numbers = true;
-  for (const v of values) {
-    if (typeof v !== 'number') numbers = false;
-    else f *= v;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (typeof v !== 'number' || v < 1) return exactProduct(values);
+    f *= v;
   }
-  if (numbers && Number.isSafeInteger(f) && values.every((v) => (v as number) >= 1)) return f;
+  return Number.isSafeInteger(f) ? f : exactProduct(values);
+}
+
+function exactProduct(values: readonly Int[]): Int {
   let p: Int = 1;
   for (const v of values) p = mul(p, v);
   return p;

@@ -10,23 +10,30 @@ export { convOutputLength } from './kinds.js';
 const NO_SHAPES: readonly Shape[] = Object.freeze([]);
 const NO_WEIGHTS: Weights = Object.freeze({ weight: null, bias: null, params: 0, runningStats: 0, macs: 0 });
 
-/** A trie of dimensions: each distinct shape is kept once, found without building a key. */
+/**
+ * Keeps each distinct shape once: equal shapes share one array (a deep network repeats a few
+ * shapes millions of times). One map keyed by a hash of the dimensions, with a short list per
+ * key for the rare collision.
+ */
 function shapeInterner(): <T extends Shape | null>(shape: T) => T {
-  interface Node {
-    readonly next: Map<number, Node>;
-    shape: Shape | null;
-  }
-  const root: Node = { next: new Map(), shape: null };
+  const buckets = new Map<number, Shape[]>();
+  const equal = (a: Shape, b: Shape): boolean => {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  };
   return <T extends Shape | null>(shape: T): T => {
     if (shape === null) return shape;
-    let node = root;
-    for (const d of shape) {
-      let child = node.next.get(d);
-      if (!child) node.next.set(d, (child = { next: new Map(), shape: null }));
-      node = child;
+    let h = shape.length;
+    for (let i = 0; i < shape.length; i++) h = (Math.imul(h, 31) + shape[i]!) | 0;
+    const bucket = buckets.get(h);
+    if (bucket === undefined) {
+      buckets.set(h, [shape]);
+      return shape;
     }
-    node.shape ??= shape;
-    return node.shape as T;
+    for (const known of bucket) if (equal(known, shape)) return known as T;
+    bucket.push(shape);
+    return shape;
   };
 }
 

@@ -351,21 +351,23 @@ function expandBlock(rows: Rows, config: ModelConfig, names: Names, b: BlockArgs
   let channels = b.inChannels;
   let acts = 0;
   let shortcutFrom = input;
-  const act = () => (x = rows.relu(`${p}.${names.blockAct(++acts)}`, x, section));
-  design.convs.forEach((conv, c) => {
+  const last = design.convs.length - 1;
+  for (let c = 0; c <= last; c++) {
+    const conv = design.convs[c]!;
     const n = c + 1;
     const out = conv.out === 'width' ? width : plan.outChannels;
     const strided =
       conv.stride === 'always' || (conv.stride === 'v1' && config.strideIn1x1) || (conv.stride === 'v1.5' && !config.strideIn1x1);
     const dilation = conv.dilation === 'none' ? 1 : conv.dilation === 'entry' && b.first ? plan.firstDilation : plan.dilation;
-    const steps = c === design.convs.length - 1 ? order.lastUnit : order.unit;
+    const steps = c === last ? order.lastUnit : order.unit;
+    // pre-activation normalises the unit's input, post-activation its output
+    const bnChannels = steps.indexOf('bn') < steps.indexOf('conv') ? channels : out;
     for (const step of steps) {
       if (step === 'act') {
-        act();
+        x = rows.relu(`${p}.${names.blockAct(++acts)}`, x, section);
         if (c === 0 && order.shortcutFrom === 'preactivation') shortcutFrom = x;
       } else if (step === 'bn') {
-        // pre-activation normalises the unit's input, post-activation its output
-        x = rows.bn(`${p}.bn${n}`, x, section, steps.indexOf('bn') < steps.indexOf('conv') ? channels : out);
+        x = rows.bn(`${p}.bn${n}`, x, section, bnChannels);
       } else {
         x = rows.conv(`${p}.conv${n}`, x, section, {
           inChannels: channels,
@@ -379,7 +381,7 @@ function expandBlock(rows: Rows, config: ModelConfig, names: Names, b: BlockArgs
       }
     }
     channels = out;
-  });
+  }
   let shortcut = shortcutFrom;
   if (b.projection) {
     rows.role = 'shortcut';
@@ -387,7 +389,7 @@ function expandBlock(rows: Rows, config: ModelConfig, names: Names, b: BlockArgs
   }
   rows.role = 'join';
   x = rows.push({ kind: 'add', name: `${p}.add`, paddleName: null, from: x, section, shortcut });
-  for (const step of order.afterAdd) if (step === 'act') act();
+  for (const step of order.afterAdd) if (step === 'act') x = rows.relu(`${p}.${names.blockAct(++acts)}`, x, section);
   rows.role = 'main';
 }
 
