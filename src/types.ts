@@ -11,6 +11,8 @@ import type { Int } from './int.js';
 export type BlockKind = 'basic' | 'bottleneck';
 export type StemKind = 'standard' | 'deep';
 export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad';
+/** Whose layer names rows take: torchvision's module paths, timm's, or Keras' layer names. */
+export type NamingKind = 'torchvision' | 'timm' | 'keras';
 
 /** A ResNet described as data, every field resolved (defaults filled in). */
 export interface ModelConfig {
@@ -34,6 +36,10 @@ export interface ModelConfig {
   readonly inChannels: number;
   /** 0 means no classifier: the output is the pooled features. */
   readonly classes: number;
+  /** Every conv has a bias (Keras); absent: none has. */
+  readonly convBias?: boolean;
+  /** Layer names; absent: torchvision's, or timm's for its deep-stem and avg-pool variants. */
+  readonly naming?: NamingKind;
 }
 
 export type Pair = readonly [number, number];

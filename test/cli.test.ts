@@ -224,3 +224,31 @@ describe('the JSON writer', () => {
     expect(rows.every((r) => r.weight === null || !r.weight.includes('N'))).toBe(true);
   });
 });
+
+describe('counting conventions on the command line', () => {
+  it('--count puts the convention in the rows (JSON) and they sum to its total', async () => {
+    const doc = JSON.parse((await cli(['--layers', '50', '--count', 'thop', '--format', 'json'])).stdout);
+    expect(doc.countConvention).toBe('thop');
+    const sum = doc.layers.reduce((a: number, r: { count: number }) => a + r.count, 0);
+    // the thop figure of the reference data
+    expect(sum).toBe(4_133_742_592);
+    expect(doc.counts.thop).toBe(4_133_742_592);
+  });
+  it("--count replaces the table's mult-adds column, naming the convention", async () => {
+    const r = await cli(['--layers', '18', '--count', 'fvcore', '--format', 'table']);
+    expect(r.stdout).toContain('Count (fvcore)');
+    expect(r.stdout).not.toContain('│   Mult-adds │');
+    // fvcore's own figure for resnet18 at 1×3×224×224 (test/fixtures/counts)
+    expect(r.stdout).toContain('Count (fvcore): 1.819 G (1,819,065,856; see --format counts)');
+  });
+  it('--format counts explains each difference in terms that sum to it', async () => {
+    const r = await cli(['--layers', '50', '--format', 'counts']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('│ fvcore       │ 4,111,512,576 │    +22,328,320 │ BN 2 per element (eval, affine): +22,227,968');
+    expect(r.stdout).toContain('adaptive avg pool 1 per input element: +100,352');
+  });
+  it('an unknown convention is refused in one line', async () => {
+    const r = await cli(['--count', 'deepspeed']);
+    expect([r.code, r.stdout, r.stderr.trim().split('\n').length]).toEqual([2, '', 1]);
+  });
+});

@@ -4,6 +4,7 @@
 
 import { expandResNet } from '../network/expand.js';
 import type { LayerSpec, ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
+import { countConventions, type Counts, type CountName } from './counts.js';
 import { fitBatch, type FitResult } from './fit.js';
 import { groupTrace, type Depth, type Group } from './groups.js';
 import { DEFAULT_MEMORY_OPTIONS, estimateMemory, type MemoryMode, type MemoryOptions, type MemoryReport } from './memory.js';
@@ -19,6 +20,8 @@ export interface AnalysisOptions {
   readonly depth?: Depth | undefined;
   /** Find the largest batch whose memory fits this many bytes (`fit` is null without it). */
   readonly fit?: { readonly budgetBytes: number; readonly mode: MemoryMode } | undefined;
+  /** A counting convention whose per-row figures the formats show (`--count`). */
+  readonly count?: CountName | undefined;
 }
 
 export class Analysis {
@@ -26,6 +29,7 @@ export class Analysis {
   private fields: ReceptiveFieldTable | undefined;
   private grouped: Group[] | null | undefined;
   private fitted: FitResult | null | undefined;
+  private counted: Counts | undefined;
 
   constructor(
     readonly specs: readonly LayerSpec[],
@@ -48,6 +52,16 @@ export class Analysis {
   /** What a training step and an inference pass allocate. */
   get memory(): MemoryReport {
     return (this.memoryReport ??= estimateMemory(this.trace, this.options.memory));
+  }
+
+  /** What each counting tool reports, per row and in total. */
+  get counts(): Counts {
+    return (this.counted ??= countConventions(this.trace));
+  }
+
+  /** The convention chosen for per-row figures, if any. */
+  get count(): CountName | undefined {
+    return this.options.count;
   }
 
   get receptiveFields(): ReceptiveFieldTable {

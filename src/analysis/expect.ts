@@ -3,6 +3,7 @@
 
 import { compare, type Int } from '../int.js';
 import type { Shape, Trace } from '../types.js';
+import { paramCounts, type CountName, type Counts, type ParamCounts } from './counts.js';
 
 export interface Expectations {
   readonly output?: readonly (number | 'N')[] | undefined;
@@ -13,6 +14,10 @@ export interface Expectations {
   readonly minFinalSpatial?: number | undefined;
   readonly maxTrainingMemory?: Int | undefined;
   readonly maxInferenceMemory?: Int | undefined;
+  /** Exact totals by counting convention. */
+  readonly counts?: Partial<Record<CountName, Int>> | undefined;
+  /** Exact parameter totals by framework. */
+  readonly paramCounts?: Partial<Record<keyof ParamCounts, Int>> | undefined;
 }
 
 export interface Failure {
@@ -24,6 +29,7 @@ export interface Failure {
 
 /** Figures a check may compare that are not part of the trace itself (memory). */
 export interface Measured {
+  readonly counts?: Counts;
   readonly trainingBytes?: Int;
   readonly inferenceBytes?: Int;
 }
@@ -62,6 +68,14 @@ export function evaluateExpectations(trace: Trace, e: Expectations, measured: Me
     if (h < e.minFinalSpatial || w < e.minFinalSpatial) {
       fail('minFinalSpatial', `a final feature map of at least ${e.minFinalSpatial}×${e.minFinalSpatial}`, `${h}×${w}`);
     }
+  }
+  for (const [name, expected] of Object.entries(e.counts ?? {}) as [CountName, Int | undefined][]) {
+    const found = measured.counts?.conventions[name].total;
+    if (expected !== undefined && found !== undefined && found !== expected) fail(`counts.${name}`, num(expected), num(found));
+  }
+  const params = paramCounts(trace);
+  for (const [name, expected] of Object.entries(e.paramCounts ?? {}) as [keyof ParamCounts, Int | undefined][]) {
+    if (expected !== undefined && params[name] !== expected) fail(`paramCounts.${name}`, num(expected), num(params[name]));
   }
   for (const [field, value, limit] of [
     ['maxTrainingMemory', measured.trainingBytes, e.maxTrainingMemory],

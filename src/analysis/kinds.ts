@@ -10,6 +10,8 @@
 //   field      receptive-field rule: a window, unchanged, the larger of two paths, or global
 //   memory     what PyTorch does with it in training: whether it writes into its input's
 //              storage, what autograd keeps for backward, whether autocast runs it in 16 bits
+//   torch      the leaf module (or tensor operation) PyTorch runs it as: what the counting
+//              tools' hooks see (counts.ts)
 
 import { add, mul, product, type Int } from '../int.js';
 import type { LayerKind, LayerSpec, Padding, Pair, Shape, ShapeIssue, TracedLayer } from '../types.js';
@@ -82,6 +84,25 @@ export interface MemoryTraits {
   readonly passesGradient: boolean;
 }
 
+/**
+ * What PyTorch runs a row as: the class of its leaf module, or `add` for the residual `+=` (a
+ * tensor operation). The counting tools match modules by exact class, so timm's AvgPool2dSame
+ * (a subclass of AvgPool2d that pads first) is told apart.
+ */
+export type TorchModule =
+  | 'Conv2d'
+  | 'BatchNorm2d'
+  | 'ReLU'
+  | 'MaxPool2d'
+  | 'AvgPool2d'
+  | 'AvgPool2dSame'
+  | 'AdaptiveAvgPool2d'
+  | 'Linear'
+  | 'Identity'
+  | 'Flatten'
+  | 'Lambda'
+  | 'add';
+
 export interface KindDef<S extends LayerSpec> {
   /** Rows read besides `from`, in order (-1: the network input). */
   readonly operands?: (spec: S) => readonly number[];
@@ -89,6 +110,7 @@ export interface KindDef<S extends LayerSpec> {
   readonly weights?: (spec: S, input: Shape, output: Shape) => Weights;
   readonly field: (spec: S) => FieldRule;
   readonly memory: MemoryTraits;
+  readonly torch: (spec: S) => TorchModule;
 }
 
 type SpecOf<K extends LayerKind> = Extract<LayerSpec, { kind: K }>;
@@ -168,6 +190,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     },
     field: (s) => window(s.kernel, s.stride, s.padding, s.dilation[0]),
     memory: { ...KEEPS_INPUT, autocast: true, ownInInference: true },
+    torch: () => 'Conv2d',
   },
   batchnorm2d: {
     output: (s, input) => {
@@ -178,25 +201,30 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: () => SAME,
     // training keeps the batch's mean and inverse std (fp32); eval mode makes neither
     memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([(l.spec as SpecOf<'batchnorm2d'>).channels], 4)) },
+    torch: () => 'BatchNorm2d',
   },
   relu: {
     output: same,
     field: () => SAME,
     // in place: its output is its input's storage, and backward needs that output
     memory: { ...KEEPS_INPUT, aliases: true, saves: 'output' },
+    torch: () => 'ReLU',
   },
   maxpool2d: {
     output: (s, input) => window2d(input, input[1] ?? 0, s.kernel, s.stride, s.padding, s.dilation, s.ceilMode),
     field: (s) => window(s.kernel, s.stride, s.padding, s.dilation[0]),
     // int64 indices of the maxima: kept in training, made and dropped in a no-grad forward
     memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => bytes(l.output, 8), ownInInference: true },
+    torch: () => 'MaxPool2d',
   },
   avgpool2d: {
     output: (s, input) => window2d(input, input[1] ?? 0, s.kernel, s.stride, s.padding, [1, 1], s.ceilMode),
     field: (s) => window(s.kernel, s.stride, s.padding),
     memory: KEEPS_INPUT,
+    // padded after only: timm's AvgPool2dSame, which pads, then pools
+    torch: (s) => (s.padding[0][0] !== s.padding[0][1] || s.padding[1][0] !== s.padding[1][1] ? 'AvgPool2dSame' : 'AvgPool2d'),
   },
-  identity: { output: same, field: () => SAME, memory: PASS_THROUGH },
+  identity: { output: same, field: () => SAME, memory: PASS_THROUGH, torch: () => 'Identity' },
   add: {
     operands: (s) => [s.shortcut],
     output: (_, input, [other = []]) => {
@@ -205,6 +233,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     },
     field: () => ({ rule: 'merge' }),
     memory: PASS_THROUGH,
+    torch: () => 'add',
   },
   adaptiveavgpool2d: {
     output: (s, input) => {
@@ -213,11 +242,13 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     },
     field: () => GLOBAL,
     memory: KEEPS_INPUT,
+    torch: () => 'AdaptiveAvgPool2d',
   },
   flatten: {
     output: (_, input) => [input[0]!, input.slice(1).reduce((a, b) => a * b, 1)],
     field: () => GLOBAL,
     memory: PASS_THROUGH,
+    torch: () => 'Flatten',
   },
   linear: {
     output: (s, input) => {
@@ -234,6 +265,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     }),
     field: () => GLOBAL,
     memory: { ...KEEPS_INPUT, autocast: true },
+    torch: () => 'Linear',
   },
   channelpad: {
     output: (s, input) => {
@@ -246,6 +278,8 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: (s) => ({ rule: 'window', window: { kernel: 1, stride: s.stride[0], padBefore: 0, dilation: 1 } }),
     // slicing is a view; the pad makes a new tensor, and its backward needs only sizes
     memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false },
+    // akamaster's LambdaLayer around F.pad
+    torch: () => 'Lambda',
   },
 };
 

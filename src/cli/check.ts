@@ -136,9 +136,14 @@ export async function checkFile(file: string): Promise<CheckResult> {
     minFinalSpatial: expect.minFinalSpatial,
     maxTrainingMemory: expect.maxTrainingMemory === undefined ? undefined : byteSize(expect.maxTrainingMemory),
     maxInferenceMemory: expect.maxInferenceMemory === undefined ? undefined : byteSize(expect.maxInferenceMemory),
+    counts: expect.counts && Object.fromEntries(Object.entries(expect.counts).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toInt(v!)])),
+    paramCounts: expect.paramCounts && Object.fromEntries(Object.entries(expect.paramCounts).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toInt(v!)])),
   };
   const budgeted = expectations.maxTrainingMemory !== undefined || expectations.maxInferenceMemory !== undefined;
-  const measured = budgeted ? { trainingBytes: modeBytes(analysis.memory, 'train'), inferenceBytes: modeBytes(analysis.memory, 'infer') } : {};
+  const measured = {
+    ...(budgeted ? { trainingBytes: modeBytes(analysis.memory, 'train'), inferenceBytes: modeBytes(analysis.memory, 'infer') } : {}),
+    ...(expectations.counts ? { counts: analysis.counts } : {}),
+  };
   const failures = evaluateExpectations(analysis.trace, expectations, measured).map((f) => ({ ...f, line: lineOf(lines, f.field) }));
   return { file, status: failures.length > 0 ? 'fail' : 'pass', failures };
 }

@@ -4,6 +4,7 @@
 
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import { COUNT_NAMES } from '../analysis/counts.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { FORMAT_NAMES } from '../format/formats.js';
 import { SCHEMA_VERSION } from '../format/json.js';
@@ -31,11 +32,16 @@ Examples:
       the memory of a training step at batch 64, and the largest batch a 24 GiB card takes
   $ resnet-shapes --layers 50 --format mermaid --depth stage
       the network as a diagram (also --format dot for Graphviz)
+  $ resnet-shapes --layers 50 --format counts
+      why torchvision, fvcore, ptflops, thop and torchinfo print different counts
+  $ resnet-shapes --layers 50 --format table --count fvcore
+      the table with fvcore's figure for every row
   $ resnet-shapes --list
       every preset with its params and GMACs at 1×3×224×224
 
 Mult-adds follow torchvision's convention: a conv counts output elements × in/groups × kh × kw,
 a linear batch × in × out; BN, ReLU, pooling and the residual add count 0. FLOPs = 2 × mult-adds.
+--count fvcore|fvcore-train|ptflops|ptflops-aten|thop|torchinfo|flops gives another tool's figures.
 
 Exit codes: 0 ok, 1 a check failed, 2 usage, input or config error, 3 internal bug.`;
 
@@ -91,6 +97,7 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .addOption(new Option('--weight-decay <x>', 'weight decay (foreach SGD and Adam then copy the gradients)').argParser(parseWeightDecay).default(0))
     .addOption(new Option('--fit <size>', 'largest batch whose memory fits SIZE (24GiB = 24·2^30 bytes, 80GB = 80·10^9)').argParser(parseFit))
     .addOption(new Option('--mode <mode>', 'what --fit budgets: a training step or inference').choices(MEMORY_MODES).default('train'))
+    .addOption(new Option('--count <name>', 'per-row and total figures as this tool counts them (see --format counts)').choices(COUNT_NAMES))
     .addOption(new Option('--list', 'list every preset with its params and GMACs at 1×3×224×224'))
     .addOption(new Option('-q, --quiet', 'no warnings on stderr, only the data and errors'))
     .addOption(new Option('--no-color', 'never colour the output (also: NO_COLOR=1)'))

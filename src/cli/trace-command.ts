@@ -1,5 +1,6 @@
 // The default command: pick the model, analyse it at the input, write the chosen format.
 
+import type { CountName } from '../analysis/counts.js';
 import type { Depth } from '../analysis/groups.js';
 import type { Dtype, MemoryMode, Optimizer } from '../analysis/memory.js';
 import { FORMATS, type FormatName } from '../format/formats.js';
@@ -26,6 +27,7 @@ export interface TraceOptions extends ModelOptions {
   readonly list?: boolean;
   readonly color: boolean;
   readonly quiet?: boolean;
+  readonly count?: CountName;
 }
 
 export async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
@@ -38,6 +40,7 @@ export async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
     memory: { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay },
     depth: opts.depth,
     fit: opts.fit === undefined ? undefined : { budgetBytes: opts.fit, mode: opts.mode },
+    count: opts.count,
   });
   const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
   writeAll(io, FORMATS[opts.format](analysis, { hl, columns: opts.columns }));

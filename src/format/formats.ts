@@ -4,7 +4,8 @@
 import type { Analysis } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
 import { groupDigits } from '../int.js';
-import { PLAIN, type Highlighter } from './common.js';
+import { giga, perSample, PLAIN, type Highlighter } from './common.js';
+import { formatCounts } from './counts.js';
 import { formatDot, formatMermaid } from './diagram.js';
 import { buildGraph, graphSize, MAX_DIAGRAM_NODES } from './graph.js';
 import { jsonChunks } from './json.js';
@@ -26,6 +27,10 @@ function* withNewlines(lines: Iterable<string>): Generator<string> {
 
 const fitLines = (a: Analysis): string[] => (a.fit ? [fitLine(a.fit)] : []);
 
+/** With --count: the convention's total (its rows are in the table and JSON). */
+const countLines = (a: Analysis): string[] =>
+  a.count ? [`Count (${a.count}): ${giga(a.counts.conventions[a.count].total)}${perSample(a.trace)} (${groupDigits(a.counts.conventions[a.count].total)}; see --format counts)`] : [];
+
 function diagram(a: Analysis, name: 'dot' | 'mermaid'): string {
   const depth = a.depth ?? 'block';
   const nodes = graphSize(a.trace, depth);
@@ -40,17 +45,24 @@ function diagram(a: Analysis, name: 'dot' | 'mermaid'): string {
 
 export const FORMATS = {
   /** The notes' per-layer trace (Paddle names), then the totals. */
-  log: (a, { hl = PLAIN }) => withNewlines(logLines(a.trace, hl, fitLines(a))),
+  log: (a, { hl = PLAIN }) => withNewlines(logLines(a.trace, hl, [...countLines(a), ...fitLines(a)])),
   /** A table of every row (or of groups with --depth stage|block), totals and memory below. */
-  table: (a, { hl = PLAIN, columns = DEFAULT_COLUMNS }) => {
+  table: (a, { hl = PLAIN, columns }) => {
     const sym = a.trace.symbolicBatch;
-    const footer = [...memoryLines(a.memory, a.memoryOptions, sym), ...fitLines(a)];
+    const footer = [...countLines(a), ...memoryLines(a.memory, a.memoryOptions, sym), ...fitLines(a)];
     if (a.depth === 'stage' || a.depth === 'block') return [formatGroupTable(a.trace, a.groups ?? [], hl, { footer })];
+    // with --count, its figures take the mult-adds column's place
+    const names = columns ?? (a.count ? DEFAULT_COLUMNS.map((n) => (n === 'macs' ? 'count' : n)) : DEFAULT_COLUMNS);
+    const count = a.count;
     const context = {
-      receptiveFields: columns.some((n) => n === 'rf' || n === 'stride' || n === 'center') ? a.receptiveFields : undefined,
+      receptiveFields: names.some((n) => n === 'rf' || n === 'stride' || n === 'center') ? a.receptiveFields : undefined,
       activationBytes: a.memory.rows,
+      count: count ? (i: number) => a.counts.row(count, i) : undefined,
     };
-    const selected = columns.map((n) => COLUMNS.find((c) => c.name === n)!);
+    const selected = names.map((n) => {
+      const column = COLUMNS.find((c) => c.name === n)!;
+      return n === 'count' && count ? { ...column, heading: `Count (${count})` } : column;
+    });
     return withNewlines(tableLines(a.trace, hl, { columns: selected, context, footer }));
   },
   /** The trace document (schemaVersion 1; `resnet-shapes schema trace`). */
@@ -59,6 +71,8 @@ export const FORMATS = {
   dot: (a) => [diagram(a, 'dot')],
   /** A Mermaid flowchart. */
   mermaid: (a) => [diagram(a, 'mermaid')],
+  /** Every counting convention's total and the terms that make it differ from torchvision's. */
+  counts: (a, { hl = PLAIN }) => [formatCounts(a, hl)],
 } as const satisfies Record<string, Formatter>;
 
 export type FormatName = keyof typeof FORMATS;

@@ -6,6 +6,7 @@
 // strings with every digit; shapes hold "N" for a symbolic batch.
 
 import type { Analysis } from '../analysis/analyze.js';
+import { COUNT_NAMES, paramCounts, torchinfoSizes } from '../analysis/counts.js';
 import type { Group } from '../analysis/groups.js';
 import type { ReceptiveField } from '../analysis/receptive.js';
 import { toJsonValue, type Int } from '../int.js';
@@ -20,6 +21,8 @@ export const SCHEMA_VERSION = 1;
 export interface RowFigures {
   readonly activationBytes: Int;
   readonly receptiveField: ReceptiveField | null;
+  /** The chosen counting convention's figure for the row (`--count`). */
+  readonly count?: Int | undefined;
 }
 
 /** A row's keys in the order written; the compiler checks they are the schema's required keys. */
@@ -62,6 +65,7 @@ export function rowWriter(symbolicBatch: boolean): RowWriter {
       text +=
         `,"activationBytes":${intText(figures.activationBytes)}` +
         (rf ? `,"receptiveField":${rf.size},"effectiveStride":${rf.stride},"receptiveFieldCenter":${rf.center}` : ',"receptiveField":null,"effectiveStride":null,"receptiveFieldCenter":null');
+      if (figures.count !== undefined) text += `,"count":${intText(figures.count)}`;
     }
     return `${text}}`;
   };
@@ -100,6 +104,19 @@ export function groupJson(g: Group, symbolicBatch: boolean): NonNullable<TraceDo
   };
 }
 
+/** Every convention's total, the parameter totals by framework and torchinfo's size lines. */
+function countsJson(a: Analysis): Pick<TraceDocument, 'counts' | 'countConvention' | 'paramCounts' | 'torchinfoSizes'> {
+  const { conventions } = a.counts;
+  const counts = Object.fromEntries(COUNT_NAMES.map((name) => [name, toJsonValue(conventions[name].total)])) as NonNullable<TraceDocument['counts']>;
+  const p = paramCounts(a.trace);
+  return {
+    counts,
+    ...(a.count ? { countConvention: a.count } : {}),
+    paramCounts: { pytorch: toJsonValue(p.pytorch), keras: toJsonValue(p.keras), paddle: toJsonValue(p.paddle) },
+    torchinfoSizes: { ...torchinfoSizes(a.trace) },
+  };
+}
+
 /** The whole document but its rows, in the document's key order. */
 function documentWithoutRows(a: Analysis): Omit<TraceDocument, 'layers'> {
   const { trace } = a;
@@ -113,6 +130,7 @@ function documentWithoutRows(a: Analysis): Omit<TraceDocument, 'layers'> {
     output: shapeJson(trace.output, sym),
     totals: totalsJson(trace),
     memory: memoryJson(a.memory, a.memoryOptions, sym),
+    ...countsJson(a),
     ...(groups ? { groups: groups.map((g) => groupJson(g, sym)) } : {}),
     ...(fit ? { fit: fitJson(fit) } : {}),
   };
@@ -127,8 +145,11 @@ export function* jsonChunks(a: Analysis): Generator<string> {
   const { rows } = a.memory;
   const fields = a.receptiveFields;
   const row = rowWriter(symbolicBatch);
+  const count = a.count;
+  const counts = count ? a.counts : null;
   for (let i = 0; i < layers.length; i++) {
-    yield `${i === 0 ? '\n' : ',\n'}    ${row(layers[i]!, { activationBytes: rows[i]!, receptiveField: fields.at(i) })}`;
+    const figures = { activationBytes: rows[i]!, receptiveField: fields.at(i), count: counts ? counts.row(count!, i) : undefined };
+    yield `${i === 0 ? '\n' : ',\n'}    ${row(layers[i]!, figures)}`;
   }
   yield '\n  ]';
   for (const [key, value] of Object.entries(rest)) yield `,\n  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;

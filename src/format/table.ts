@@ -20,6 +20,8 @@ export interface Column {
 export interface TableContext {
   readonly receptiveFields?: { at(i: number): ReceptiveField | null } | undefined;
   readonly activationBytes?: readonly Int[];
+  /** The chosen counting convention's figure for row i (`--count`). */
+  readonly count?: ((i: number) => Int) | undefined;
 }
 
 const rfCell = (pick: (rf: ReceptiveField) => number) => (_: TracedLayer, i: number, __: Trace, ctx: TableContext) => {
@@ -56,6 +58,12 @@ export const COLUMNS = [
       const b = ctx.activationBytes?.[i];
       return b === undefined || b === 0 ? '—' : binaryBytes(b);
     },
+  },
+  {
+    name: 'count',
+    heading: 'Count',
+    align: 'right',
+    cell: (_, i, __, ctx) => (ctx.count ? intOrDash(ctx.count(i)) : '—'),
   },
 ] as const satisfies readonly Column[];
 

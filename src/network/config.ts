@@ -1,7 +1,7 @@
 // Config as users write it -> ModelConfig with every default filled in, plus the rules that
 // need more than one field at a time (zod checks each field on its own in the CLI).
 
-import type { BlockKind, DownsampleKind, ModelConfig, ShapeIssue, StemKind } from '../types.js';
+import type { BlockKind, DownsampleKind, ModelConfig, NamingKind, ShapeIssue, StemKind } from '../types.js';
 import { groupDigits } from '../int.js';
 import { blockWidth, countRows, planStages, SHORTCUTS } from './expand.js';
 
@@ -21,6 +21,8 @@ export interface ConfigInput {
   readonly replaceStrideWithDilation?: readonly boolean[] | undefined;
   readonly inChannels?: number | undefined;
   readonly classes?: number | undefined;
+  readonly convBias?: boolean | undefined;
+  readonly naming?: NamingKind | undefined;
 }
 
 /** Documented limits that keep every trace finite. */
@@ -59,6 +61,9 @@ export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
       : new Array<boolean>(Math.max(0, stages - 1)).fill(false),
     inChannels: input.inChannels ?? 3,
     classes: input.classes ?? 1000,
+    // only when given: a config without them resolves (and prints) as before
+    ...(input.convBias !== undefined ? { convBias: input.convBias } : {}),
+    ...(input.naming !== undefined ? { naming: input.naming } : {}),
   };
 }
 

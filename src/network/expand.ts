@@ -7,7 +7,7 @@
 // the shortcut branches, SHORTCUTS what a projection shortcut is made of. The expander reads
 // them; it has no code path of its own per block kind.
 
-import type { BlockKind, DownsampleKind, LayerSpec, ModelConfig, Padding, Pair, Role, Section } from '../types.js';
+import type { BlockKind, DownsampleKind, LayerSpec, ModelConfig, NamingKind, Padding, Pair, Role, Section } from '../types.js';
 
 // Attribute tuples are read-only and shared between rows: a million-row network then holds a
 // handful of them instead of millions.
@@ -187,6 +187,9 @@ export class Rows {
     return this.list.length - 1;
   }
 
+  /** Whether convs get a bias (Keras puts one on every conv). */
+  constructor(readonly convBias = false) {}
+
   conv(name: string, from: number, section: Section, a: ConvArgs): number {
     return this.push({
       kind: 'conv2d',
@@ -201,7 +204,7 @@ export class Rows {
       padding: pad(a.padding ?? 0),
       dilation: pair(a.dilation ?? 1),
       groups: a.groups ?? 1,
-      bias: false,
+      bias: this.convBias,
     });
   }
 
@@ -231,26 +234,87 @@ export class Rows {
   }
 }
 
-/** Names of the modules that differ between torchvision and timm. */
-interface Names {
+/**
+ * How a source names its layers, so rows line up with its checkpoints. `p` is a block's prefix.
+ * Keras also runs a block's projection shortcut before its main path.
+ */
+export interface Naming {
+  readonly stemConv: string;
+  readonly stemBn: string;
   readonly stemAct: string;
-  /** The n-th activation in a block (1-based). */
-  readonly blockAct: (n: number) => string;
+  readonly stemPool: string;
+  readonly block: (stage: number, index: number) => string;
+  readonly conv: (p: string, n: number) => string;
+  readonly bn: (p: string, n: number) => string;
+  /** The n-th activation of a block's units (1-based). */
+  readonly act: (p: string, n: number) => string;
+  readonly add: (p: string) => string;
+  /** The activation after the residual add. */
+  readonly out: (p: string, n: number) => string;
+  /** The i-th row of a projection shortcut, of the given kind. */
+  readonly shortcut: (p: string, i: number, kind: 'conv' | 'bn' | 'pool') => string;
   readonly pool: string;
   readonly flatten: string;
+  readonly fc: string;
+  readonly shortcutFirst: boolean;
 }
 
-function namesFor(config: ModelConfig): Names {
-  const timm = usesTimmNames(config);
-  return {
-    stemAct: timm ? 'act1' : 'relu',
-    blockAct: (n) => (timm ? `act${n}` : 'relu'),
-    pool: timm ? 'global_pool.pool' : 'avgpool',
-    flatten: timm ? 'global_pool.flatten' : 'flatten',
-  };
+const TORCHVISION_NAMES: Naming = {
+  stemConv: 'conv1',
+  stemBn: 'bn1',
+  stemAct: 'relu',
+  stemPool: 'maxpool',
+  block: (s, i) => `layer${s + 1}.${i}`,
+  conv: (p, n) => `${p}.conv${n}`,
+  bn: (p, n) => `${p}.bn${n}`,
+  act: (p) => `${p}.relu`,
+  add: (p) => `${p}.add`,
+  out: (p) => `${p}.relu`,
+  shortcut: (p, i) => `${p}.downsample.${i}`,
+  pool: 'avgpool',
+  flatten: 'flatten',
+  fc: 'fc',
+  shortcutFirst: false,
+};
+
+export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
+  torchvision: TORCHVISION_NAMES,
+  timm: {
+    ...TORCHVISION_NAMES,
+    stemAct: 'act1',
+    act: (p, n) => `${p}.act${n}`,
+    out: (p, n) => `${p}.act${n}`,
+    pool: 'global_pool.pool',
+    flatten: 'global_pool.flatten',
+  },
+  // keras.applications.resnet: conv2_block1_1_conv …, the shortcut (_0_) first
+  keras: {
+    stemConv: 'conv1_conv',
+    stemBn: 'conv1_bn',
+    stemAct: 'conv1_relu',
+    stemPool: 'pool1_pool',
+    block: (s, i) => `conv${s + 2}_block${i + 1}`,
+    conv: (p, n) => `${p}_${n}_conv`,
+    bn: (p, n) => `${p}_${n}_bn`,
+    act: (p, n) => `${p}_${n}_relu`,
+    add: (p) => `${p}_add`,
+    out: (p) => `${p}_out`,
+    shortcut: (p, _, kind) => `${p}_0_${kind}`,
+    pool: 'avg_pool',
+    flatten: 'avg_pool.flatten',
+    fc: 'predictions',
+    shortcutFirst: true,
+  },
+};
+
+export const NAMING_KINDS = Object.keys(NAMINGS) as NamingKind[];
+
+/** The naming a config asks for; without one, timm's where torchvision has no such network. */
+export function namingOf(config: ModelConfig): Naming {
+  return NAMINGS[config.naming ?? (usesTimmNames(config) ? 'timm' : 'torchvision')];
 }
 
-function expandStem(rows: Rows, config: ModelConfig, names: Names): number {
+function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
   const section: Section = { kind: 'stem' };
   const out = stemChannels(config);
   let x = -1;
@@ -264,13 +328,13 @@ function expandStem(rows: Rows, config: ModelConfig, names: Names): number {
     x = rows.relu('conv1.5', x, section);
     x = rows.conv('conv1.6', x, section, { inChannels: w, outChannels: out, kernel: 3, padding: 1 });
   } else {
-    x = rows.conv('conv1', x, section, { inChannels: config.inChannels, outChannels: out, kernel: 7, stride: 2, padding: 3 });
+    x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 7, stride: 2, padding: 3 });
   }
-  x = rows.bn('bn1', x, section, out);
+  x = rows.bn(names.stemBn, x, section, out);
   x = rows.relu(names.stemAct, x, section);
   return rows.push({
     kind: 'maxpool2d',
-    name: 'maxpool',
+    name: names.stemPool,
     paddleName: 'max_pool2d_0',
     from: x,
     section,
@@ -285,6 +349,7 @@ function expandStem(rows: Rows, config: ModelConfig, names: Names): number {
 /** What one block of a stage needs to know. */
 export interface BlockArgs {
   readonly prefix: string;
+  readonly names: Naming;
   readonly section: Section;
   readonly plan: StagePlan;
   readonly inChannels: number;
@@ -306,22 +371,21 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
   conv: {
     description: 'conv (strided 1×1)',
     expand: (rows, b, input) => {
-      const p = `${b.prefix}.downsample`;
-      const x = rows.conv(`${p}.0`, input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride });
-      return rows.bn(`${p}.1`, x, b.section, b.plan.outChannels);
+      const { prefix: p, names } = b;
+      const x = rows.conv(names.shortcut(p, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride });
+      return rows.bn(names.shortcut(p, 1, 'bn'), x, b.section, b.plan.outChannels);
     },
   },
   avgpool: {
     description: 'avgpool (2×2 average pool, then 1×1; ResNet-D)',
     expand: (rows, b, input) => {
-      const p = `${b.prefix}.downsample`;
-      const { plan } = b;
+      const { prefix: p, names, plan } = b;
       const pooled =
         plan.stride === 1 && plan.dilation === 1
-          ? rows.push({ kind: 'identity', name: `${p}.0`, paddleName: null, from: input, section: b.section })
-          : rows.avgPool(`${p}.0`, input, b.section, plan.stride);
-      const x = rows.conv(`${p}.1`, pooled, b.section, { inChannels: b.inChannels, outChannels: plan.outChannels, kernel: 1 });
-      return rows.bn(`${p}.2`, x, b.section, plan.outChannels);
+          ? rows.push({ kind: 'identity', name: names.shortcut(p, 0, 'pool'), paddleName: null, from: input, section: b.section })
+          : rows.avgPool(names.shortcut(p, 0, 'pool'), input, b.section, plan.stride);
+      const x = rows.conv(names.shortcut(p, 1, 'conv'), pooled, b.section, { inChannels: b.inChannels, outChannels: plan.outChannels, kernel: 1 });
+      return rows.bn(names.shortcut(p, 2, 'bn'), x, b.section, plan.outChannels);
     },
   },
   zeropad: {
@@ -340,17 +404,27 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
 
 export const SHORTCUT_KINDS = Object.keys(SHORTCUTS) as DownsampleKind[];
 
+/** The rows of a block's projection shortcut, from `input`; returns the last. */
+function projectionOf(rows: Rows, config: ModelConfig, b: BlockArgs, input: number): number {
+  rows.role = 'shortcut';
+  const last = SHORTCUTS[config.downsample].expand(rows, b, input);
+  rows.role = 'main';
+  return last;
+}
+
 /** Expands one block from its design, its order and its shortcut form. */
-function expandBlock(rows: Rows, config: ModelConfig, names: Names, b: BlockArgs): void {
+function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
   const design = BLOCKS[config.block];
   const order = POST_ACTIVATION;
-  const { prefix: p, section, plan } = b;
+  const { prefix: p, section, plan, names } = b;
   const width = blockWidth(config, plan.planes);
   const input = rows.last;
   let x = input;
   let channels = b.inChannels;
   let acts = 0;
   let shortcutFrom = input;
+  // Keras runs the projection first, from the block's input
+  let shortcut = b.projection && names.shortcutFirst ? projectionOf(rows, config, b, input) : -2;
   const last = design.convs.length - 1;
   for (let c = 0; c <= last; c++) {
     const conv = design.convs[c]!;
@@ -364,12 +438,12 @@ function expandBlock(rows: Rows, config: ModelConfig, names: Names, b: BlockArgs
     const bnChannels = steps.indexOf('bn') < steps.indexOf('conv') ? channels : out;
     for (const step of steps) {
       if (step === 'act') {
-        x = rows.relu(`${p}.${names.blockAct(++acts)}`, x, section);
+        x = rows.relu(names.act(p, ++acts), x, section);
         if (c === 0 && order.shortcutFrom === 'preactivation') shortcutFrom = x;
       } else if (step === 'bn') {
-        x = rows.bn(`${p}.bn${n}`, x, section, bnChannels);
+        x = rows.bn(names.bn(p, n), x, section, bnChannels);
       } else {
-        x = rows.conv(`${p}.conv${n}`, x, section, {
+        x = rows.conv(names.conv(p, n), x, section, {
           inChannels: channels,
           outChannels: out,
           kernel: conv.kernel,
@@ -382,35 +456,32 @@ function expandBlock(rows: Rows, config: ModelConfig, names: Names, b: BlockArgs
     }
     channels = out;
   }
-  let shortcut = shortcutFrom;
-  if (b.projection) {
-    rows.role = 'shortcut';
-    shortcut = SHORTCUTS[config.downsample].expand(rows, b, shortcutFrom);
-  }
+  if (shortcut === -2) shortcut = b.projection ? projectionOf(rows, config, b, shortcutFrom) : shortcutFrom;
   rows.role = 'join';
-  x = rows.push({ kind: 'add', name: `${p}.add`, paddleName: null, from: x, section, shortcut });
-  for (const step of order.afterAdd) if (step === 'act') x = rows.relu(`${p}.${names.blockAct(++acts)}`, x, section);
+  x = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: x, section, shortcut });
+  for (const step of order.afterAdd) if (step === 'act') x = rows.relu(names.out(p, ++acts), x, section);
   rows.role = 'main';
 }
 
-function expandHead(rows: Rows, config: ModelConfig, names: Names, channels: number): void {
+function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: number): void {
   const section: Section = { kind: 'head' };
   rows.push({ kind: 'adaptiveavgpool2d', name: names.pool, paddleName: 'adaptive_avg_pool2d_0', from: rows.last, section, outputSize: [1, 1] });
   rows.push({ kind: 'flatten', name: names.flatten, paddleName: null, from: rows.last, section });
   if (config.classes > 0) {
-    rows.push({ kind: 'linear', name: 'fc', paddleName: 'linear_0', from: rows.last, section, inFeatures: channels, outFeatures: config.classes, bias: true });
+    rows.push({ kind: 'linear', name: names.fc, paddleName: 'linear_0', from: rows.last, section, inFeatures: channels, outFeatures: config.classes, bias: true });
   } else {
     // No classifier: the classifier becomes nn.Identity, timm's num_classes=0 and the usual
     // way to take a torchvision backbone's pooled features.
-    rows.push({ kind: 'identity', name: 'fc', paddleName: null, from: rows.last, section });
+    rows.push({ kind: 'identity', name: names.fc, paddleName: null, from: rows.last, section });
   }
 }
 
-function blockArgs(plan: StagePlan, s: number, i: number, serial: number, block: BlockKind): BlockArgs {
+function blockArgs(names: Naming, plan: StagePlan, s: number, i: number, serial: number, block: BlockKind): BlockArgs {
   const first = i === 0;
   const projection = first && plan.hasDownsample;
   return {
-    prefix: `layer${s + 1}.${i}`,
+    prefix: names.block(s, i),
+    names,
     section: { kind: 'block', block, stage: s, index: i, serial, projection },
     plan,
     inChannels: first ? plan.inChannels : plan.outChannels,
@@ -425,7 +496,7 @@ function blockArgs(plan: StagePlan, s: number, i: number, serial: number, block:
  * With `sample`, only a stage's first block and one later block are expanded; the later one
  * stands for the rest (the rows of a network's blocks differ only in the first).
  */
-function expandStages(rows: Rows, config: ModelConfig, names: Names, sample = false): { channels: number; rows: number } {
+function expandStages(rows: Rows, config: ModelConfig, names: Naming, sample = false): { channels: number; rows: number } {
   let channels = stemChannels(config);
   let serial = 0;
   let count = 0;
@@ -433,7 +504,7 @@ function expandStages(rows: Rows, config: ModelConfig, names: Names, sample = fa
     const expanded = sample ? Math.min(plan.blocks, 2) : plan.blocks;
     for (let i = 0; i < expanded; i++) {
       const before = rows.list.length;
-      expandBlock(rows, config, names, blockArgs(plan, s, i, serial++, config.block));
+      expandBlock(rows, config, blockArgs(names, plan, s, i, serial++, config.block));
       const made = rows.list.length - before;
       count += sample && i === 1 ? made * (plan.blocks - 1) : made;
     }
@@ -449,8 +520,8 @@ function expandStages(rows: Rows, config: ModelConfig, names: Names, sample = fa
  * dilation) and timm's resnet.py for the deep stem and the avg-pool shortcut.
  */
 export function expandResNet(config: ModelConfig): LayerSpec[] {
-  const rows = new Rows();
-  const names = namesFor(config);
+  const rows = new Rows(config.convBias ?? false);
+  const names = namingOf(config);
   expandStem(rows, config, names);
   expandHead(rows, config, names, expandStages(rows, config, names).channels);
   return rows.list;
@@ -458,8 +529,8 @@ export function expandResNet(config: ModelConfig): LayerSpec[] {
 
 /** Rows `expandResNet` gives, counted by the same code without building a whole network. */
 export function countRows(config: ModelConfig): number {
-  const rows = new Rows();
-  const names = namesFor(config);
+  const rows = new Rows(config.convBias ?? false);
+  const names = namingOf(config);
   expandStem(rows, config, names);
   const stem = rows.list.length;
   const stages = expandStages(rows, config, names, true);

@@ -21,6 +21,9 @@ import resnet50s from '../../configs/presets/resnet50s.json' with { type: 'json'
 import resnet101d from '../../configs/presets/resnet101d.json' with { type: 'json' };
 import resnet152d from '../../configs/presets/resnet152d.json' with { type: 'json' };
 import resnext50d_32x4d from '../../configs/presets/resnext50d_32x4d.json' with { type: 'json' };
+import keras_resnet50 from '../../configs/presets/keras_resnet50.json' with { type: 'json' };
+import keras_resnet101 from '../../configs/presets/keras_resnet101.json' with { type: 'json' };
+import keras_resnet152 from '../../configs/presets/keras_resnet152.json' with { type: 'json' };
 
 /** Preset name -> config, in the order `--list` shows them. */
 export const PRESETS: Readonly<Record<string, ConfigInput>> = {
@@ -43,6 +46,9 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   resnet101d: resnet101d as ConfigInput,
   resnet152d: resnet152d as ConfigInput,
   resnext50d_32x4d: resnext50d_32x4d as ConfigInput,
+  keras_resnet50: keras_resnet50 as ConfigInput,
+  keras_resnet101: keras_resnet101 as ConfigInput,
+  keras_resnet152: keras_resnet152 as ConfigInput,
 };
 
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);

@@ -7,11 +7,12 @@
 // they load and build in about half the time and bundle to half the size (the web page ships it).
 
 import * as z from 'zod/mini';
+import { COUNT_NAMES, type CountName } from '../analysis/counts.js';
 import { KIND_NAMES } from '../analysis/kinds.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { groupDigits } from '../int.js';
 import { LIMITS } from '../network/config.js';
-import { BLOCK_KINDS, BLOCKS, SHORTCUT_KINDS, SHORTCUTS } from '../network/expand.js';
+import { BLOCK_KINDS, BLOCKS, NAMING_KINDS, SHORTCUT_KINDS, SHORTCUTS } from '../network/expand.js';
 import { PRESET_NAMES } from '../network/presets.js';
 
 // A process parses one or a few files: compiling zod's fast paths with `new Function` costs more
@@ -89,6 +90,11 @@ const configFields = once(() => ({
     'One flag per stage after the first: dilate instead of striding (DeepLab)',
   ),
   inChannels: optional(channels('Input channels; default 3')),
+  convBias: optional(booleanField(), 'Every conv has a bias (Keras applications); default false'),
+  naming: optional(
+    z.enum(NAMING_KINDS, { error: `expected ${oneOf(NAMING_KINDS)}` }),
+    'Layer names: torchvision module paths, timm\'s (its deep-stem and avg-pool variants) or Keras layer names (conv2_block1_1_conv; the shortcut first, as Keras runs it); default torchvision, or timm for those variants',
+  ),
   classes: optional(
     z.int({ error: 'expected a whole number ≥ 0' }).check(
       z.minimum(0, { error: 'expected a whole number ≥ 0' }),
@@ -222,6 +228,16 @@ const checkParts = once(() => {
       z.int({ error: 'expected a whole number ≥ 1' }).check(z.minimum(1, { error: 'expected a whole number ≥ 1' })),
       'Height and width of the last feature map (before the global pool) must both be at least this',
     ),
+    counts: optional(
+      z.strictObject(Object.fromEntries(COUNT_NAMES.map((name) => [name, z.optional(bigInt)])) as Record<CountName, z.ZodMiniOptional<typeof bigInt>>, {
+        error: `expected an object of counts by convention (${COUNT_NAMES.join(', ')})`,
+      }),
+      'Exact totals by counting convention, e.g. {"fvcore": 4111512576}',
+    ),
+    paramCounts: optional(
+      z.strictObject({ pytorch: z.optional(bigInt), keras: z.optional(bigInt), paddle: z.optional(bigInt) }, { error: 'expected an object of pytorch, keras and paddle' }),
+      'Exact parameter totals as each framework reports them',
+    ),
   };
   return { dim, training, expect };
 });
@@ -277,6 +293,7 @@ function buildTraceSchema() {
           receptiveField: nullableNumber('Receptive field size in input pixels; null from the global pool on'),
           effectiveStride: nullableNumber('Input pixels between neighbouring outputs'),
           receptiveFieldCenter: nullableNumber('Centre of the first output pixel in input coordinates'),
+          count: optional(jsonInt(), "With --count: the chosen convention's figure for this row"),
         }),
       ),
       totals: z.looseObject({
@@ -304,6 +321,19 @@ function buildTraceSchema() {
           inferencePeak: int('Peak bytes of activations alive in a no-grad forward'),
         }),
         'CUDA allocator bytes (multiples of 512) of a training step and an inference pass',
+      ),
+      counts: optional(
+        z.looseObject(Object.fromEntries(COUNT_NAMES.map((name) => [name, jsonInt()])) as Record<CountName, ReturnType<typeof jsonInt>>),
+        'What each counting tool reports for this network and input (resnet-shapes --format counts explains the differences)',
+      ),
+      countConvention: optional(z.enum(COUNT_NAMES), 'With --count: the convention of the rows\' count field'),
+      paramCounts: optional(
+        z.looseObject({ pytorch: int('PyTorch: parameters (BatchNorm statistics are buffers)'), keras: int('Keras model.summary() total: BatchNorm moving mean and variance are non-trainable params'), paddle: int('paddle.summary total: BatchNorm mean and variance counted') }),
+        'Total parameters as each framework reports them',
+      ),
+      torchinfoSizes: optional(
+        z.looseObject({ paramsMB: described(z.string(), 'torchinfo "Params size (MB)"'), forwardBackwardMB: described(z.string(), 'torchinfo "Forward/backward pass size (MB)"') }),
+        "torchinfo's size lines (10^6 bytes, two decimals)",
       ),
       groups: optional(
         z.array(

@@ -63,7 +63,7 @@ export interface Fixture {
 }
 
 /** A recorded case as the config resnet-shapes should trace for it. */
-function configFor(record: PyTorchRecord): ModelConfig {
+export function configFor(record: Pick<PyTorchRecord, 'model' | 'num_classes' | 'case'>): ModelConfig {
   const c = record.case;
   const classes = record.num_classes;
   if (!c) return preset(record.model, { classes });

@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+"""What the counting tools report for ResNets: thop, ptflops (pytorch and aten backends), fvcore
+(eval and train) and torchinfo, each run from its own source tree, on torchvision models and on
+the timm-structured variants record.py builds (deep stem, average-pool shortcut, AvgPool2dSame).
+
+Usage (Debian's python3 with python3-torch, python3-torchvision, python3-aiofiles,
+python3-portalocker, python3-tabulate, python3-termcolor, python3-tqdm, python3-yaml):
+
+    /usr/bin/python3 scripts/pytorch/counts.py TOOLS_DIR OUT_DIR
+
+TOOLS_DIR holds the tools' sources, one folder each, as the search tool's fetch brings them:
+Lyken17+pytorch-OpCounter, sovrasov+flops-counter.pytorch, facebookresearch+fvcore,
+facebookresearch+iopath, TylerYep+torchinfo. Writes OUT_DIR/<model>_c<classes>_<input>.json
+with each tool's total, the commit it was run from, and torchinfo's two size lines.
+"""
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import warnings
+
+TOOLS, OUT = sys.argv[1], sys.argv[2]
+REPOS = {
+    "thop": "Lyken17+pytorch-OpCounter",
+    "ptflops": "sovrasov+flops-counter.pytorch",
+    "fvcore": "facebookresearch+fvcore",
+    "iopath": "facebookresearch+iopath",
+    "torchinfo": "TylerYep+torchinfo",
+}
+sys.path[:0] = [os.path.join(TOOLS, r) for r in REPOS.values()]
+warnings.filterwarnings("ignore")
+
+import importlib.util  # noqa: E402
+
+import torch  # noqa: E402
+import torchvision  # noqa: E402
+import thop  # noqa: E402
+import ptflops  # noqa: E402
+from fvcore.nn import FlopCountAnalysis  # noqa: E402
+import torchinfo  # noqa: E402
+
+
+def commit(repo):
+    """The commit a tool was run from: the mirror's git directory beside the exported tree."""
+    mirror = os.path.join("/work/.mirror", REPOS[repo], "repo")
+    try:
+        return subprocess.check_output(["git", "-C", mirror, "rev-parse", "HEAD"], text=True).strip()
+    except Exception:  # noqa: BLE001
+        return "unknown"
+
+
+# the model builders of record.py (torchvision models, changed as timm builds its variants)
+_spec = importlib.util.spec_from_file_location("record", os.path.join(os.path.dirname(__file__), "record.py"))
+record = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(record)
+torch.set_grad_enabled(True)  # record.py turns it off; fvcore's train mode traces with it on
+
+
+def case(arch, classes, shape, **timm):
+    return dict(id=timm.pop("id", arch), arch=arch, classes=classes, input=shape, **timm)
+
+
+CASES = [
+    case("resnet18", 1000, [1, 3, 224, 224]),
+    case("resnet18", 1000, [2, 3, 97, 61]),
+    case("resnet34", 1000, [1, 3, 225, 193]),
+    case("resnet50", 1000, [1, 3, 224, 224]),
+    case("resnet50", 1000, [4, 3, 224, 224]),
+    case("resnet50", 10, [3, 3, 64, 64]),
+    case("resnet101", 1000, [2, 3, 129, 127]),
+    case("resnet152", 1000, [1, 3, 97, 61]),
+    case("resnext50_32x4d", 1000, [1, 3, 224, 224]),
+    case("resnext50_32x4d", 1000, [3, 3, 160, 160]),
+    case("wide_resnet50_2", 1000, [1, 3, 224, 224]),
+    case("resnext101_32x8d", 1000, [2, 3, 112, 112]),
+    # timm-structured: deep stem and average-pool shortcut (nn.AvgPool2d, or nn.Identity at stride 1)
+    case("resnet50", 1000, [1, 3, 224, 224], id="resnet50d", stem=32, avg_down=True),
+    case("resnet18", 1000, [2, 3, 225, 193], id="resnet18d", stem=32, avg_down=True),
+    case("resnet50", 1000, [1, 3, 224, 224], id="resnet50s", stem=64),
+    # a dilated stage's shortcut pool is AvgPool2dSame (a subclass that pads, then pools)
+    case("resnet50", 21, [2, 3, 97, 61], id="resnet50d_os8", stem=32, avg_down=True, dilation=[False, True, True]),
+]
+
+
+def run(c):
+    torch.manual_seed(0)
+    model = record.build(c).train()
+    shape = c["input"]
+    x = torch.randn(*shape)
+    out = {}
+    macs, _ = thop.profile(model, (x,), verbose=False)
+    out["thop"] = int(macs)
+    for backend, key in (("pytorch", "ptflops"), ("aten", "ptflops-aten")):
+        macs, _ = ptflops.get_model_complexity_info(
+            model, tuple(shape[1:]), as_strings=False, print_per_layer_stat=False,
+            input_constructor=lambda _res: torch.randn(*shape), backend=backend, verbose=False)
+        out[key] = int(macs) if float(macs).is_integer() else macs
+    model.eval()
+    out["fvcore"] = int(FlopCountAnalysis(model, x).unsupported_ops_warnings(False).uncalled_modules_warnings(False).total())
+    model.train()
+    out["fvcore-train"] = int(FlopCountAnalysis(model, x).unsupported_ops_warnings(False).uncalled_modules_warnings(False).total())
+    model.eval()
+    stats = torchinfo.summary(model, input_size=shape, verbose=0)
+    out["torchinfo"] = int(stats.total_mult_adds)
+    text = str(stats)
+    sizes = {
+        "paramsMB": re.search(r"Params size \(MB\): ([\d.]+)", text).group(1),
+        "forwardBackwardMB": re.search(r"Forward/backward pass size \(MB\): ([\d.]+)", text).group(1),
+    }
+    params = sum(p.numel() for p in model.parameters())
+    return {
+        "model": c["id"],
+        "classes": c["classes"],
+        "input": shape,
+        "case": c,
+        "params": params,
+        "counts": out,
+        "torchinfoSizes": sizes,
+        "sources": {tool: commit(tool) for tool in ("thop", "ptflops", "fvcore", "torchinfo")},
+        "how": "PyTorch %s, torchvision %s, CPU; thop.profile; ptflops.get_model_complexity_info(backend=pytorch|aten, "
+        "input_constructor giving the batch); fvcore FlopCountAnalysis(...).total() in eval and in train mode; "
+        "torchinfo.summary(input_size, verbose=0).total_mult_adds in eval mode" % (torch.__version__, torchvision.__version__),
+    }
+
+
+os.makedirs(OUT, exist_ok=True)
+for c in CASES:
+    result = run(c)
+    name = "%s_c%d_%s.json" % (c["id"], c["classes"], "x".join(map(str, c["input"])))
+    with open(os.path.join(OUT, name), "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+    print(name, result["counts"], result["torchinfoSizes"], flush=True)

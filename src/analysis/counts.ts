@@ -1,0 +1,262 @@
+// What each counting tool reports for a network, and why they differ. Every convention is
+// torchvision's mult-adds plus named terms, each a count per row; so a convention's total, its
+// rows and its explanation come from one place and the explanation sums exactly.
+//
+// The rules were read from each tool's source and checked against the tools' own runs
+// (scripts/pytorch/counts.py, test/fixtures/counts): thop 43c064a, ptflops d612c75 (0.7.5),
+// fvcore 3378afe, torchinfo 5c4164f (1.8.0 reports the same), on PyTorch 1.13.
+
+import { add, mul, product, sub, type Int } from '../int.js';
+import type { Shape, Trace, TracedLayer } from '../types.js';
+import { kindOf, type TorchModule } from './kinds.js';
+
+export const COUNT_NAMES = ['torchvision', 'fvcore', 'fvcore-train', 'ptflops', 'ptflops-aten', 'thop', 'torchinfo', 'flops'] as const;
+export type CountName = (typeof COUNT_NAMES)[number];
+
+/** What a term sees of a row. */
+export interface RowFacts {
+  readonly layer: TracedLayer;
+  readonly module: TorchModule;
+  readonly batch: number;
+  readonly inputElements: Int;
+  readonly outputElements: Int;
+}
+
+/** One reason a convention differs from torchvision's: a label and its count per row. */
+export interface Term {
+  readonly label: string;
+  readonly row: (r: RowFacts) => Int;
+}
+
+export interface Convention {
+  /** What it is and what it was checked against. */
+  readonly description: string;
+  /** Added to torchvision's mult-adds, row by row. */
+  readonly terms: readonly Term[];
+}
+
+const when = (module: TorchModule | readonly TorchModule[], count: (r: RowFacts) => Int) => (r: RowFacts): Int =>
+  (typeof module === 'string' ? r.module === module : module.includes(r.module)) ? count(r) : 0;
+
+/** Bias elements × output positions of a conv with a bias (the bias add per output element). */
+const convBias = when('Conv2d', (r) => (r.layer.bias ? r.outputElements : 0));
+/** The linear bias once per output element (per row of the batch). */
+const linearBias = when('Linear', (r) => (r.layer.bias ? r.outputElements : 0));
+const bnPerElement = (n: number) => when('BatchNorm2d', (r) => mul(n, r.inputElements));
+/** The adaptive pool's window: input positions per output position (7×7 for a 224 input). */
+const adaptiveWindow = (r: RowFacts): Int => {
+  const [, , h = 1, w = 1] = r.layer.input;
+  const [, , oh = 1, ow = 1] = r.layer.output;
+  return Math.trunc(((h / oh) * w) / ow);
+};
+
+/**
+ * ptflops' module hooks (summed over the batch, then divided by it at the end) and its
+ * functional hooks (F.relu, F.max_pool2d, F.avg_pool2d, F.adaptive_avg_pool2d, which the
+ * modules call inside their forward, so those layers are counted twice; not divided).
+ */
+function ptflopsModule(r: RowFacts): Int {
+  switch (r.module) {
+    case 'Conv2d':
+      return add(r.layer.macs, convBias(r));
+    case 'BatchNorm2d':
+      return mul(2, r.inputElements);
+    case 'ReLU':
+      return r.outputElements;
+    case 'MaxPool2d':
+    case 'AvgPool2d':
+    case 'AdaptiveAvgPool2d':
+      return r.inputElements;
+    case 'Linear':
+      return add(r.layer.macs, linearBias(r));
+    case 'AvgPool2dSame':
+    case 'Identity':
+    case 'Flatten':
+    case 'Lambda':
+    case 'add':
+      return 0;
+  }
+}
+
+function ptflopsFunctional(r: RowFacts): Int {
+  switch (r.module) {
+    case 'ReLU':
+    case 'MaxPool2d':
+    case 'AvgPool2d':
+    case 'AdaptiveAvgPool2d':
+      return r.inputElements;
+    case 'AvgPool2dSame': {
+      // it pads its input, then calls F.avg_pool2d on the padded tensor
+      const spec = r.layer.spec as { padding: readonly (readonly [number, number])[] };
+      const [n = 1, c = 1, h = 1, w = 1] = r.layer.input;
+      return product([n, c, h + spec.padding[0]![0] + spec.padding[0]![1], w + spec.padding[1]![0] + spec.padding[1]![1]]);
+    }
+    // ptflops maps F.linear but does not patch it (the line is commented out)
+    case 'Linear':
+    case 'Conv2d':
+    case 'BatchNorm2d':
+    case 'Identity':
+    case 'Flatten':
+    case 'Lambda':
+    case 'add':
+      return 0;
+  }
+}
+
+export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
+  torchvision: {
+    description: "torchvision's published GMACs: conv output elements × in/groups × kh × kw, linear rows × in × out; nothing else",
+    terms: [],
+  },
+  fvcore: {
+    description: 'fvcore FlopCountAnalysis in eval mode (its "flops" are mult-adds): conv and linear as torchvision, plus BatchNorm and the adaptive pool',
+    terms: [
+      { label: 'BN 2 per element (eval, affine)', row: bnPerElement(2) },
+      { label: 'adaptive avg pool 1 per input element', row: when('AdaptiveAvgPool2d', (r) => r.inputElements) },
+    ],
+  },
+  'fvcore-train': {
+    description: 'fvcore FlopCountAnalysis in train mode: BatchNorm counts 5 per element',
+    terms: [
+      { label: 'BN 5 per element (train, affine)', row: bnPerElement(5) },
+      { label: 'adaptive avg pool 1 per input element', row: when('AdaptiveAvgPool2d', (r) => r.inputElements) },
+    ],
+  },
+  ptflops: {
+    description:
+      'ptflops get_model_complexity_info, pytorch backend: module hooks for conv, BN, ReLU, pools and linear (with biases), divided by the batch; functional hooks count ReLU and pools again, not divided',
+    terms: [
+      { label: 'conv bias 1 per output element', row: convBias },
+      { label: 'BN 2 per element', row: when('BatchNorm2d', (r) => mul(2, r.inputElements)) },
+      { label: 'ReLU 1 per element', row: when('ReLU', (r) => r.outputElements) },
+      { label: 'pools 1 per input element', row: when(['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d'], (r) => r.inputElements) },
+      { label: 'linear bias 1 per output element', row: linearBias },
+      { label: 'functional hooks count ReLU and pools again', row: ptflopsFunctional },
+      {
+        label: 'module hooks divided by the batch',
+        row: (r) => {
+          const m = ptflopsModule(r);
+          return sub(divideExactly(m, r.batch), m);
+        },
+      },
+    ],
+  },
+  'ptflops-aten': {
+    description: 'ptflops get_model_complexity_info, aten backend: aten convolution and addmm, with their biases',
+    terms: [
+      { label: 'conv bias 1 per output element', row: convBias },
+      { label: 'linear bias 1 per output element', row: linearBias },
+    ],
+  },
+  thop: {
+    description: 'thop profile (eval): exact module classes only; BN 2 per element doubled for the affine, pools by their windows',
+    terms: [
+      { label: 'BN 4 per element (2, doubled for the affine)', row: bnPerElement(4) },
+      { label: 'avg pool 1 per output element (AvgPool2d only; subclasses count 0)', row: when('AvgPool2d', (r) => r.outputElements) },
+      { label: 'adaptive avg pool (window + 1) per output element', row: when('AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)) },
+    ],
+  },
+  torchinfo: {
+    description: "torchinfo summary's Total mult-adds: every parameter × output positions for conv, × rows for linear, × batch for any other layer with parameters",
+    terms: [
+      { label: 'conv bias × output positions', row: convBias },
+      { label: 'BN parameters × batch', row: when('BatchNorm2d', (r) => mul(r.batch, r.layer.params)) },
+      { label: 'linear bias × rows', row: linearBias },
+    ],
+  },
+  flops: {
+    description: 'FLOPs as 2 × torchvision mult-adds (a multiply and an add)',
+    terms: [{ label: 'a mult-add is 2 FLOPs', row: (r) => r.layer.macs }],
+  },
+};
+
+/** m / b for an m that is a multiple of b (every module count here is a multiple of the batch). */
+function divideExactly(m: Int, b: number): Int {
+  if (b === 1) return m;
+  if (typeof m === 'number') return m / b;
+  return m / BigInt(b);
+}
+
+function factsOf(layer: TracedLayer): RowFacts {
+  return {
+    layer,
+    module: kindOf(layer.spec).torch(layer.spec),
+    batch: layer.input[0] ?? 1,
+    inputElements: product(layer.input as Shape),
+    outputElements: product(layer.output as Shape),
+  };
+}
+
+export interface ConventionCount {
+  readonly total: Int;
+  /** Each term's total, in the convention's order. */
+  readonly terms: readonly { readonly label: string; readonly total: Int }[];
+}
+
+export interface Counts {
+  /** Per convention: the total and its terms. */
+  readonly conventions: Readonly<Record<CountName, ConventionCount>>;
+  /** A convention's count for one row. */
+  readonly row: (name: CountName, index: number) => Int;
+}
+
+/** Every convention's count, per row and in total. */
+export function countConventions(trace: Trace): Counts {
+  const facts = trace.layers.map(factsOf);
+  const rowCount = (name: CountName, i: number): Int => {
+    const r = facts[i]!;
+    let n: Int = r.layer.macs;
+    for (const t of CONVENTIONS[name].terms) n = add(n, t.row(r));
+    return n;
+  };
+  const conventions = {} as Record<CountName, ConventionCount>;
+  for (const name of COUNT_NAMES) {
+    const terms = CONVENTIONS[name].terms.map((t) => ({ label: t.label, total: facts.reduce<Int>((a, r) => add(a, t.row(r)), 0) }));
+    conventions[name] = { total: terms.reduce<Int>((a, t) => add(a, t.total), trace.totals.macs), terms };
+  }
+  return { conventions, row: rowCount };
+}
+
+/** Parameter totals as each framework's summary reports them. */
+export interface ParamCounts {
+  /** PyTorch: parameters; BatchNorm's running statistics are buffers. */
+  readonly pytorch: Int;
+  /** Keras model.summary() "Total params": moving mean and variance are non-trainable params. */
+  readonly keras: Int;
+  /** paddle.summary "Total params": BatchNorm's mean and variance are counted as params. */
+  readonly paddle: Int;
+}
+
+export function paramCounts(trace: Trace): ParamCounts {
+  const all = add(trace.totals.params, trace.totals.bnRunningStats);
+  return { pytorch: trace.totals.params, keras: all, paddle: all };
+}
+
+/** torchinfo's two size lines, in megabytes (10^6 bytes) with two decimals, as it prints them. */
+export interface TorchinfoSizes {
+  /** "Params size (MB)": 4 bytes a parameter (float32). */
+  readonly paramsMB: string;
+  /** "Forward/backward pass size (MB)": 2 × the output bytes of every layer with parameters. */
+  readonly forwardBackwardMB: string;
+}
+
+export function torchinfoSizes(trace: Trace): TorchinfoSizes {
+  let outputs: Int = 0;
+  for (const l of trace.layers) if (l.params !== 0) outputs = add(outputs, product(l.output));
+  return { paramsMB: pythonFixed2(mul(trace.totals.params, 4)), forwardBackwardMB: pythonFixed2(mul(outputs, 8)) };
+}
+
+/**
+ * Python's f"{bytes / 1e6:.2f}": the float quotient, rounded half to even on its exact binary
+ * value. JavaScript's toFixed rounds ties up; a tie is exact only at eighths (x.125, x.375 …).
+ */
+export function pythonFixed2(bytes: Int): string {
+  const d = Number(bytes) / 1e6;
+  const scaled = d * 100;
+  if (Number.isInteger(d * 8) && !Number.isInteger(scaled) && Math.abs(scaled - Math.trunc(scaled)) === 0.5) {
+    const down = Math.floor(scaled);
+    const even = down % 2 === 0 ? down : down + 1;
+    return (even / 100).toFixed(2);
+  }
+  return d.toFixed(2);
+}

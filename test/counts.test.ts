@@ -1,0 +1,113 @@
+// Counting conventions against the tools' own runs: thop, ptflops (both backends), fvcore (eval
+// and train) and torchinfo on torchvision models (test/fixtures/counts, recorded by
+// scripts/pytorch/counts.py), and the published ResNet-50 figures in the reference data.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COUNT_NAMES, countConventions, paramCounts, pythonFixed2, torchinfoSizes, type CountName } from '../src/analysis/counts.js';
+import { configFor, preset, REFERENCE, ROOT, trace, type PyTorchRecord } from './helpers/model.js';
+
+interface CountRecord {
+  model: string;
+  classes: number;
+  input: number[];
+  case: PyTorchRecord['case'];
+  params: number;
+  counts: Record<Exclude<CountName, 'torchvision' | 'flops'>, number>;
+  torchinfoSizes: { paramsMB: string; forwardBackwardMB: string };
+}
+
+const DIR = join(ROOT, 'test', 'fixtures', 'counts');
+const records = readdirSync(DIR).map((f) => ({ file: f, r: JSON.parse(readFileSync(join(DIR, f), 'utf8')) as CountRecord }));
+
+describe.each(records)('$file', ({ r }) => {
+  const t = trace(configFor({ model: r.model, num_classes: r.classes, case: r.case }), r.input);
+  const counts = countConventions(t);
+  it.each(Object.keys(r.counts) as (keyof CountRecord['counts'])[])('%s equals the tool', (name) => {
+    expect(counts.conventions[name].total).toBe(r.counts[name]);
+  });
+  it('torchinfo size lines and params equal the tool', () => {
+    expect(torchinfoSizes(t)).toEqual(r.torchinfoSizes);
+    expect(paramCounts(t).pytorch).toBe(r.params);
+  });
+  it('every convention is the sum of its rows, and torchvision plus its terms', () => {
+    for (const name of COUNT_NAMES) {
+      const c = counts.conventions[name];
+      const rows = t.layers.reduce((a, _, i) => a + BigInt(counts.row(name, i)), 0n);
+      expect(BigInt(c.total), name).toBe(rows);
+      expect(BigInt(c.total), name).toBe(c.terms.reduce((a, term) => a + BigInt(term.total), BigInt(t.totals.macs)));
+    }
+    expect(counts.conventions.flops.total).toBe(2 * Number(t.totals.macs));
+  });
+});
+
+describe('the reference figures (counts-resnet50.json)', () => {
+  const reference = JSON.parse(readFileSync(join(REFERENCE, 'counts-resnet50.json'), 'utf8')) as {
+    records: { tool: string; mode: string; reported: number; paramsSizeLine?: string; forwardBackwardSizeLine?: string }[];
+  };
+  const t = trace(preset('resnet50'), [1, 3, 224, 224]);
+  const c = countConventions(t).conventions;
+  const named = (tool: string, mode: RegExp) => reference.records.find((x) => x.tool === tool && mode.test(x.mode))!.reported;
+  it('each tool', () => {
+    expect(c.torchvision.total).toBe(named('torchvision', /eval/));
+    expect(c.thop.total).toBe(named('thop', /eval/));
+    expect(c.ptflops.total).toBe(named('ptflops', /^backend=pytorch; eval/));
+    expect(c['ptflops-aten'].total).toBe(named('ptflops', /backend=aten/));
+    expect(c.fvcore.total).toBe(named('fvcore', /^eval/));
+    expect(c['fvcore-train'].total).toBe(named('fvcore', /^train/));
+    expect(c.torchinfo.total).toBe(named('torchinfo', /eval/));
+  });
+  it("ptflops without functional hooks is ptflops less its 'functional' term", () => {
+    const functional = c.ptflops.terms.find((x) => x.label.startsWith('functional'))!.total;
+    expect(Number(c.ptflops.total) - Number(functional)).toBe(named('ptflops', /count_functional': False/));
+  });
+  it("torchinfo's size lines", () => {
+    const line = reference.records.find((x) => x.tool === 'torchinfo')!;
+    const sizes = torchinfoSizes(t);
+    expect(`${sizes.paramsMB} MB`).toBe(line.paramsSizeLine);
+    expect(`${sizes.forwardBackwardMB} MB`).toBe(line.forwardBackwardSizeLine);
+  });
+});
+
+describe("Python's .2f", () => {
+  it('rounds exact binary ties to even, as Python does, and everything else as toFixed', () => {
+    // 102.125 and 102.375 are exact in binary: Python prints 102.12 and 102.38
+    expect(pythonFixed2(102_125_000)).toBe('102.12');
+    expect(pythonFixed2(102_375_000)).toBe('102.38');
+    expect(pythonFixed2(102_228_128)).toBe('102.23');
+    expect(pythonFixed2(0)).toBe('0.00');
+  });
+});
+
+describe('Keras presets: paramCounts.keras is Keras model.summary()', () => {
+  // Keras applications' published totals (model.summary(): BatchNorm moving mean and variance are
+  // non-trainable params); ResNet50's are in the reference data
+  const published = JSON.parse(readFileSync(join(REFERENCE, 'published.json'), 'utf8')).keras_resnet50 as {
+    total: number;
+    trainable: number;
+    non_trainable: number;
+  };
+  it('keras_resnet50: total, trainable (totals.params) and non-trainable (BN statistics)', () => {
+    const t = trace(preset('keras_resnet50'), [1, 3, 224, 224]);
+    expect(paramCounts(t).keras).toBe(published.total);
+    expect(t.totals.params).toBe(published.trainable);
+    expect(t.totals.bnRunningStats).toBe(published.non_trainable);
+  });
+  it.each([
+    ['keras_resnet101', 44_707_176],
+    ['keras_resnet152', 60_419_944],
+  ])('%s: %i', (name, total) => {
+    expect(paramCounts(trace(preset(name), [1, 3, 224, 224])).keras).toBe(total);
+  });
+  it('keras_resnet50 without the top: 23,587,712', () => {
+    expect(paramCounts(trace(preset('keras_resnet50', { classes: 0 }), [1, 3, 224, 224])).keras).toBe(23_587_712);
+  });
+  it("rows take Keras' names and order: the shortcut (_0_) first", () => {
+    const names = trace(preset('keras_resnet50'), [1, 3, 224, 224]).layers.map((l) => l.spec.name);
+    expect(names.slice(0, 4)).toEqual(['conv1_conv', 'conv1_bn', 'conv1_relu', 'pool1_pool']);
+    expect(names.slice(4, 8)).toEqual(['conv2_block1_0_conv', 'conv2_block1_0_bn', 'conv2_block1_1_conv', 'conv2_block1_1_bn']);
+    expect(names.slice(-3)).toEqual(['avg_pool', 'avg_pool.flatten', 'predictions']);
+    expect(names).toContain('conv5_block3_out');
+  });
+});
