@@ -6,7 +6,7 @@ the timm-structured variants record.py builds (deep stem, average-pool shortcut,
 Usage (Debian's python3 with python3-torch, python3-torchvision, python3-aiofiles,
 python3-portalocker, python3-tabulate, python3-termcolor, python3-tqdm, python3-yaml):
 
-    /usr/bin/python3 scripts/pytorch/counts.py TOOLS_DIR OUT_DIR
+    /usr/bin/python3 scripts/pytorch/counts.py TOOLS_DIR OUT_DIR [CASE_ID ...]
 
 TOOLS_DIR holds the tools' sources, one folder each, as the search tool's fetch brings them:
 Lyken17+pytorch-OpCounter, sovrasov+flops-counter.pytorch, facebookresearch+fvcore,
@@ -79,14 +79,28 @@ CASES = [
     case("resnet50", 1000, [1, 3, 224, 224], id="resnet50d", stem=32, avg_down=True),
     case("resnet18", 1000, [2, 3, 225, 193], id="resnet18d", stem=32, avg_down=True),
     case("resnet50", 1000, [1, 3, 224, 224], id="resnet50s", stem=64),
+    # Keras' ResNet50 in PyTorch form: v1 and a bias on every conv (the keras_resnet50 preset)
+    case("resnet50", 1000, [2, 3, 224, 224], id="keras_resnet50", v1=True, conv_bias=True),
     # a dilated stage's shortcut pool is AvgPool2dSame (a subclass that pads, then pools)
     case("resnet50", 21, [2, 3, 97, 61], id="resnet50d_os8", stem=32, avg_down=True, dilation=[False, True, True]),
 ]
 
 
+def with_conv_biases(model):
+    """Every Conv2d replaced by the same conv with a bias, as Keras builds its ResNets."""
+    for parent in list(model.modules()):
+        for name, child in list(parent.named_children()):
+            if isinstance(child, torch.nn.Conv2d) and child.bias is None:
+                setattr(parent, name, torch.nn.Conv2d(child.in_channels, child.out_channels, child.kernel_size, child.stride,
+                                                      child.padding, child.dilation, child.groups, bias=True))
+    return model
+
+
 def run(c):
     torch.manual_seed(0)
-    model = record.build(c).train()
+    model = record.build({k: v for k, v in c.items() if k != "conv_bias"}).train()
+    if c.get("conv_bias"):
+        model = with_conv_biases(model)
     shape = c["input"]
     x = torch.randn(*shape)
     out = {}
@@ -126,7 +140,10 @@ def run(c):
 
 
 os.makedirs(OUT, exist_ok=True)
+only = sys.argv[3:]  # case ids to record again (default: all)
 for c in CASES:
+    if only and c["id"] not in only:
+        continue
     result = run(c)
     name = "%s_c%d_%s.json" % (c["id"], c["classes"], "x".join(map(str, c["input"])))
     with open(os.path.join(OUT, name), "w") as f:
