@@ -1,7 +1,8 @@
 // `check`, `diff` and `schema`: exit codes, messages naming file, field and both values,
 // reporters that real parsers read, and schemas that a real JSON Schema validator applies.
 
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
@@ -228,5 +229,38 @@ describe('the trace schema covers the optional objects', () => {
     const doc = JSON.parse((await cli(['--format', 'json'])).stdout);
     doc.memory.trainingPeakPhase = 'lunch';
     expect(validate(doc)).toBe(false);
+  });
+});
+
+describe('memory budgets are exact at any size', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-budget-'));
+  const check = async (budget: unknown) => {
+    const file = join(dir, 'budget.json');
+    writeFileSync(file, JSON.stringify({ extends: 'resnet50', input: [32, 3, 224, 224], expect: { maxTrainingMemory: budget } }));
+    return cli(['check', file]);
+  };
+  it('a generous budget beyond 2^53 passes, written any way', async () => {
+    for (const budget of ['99999999999999999999', '100000000TB', '9007199254740993']) expect((await check(budget)).code, budget).toBe(0);
+  });
+  it('a budget is compared to the byte: the peak itself passes, one byte less fails', async () => {
+    const doc = JSON.parse((await cli(['--layers', '50', '--input', '32,3,224,224', '--format', 'json'])).stdout);
+    const peak = BigInt(doc.memory.trainingPeak);
+    expect((await check(peak.toString())).code).toBe(0);
+    expect((await check((peak - 1n).toString())).code).toBe(1);
+    // the same in a unit: peak bytes as KiB with a fraction, rounded down to the byte
+    expect((await check(`${Number(peak) / 1024}KiB`)).code).toBe(0);
+  });
+  it('a budget below one byte is refused, naming the field', async () => {
+    for (const budget of ['0', '0.1', '0.9B']) {
+      const r = await check(budget);
+      expect([r.code, r.stdout], budget).toEqual([2, '']);
+      expect(r.stderr).toContain(`expect.maxTrainingMemory: expected a memory size of at least 1 byte, got ${JSON.stringify(budget)}`);
+    }
+  });
+  it('a malformed size names the accepted forms, not a regular expression', async () => {
+    const r = await check('24G');
+    expect(r.stderr).toContain('expected bytes, or a size with a unit: B, KB, MB, GB, TB');
+    expect(r.stderr).not.toContain('\\d');
+    expect(r.stderr).not.toContain('[kmgt');
   });
 });

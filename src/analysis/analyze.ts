@@ -2,6 +2,7 @@
 // (memory, receptive fields, groups by depth, the largest batch that fits). Each part is
 // computed once, when first asked for, so a format pays only for what it prints.
 
+import type { Int } from '../int.js';
 import { expandResNet } from '../network/expand.js';
 import type { LayerSpec, ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
 import { countConventions, type Counts, type CountName } from './counts.js';
@@ -19,7 +20,7 @@ export interface AnalysisOptions {
   /** Fold into groups (`groups` is null without it). */
   readonly depth?: Depth | undefined;
   /** Find the largest batch whose memory fits this many bytes (`fit` is null without it). */
-  readonly fit?: { readonly budgetBytes: number; readonly mode: MemoryMode } | undefined;
+  readonly fit?: { readonly budgetBytes: Int; readonly mode: MemoryMode } | undefined;
   /** A counting convention whose per-row figures the formats show (`--count`). */
   readonly count?: CountName | undefined;
 }

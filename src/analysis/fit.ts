@@ -10,7 +10,7 @@ export interface FitResult {
   /** 0 when not even a batch of one fits. */
   readonly maxBatch: number;
   readonly mode: MemoryMode;
-  readonly budgetBytes: number;
+  readonly budgetBytes: Int;
   /** Bytes the mode needs at `maxBatch` (at batch 1 when nothing fits). */
   readonly bytesAtMaxBatch: Int;
 }
@@ -25,7 +25,7 @@ export function fitBatch(
   config: ModelConfig,
   specs: readonly LayerSpec[],
   sample: Shape,
-  budgetBytes: number,
+  budgetBytes: Int,
   mode: MemoryMode,
   options: MemoryOptions,
   maxBatch = 2 ** 31 - 1,

@@ -2,7 +2,7 @@
 // or throws InvalidArgumentError with what was expected.
 
 import { InvalidArgumentError } from 'commander';
-import { groupDigits } from '../int.js';
+import { groupDigits, toInt, type Int } from '../int.js';
 import { LIMITS } from '../network/config.js';
 import { LAYER_DEPTHS } from '../network/presets.js';
 
@@ -57,29 +57,34 @@ export function parseOutputStride(text: string): number {
   return n;
 }
 
-const UNITS: Record<string, number> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40,
+const UNITS: Readonly<Record<string, bigint>> = {
+  b: 1n,
+  kb: 10n ** 3n,
+  mb: 10n ** 6n,
+  gb: 10n ** 9n,
+  tb: 10n ** 12n,
+  kib: 2n ** 10n,
+  mib: 2n ** 20n,
+  gib: 2n ** 30n,
+  tib: 2n ** 40n,
 };
 
-/** `24GiB` = 24·2^30 bytes, `80GB` = 80·10^9, `512` = 512 bytes; null when not a size. */
-export function parseByteSize(text: string): number | null {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b|b)?\s*$/i.exec(text);
+/**
+ * `24GiB` = 24·2^30 bytes, `80GB` = 80·10^9, `512` = 512 bytes, exact at any size (a fraction
+ * of a byte is dropped); null when the text is not a size.
+ */
+export function parseByteSize(text: string): Int | null {
+  const m = /^\s*(\d+)(?:\.(\d+))?\s*([kmgt]i?b|b)?\s*$/i.exec(text);
   if (!m) return null;
-  const bytes = Math.floor(Number(m[1]) * (UNITS[(m[2] ?? 'b').toLowerCase()] ?? 1));
-  return Number.isSafeInteger(bytes) && bytes > 0 ? bytes : null;
+  const fraction = m[2] ?? '';
+  const bytes = (BigInt(`${m[1]}${fraction}`) * UNITS[(m[3] ?? 'b').toLowerCase()]!) / 10n ** BigInt(fraction.length);
+  return toInt(bytes.toString());
 }
 
-export function parseFit(text: string): number {
+export function parseFit(text: string): Int {
   const bytes = parseByteSize(text);
   if (bytes === null) throw new InvalidArgumentError(`expected a memory size such as 24GiB, 80GB or 512MiB, found '${text}'`);
+  if (bytes === 0) throw new InvalidArgumentError(`expected a memory size of at least 1 byte, found '${text}'`);
   return bytes;
 }
 

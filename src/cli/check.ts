@@ -8,7 +8,7 @@ import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../fo
 import { analyze, type Analysis } from '../analysis/analyze.js';
 import { evaluateExpectations, type Expectations } from '../analysis/expect.js';
 import { modeBytes } from '../analysis/fit.js';
-import { toInt } from '../int.js';
+import { toInt, type Int } from '../int.js';
 import { parseByteSize } from './args.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, parseJson, readFileBytes } from './files.js';
@@ -18,8 +18,8 @@ import { finishConfig, mergeExtends } from './model.js';
 
 const GLOB = /[*?]/;
 
-/** A size the schema already accepted: bytes or a string with a unit. */
-function byteSize(x: number | string): number {
+/** A size the schema already accepted (bytes, or a string with a unit), exact. */
+function byteSize(x: number | string): Int {
   return typeof x === 'number' ? x : (parseByteSize(x) ?? 0);
 }
 
@@ -126,6 +126,13 @@ export async function checkFile(file: string): Promise<CheckResult> {
   } catch (e) {
     if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''));
     throw e;
+  }
+  // a budget below one byte (`"0"`, `"0.1"`) would fail every model: say so instead
+  for (const field of ['maxTrainingMemory', 'maxInferenceMemory'] as const) {
+    const given = expect[field];
+    if (given !== undefined && byteSize(given) === 0) {
+      return invalid(file, `expect.${field}: expected a memory size of at least 1 byte, got ${JSON.stringify(given)}`, lineOf(lines, `expect.${field}`));
+    }
   }
   const expectations: Expectations = {
     output: expect.output,

@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   /** An internal bug: printed with a stack and a request to report it. */
   internal: 3,
+  /** The output could not be written (a full disk, an I/O error); a closed pipe is not one. */
+  writeFailed: 4,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -8,6 +8,8 @@ export interface Io {
   readonly err: (chunk: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdoutIsTTY: boolean;
+  /** True once stdout is closed (its reader went away, or writing failed): stop producing output. */
+  readonly stopped?: () => boolean;
   /** Maps an internal error's stack to source lines (the process entry reads the source map). */
   readonly mapStack?: (stack: string) => string;
 }
@@ -16,6 +18,7 @@ export interface Io {
 export function writeAll(io: Io, pieces: Iterable<string>): void {
   let buffer = '';
   for (const piece of pieces) {
+    if (io.stopped?.()) return;
     buffer += piece;
     if (buffer.length >= 1 << 16) {
       io.out(buffer);

@@ -10,6 +10,7 @@ import { FORMAT_NAMES } from '../format/formats.js';
 import { SCHEMA_VERSION } from '../format/json.js';
 import { COLUMN_NAMES, type ColumnName } from '../format/table.js';
 import { InputError } from '../errors.js';
+import { inert } from '../format/common.js';
 import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parseWeightDecay } from './args.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
@@ -43,7 +44,8 @@ Mult-adds follow torchvision's convention: a conv counts output elements × in/g
 a linear batch × in × out; BN, ReLU, pooling and the residual add count 0. FLOPs = 2 × mult-adds.
 --count fvcore|fvcore-train|ptflops|ptflops-aten|thop|torchinfo|flops gives another tool's figures.
 
-Exit codes: 0 ok, 1 a check failed, 2 usage, input or config error, 3 internal bug.`;
+Exit codes: 0 ok, 1 a check failed, 2 usage, input or config error, 3 internal bug,
+4 output could not be written (a closed pipe is not an error).`;
 
 const REPORTER_NAMES = ['text', 'json', 'github', 'junit'] as const;
 
@@ -72,7 +74,8 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .configureOutput({
       writeOut: (s) => io.out(s),
       writeErr: (s) => io.err(s),
-      outputError: (s, write) => write(s.endsWith('\n') ? s : `${s}\n`),
+      // one line, whatever the argument it quotes holds (commander adds a hint on a second line)
+      outputError: (s, write) => write(`${s.split('\n').filter((line) => line.trim() !== '').map(inert).join(' ')}\n`),
     })
     .showSuggestionAfterError(true)
     .helpCommand(false);
@@ -175,12 +178,12 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof InputError) {
-      io.err(`error: ${e.message}\n`);
+      io.err(`error: ${inert(e.message)}\n`);
       return EXIT.usage;
     }
     const err = e as Error;
     io.err(
-      `resnet-shapes: internal error: ${err?.message ?? String(e)}\n${io.mapStack && err?.stack ? io.mapStack(err.stack) : (err?.stack ?? '')}\n` +
+      `resnet-shapes: internal error: ${inert(err?.message ?? String(e))}\n${(io.mapStack && err?.stack ? io.mapStack(err.stack) : (err?.stack ?? '')).split('\n').map(inert).join('\n')}\n` +
         `This is a bug in resnet-shapes ${pkg.version}; please report it with the command you ran.\n`,
     );
     return EXIT.internal;

@@ -6,32 +6,45 @@
 // character device other than /dev/null: files, pipes and sockets never are.
 
 import { fstatSync, statSync, writeSync } from 'node:fs';
+import { inert } from '../format/common.js';
 import { EXIT } from './exit.js';
 import { main } from './main.js';
 import { sourceMapped } from './stack.js';
 
-/** Writes all of `text` to `fd`, waiting out EAGAIN on a non-blocking pipe. */
-function writer(fd: number): (text: string) => void {
-  const wait = new Int32Array(new SharedArrayBuffer(4));
-  return (text) => {
+/**
+ * A file descriptor to write to. A reader that went away (EPIPE, `| head`) ends the output
+ * silently; any other failure (a full disk, an I/O error) is kept to be reported once. Either
+ * way later writes are dropped, and the run's exit code is still what it earned.
+ */
+class Output {
+  closed = false;
+  failure: NodeJS.ErrnoException | null = null;
+  private readonly wait = new Int32Array(new SharedArrayBuffer(4));
+
+  constructor(private readonly fd: number) {}
+
+  /** Writes all of `text`, waiting out EAGAIN on a non-blocking pipe. */
+  readonly write = (text: string): void => {
     let rest: Buffer | null = null;
-    for (;;) {
+    while (!this.closed) {
       try {
         if (rest === null) {
           // the common case: one write takes the whole string
-          const n = writeSync(fd, text);
+          const n = writeSync(this.fd, text);
           if (n === Buffer.byteLength(text)) return;
           rest = Buffer.from(text, 'utf8').subarray(n);
         } else {
-          rest = rest.subarray(writeSync(fd, rest));
+          rest = rest.subarray(writeSync(this.fd, rest));
           if (rest.length === 0) return;
         }
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        // the reader went away (`| head`): not an error, and nothing more to say
-        if (code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
-        if (code !== 'EAGAIN') throw e;
-        Atomics.wait(wait, 0, 0, 5);
+        const error = e as NodeJS.ErrnoException;
+        if (error.code === 'EAGAIN') {
+          Atomics.wait(this.wait, 0, 0, 5);
+          continue;
+        }
+        this.closed = true;
+        if (error.code !== 'EPIPE') this.failure = error;
       }
     }
   };
@@ -50,13 +63,21 @@ function stdoutIsTTY(): boolean {
 }
 
 async function start(): Promise<void> {
-  const code = await main(process.argv.slice(2), {
-    out: writer(1),
-    err: writer(2),
+  const stdout = new Output(1);
+  const stderr = new Output(2);
+  let code: number = await main(process.argv.slice(2), {
+    out: stdout.write,
+    err: stderr.write,
     env: process.env,
     stdoutIsTTY: stdoutIsTTY(),
+    stopped: () => stdout.closed,
     mapStack: (stack) => sourceMapped(stack, __filename),
   });
+  if (stdout.failure) {
+    const { code: errno, message } = stdout.failure;
+    stderr.write(`error: could not write the output: ${errno ?? 'EIO'} (${inert(message.replace(/^\w+: /, ''))})\n`);
+    code = EXIT.writeFailed;
+  }
   process.exitCode = code;
   // Every write was synchronous, so everything is written: leave now rather than tear down a
   // heap that may hold a million-row trace.

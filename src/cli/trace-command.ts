@@ -6,7 +6,7 @@ import type { Dtype, MemoryMode, Optimizer } from '../analysis/memory.js';
 import { FORMATS, type FormatName } from '../format/formats.js';
 import { SCHEMA_VERSION } from '../format/json.js';
 import type { ColumnName } from '../format/table.js';
-import { groupDigits, scaled, toJsonValue } from '../int.js';
+import { groupDigits, scaled, toJsonValue, type Int } from '../int.js';
 import { PRESET_NAMES, presetConfig } from '../network/presets.js';
 import { colorLevel, highlighter } from './color.js';
 import { writeAll, type Io } from './io.js';
@@ -20,7 +20,7 @@ export interface TraceOptions extends ModelOptions {
   readonly dtype: Dtype;
   readonly optimizer: Optimizer;
   readonly weightDecay: number;
-  readonly fit?: number;
+  readonly fit?: Int;
   readonly mode: MemoryMode;
   readonly depth?: Depth;
   readonly columns?: readonly ColumnName[];

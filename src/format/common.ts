@@ -26,6 +26,34 @@ export function shapeJson(shape: Shape, symbolicBatch: boolean): (number | 'N')[
   return symbolicBatch ? ['N', ...shape.slice(1)] : [...shape];
 }
 
+// C0 and C1 controls, DEL, line and paragraph separators, and the bidi controls that reorder text
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Text from outside (a file name, a config name, an argument, file content quoted in an error)
+ * made inert before it is printed: every character that could move the cursor, start a new line
+ * (and so a CI workflow command), clear or retitle a terminal, or reorder text is shown as an
+ * escape (`\n`, `\x1b`, `\u202e`). Everything else is unchanged.
+ */
+export function inert(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const named = NAMED[c];
+    if (named) return named;
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+// what JSON.stringify leaves raw that a terminal may still act on
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** JSON.stringify, with every character a terminal could act on escaped (`\u009b`): the same data. */
+export function jsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** The one place a ShapeIssue becomes a sentence: who, expected, found. */
 export function formatIssue(issue: ShapeIssue): string {
   return `${issue.path}: expected ${issue.expected}, found ${issue.found}`;

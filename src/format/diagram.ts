@@ -1,5 +1,6 @@
 // Diagrams: Graphviz DOT and Mermaid flowcharts of the graph built in graph.ts.
 
+import { inert } from './common.js';
 import type { Graph, GraphNode } from './graph.js';
 
 const SHAPES: Record<GraphNode['kind'], string> = {
@@ -20,7 +21,7 @@ function dotString(s: string): string {
 
 export function formatDot(graph: Graph, title: string): string {
   const lines = [
-    `digraph ${dotString(title)} {`,
+    `digraph ${dotString(inert(title))} {`,
     '  graph [rankdir=TB, fontname="Helvetica"];',
     '  node [fontname="Helvetica", fontsize=10];',
     '  edge [fontname="Helvetica", fontsize=9];',

@@ -3,7 +3,7 @@
 import { groupDigits, toJsonValue, type Int } from '../int.js';
 import type { DiffField, TraceDiff } from '../analysis/diff.js';
 import type { Trace, TracedLayer } from '../types.js';
-import { PLAIN, shapeJson, shapeText, type Highlighter } from './common.js';
+import { inert, jsonText, PLAIN, shapeJson, shapeText, type Highlighter } from './common.js';
 import { rowJson, SCHEMA_VERSION } from './json.js';
 
 export interface DiffSide {
@@ -42,7 +42,7 @@ export function formatDiffText(a: DiffSide, b: DiffSide, diff: TraceDiff, hl: Hi
   const sa = a.trace.symbolicBatch;
   const sb = b.trace.symbolicBatch;
   const side = (name: string, s: DiffSide) =>
-    `${name}: ${s.label}  input ${shapeText(s.trace.input, s.trace.symbolicBatch)} → output ${shapeText(s.trace.output, s.trace.symbolicBatch)}`;
+    `${name}: ${inert(s.label)}  input ${shapeText(s.trace.input, s.trace.symbolicBatch)} → output ${shapeText(s.trace.output, s.trace.symbolicBatch)}`;
   let out = `${hl.heading(side('a', a))}\n${hl.heading(side('b', b))}\n\n`;
   if (diff.rows.length === 0) out += 'no layer differs\n';
   else {
@@ -73,7 +73,7 @@ export function formatDiffJson(a: DiffSide, b: DiffSide, diff: TraceDiff): strin
     output: shapeJson(s.trace.output, s.trace.symbolicBatch),
   });
   const total = (x: { a: Int; b: Int; delta: Int }) => ({ a: toJsonValue(x.a), b: toJsonValue(x.b), delta: toJsonValue(x.delta) });
-  return `${JSON.stringify(
+  return `${jsonText(
     {
       schemaVersion: SCHEMA_VERSION,
       a: sideJson(a),
@@ -92,7 +92,6 @@ export function formatDiffJson(a: DiffSide, b: DiffSide, diff: TraceDiff): strin
         bnRunningStats: total(diff.totals.bnRunningStats),
       },
     },
-    null,
     2,
   )}\n`;
 }

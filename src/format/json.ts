@@ -12,7 +12,7 @@ import type { ReceptiveField } from '../analysis/receptive.js';
 import { toJsonValue, type Int } from '../int.js';
 import type { RowDocument, TraceDocument } from '../schemas/index.js';
 import type { Shape, Trace, TracedLayer } from '../types.js';
-import { shapeJson } from './common.js';
+import { jsonText, shapeJson } from './common.js';
 import { fitJson, memoryJson } from './memory.js';
 
 export const SCHEMA_VERSION = 1;
@@ -139,7 +139,8 @@ function documentWithoutRows(a: Analysis): Omit<TraceDocument, 'layers'> {
 /** The document in pieces (a row a piece), so a huge trace streams instead of one string. */
 export function* jsonChunks(a: Analysis): Generator<string> {
   const { schemaVersion, model, input, output, ...rest } = documentWithoutRows(a);
-  yield `{\n  "schemaVersion": ${schemaVersion},\n  "model": ${JSON.stringify(model)},\n`;
+  // the model's name comes from a file name: the one string from outside
+  yield `{\n  "schemaVersion": ${schemaVersion},\n  "model": ${jsonText(model)},\n`;
   yield `  "input": ${JSON.stringify(input)},\n  "output": ${JSON.stringify(output)},\n  "layers": [`;
   const { layers, symbolicBatch } = a.trace;
   const { rows } = a.memory;

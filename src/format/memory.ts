@@ -42,7 +42,7 @@ export function memoryJson(m: MemoryReport, o: MemoryOptions, perSample: boolean
 }
 
 export function fitJson(f: FitResult): NonNullable<TraceDocument['fit']> {
-  return { maxBatch: f.maxBatch, mode: f.mode, budgetBytes: f.budgetBytes, bytesAtMaxBatch: toJsonValue(f.bytesAtMaxBatch) };
+  return { maxBatch: f.maxBatch, mode: f.mode, budgetBytes: toJsonValue(f.budgetBytes), bytesAtMaxBatch: toJsonValue(f.bytesAtMaxBatch) };
 }
 
 export function memoryLines(m: MemoryReport, o: MemoryOptions, perSample: boolean): string[] {

@@ -1,6 +1,7 @@
 // Reporters of `resnet-shapes check`: text, json, github (workflow commands) and junit.
 
 import type { Failure } from '../analysis/expect.js';
+import { inert, jsonText } from './common.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'invalid';
 
@@ -53,9 +54,10 @@ export function reportText(results: readonly CheckResult[], options: ReportOptio
   let stdout = '';
   let stderr = '';
   for (const r of results) {
-    if (r.status === 'fail') stdout += `FAIL  ${r.file}: ${r.failures.map(failureSentence).join('; ')}\n`;
-    else if (r.status === 'invalid') stderr += `error: ${r.file}: ${r.error?.message ?? 'invalid'}\n`;
-    else if (!options.quiet) stdout += `pass  ${r.file}\n`;
+    const file = inert(r.file);
+    if (r.status === 'fail') stdout += `FAIL  ${file}: ${inert(r.failures.map(failureSentence).join('; '))}\n`;
+    else if (r.status === 'invalid') stderr += `error: ${file}: ${inert(r.error?.message ?? 'invalid')}\n`;
+    else if (!options.quiet) stdout += `pass  ${file}\n`;
   }
   const s = summarize(results);
   if (s.passed + s.failed > 0) stdout += `${s.passed} passed, ${s.failed} failed\n`;
@@ -64,7 +66,7 @@ export function reportText(results: readonly CheckResult[], options: ReportOptio
 
 export function reportJson(results: readonly CheckResult[]): Report {
   const s = summarize(results);
-  return { stderr: '', stdout: `${JSON.stringify(
+  return { stderr: '', stdout: `${jsonText(
     {
       schemaVersion: 1,
       ...s,
@@ -76,7 +78,6 @@ export function reportJson(results: readonly CheckResult[]): Report {
         error: r.error ?? null,
       })),
     },
-    null,
     2,
   )}\n` };
 }
@@ -88,7 +89,8 @@ const escapeProperty = (s: string): string => escapeData(s).replace(/:/g, '%3A')
 export function reportGithub(results: readonly CheckResult[]): Report {
   let out = '';
   const annotate = (file: string, line: number, title: string, message: string) => {
-    out += `::error file=${escapeProperty(file)},line=${line},title=${escapeProperty(title)}::${escapeData(message)}\n`;
+    // inert first (no control character survives), then the workflow-command encoding
+    out += `::error file=${escapeProperty(inert(file))},line=${line},title=${escapeProperty(title)}::${escapeData(inert(message))}\n`;
   };
   for (const r of results) {
     for (const f of r.failures) annotate(r.file, f.line, 'resnet-shapes check failed', failureSentence(f));
@@ -101,7 +103,7 @@ export function reportGithub(results: readonly CheckResult[]): Report {
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const xml = (s: string): string =>
-  s
+  inert(s)
     .replace(INVALID_XML, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -185,6 +185,8 @@ export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly Propert
 // ---------------------------------------------------------------------------------------------
 // Check files: a model config with an input and what to expect of its trace.
 
+const SIZE_FORMS = 'expected bytes, or a size with a unit: B, KB, MB, GB, TB (10^3…) or KiB, MiB, GiB, TiB (2^10…), such as "24GiB" or "80GB"';
+
 const checkParts = once(() => {
   const bigInt = z.union([
     z.int({ error: 'expected a whole number' }).check(z.minimum(0, { error: 'expected a whole number ≥ 0' })),
@@ -195,9 +197,13 @@ const checkParts = once(() => {
     z.maximum(LIMITS.inputDim, { error: `expected at most ${LIMITS.inputDim} (the documented limit)` }),
   );
   const memorySize = described(
-    z.union([z.int().check(z.minimum(1)), z.string().check(z.regex(/^\s*\d+(\.\d+)?\s*([kmgtKMGT]i?[bB]|[bB])?\s*$/))], {
-      error: 'expected bytes, or a size such as "24GiB" or "80GB"',
-    }),
+    z.union(
+      [
+        z.int({ error: SIZE_FORMS }).check(z.minimum(1, { error: SIZE_FORMS })),
+        z.string({ error: SIZE_FORMS }).check(z.regex(/^\s*\d+(\.\d+)?\s*([kmgtKMGT]i?[bB]|[bB])?\s*$/, { error: SIZE_FORMS })),
+      ],
+      { error: SIZE_FORMS },
+    ),
     'Bytes, or a string with a unit: "24GiB" = 24·2^30, "80GB" = 80·10^9',
   );
   const training = described(
@@ -350,7 +356,7 @@ function buildTraceSchema() {
         'With --depth: the stem, each stage or block, the head',
       ),
       fit: optional(
-        z.looseObject({ maxBatch: z.int().check(z.minimum(0)), mode: z.enum(MEMORY_MODES), budgetBytes: z.int(), bytesAtMaxBatch: int() }),
+        z.looseObject({ maxBatch: z.int().check(z.minimum(0)), mode: z.enum(MEMORY_MODES), budgetBytes: int(), bytesAtMaxBatch: int() }),
         'With --fit: the largest batch whose memory fits the budget',
       ),
     }),
