@@ -3,11 +3,12 @@
 // cases (a closed pipe, a full disk) on the built binary.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { walk, type Walked } from '../src/cli/check.js';
 import { inert } from '../src/format/common.js';
 import { cli } from './helpers/cli.js';
 import { ROOT } from './helpers/model.js';
@@ -108,5 +109,39 @@ describe('exit codes hold whatever happens to stdout', () => {
       const r = run(`node ${BIN} ${args} > /dev/full`);
       expect([r.status, r.stderr], args).toEqual([4, 'error: could not write the output: ENOSPC (no space left on device, write)\n']);
     }
+  });
+});
+
+describe('reads and walks are bounded and go on past what they cannot read', () => {
+  it.skipIf(!existsSync('/proc/self/pagemap'))('a file that reports size 0 and never ends is refused at the size limit', async () => {
+    const r = await cli(['--config', '/proc/self/pagemap']);
+    expect([r.code, r.stderr]).toEqual([2, 'error: /proc/self/pagemap: expected at most 1,048,576 bytes (a config or check file), found more\n']);
+  });
+
+  it('a link cycle is walked once; a folder of 130,000 entries does not overflow the stack', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-walk-'));
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a', 'r18.json'), '{"extends":"resnet18","input":[1,3,224,224],"expect":{"output":[1,1000]}}');
+    symlinkSync(dir, join(dir, 'a', 'loop'));
+    const r = await cli(['check', dir]);
+    expect([r.code, r.stdout]).toEqual([0, `pass  ${join(dir, 'a', 'r18.json')}\n1 passed, 0 failed\n`]);
+    const big = join(dir, 'big');
+    mkdirSync(big);
+    for (let i = 0; i < 130_000; i++) writeFileSync(join(big, `${i}.txt`), '');
+    const walked: Walked = { files: [], unreadable: [] };
+    expect(walk(big, Infinity, walked)).toHaveLength(130_000);
+  });
+
+  it('a folder it cannot read is one diagnostic, counted as an error, and the rest is checked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-denied-'));
+    mkdirSync(join(dir, 'denied'));
+    writeFileSync(join(dir, 'ok.json'), '{}');
+    const denied = (path: string, options: { withFileTypes: true }) => {
+      if (path.endsWith('denied')) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      return readdirSync(path, options);
+    };
+    const walked: Walked = { files: [], unreadable: [] };
+    expect(walk(dir, Infinity, walked, denied as typeof readdirSync)).toEqual([join(dir, 'ok.json')]);
+    expect(walked.unreadable).toEqual([{ path: join(dir, 'denied'), reason: 'cannot read the folder: permission denied' }]);
   });
 });

@@ -1,7 +1,7 @@
 // `resnet-shapes check [files, folders or globs…]`: every file is checked and reported; the
 // exit code is 2 if any file is invalid, else 1 if any expectation failed, else 0.
 
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { formatIssue } from '../format/common.js';
 import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../format/report.js';
@@ -11,7 +11,7 @@ import { modeBytes } from '../analysis/fit.js';
 import { toInt, type Int } from '../int.js';
 import { parseByteSize } from './args.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
-import { decodeText, parseJson, readFileBytes } from './files.js';
+import { decodeText, describeError, parseJson, readFileBytes } from './files.js';
 import { lineOf, locateFields } from './locate.js';
 import type { Io } from './io.js';
 import { finishConfig, mergeExtends } from './model.js';
@@ -38,7 +38,13 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-function expandGlob(pattern: string): string[] {
+/** What a walk found: the files, and the folders it could not read. */
+export interface Walked {
+  readonly files: string[];
+  readonly unreadable: { readonly path: string; readonly reason: string }[];
+}
+
+function expandGlob(pattern: string, into: Walked): string[] {
   const parts = pattern.split('/');
   const fixed: string[] = [];
   while (parts.length > 1 && !GLOB.test(parts[0]!)) fixed.push(parts.shift()!);
@@ -46,32 +52,53 @@ function expandGlob(pattern: string): string[] {
   const re = globToRegExp(parts.join('/'));
   // without `**` a match lies exactly as many folders down as the pattern has parts
   const depth = parts.includes('**') ? Infinity : parts.length;
-  try {
-    return walk(base, depth).filter((f) => re.test(relative(base, f).split(sep).join('/')));
-  } catch {
-    return [];
-  }
+  return walk(base, depth, into).filter((f) => re.test(relative(base, f).split(sep).join('/')));
 }
 
-function walk(dir: string, depth: number): string[] {
+/**
+ * The files `depth` folders down from `dir` (every file below it with Infinity), sorted. Folders
+ * it cannot read are recorded in `into.unreadable`, and the walk goes on; folders behind symbolic
+ * links are followed once each (by their real path), so a link cycle ends.
+ */
+export function walk(dir: string, depth: number, into: Walked, readdir = readdirSync): string[] {
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (depth > 1) out.push(...walk(path, depth - 1));
-    } else if (depth === 1 || depth === Infinity) out.push(path);
+  const seen = new Set<string>();
+  const pending: [string, number][] = [[dir, depth]];
+  while (pending.length > 0) {
+    const [folder, left] = pending.pop()!;
+    try {
+      const real = realpathSync(folder);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      for (const entry of readdir(folder, { withFileTypes: true })) {
+        const path = join(folder, entry.name);
+        let isDir = entry.isDirectory();
+        if (entry.isSymbolicLink()) {
+          try {
+            isDir = statSync(path).isDirectory();
+          } catch {
+            // a dangling link: reported as a missing file if it is ever checked
+          }
+        }
+        if (isDir) {
+          if (left > 1) pending.push([path, left - 1]);
+        } else if (left === 1 || left === Infinity) out.push(path);
+      }
+    } catch (e) {
+      into.unreadable.push({ path: folder, reason: `cannot read the folder: ${describeError(e)}` });
+    }
   }
   return out.sort();
 }
 
 /** Files, folders (their `*.json`, recursively) and globs -> the files to check, in order. */
-export function expandPaths(args: readonly string[]): string[] {
+export function expandPaths(args: readonly string[]): Walked {
   const seen = new Set<string>();
-  const out: string[] = [];
+  const walked: Walked = { files: [], unreadable: [] };
   const add = (f: string) => {
     if (!seen.has(f)) {
       seen.add(f);
-      out.push(f);
+      walked.files.push(f);
     }
   };
   for (const arg of args) {
@@ -82,11 +109,11 @@ export function expandPaths(args: readonly string[]): string[] {
     } catch {
       // missing: a glob, or a file reported as unreadable
     }
-    if (isDir) walk(arg, Infinity).filter((f) => f.endsWith('.json')).forEach(add);
-    else if (GLOB.test(arg)) expandGlob(arg).forEach(add);
+    if (isDir) for (const f of walk(arg, Infinity, walked)) f.endsWith('.json') && add(f);
+    else if (GLOB.test(arg)) for (const f of expandGlob(arg, walked)) add(f);
     else add(arg);
   }
-  return out;
+  return walked;
 }
 
 function invalid(file: string, message: string, line = 1): CheckResult {
@@ -156,9 +183,10 @@ export async function checkFile(file: string): Promise<CheckResult> {
 }
 
 export async function runCheck(paths: readonly string[], reporter: ReporterName, io: Io, quiet = false): Promise<ExitCode> {
-  const files = expandPaths(paths);
-  if (files.length === 0) throw new UsageError(`no check files matched ${paths.join(' ')}`);
-  const results: CheckResult[] = [];
+  const { files, unreadable } = expandPaths(paths);
+  if (files.length === 0 && unreadable.length === 0) throw new UsageError(`no check files matched ${paths.join(' ')}`);
+  // a folder that could not be read is an error: CI must not pass over checks it never saw
+  const results: CheckResult[] = unreadable.map((u) => invalid(u.path, u.reason));
   for (const file of files) results.push(await checkFile(file));
   const report = REPORTERS[reporter](results, { quiet });
   if (report.stdout) io.out(report.stdout);

@@ -1,6 +1,7 @@
 // Reading the files users hand us: every failure becomes one UsageError line naming the file.
 
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { groupDigits } from '../int.js';
 import { UsageError } from './exit.js';
 
 /** Config and check files are small; anything larger is refused before it is read. */
@@ -10,29 +11,49 @@ export function readJsonFile(path: string): unknown {
   return parseJsonText(readFileBytes(path), path);
 }
 
-/** A small regular file's bytes, or a UsageError naming the file and the problem. */
+/**
+ * A small regular file's bytes, or a UsageError naming the file and the problem. The size is
+ * bounded as the file is read: a file may report size 0 and never end (/proc/self/pagemap).
+ */
 export function readFileBytes(path: string): Buffer {
-  let size: number;
+  let fd: number;
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new UsageError(`${path}: is a directory, expected a JSON file`);
     if (!st.isFile()) throw new UsageError(`${path}: is not a regular file`);
-    size = st.size;
+    fd = openSync(path, 'r');
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${path}: no such file`);
-    if (code === 'EACCES') throw new UsageError(`${path}: permission denied`);
-    throw new UsageError(`${path}: cannot read (${code ?? String(e)})`);
-  }
-  if (size > MAX_FILE_BYTES) {
-    throw new UsageError(`${path}: file is ${size.toLocaleString('en-US')} bytes, expected at most ${MAX_FILE_BYTES.toLocaleString('en-US')} for a config`);
+    throw new UsageError(`${path}: ${describeError(e)}`);
   }
   try {
-    return readFileSync(path);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_FILE_BYTES) {
+        throw new UsageError(`${path}: expected at most ${groupDigits(MAX_FILE_BYTES)} bytes (a config or check file), found more`);
+      }
+      chunks.push(chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
   } catch (e) {
-    throw new UsageError(`${path}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${path}: ${describeError(e)}`);
+  } finally {
+    closeSync(fd);
   }
+}
+
+/** `no such file`, `permission denied`, or `cannot read (CODE)`. */
+export function describeError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return `cannot read (${code ?? String(e)})`;
 }
 
 export function parseJsonText(bytes: Uint8Array, path: string): unknown {
