@@ -252,3 +252,24 @@ describe('counting conventions on the command line', () => {
     expect([r.code, r.stdout, r.stderr.trim().split('\n').length]).toEqual([2, '', 1]);
   });
 });
+
+describe('arguments say exactly what is wrong', () => {
+  it.each([
+    [['--input', '1,3,224,224,'], /found 5 \(1 empty\)/],
+    [['--weight-decay', '0x10'], /expected a number ≥ 0 \(e\.g\. 0\.001\), found '0x10'/],
+    [['--weight-decay', 'Infinity'], /found 'Infinity'/],
+    [['--config', ''], /--config: expected a file name, found an empty one/],
+    [['--colr'], /^error: unknown option '--colr'( \(Did you mean --color\?\))?\n$/],
+  ])('%j', async (args, message) => {
+    const r = await cli(args);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+  it('a decimal weight decay in any usual form is taken', async () => {
+    for (const text of ['0.001', '1e-4', '.5', '0']) {
+      const doc = JSON.parse((await cli(['--layers', '18', '--weight-decay', text, '--format', 'json'])).stdout);
+      expect(doc.memory.weightDecay, text).toBe(Number(text));
+    }
+  });
+});

@@ -27,9 +27,9 @@ export function parseInput(text: string): InputArg {
   const parts = text.split(/[,x×]/).map((p) => p.trim());
   const names = ['batch', 'channels', 'height', 'width'];
   if (parts.length !== 4 || parts.some((p) => p === '')) {
-    throw new InvalidArgumentError(
-      `expected 4 comma-separated dimensions N,C,H,W (e.g. 1,3,224,224), found ${parts.filter((p) => p !== '').length}`,
-    );
+    const empty = parts.filter((p) => p === '').length;
+    const found = `${parts.length}${empty > 0 ? ` (${empty} empty)` : ''}`;
+    throw new InvalidArgumentError(`expected 4 comma-separated dimensions N,C,H,W (e.g. 1,3,224,224), found ${found}`);
   }
   const symbolicBatch = SYMBOLIC.has(parts[0]!);
   const shape = parts.map((p, i) =>
@@ -89,8 +89,9 @@ export function parseFit(text: string): Int {
 }
 
 export function parseWeightDecay(text: string): number {
+  // a decimal number (0.001, 1e-4); not hexadecimal, binary or Infinity, which Number() takes
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < 0) {
+  if (!/^\s*(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) || !Number.isFinite(n) || n < 0) {
     throw new InvalidArgumentError(`expected a number ≥ 0 (e.g. 0.001), found '${text}'`);
   }
   return n;

@@ -82,7 +82,8 @@ export function finishConfig(input: ConfigInput, name: string, o: ModelOptions, 
 export async function resolveModel(o: ModelOptions): Promise<ModelConfig> {
   const given = [o.arch && '--arch', o.layers !== undefined && '--layers', o.config && '--config'].filter(Boolean);
   if (given.length > 1) throw new UsageError(`${given.join(' and ')} both name a model: give one of them`);
-  if (o.config) {
+  if (o.config !== undefined) {
+    if (o.config.trim() === '') throw new UsageError('--config: expected a file name, found an empty one');
     const input = await loadConfigFile(o.config);
     return finishConfig(input, basename(o.config).replace(/\.json$/i, ''), o, o.config);
   }

@@ -52,8 +52,11 @@ const booleanField = () => z.boolean({ error: 'expected true or false' });
 
 /** The fields of a model config, named as torchvision names its constructor arguments. */
 const configFields = once(() => ({
-  $schema: optional(z.string(), 'JSON Schema of this file, for editors'),
-  description: optional(z.string().check(z.maxLength(1000)), 'What the model is, in words (shown by --list for presets)'),
+  $schema: optional(z.string({ error: 'expected a string' }), 'JSON Schema of this file, for editors'),
+  description: optional(
+    z.string({ error: 'expected a string' }).check(z.maxLength(1000, { error: 'expected a description of at most 1,000 characters' })),
+    'What the model is, in words (shown by --list for presets)',
+  ),
   block: described(
     z.enum(BLOCK_KINDS, { error: `expected ${oneOf(BLOCK_KINDS)}` }),
     `Residual block: ${inWords(BLOCK_KINDS.map((k) => BLOCKS[k].description))}`,
