@@ -38,3 +38,5 @@ export { evaluateExpectations, type Expectations, type Failure } from './analysi
 export { buildGraph } from './format/graph.js';
 export { formatDot, formatMermaid } from './format/diagram.js';
 export type { TraceDocument, RowDocument } from './schemas/index.js';
+export { parseConfig, type ParsedConfig, type ConfigProblem } from './schemas/parse.js';
+export { mergeExtends } from './network/presets.js';

@@ -9,6 +9,8 @@ import { countRows, expandResNet } from '../src/network/expand.js';
 import type { LayerSpec, ModelConfig, Section } from '../src/types.js';
 import { preset, trace } from './helpers/model.js';
 import { presetConfig } from '../src/network/presets.js';
+import { parseConfig } from '../src/schemas/parse.js';
+import { analyze } from '../src/analysis/analyze.js';
 import { ReceptiveFieldTable } from '../src/analysis/receptive.js';
 import { estimateMemory } from '../src/analysis/memory.js';
 
@@ -323,5 +325,28 @@ describe('the zero-padding (option A) shortcut', () => {
     expect(formatIssue(issue)).toBe(
       'downsample: expected a zero-padding (option A) shortcut to double the channels: out/4 zero channels on each side, found stage 1: 64 → 256 channels, stride 1',
     );
+  });
+});
+
+describe('the library refuses what the CLI refuses', () => {
+  it('parseConfig never throws and names the field as the CLI does', () => {
+    expect(parseConfig({ block: 'basic', layers: [2, -1] })).toEqual({ ok: false, issues: [{ path: 'layers[1]', message: 'expected a positive integer, got -1' }] });
+    expect(parseConfig({ block: 'basic', layers: [2, 2.5] })).toMatchObject({ ok: false, issues: [{ path: 'layers[1]' }] });
+    expect(parseConfig(null)).toMatchObject({ ok: false });
+    expect(parseConfig('resnet50')).toMatchObject({ ok: false });
+    const r = parseConfig({ extends: 'resnet50', classes: 10 });
+    expect(r.ok && r.config.classes).toBe(10);
+  });
+  it('checkConfig catches hand-built configs the schema would refuse', () => {
+    for (const layers of [[2, -1], [0], [2.5], [Number.NaN]]) {
+      const [issue] = checkConfig(resolveConfig({ block: 'basic', layers }, 'x'));
+      expect(issue?.path, JSON.stringify(layers)).toMatch(/^layers\[\d\]$/);
+    }
+  });
+  it('analyze refuses an input the CLI refuses, naming the dimension', () => {
+    const config = preset('resnet18');
+    expect(analyze(config, [-1, 3, 224, 224])).toMatchObject({ ok: false, issue: { path: 'input[0]' } });
+    expect(analyze(config, [1, 3, 224.5, 224])).toMatchObject({ ok: false, issue: { path: 'input[2]' } });
+    expect(analyze(resolveConfig({ block: 'basic', layers: [2, -1] }, 'x'), [1, 3, 224, 224])).toMatchObject({ ok: false, issue: { path: 'layers[1]' } });
   });
 });

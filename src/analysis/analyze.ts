@@ -3,6 +3,7 @@
 // computed once, when first asked for, so a format pays only for what it prints.
 
 import type { Int } from '../int.js';
+import { checkConfig, LIMITS } from '../network/config.js';
 import { expandResNet } from '../network/expand.js';
 import type { LayerSpec, ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
 import { countConventions, type Counts, type CountName } from './counts.js';
@@ -88,7 +89,21 @@ export class Analysis {
 export type AnalysisResult = { readonly ok: true; readonly analysis: Analysis } | { readonly ok: false; readonly issue: ShapeIssue };
 
 /** Expands a resolved, checked config and traces it at `input`. */
+const DIMENSIONS = ['batch', 'channels', 'height', 'width'];
+
+/** The input as the CLI takes it: whole numbers from 1 to 2^31 − 1, four of them for N, C, H, W. */
+function checkInput(input: Shape): ShapeIssue | null {
+  if (!Array.isArray(input) || input.length !== 4) return { code: 'rank', path: 'input', expected: 'a 4-d input [N, C, H, W]', found: String(input) };
+  const bad = input.findIndex((d) => !(typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= LIMITS.inputDim));
+  return bad < 0 ? null : { code: 'config', path: `input[${bad}]`, expected: `a whole number ≥ 1 for the ${DIMENSIONS[bad]}`, found: String(input[bad]) };
+}
+
+/** Checks a resolved config and an input, expands the config and traces it at the input. */
 export function analyze(config: ModelConfig, input: Shape, options: AnalysisOptions = {}): AnalysisResult {
+  const [problem] = checkConfig(config);
+  if (problem) return { ok: false, issue: problem };
+  const bad = checkInput(input);
+  if (bad) return { ok: false, issue: bad };
   const specs = expandResNet(config);
   const result = traceShapes(config, specs, input, { symbolicBatch: options.symbolicBatch ?? false });
   if (!result.ok) return result;

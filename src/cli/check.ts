@@ -14,7 +14,8 @@ import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, describeError, parseJson, readFileBytes } from './files.js';
 import { lineOf, locateFields } from './locate.js';
 import type { Io } from './io.js';
-import { finishConfig, mergeExtends } from './model.js';
+import { mergeExtends } from '../network/presets.js';
+import { finishConfig } from './model.js';
 
 const GLOB = /[*?]/;
 

@@ -8,7 +8,7 @@ import {
   resolveConfig,
   type ConfigInput,
 } from '../network/config.js';
-import { PRESET_NAMES, presetConfig } from '../network/presets.js';
+import { mergeExtends, PRESET_NAMES, presetConfig } from '../network/presets.js';
 import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze.js';
 import { formatIssue, shapeText } from '../format/common.js';
 import type { ModelConfig, Shape } from '../types.js';
@@ -30,14 +30,6 @@ export function presetInput(name: string): ConfigInput {
     throw new UsageError(`unknown architecture '${name}': expected one of ${PRESET_NAMES.join(', ')} (see --list)`);
   }
   return preset;
-}
-
-/** A validated file's fields over the preset it extends (if any). */
-export function mergeExtends(file: Omit<ConfigInput, 'block' | 'layers'> & Partial<ConfigInput> & { extends?: string | undefined }): ConfigInput {
-  const { extends: base, $schema: _schema, ...own } = file;
-  const merged: Record<string, unknown> = base ? { ...presetInput(base) } : {};
-  for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value;
-  return merged as unknown as ConfigInput;
 }
 
 /** Validates a parsed JSON value as a config; the first problem names its field path. */

@@ -3,7 +3,7 @@
 
 import type { BlockKind, DownsampleKind, ModelConfig, NamingKind, ShapeIssue, StemKind } from '../types.js';
 import { groupDigits } from '../int.js';
-import { blockWidth, countRows, planStages, SHORTCUTS } from './expand.js';
+import { BLOCK_KINDS, blockWidth, countRows, NAMING_KINDS, planStages, SHORTCUT_KINDS, SHORTCUTS } from './expand.js';
 
 /** A config as written in a file or preset: only `block` and `layers` are required. */
 export interface ConfigInput {
@@ -86,8 +86,38 @@ function issue(path: string, expected: string, found: string): ShapeIssue {
   return { code: 'config', path, expected, found };
 }
 
+const whole = (x: unknown, min: number, max: number): boolean => typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+
+/**
+ * Each field on its own, for configs built in code (files are checked by the zod schema first,
+ * with the same limits): whole numbers in range, known kinds, flags that are booleans.
+ */
+function checkFields(config: ModelConfig): ShapeIssue[] {
+  const issues: ShapeIssue[] = [];
+  const positive = (path: string, x: unknown, max: number) => {
+    if (!whole(x, 1, max)) issues.push(issue(path, `a whole number from 1 to ${groupDigits(max)}`, String(x)));
+  };
+  if (!BLOCK_KINDS.includes(config.block)) issues.push(issue('block', BLOCK_KINDS.map((k) => `"${k}"`).join(' or '), String(config.block)));
+  if (!Array.isArray(config.layers)) issues.push(issue('layers', 'an array of stage depths', typeof config.layers));
+  else config.layers.forEach((n, s) => positive(`layers[${s}]`, n, LIMITS.blocksPerStage));
+  if (!Array.isArray(config.widths)) issues.push(issue('widths', 'an array of widths', typeof config.widths));
+  else config.widths.forEach((n, s) => positive(`widths[${s}]`, n, LIMITS.channels));
+  for (const field of ['groups', 'widthPerGroup', 'stemWidth', 'inChannels'] as const) positive(field, config[field], LIMITS.channels);
+  if (!whole(config.classes, 0, LIMITS.channels)) issues.push(issue('classes', `a whole number from 0 to ${groupDigits(LIMITS.channels)}`, String(config.classes)));
+  if (!SHORTCUT_KINDS.includes(config.downsample)) issues.push(issue('downsample', SHORTCUT_KINDS.map((k) => `"${k}"`).join(', '), String(config.downsample)));
+  if (config.stem !== 'standard' && config.stem !== 'deep') issues.push(issue('stem', '"standard" or "deep"', String(config.stem)));
+  if (typeof config.strideIn1x1 !== 'boolean') issues.push(issue('strideIn1x1', 'true or false', String(config.strideIn1x1)));
+  if (!Array.isArray(config.replaceStrideWithDilation) || config.replaceStrideWithDilation.some((f) => typeof f !== 'boolean')) {
+    issues.push(issue('replaceStrideWithDilation', 'an array of true or false', String(config.replaceStrideWithDilation)));
+  }
+  if (config.naming !== undefined && !NAMING_KINDS.includes(config.naming)) issues.push(issue('naming', NAMING_KINDS.map((k) => `"${k}"`).join(', '), String(config.naming)));
+  return issues;
+}
+
 /** Rules across fields; an empty list means the config can be expanded. */
 export function checkConfig(config: ModelConfig): ShapeIssue[] {
+  const fields = checkFields(config);
+  if (fields.length > 0) return fields;
   const issues: ShapeIssue[] = [];
   const stages = config.layers.length;
   if (stages === 0) issues.push(issue('layers', 'at least one stage', 'none'));

@@ -59,3 +59,13 @@ export const LAYER_DEPTHS: readonly number[] = [18, 34, 50, 101, 152];
 export function presetConfig(name: string): ConfigInput | undefined {
   return Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
 }
+
+/** A config file's own fields over the preset it extends (the schema has checked the name). */
+export type ConfigFile = Omit<ConfigInput, 'block' | 'layers'> & Partial<ConfigInput> & { readonly extends?: string | undefined };
+
+export function mergeExtends(file: ConfigFile): ConfigInput {
+  const { extends: base, $schema: _schema, ...own } = file;
+  const merged: Record<string, unknown> = base ? { ...presetConfig(base) } : {};
+  for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value;
+  return merged as unknown as ConfigInput;
+}
