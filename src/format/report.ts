@@ -120,8 +120,9 @@ export function reportJunit(results: readonly CheckResult[]): Report {
     const open = `    <testcase classname="resnet-shapes.check" name="${xml(r.file)}" file="${xml(r.file)}"`;
     if (r.status === 'pass') out += `${open}/>\n`;
     else if (r.status === 'fail') {
-      const text = r.failures.map(failureSentence).join('\n');
-      out += `${open}>\n      <failure type="expectation" message="${xml(r.failures.map(failureSentence).join('; '))}">${xml(text)}</failure>\n    </testcase>\n`;
+      // one line per failure: the newlines are ours, each sentence is made inert on its own
+      const text = r.failures.map((f) => xml(failureSentence(f))).join('\n');
+      out += `${open}>\n      <failure type="expectation" message="${xml(r.failures.map(failureSentence).join('; '))}">${text}</failure>\n    </testcase>\n`;
     } else {
       const message = r.error?.message ?? 'invalid';
       out += `${open}>\n      <error type="invalid" message="${xml(message)}">${xml(message)}</error>\n    </testcase>\n`;
