@@ -42,11 +42,14 @@ describe('check', () => {
     expect(r.stderr).toContain('negative-depth.json: layers[2]: expected a positive integer, got -1');
     expect(r.stderr).toContain('wrong-channels.json: the model cannot take its input [1, 4, 224, 224]: conv1: expected 3 input channels, found 4');
     expect(r.stderr).toContain('unknown-field.json: expect: unknown field "outputs"');
-    expect(r.stderr).toMatch(/broken\.json: invalid JSON: /);
+    expect(r.stderr).toMatch(/broken\.json: invalid JSON at line \d+, column \d+: /);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(4);
     expect(r.stdout).toContain(`pass  ${f('pass/notes.json')}`);
     expect(r.stdout).toContain(`FAIL  ${f('fail/two-classes.json')}`);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+    // the closing line counts the four invalid files as failed, as every reporter does
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 5 failed');
+    const github = await cli(['check', f('invalid'), f('pass/notes.json'), f('fail/two-classes.json'), '--reporter', 'github']);
+    expect(github.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 5 failed');
   });
 
   it('an invalid file alone: one line on stderr, nothing on stdout, exit 2', async () => {
@@ -74,7 +77,15 @@ describe('check', () => {
     const doc = JSON.parse(r.stdout);
     expect([doc.passed, doc.failed, doc.invalid, doc.ok]).toEqual([3, 3, 0, false]);
     const two = doc.files.find((x: { file: string }) => x.file.endsWith('two-classes.json'));
-    expect(two.failures[0]).toEqual({ field: 'expect.output', expected: '[10, 2]', found: '[10, 1]', line: 6 });
+    // schemaVersion 2: expected and found are data, the sentence is message
+    expect(doc.schemaVersion).toBe(2);
+    expect(two.failures[0]).toEqual({
+      field: 'expect.output',
+      expected: [10, 2],
+      found: [10, 1],
+      message: 'expect.output: expected [10, 2], got [10, 1]',
+      line: 6,
+    });
   });
 
   it('github reporter: workflow commands pointing at the line of the failing field', async () => {
@@ -262,5 +273,22 @@ describe('memory budgets are exact at any size', () => {
     expect(r.stderr).toContain('expected bytes, or a size with a unit: B, KB, MB, GB, TB');
     expect(r.stderr).not.toContain('\\d');
     expect(r.stderr).not.toContain('[kmgt');
+  });
+});
+
+describe('check reports the line of the problem', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-lines-'));
+  it('invalid JSON: the line and column where the parser stopped', async () => {
+    const text = '{\n  "extends": "resnet18",\n  "input": [1, 3, 224, 224],\n  "expect": {\n    "params": 1,\n    "output": [1, 1000],,\n  }\n}\n';
+    writeFileSync(join(dir, 'bad.json'), text);
+    const r = await cli(['check', join(dir, 'bad.json'), '--reporter', 'github']);
+    // the second comma of line 6 is where a value was expected
+    const column = text.split('\n')[5]!.indexOf(',,') + 2;
+    expect(r.stdout).toContain(`line=6,title=resnet-shapes check%3A invalid file::invalid JSON at line 6, column ${column}: `);
+  });
+  it('an unknown field: the line of its key', async () => {
+    writeFileSync(join(dir, 'unknown.json'), '{\n  "extends": "resnet18",\n  "input": [1, 3, 224, 224],\n  "expect": {},\n  "colour": true\n}\n');
+    const r = await cli(['check', join(dir, 'unknown.json'), '--reporter', 'github']);
+    expect(r.stdout).toContain(',line=5,');
   });
 });

@@ -11,7 +11,7 @@ import { modeBytes } from '../analysis/fit.js';
 import { toInt, type Int } from '../int.js';
 import { parseByteSize } from './args.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
-import { decodeText, describeError, parseJson, readFileBytes } from './files.js';
+import { decodeText, describeError, JsonSyntaxError, parseJson, readFileBytes } from './files.js';
 import { lineOf, locateFields } from './locate.js';
 import type { Io } from './io.js';
 import { mergeExtends } from '../network/presets.js';
@@ -129,7 +129,7 @@ export async function checkFile(file: string): Promise<CheckResult> {
     text = decodeText(readFileBytes(file), file);
     value = parseJson(text, file);
   } catch (e) {
-    if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''));
+    if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''), e instanceof JsonSyntaxError ? e.line : 1);
     throw e;
   }
   const lines = locateFields(text);
@@ -137,7 +137,9 @@ export async function checkFile(file: string): Promise<CheckResult> {
   const parsed = checkSchema().safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    return invalid(file, formatZodIssue(first), lineOf(lines, fieldPath(first.path)));
+    // an unknown field is found at its own key
+    const where = first.code === 'unrecognized_keys' ? [...first.path, first.keys[0]!] : first.path;
+    return invalid(file, formatZodIssue(first), lineOf(lines, fieldPath(where)));
   }
   const { input, expect, training, ...fields } = parsed.data;
   let analysis: Analysis;

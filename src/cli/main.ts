@@ -114,12 +114,13 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .argument('<paths...>', 'check files, folders (their *.json) or globs')
     .addOption(new Option('-r, --reporter <name>', 'how to report').choices(REPORTER_NAMES).default('text'))
     .addOption(new Option('-q, --quiet', 'text reporter: print failures and the closing line only'))
+    .addOption(new Option('--no-color', 'never colour the output (the reporters write no colour; accepted for scripts that pass it everywhere)'))
     .addHelpText(
       'after',
       `
 Example:
   $ resnet-shapes check configs/checks
-  $ resnet-shapes check 'configs/**/*.check.json' --reporter junit > report.xml
+  $ resnet-shapes check 'configs/checks/*.json' --reporter junit > report.xml
 
 A check file is a model config (or "extends": "<preset>" plus overrides) with "input" and
 "expect"; its JSON Schema: resnet-shapes schema check.`,

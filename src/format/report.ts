@@ -1,6 +1,7 @@
 // Reporters of `resnet-shapes check`: text, json, github (workflow commands) and junit.
 
 import type { Failure } from '../analysis/expect.js';
+import { toJsonValue } from '../int.js';
 import { inert, jsonText } from './common.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'invalid';
@@ -59,27 +60,40 @@ export function reportText(results: readonly CheckResult[], options: ReportOptio
     else if (r.status === 'invalid') stderr += `error: ${file}: ${inert(r.error?.message ?? 'invalid')}\n`;
     else if (!options.quiet) stdout += `pass  ${file}\n`;
   }
+  // the closing line every reporter writes (an invalid file counts as failed), when there was a
+  // file to check: a run of invalid files alone prints only their diagnostics
   const s = summarize(results);
-  if (s.passed + s.failed > 0) stdout += `${s.passed} passed, ${s.failed} failed\n`;
+  if (s.passed + s.failed > 0) stdout += `${closingLine(s)}\n`;
   return { stdout, stderr };
 }
 
+/** The check report as JSON (schemaVersion 2: `expected` and `found` are data, `message` the sentence). */
 export function reportJson(results: readonly CheckResult[]): Report {
   const s = summarize(results);
-  return { stderr: '', stdout: `${jsonText(
-    {
-      schemaVersion: 1,
-      ...s,
-      ok: s.failed === 0 && s.invalid === 0,
-      files: results.map((r) => ({
-        file: r.file,
-        status: r.status,
-        failures: r.failures.map((f) => ({ field: f.field, expected: f.expected, found: f.found, line: f.line })),
-        error: r.error ?? null,
-      })),
-    },
-    2,
-  )}\n` };
+  const data = (x: unknown): unknown => (typeof x === 'bigint' ? toJsonValue(x) : Array.isArray(x) ? x.map(data) : x);
+  return {
+    stderr: '',
+    stdout: `${jsonText(
+      {
+        schemaVersion: 2,
+        ...s,
+        ok: s.failed === 0 && s.invalid === 0,
+        files: results.map((r) => ({
+          file: r.file,
+          status: r.status,
+          failures: r.failures.map((f) => ({
+            field: f.field,
+            expected: data(f.expectedValue),
+            found: data(f.foundValue),
+            message: failureSentence(f),
+            line: f.line,
+          })),
+          error: r.error ?? null,
+        })),
+      },
+      2,
+    )}\n`,
+  };
 }
 
 // GitHub workflow commands: data escapes %, CR, LF; properties also : and ,
