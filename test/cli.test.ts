@@ -1,6 +1,7 @@
 // The CLI in-process: the notes' trace, the JSON contract, and one line for every mistake.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, stripAnsi } from './helpers/cli.js';
@@ -271,5 +272,30 @@ describe('arguments say exactly what is wrong', () => {
       const doc = JSON.parse((await cli(['--layers', '18', '--weight-decay', text, '--format', 'json'])).stdout);
       expect(doc.memory.weightDecay, text).toBe(Number(text));
     }
+  });
+});
+
+describe('diff aligns by structure', () => {
+  it('resnet50 vs resnet50d: only the deep stem and the pooled shortcuts differ', async () => {
+    const doc = JSON.parse((await cli(['diff', 'resnet50', 'resnet50d', '--format', 'json'])).stdout);
+    const keys = doc.rows.map((r: { key: string }) => r.key);
+    // six rows of the deep stem before its last conv; conv1 against that last conv (3×3 on 32
+    // channels instead of 7×7 on 3); per stage the shortcut's pool (layer1: an identity) and,
+    // where the pool strides, a shortcut conv that reads the pooled map
+    expect(keys).toEqual([
+      ...['conv1.0', 'conv1.1', 'conv1.2', 'conv1.3', 'conv1.4', 'conv1.5'],
+      'conv1 ~ conv1.6',
+      'layer1.0.downsample.0',
+      ...[2, 3, 4].flatMap((s) => [`layer${s}.0.downsample.0`, `layer${s}.0.downsample.0 ~ layer${s}.0.downsample.1`]),
+    ]);
+    expect(doc.rows.filter((r: { status: string }) => r.status === 'onlyB')).toHaveLength(10);
+  });
+  it('a 200,000-row network against resnet50 neither overflows nor takes long', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-diff-'));
+    writeFileSync(join(dir, 'deep.json'), '{"block":"bottleneck","layers":[3,4,20000,3]}');
+    const r = await cli(['diff', join(dir, 'deep.json'), 'resnet50']);
+    expect(r.code).toBe(0);
+    // layer3 has 20,000 blocks against 6: 19,994 blocks of 10 rows only in a
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`${19_994 * 10} rows differ`);
   });
 });
