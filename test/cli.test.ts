@@ -299,3 +299,39 @@ describe('diff aligns by structure', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`${19_994 * 10} rows differ`);
   });
 });
+
+describe('warnings: what is ignored, and where PyTorch would refuse', () => {
+  it.each([
+    [['--layers', '50', '--columns', 'name,rf'], '--columns is ignored'],
+    [['--layers', '50', '--format', 'table', '--depth', 'stage', '--columns', 'name'], '--columns is ignored'],
+    [['--layers', '50', '--depth', 'stage'], '--depth is ignored by --format log'],
+    [['--list', '--layers', '50'], '--layers is ignored with --list'],
+    [['--layers', '50', '--format', 'dot', '--count', 'thop'], '--count is ignored by --format dot'],
+  ])('%j', async (args, warning) => {
+    const r = await cli(args);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`warning: ${warning}`);
+    expect((await cli([...args, '--quiet'])).stderr).toBe('');
+  });
+  it('no warning for what the output uses', async () => {
+    for (const args of [['--layers', '50', '--format', 'table', '--columns', 'name,rf'], ['--layers', '50', '--format', 'json', '--depth', 'stage'], ['--list']]) {
+      expect((await cli(args)).stderr, args.join(' ')).toBe('');
+    }
+  });
+  it("a BatchNorm seeing one value per channel: PyTorch's training forward raises (batch 1, 1×1 map), not at batch 2", async () => {
+    // resnet18 at 32×32: 16 after conv1, 8 after the pool, then 8, 4, 2, 1: layer4's maps are 1×1
+    const one = await cli(['--layers', '18', '--input', '1,3,32,32']);
+    expect(one.stderr).toBe(
+      'warning: layer4.0.bn1 sees one value per channel (1×512×1×1): PyTorch\'s training forward raises there ("Expected more than 1 value per channel when training"); inference is fine, and so is a batch of 2\n',
+    );
+    for (const format of ['json', 'table', 'dot']) expect((await cli(['--layers', '18', '--input', '1,3,32,32', '--format', format])).stderr).toContain('layer4.0.bn1 sees one value');
+    expect((await cli(['--layers', '18', '--input', '2,3,32,32'])).stderr).toBe('');
+  });
+  it('a Mermaid diagram over 500 edges is refused with the way out', async () => {
+    const r = await cli(['--layers', '152', '--format', 'mermaid', '--depth', 'layer']);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain('expected at most 500 (Mermaid\'s limit, as GitHub renders it): fold it with --depth block, or use --format dot');
+    const block = await cli(['--layers', '152', '--format', 'mermaid']);
+    expect(block.stdout.split('\n').filter((l) => / -(-|\.-)>/.test(l)).length).toBeLessThanOrEqual(500);
+  });
+});

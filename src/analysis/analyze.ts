@@ -86,6 +86,35 @@ export class Analysis {
   }
 }
 
+/** Something true of the network that a user would want to know before training it. */
+export interface Warning {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Where PyTorch would refuse or a field does nothing: a BatchNorm that sees one value per
+ * channel (batch × height × width = 1) raises in a training forward ("Expected more than 1 value
+ * per channel when training"); strideIn1x1 on basic blocks changes nothing.
+ */
+export function warningsOf(a: Analysis): Warning[] {
+  const warnings: Warning[] = [];
+  const { config, trace } = a;
+  if (config.block === 'basic' && config.strideIn1x1) {
+    warnings.push({ path: 'strideIn1x1', message: 'has no effect on basic blocks (they have no 1×1 conv)' });
+  }
+  if (!trace.symbolicBatch) {
+    const single = trace.layers.find((l) => l.runningStats > 0 && l.input.length === 4 && l.input[0]! * l.input[2]! * l.input[3]! === 1);
+    if (single) {
+      warnings.push({
+        path: single.spec.name,
+        message: `sees one value per channel (${single.input.join('×')}): PyTorch's training forward raises there ("Expected more than 1 value per channel when training"); inference is fine, and so is a batch of 2`,
+      });
+    }
+  }
+  return warnings;
+}
+
 export type AnalysisResult = { readonly ok: true; readonly analysis: Analysis } | { readonly ok: false; readonly issue: ShapeIssue };
 
 /** Expands a resolved, checked config and traces it at `input`. */

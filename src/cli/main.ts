@@ -106,7 +106,9 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .addOption(new Option('--no-color', 'never colour the output (also: NO_COLOR=1)'))
     .addHelpText('after', EXAMPLES)
     .enablePositionalOptions()
-    .action((opts: TraceOptions) => run(runTrace(opts, io).then(() => EXIT.ok)));
+    .action((opts: TraceOptions, command: Command) =>
+      run(runTrace(opts, io, (option) => command.getOptionValueSource(option) === 'cli').then(() => EXIT.ok)),
+    );
 
   program
     .command('check')

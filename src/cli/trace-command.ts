@@ -3,6 +3,8 @@
 import type { CountName } from '../analysis/counts.js';
 import type { Depth } from '../analysis/groups.js';
 import type { Dtype, MemoryMode, Optimizer } from '../analysis/memory.js';
+import { warningsOf } from '../analysis/analyze.js';
+import { inert } from '../format/common.js';
 import { FORMATS, type FormatName } from '../format/formats.js';
 import { SCHEMA_VERSION } from '../format/json.js';
 import type { ColumnName } from '../format/table.js';
@@ -30,18 +32,42 @@ export interface TraceOptions extends ModelOptions {
   readonly count?: CountName;
 }
 
-export async function runTrace(opts: TraceOptions, io: Io): Promise<void> {
+/** Which options the user gave (rather than defaults): commander knows. */
+export type Given = (option: keyof TraceOptions) => boolean;
+
+/** Options the chosen output does not use, each with what would use it. */
+function ignoredOptions(opts: TraceOptions, given: Given): string[] {
+  const ignored: string[] = [];
+  const table = opts.format === 'table';
+  if (opts.list) {
+    for (const o of ['layers', 'arch', 'config', 'input', 'classes', 'count', 'fit', 'depth', 'columns'] as const) {
+      if (given(o)) ignored.push(`--${o === 'layers' ? 'layers' : o} is ignored with --list (it lists every preset at its own input)`);
+    }
+    return ignored;
+  }
+  if (given('columns') && (!table || opts.depth === 'stage' || opts.depth === 'block')) {
+    ignored.push('--columns is ignored: only the per-row table (--format table, without --depth stage|block) has columns');
+  }
+  if (given('depth') && (opts.format === 'log' || opts.format === 'counts')) ignored.push(`--depth is ignored by --format ${opts.format} (it folds the table and diagrams, and adds groups to JSON)`);
+  if (given('count') && (opts.format === 'dot' || opts.format === 'mermaid' || opts.format === 'counts')) {
+    ignored.push(`--count is ignored by --format ${opts.format}${opts.format === 'counts' ? ' (it shows every convention)' : ''}`);
+  }
+  if (given('fit') && (opts.format === 'dot' || opts.format === 'mermaid' || opts.format === 'counts')) ignored.push(`--fit is ignored by --format ${opts.format}`);
+  return ignored;
+}
+
+export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => false): Promise<void> {
+  const say = (line: string) => opts.quiet || io.err(`warning: ${inert(line)}\n`);
+  for (const line of ignoredOptions(opts, given)) say(line);
   if (opts.list) return listModels(io, opts.format);
   const config = await resolveModel(opts);
-  if (config.block === 'basic' && config.strideIn1x1 && !opts.quiet) {
-    io.err('warning: strideIn1x1 has no effect on basic blocks (they have no 1×1 conv)\n');
-  }
   const analysis = analyzeModel(config, opts.input ?? DEFAULT_INPUT, {
     memory: { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay },
     depth: opts.depth,
     fit: opts.fit === undefined ? undefined : { budgetBytes: opts.fit, mode: opts.mode },
     count: opts.count,
   });
+  for (const w of warningsOf(analysis)) say(`${w.path} ${w.message}`);
   const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
   writeAll(io, FORMATS[opts.format](analysis, { hl, columns: opts.columns }));
 }

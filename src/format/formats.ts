@@ -31,6 +31,9 @@ const fitLines = (a: Analysis): string[] => (a.fit ? [fitLine(a.fit)] : []);
 const countLines = (a: Analysis): string[] =>
   a.count ? [`Count (${a.count}): ${giga(a.counts.conventions[a.count].total)}${perSample(a.trace)} (${groupDigits(a.counts.conventions[a.count].total)}; see --format counts)`] : [];
 
+/** Mermaid's default maxEdges: a larger flowchart is not drawn (GitHub renders with it). */
+export const MERMAID_MAX_EDGES = 500;
+
 function diagram(a: Analysis, name: 'dot' | 'mermaid'): string {
   const depth = a.depth ?? 'block';
   const nodes = graphSize(a.trace, depth);
@@ -40,6 +43,11 @@ function diagram(a: Analysis, name: 'dot' | 'mermaid'): string {
     );
   }
   const graph = buildGraph(a.trace, depth);
+  if (name === 'mermaid' && graph.edges.length > MERMAID_MAX_EDGES) {
+    throw new InputError(
+      `--format mermaid: the diagram would have ${groupDigits(graph.edges.length)} edges at --depth ${depth}, expected at most ${MERMAID_MAX_EDGES} (Mermaid's limit, as GitHub renders it): fold it with --depth ${depth === 'layer' ? 'block' : 'stage'}, or use --format dot`,
+    );
+  }
   return name === 'dot' ? formatDot(graph, a.config.name) : formatMermaid(graph);
 }
 
