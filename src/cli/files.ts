@@ -7,8 +7,32 @@ import { UsageError } from './exit.js';
 /** Config and check files are small; anything larger is refused before it is read. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
+/** A JSON file, or standard input for `-`. */
 export function readJsonFile(path: string): unknown {
-  return parseJsonText(readFileBytes(path), path);
+  return path === '-' ? parseJsonText(readStandardInput(), 'standard input') : parseJsonText(readFileBytes(path), path);
+}
+
+/** Standard input's bytes, bounded like a file's. */
+export function readStandardInput(): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    let n: number;
+    try {
+      n = readSync(0, chunk, 0, chunk.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
+      throw new UsageError(`standard input: ${describeError(e)}`);
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > MAX_FILE_BYTES) throw new UsageError(`standard input: expected at most ${groupDigits(MAX_FILE_BYTES)} bytes (a config), found more`);
+    chunks.push(chunk.subarray(0, n));
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /**

@@ -78,12 +78,12 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
       outputError: (s, write) => write(`${s.split('\n').filter((line) => line.trim() !== '').map(inert).join(' ')}\n`),
     })
     .showSuggestionAfterError(true)
-    .helpCommand(false);
+    .helpCommand('help [command]', 'show help for a command');
 
   program
     .addOption(new Option('-l, --layers <depth>', 'torchvision ResNet depth: 18, 34, 50, 101 or 152 (resnetN)').argParser(parseLayers))
     .addOption(new Option('-a, --arch <name>', 'a preset by name (see --list)'))
-    .addOption(new Option('-c, --config <file>', 'a model config file (JSON; see `schema config`)'))
+    .addOption(new Option('-c, --config <file>', 'a model config file (JSON; see `schema config`); - reads standard input'))
     .addOption(
       new Option('-i, --input <N,C,H,W>', 'input shape; the batch may be N (symbolic)')
         .argParser(parseInput)

@@ -77,7 +77,8 @@ export async function resolveModel(o: ModelOptions): Promise<ModelConfig> {
   if (o.config !== undefined) {
     if (o.config.trim() === '') throw new UsageError('--config: expected a file name, found an empty one');
     const input = await loadConfigFile(o.config);
-    return finishConfig(input, basename(o.config).replace(/\.json$/i, ''), o, o.config);
+    const name = o.config === '-' ? 'stdin' : basename(o.config).replace(/\.json$/i, '');
+    return finishConfig(input, name, o, o.config === '-' ? 'standard input' : o.config);
   }
   const name = o.arch ?? `resnet${o.layers ?? 50}`;
   return finishConfig(presetInput(name), name, o, name);

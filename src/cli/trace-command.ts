@@ -61,7 +61,10 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
   for (const line of ignoredOptions(opts, given)) say(line);
   if (opts.list) return listModels(io, opts.format);
   const config = await resolveModel(opts);
-  const analysis = analyzeModel(config, opts.input ?? DEFAULT_INPUT, {
+  // without --input, a config with other input channels is traced with its own
+  const input =
+    opts.input && given('input') ? opts.input : { shape: [1, config.inChannels, 224, 224], symbolicBatch: false };
+  const analysis = analyzeModel(config, input, {
     memory: { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay },
     depth: opts.depth,
     fit: opts.fit === undefined ? undefined : { budgetBytes: opts.fit, mode: opts.mode },

@@ -60,9 +60,19 @@ export function formatIssue(issue: ShapeIssue): string {
 }
 
 /** 4089184256 -> "4.089 G" */
+const LARGE_UNITS = [
+  { power: 18, unit: 'E' },
+  { power: 15, unit: 'P' },
+  { power: 12, unit: 'T' },
+] as const;
+
+/** 4089184256 -> "4.089 G"; from 1,000 G on, T, P or E (136,660,695.450 G -> "136.661 P"). */
 export function giga(x: Int, digits = 3): string {
-  const [whole = '0', frac] = scaled(x, 9, digits).split('.');
-  return `${groupDigits(BigInt(whole))}${frac ? `.${frac}` : ''} G`;
+  const big = typeof x === 'bigint' ? x : BigInt(x);
+  const magnitude = big < 0n ? -big : big;
+  const { power, unit } = LARGE_UNITS.find((u) => magnitude >= 10n ** BigInt(u.power)) ?? { power: 9, unit: 'G' };
+  const [whole = '0', frac] = scaled(x, power, digits).split('.');
+  return `${groupDigits(BigInt(whole))}${frac ? `.${frac}` : ''} ${unit}`;
 }
 
 export function count(x: Int): string {
