@@ -335,3 +335,21 @@ describe('warnings: what is ignored, and where PyTorch would refuse', () => {
     expect(block.stdout.split('\n').filter((l) => / -(-|\.-)>/.test(l)).length).toBeLessThanOrEqual(500);
   });
 });
+
+describe('help, units and input channels', () => {
+  it('resnet-shapes help check is the check command\'s help', async () => {
+    const r = await cli(['help', 'check']);
+    expect(r.stdout).toMatch(/^Usage: resnet-shapes check \[options\] <paths\.\.\.>/);
+  });
+  it('totals of 1,000 G and more print in T, P or E; below, G as before', async () => {
+    // 100000 × ResNet-50 at 4096² = 136,660,695,449,600,000 mult-adds (the README's figure)
+    expect((await cli(['--layers', '50', '--input', '100000,3,4096,4096'])).stdout).toContain('mult-adds: 136.661 P');
+    expect((await cli(['--layers', '50'])).stdout).toContain('mult-adds: 4.089 G');
+  });
+  it("without --input, a config's own input channels are traced", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-gray-'));
+    writeFileSync(join(dir, 'gray.json'), '{"extends":"resnet18","inChannels":1}');
+    const r = await cli(['--config', join(dir, 'gray.json')]);
+    expect([r.code, r.stdout.split('\n')[0]]).toEqual([0, '[1, 1, 224, 224]']);
+  });
+});

@@ -97,3 +97,13 @@ describe('the binary', () => {
     expect(mapped).toContain(`${join(ROOT, 'src', 'format', 'formats.ts')}:${sourceLine}:`);
   });
 });
+
+describe('small things users reach for', () => {
+  const BIN_PATH = join(ROOT, 'bin', 'resnet-shapes.js');
+  it('--config - reads the config from standard input', () => {
+    const r = spawnSync(process.execPath, [BIN_PATH, '--config', '-', '--format', 'json'], { input: '{"extends":"resnet18","classes":7}', encoding: 'utf8' });
+    const doc = JSON.parse(r.stdout);
+    // resnet18 less its 1000-way fc (512·1000 + 1000) plus a 7-way one (512·7 + 7)
+    expect(doc.totals.params).toBe(11_689_512 - 513_000 + 3_591);
+  });
+});
