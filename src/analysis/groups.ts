@@ -8,7 +8,7 @@ export type Depth = 'stage' | 'block' | 'layer';
 export interface Group {
   /** `stem`, `layer2`, `layer2.0`, `head` */
   readonly name: string;
-  readonly kind: 'stem' | 'stage' | 'block' | 'head';
+  readonly kind: 'stem' | 'stage' | 'block' | 'head' | 'layer';
   readonly input: Shape;
   readonly output: Shape;
   readonly params: Int;
@@ -25,8 +25,11 @@ function groupKey(trace: Trace, i: number, depth: Depth): { key: string; kind: G
   return depth === 'stage' ? { key: stage, kind: 'stage' } : { key: `${stage}.${section.index}`, kind: 'block' };
 }
 
-/** Groups at `stage` or `block` depth (`layer` gives blocks: the finest grouping). */
+/** Groups at `stage` or `block` depth; at `layer`, one group a row (nothing folded, as the table). */
 export function groupTrace(trace: Trace, depth: Depth): Group[] {
+  if (depth === 'layer') {
+    return trace.layers.map((l, i) => ({ name: l.spec.name, kind: 'layer', input: l.input, output: l.output, params: l.params, macs: l.macs, rows: [i, i] }));
+  }
   const groups: Group[] = [];
   const { layers } = trace;
   let start = 0;

@@ -85,7 +85,7 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .addOption(new Option('-a, --arch <name>', 'a preset by name (see --list)'))
     .addOption(new Option('-c, --config <file>', 'a model config file (JSON; see `schema config`); - reads standard input'))
     .addOption(
-      new Option('-i, --input <N,C,H,W>', 'input shape; the batch may be N (symbolic)')
+      new Option('-i, --input <N,C,H,W>', 'input shape (1x3x224x224 works too); the batch may be N, -1 or ? (symbolic)')
         .argParser(parseInput)
         .default(DEFAULT_INPUT, '1,3,224,224'),
     )

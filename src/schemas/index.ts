@@ -348,7 +348,7 @@ function buildTraceSchema() {
         z.array(
           z.looseObject({
             name: z.string(),
-            kind: z.enum(['stem', 'stage', 'block', 'head']),
+            kind: z.enum(['stem', 'stage', 'block', 'head', 'layer']),
             input: shapeDoc,
             output: shapeDoc,
             params: int(),

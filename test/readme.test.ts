@@ -1,0 +1,41 @@
+// The README says what the tool does: its TypeScript compiles against the built package (strict,
+// node16 and bundler resolution), and the JSON example shows what the tool prints.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from './helpers/cli.js';
+import { ROOT } from './helpers/model.js';
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+describe('the README', () => {
+  const snippets = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+  it('has TypeScript snippets', () => expect(snippets.length).toBeGreaterThan(0));
+
+  it.each(['node16', 'bundler'])('every TypeScript snippet compiles (strict, moduleResolution %s)', (resolution) => {
+    const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-readme-'));
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(ROOT, join(dir, 'node_modules', 'resnet-shapes'));
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    snippets.forEach((code, i) => writeFileSync(join(dir, `snippet${i}.ts`), code));
+    const module = resolution === 'bundler' ? 'preserve' : 'node16';
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module, moduleResolution: resolution, types: [], skipLibCheck: false, lib: ['ES2023', 'DOM'] }, include: ['*.ts'] }),
+    );
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it("the JSON example's rows are what the tool prints", async () => {
+    const shown = /jq -c '\.layers\[0\], \.totals'\n(.*)\n(.*)\n/.exec(README)!;
+    const doc = JSON.parse((await cli(['--layers', '50', '--format', 'json'])).stdout);
+    expect(JSON.parse(shown[1]!)).toEqual(doc.layers[0]);
+    expect(JSON.parse(shown[2]!)).toEqual(doc.totals);
+  });
+});
