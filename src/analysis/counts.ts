@@ -25,8 +25,21 @@ export interface RowFacts {
 /** One reason a convention differs from torchvision's: a label and its count per row. */
 export interface Term {
   readonly label: string;
+  /** The only modules whose rows it counts (every other row counts 0). */
+  readonly modules: readonly TorchModule[];
   readonly row: (r: RowFacts) => Int;
 }
+
+const ALL_MODULES: readonly TorchModule[] = [
+  'Conv2d', 'BatchNorm2d', 'ReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'Linear', 'Identity', 'Flatten', 'Lambda', 'add',
+];
+
+/** A term of the given modules' rows. */
+const term = (label: string, modules: TorchModule | readonly TorchModule[], row: (r: RowFacts) => Int): Term => ({
+  label,
+  modules: typeof modules === 'string' ? [modules] : modules,
+  row,
+});
 
 export interface Convention {
   /** What it is and what it was checked against. */
@@ -35,14 +48,11 @@ export interface Convention {
   readonly terms: readonly Term[];
 }
 
-const when = (module: TorchModule | readonly TorchModule[], count: (r: RowFacts) => Int) => (r: RowFacts): Int =>
-  (typeof module === 'string' ? r.module === module : module.includes(r.module)) ? count(r) : 0;
-
 /** Bias elements × output positions of a conv with a bias (the bias add per output element). */
-const convBias = when('Conv2d', (r) => (r.layer.bias ? r.outputElements : 0));
+const convBias = (r: RowFacts): Int => (r.module === 'Conv2d' && r.layer.bias ? r.outputElements : 0);
 /** The linear bias once per output element (per row of the batch). */
-const linearBias = when('Linear', (r) => (r.layer.bias ? r.outputElements : 0));
-const bnPerElement = (n: number) => when('BatchNorm2d', (r) => mul(n, r.inputElements));
+const linearBias = (r: RowFacts): Int => (r.module === 'Linear' && r.layer.bias ? r.outputElements : 0);
+const bnPerElement = (n: number) => (r: RowFacts): Int => mul(n, r.inputElements);
 /** The adaptive pool's window: input positions per output position (7×7 for a 224 input). */
 const adaptiveWindow = (r: RowFacts): Int => {
   const [, , h = 1, w = 1] = r.layer.input;
@@ -111,62 +121,56 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   fvcore: {
     description: 'fvcore FlopCountAnalysis in eval mode (its "flops" are mult-adds): conv and linear as torchvision, plus BatchNorm and the adaptive pool',
     terms: [
-      { label: 'BN 2 per element (eval, affine)', row: bnPerElement(2) },
-      { label: 'adaptive avg pool 1 per input element', row: when('AdaptiveAvgPool2d', (r) => r.inputElements) },
+      term('BN 2 per element (eval, affine)', 'BatchNorm2d', bnPerElement(2)),
+      term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
     ],
   },
   'fvcore-train': {
     description: 'fvcore FlopCountAnalysis in train mode: BatchNorm counts 5 per element',
     terms: [
-      { label: 'BN 5 per element (train, affine)', row: bnPerElement(5) },
-      { label: 'adaptive avg pool 1 per input element', row: when('AdaptiveAvgPool2d', (r) => r.inputElements) },
+      term('BN 5 per element (train, affine)', 'BatchNorm2d', bnPerElement(5)),
+      term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
     ],
   },
   ptflops: {
     description:
       'ptflops get_model_complexity_info, pytorch backend: module hooks for conv, BN, ReLU, pools and linear (with biases), divided by the batch; functional hooks count ReLU and pools again, not divided',
     terms: [
-      { label: 'conv bias 1 per output element', row: convBias },
-      { label: 'BN 2 per element', row: when('BatchNorm2d', (r) => mul(2, r.inputElements)) },
-      { label: 'ReLU 1 per element', row: when('ReLU', (r) => r.outputElements) },
-      { label: 'pools 1 per input element', row: when(['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d'], (r) => r.inputElements) },
-      { label: 'linear bias 1 per output element', row: linearBias },
-      { label: 'functional hooks count ReLU and pools again', row: ptflopsFunctional },
-      {
-        label: 'module hooks divided by the batch',
-        row: (r) => {
-          const m = ptflopsModule(r);
-          return sub(divideExactly(m, r.batch), m);
-        },
-      },
+      term('conv bias 1 per output element', 'Conv2d', convBias),
+      term('BN 2 per element', 'BatchNorm2d', bnPerElement(2)),
+      term('ReLU 1 per element', 'ReLU', (r) => r.outputElements),
+      term('pools 1 per input element', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d'], (r) => r.inputElements),
+      term('linear bias 1 per output element', 'Linear', linearBias),
+      term('functional hooks count ReLU and pools again', ['ReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d'], ptflopsFunctional),
+      term('module hooks divided by the batch', ['Conv2d', 'BatchNorm2d', 'ReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
+        const m = ptflopsModule(r);
+        return r.batch === 1 ? 0 : sub(divideExactly(m, r.batch), m);
+      }),
     ],
   },
   'ptflops-aten': {
     description: 'ptflops get_model_complexity_info, aten backend: aten convolution and addmm, with their biases',
-    terms: [
-      { label: 'conv bias 1 per output element', row: convBias },
-      { label: 'linear bias 1 per output element', row: linearBias },
-    ],
+    terms: [term('conv bias 1 per output element', 'Conv2d', convBias), term('linear bias 1 per output element', 'Linear', linearBias)],
   },
   thop: {
     description: 'thop profile (eval): exact module classes only; BN 2 per element doubled for the affine, pools by their windows',
     terms: [
-      { label: 'BN 4 per element (2, doubled for the affine)', row: bnPerElement(4) },
-      { label: 'avg pool 1 per output element (AvgPool2d only; subclasses count 0)', row: when('AvgPool2d', (r) => r.outputElements) },
-      { label: 'adaptive avg pool (window + 1) per output element', row: when('AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)) },
+      term('BN 4 per element (2, doubled for the affine)', 'BatchNorm2d', bnPerElement(4)),
+      term('avg pool 1 per output element (AvgPool2d only; subclasses count 0)', 'AvgPool2d', (r) => r.outputElements),
+      term('adaptive avg pool (window + 1) per output element', 'AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
     ],
   },
   torchinfo: {
     description: "torchinfo summary's Total mult-adds: every parameter × output positions for conv, × rows for linear, × batch for any other layer with parameters",
     terms: [
-      { label: 'conv bias × output positions', row: convBias },
-      { label: 'BN parameters × batch', row: when('BatchNorm2d', (r) => mul(r.batch, r.layer.params)) },
-      { label: 'linear bias × rows', row: linearBias },
+      term('conv bias × output positions', 'Conv2d', convBias),
+      term('BN parameters × batch', 'BatchNorm2d', (r) => mul(r.batch, r.layer.params)),
+      term('linear bias × rows', 'Linear', linearBias),
     ],
   },
   flops: {
     description: 'FLOPs as 2 × torchvision mult-adds (a multiply and an add)',
-    terms: [{ label: 'a mult-add is 2 FLOPs', row: (r) => r.layer.macs }],
+    terms: [term('a mult-add is 2 FLOPs', ALL_MODULES, (r) => r.layer.macs)],
   },
 };
 
@@ -200,18 +204,32 @@ export interface Counts {
   readonly row: (name: CountName, index: number) => Int;
 }
 
+/** A term's count for a row: its function on the rows of its modules, 0 elsewhere. */
+const termRow = (t: Term, r: RowFacts): Int => (t.modules.includes(r.module) ? t.row(r) : 0);
+
 /** Every convention's count, per row and in total. */
 export function countConventions(trace: Trace): Counts {
   const facts = trace.layers.map(factsOf);
+  // each term sums only the rows of its modules: most concern a kind or two
+  const byModule = new Map<TorchModule, RowFacts[]>();
+  for (const r of facts) {
+    let rows = byModule.get(r.module);
+    if (!rows) byModule.set(r.module, (rows = []));
+    rows.push(r);
+  }
   const rowCount = (name: CountName, i: number): Int => {
     const r = facts[i]!;
     let n: Int = r.layer.macs;
-    for (const t of CONVENTIONS[name].terms) n = add(n, t.row(r));
+    for (const t of CONVENTIONS[name].terms) n = add(n, termRow(t, r));
     return n;
   };
   const conventions = {} as Record<CountName, ConventionCount>;
   for (const name of COUNT_NAMES) {
-    const terms = CONVENTIONS[name].terms.map((t) => ({ label: t.label, total: facts.reduce<Int>((a, r) => add(a, t.row(r)), 0) }));
+    const terms = CONVENTIONS[name].terms.map((t) => {
+      let total: Int = 0;
+      for (const module of t.modules) for (const r of byModule.get(module) ?? []) total = add(total, t.row(r));
+      return { label: t.label, total };
+    });
     conventions[name] = { total: terms.reduce<Int>((a, t) => add(a, t.total), trace.totals.macs), terms };
   }
   return { conventions, row: rowCount };
