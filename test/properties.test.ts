@@ -7,7 +7,10 @@ import { checkConfig, resolveConfig, type ConfigInput } from '../src/network/con
 import { countRows, expandResNet } from '../src/network/expand.js';
 import { allocation, estimateMemory } from '../src/analysis/memory.js';
 import type { ModelConfig } from '../src/types.js';
-import { trace } from './helpers/model.js';
+import { preset, trace } from './helpers/model.js';
+import { sampledTotals } from '../src/analysis/analyze.js';
+import { traceShapes } from '../src/analysis/trace.js';
+import { PRESET_NAMES } from '../src/network/presets.js';
 
 const configArb: fc.Arbitrary<ModelConfig> = fc
   .record({
@@ -124,6 +127,31 @@ describe('invariants over random networks and inputs', () => {
         expect(Number(m1.inferencePeak)).toBeGreaterThanOrEqual(largest);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('a sampled trace gives the whole trace\'s totals', () => {
+  it('for every preset, at 224 and at an odd size', () => {
+    for (const name of PRESET_NAMES) {
+      for (const input of [[1, 3, 224, 224], [2, 3, 97, 61]]) {
+        const config = preset(name);
+        const whole = trace(config, input);
+        const sampled = sampledTotals(config, input);
+        expect(sampled, `${name} ${input}`).toEqual({ ok: true, params: whole.totals.params, macs: whole.totals.macs });
+      }
+    }
+  });
+  it('for random networks and inputs', () => {
+    fc.assert(
+      fc.property(configArb, sizeArb, (config, s) => {
+        const input = [s.batch, config.inChannels, s.h, s.w];
+        const full = traceShapes(config, expandResNet(config), input);
+        const sampled = sampledTotals(config, input);
+        if (!full.ok) return !sampled.ok;
+        return sampled.ok && sampled.params === full.trace.totals.params && sampled.macs === full.trace.totals.macs;
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -492,23 +492,27 @@ function blockArgs(names: Naming, plan: StagePlan, s: number, i: number, serial:
 }
 
 /**
- * Expands the stages and returns the last stage's channels and how many rows the stages have.
- * With `sample`, only a stage's first block and one later block are expanded; the later one
- * stands for the rest (the rows of a network's blocks differ only in the first).
+ * Expands the stages; returns the last stage's channels and how many rows the stages have. With
+ * `weights`, each stage is sampled: its first, second and last block only. After the first block
+ * the blocks of a stage take and give the same shapes, so the second stands for every block up to
+ * the last (`weights[serial]` says for how many); the last is kept for designs that treat it apart.
  */
-function expandStages(rows: Rows, config: ModelConfig, names: Naming, sample = false): { channels: number; rows: number } {
+function expandStages(rows: Rows, config: ModelConfig, names: Naming, weights?: number[]): { channels: number; rows: number } {
   let channels = stemChannels(config);
   let serial = 0;
   let count = 0;
   planStages(config).forEach((plan, s) => {
-    const expanded = sample ? Math.min(plan.blocks, 2) : plan.blocks;
-    for (let i = 0; i < expanded; i++) {
+    const n = plan.blocks;
+    const picked = weights ? [...new Set([0, 1, n - 1])].filter((i) => i >= 0 && i < n) : null;
+    for (let k = 0; k < (picked ? picked.length : n); k++) {
+      const i = picked ? picked[k]! : k;
+      const weight = picked && i === 1 && n >= 3 ? n - 2 : 1;
+      weights?.push(weight);
       const before = rows.list.length;
       expandBlock(rows, config, blockArgs(names, plan, s, i, serial++, config.block));
-      const made = rows.list.length - before;
-      count += sample && i === 1 ? made * (plan.blocks - 1) : made;
+      count += (rows.list.length - before) * weight;
     }
-    if (plan.blocks > 0) channels = plan.outChannels;
+    if (n > 0) channels = plan.outChannels;
   });
   return { channels, rows: count };
 }
@@ -533,8 +537,22 @@ export function countRows(config: ModelConfig): number {
   const names = namingOf(config);
   expandStem(rows, config, names);
   const stem = rows.list.length;
-  const stages = expandStages(rows, config, names, true);
+  const stages = expandStages(rows, config, names, []);
   const before = rows.list.length;
   expandHead(rows, config, names, stages.channels);
   return stem + stages.rows + (rows.list.length - before);
+}
+
+/**
+ * The network with each stage sampled (its first, second and last block) and, per block serial,
+ * how many blocks of the whole network the sampled block stands for: totals over the sample,
+ * each block's weighted, are the whole network's, at a fraction of the rows.
+ */
+export function expandSampled(config: ModelConfig): { specs: LayerSpec[]; weights: readonly number[] } {
+  const rows = new Rows(config.convBias ?? false);
+  const names = namingOf(config);
+  const weights: number[] = [];
+  expandStem(rows, config, names);
+  expandHead(rows, config, names, expandStages(rows, config, names, weights).channels);
+  return { specs: rows.list, weights };
 }

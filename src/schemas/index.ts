@@ -377,15 +377,6 @@ export const SCHEMAS = {
 
 export type SchemaName = keyof typeof SCHEMAS;
 
-/** JSON Schema (draft 2020-12) of one of the documents, generated from its zod schema. */
-export function jsonSchemaOf(name: SchemaName): Record<string, unknown> {
-  const { schema, title } = SCHEMAS[name];
-  const generated = z.toJSONSchema(schema(), { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
-  // the rule zod states as a refinement: extend a preset, or name block and layers
-  const ownArchitecture = name === 'trace' ? {} : { anyOf: [{ required: ['extends'] }, { required: ['block', 'layers'] }] };
-  return { title, ...generated, ...ownArchitecture };
-}
-
 /** The trace document (`--format json`), as its schema describes it. */
 export type TraceDocument = z.output<ReturnType<typeof traceSchema>>;
 export type RowDocument = TraceDocument['layers'][number];
