@@ -1,7 +1,7 @@
 // `check`, `diff` and `schema`: exit codes, messages naming file, field and both values,
 // reporters that real parsers read, and schemas that a real JSON Schema validator applies.
 
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -290,5 +290,25 @@ describe('check reports the line of the problem', () => {
     writeFileSync(join(dir, 'unknown.json'), '{\n  "extends": "resnet18",\n  "input": [1, 3, 224, 224],\n  "expect": {},\n  "colour": true\n}\n');
     const r = await cli(['check', join(dir, 'unknown.json'), '--reporter', 'github']);
     expect(r.stdout).toContain(',line=5,');
+  });
+});
+
+describe('extends may name a config file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-extends-'));
+  mkdirSync(join(dir, 'sub'));
+  writeFileSync(join(dir, 'base.json'), '{"extends":"resnet50","classes":10}');
+  writeFileSync(join(dir, 'sub', 'child.json'), '{"extends":"../base.json","widths":[32,64,128,256]}');
+  it('relative to the file that extends it, followed to a preset', async () => {
+    const doc = JSON.parse((await cli(['--config', join(dir, 'sub', 'child.json'), '--format', 'json'])).stdout);
+    expect([doc.model.classes, doc.model.widths, doc.model.layers]).toEqual([10, [32, 64, 128, 256], [3, 4, 6, 3]]);
+    writeFileSync(join(dir, 'check.json'), '{"extends":"sub/child.json","input":[2,3,64,64],"expect":{"output":[2,10]}}');
+    expect((await cli(['check', join(dir, 'check.json')])).code).toBe(0);
+  });
+  it('a cycle is refused in one line', async () => {
+    writeFileSync(join(dir, 'a.json'), '{"extends":"b.json"}');
+    writeFileSync(join(dir, 'b.json'), '{"extends":"a.json"}');
+    const r = await cli(['--config', join(dir, 'a.json')]);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toMatch(/extends: expected a chain of at most 16 files without a cycle, found a\.json again\n$/);
   });
 });

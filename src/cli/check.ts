@@ -14,8 +14,7 @@ import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, describeError, JsonSyntaxError, parseJson, readFileBytes } from './files.js';
 import { lineOf, locateFields } from './locate.js';
 import type { Io } from './io.js';
-import { mergeExtends } from '../network/presets.js';
-import { finishConfig } from './model.js';
+import { finishConfig, mergeConfigFile } from './model.js';
 
 const GLOB = /[*?]/;
 
@@ -144,7 +143,7 @@ export async function checkFile(file: string): Promise<CheckResult> {
   const { input, expect, training, ...fields } = parsed.data;
   let analysis: Analysis;
   try {
-    const config = finishConfig(mergeExtends(fields), basename(file).replace(/\.json$/i, ''), {}, file);
+    const config = finishConfig(await mergeConfigFile(fields, file), basename(file).replace(/\.json$/i, ''), {}, file);
     const symbolicBatch = input[0] === 'N';
     const shape = [symbolicBatch ? 1 : (input[0] as number), input[1], input[2], input[3]];
     const memory = { dtype: training?.dtype ?? 'float32', optimizer: training?.optimizer ?? 'momentum', weightDecay: training?.weightDecay ?? 0 } as const;

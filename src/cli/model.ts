@@ -1,14 +1,14 @@
 // Which network: a preset (`--arch`, `--layers`), a config file (`--config`), then the flags
 // that override the file's fields.
 
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import {
   checkConfig,
   dilationForOutputStride,
   resolveConfig,
   type ConfigInput,
 } from '../network/config.js';
-import { mergeExtends, PRESET_NAMES, presetConfig } from '../network/presets.js';
+import { mergeExtends, PRESET_NAMES, presetConfig, type ConfigFile } from '../network/presets.js';
 import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze.js';
 import { formatIssue, shapeText } from '../format/common.js';
 import type { ModelConfig, Shape } from '../types.js';
@@ -32,8 +32,8 @@ export function presetInput(name: string): ConfigInput {
   return preset;
 }
 
-/** Validates a parsed JSON value as a config; the first problem names its field path. */
-export async function configFromValue(value: unknown, source: string): Promise<ConfigInput> {
+/** A parsed JSON value validated as a config file (not yet merged); the first problem names its field path. */
+async function validConfigFile(value: unknown, source: string): Promise<ConfigFile> {
   const { configSchema, formatZodIssue } = await import('../schemas/index.js');
   const parsed = configSchema().safeParse(value, { reportInput: true });
   if (!parsed.success) {
@@ -41,7 +41,35 @@ export async function configFromValue(value: unknown, source: string): Promise<C
     const more = parsed.error.issues.length - 1;
     throw new UsageError(`${source}: ${formatZodIssue(first!)}${more > 0 ? ` (and ${more} more)` : ''}`);
   }
-  return mergeExtends(parsed.data);
+  return parsed.data;
+}
+
+/** Validates a parsed JSON value as a config and merges it over what it extends. */
+export async function configFromValue(value: unknown, source: string): Promise<ConfigInput> {
+  return mergeConfigFile(await validConfigFile(value, source), source);
+}
+
+/** How many config files may extend one another in a chain. */
+const MAX_EXTENDS = 16;
+
+/**
+ * A file's fields over what it extends: a preset, or a config file named relative to the file
+ * (read and checked as `--config` reads one), followed to the end of the chain.
+ */
+export async function mergeConfigFile(file: ConfigFile, source: string, chain: readonly string[] = []): Promise<ConfigInput> {
+  const base = file.extends;
+  if (base === undefined || !/\.json$/i.test(base)) return mergeExtends(file);
+  const fromStdin = source === 'standard input';
+  const path = resolve(fromStdin ? process.cwd() : dirname(resolve(source)), base);
+  const seen = chain.length === 0 && !fromStdin ? [resolve(source)] : chain;
+  if (seen.includes(path) || seen.length >= MAX_EXTENDS) {
+    throw new UsageError(`${source}: extends: expected a chain of at most ${MAX_EXTENDS} files without a cycle, found ${base} again`);
+  }
+  const parent = await mergeConfigFile(await validConfigFile(readJsonFile(path), path), path, [...seen, path]);
+  const { extends: _base, $schema: _schema, ...own } = file;
+  const merged: Record<string, unknown> = { ...parent };
+  for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value;
+  return merged as unknown as ConfigInput;
 }
 
 export async function loadConfigFile(path: string): Promise<ConfigInput> {

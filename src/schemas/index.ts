@@ -111,7 +111,10 @@ const configShape = once(() => {
   const fields = configFields();
   return {
     ...fields,
-    extends: optional(z.string({ error: 'expected a preset name' }), 'A preset to start from (e.g. "resnet50"); the fields here override it'),
+    extends: optional(
+      z.string({ error: 'expected a preset name or a config file' }),
+      'A preset (e.g. "resnet50") or a config file (relative to this one, e.g. "base.json") to start from; the fields here override it',
+    ),
     block: z.optional(fields.block),
     layers: z.optional(fields.layers),
   };
@@ -120,12 +123,12 @@ const configShape = once(() => {
 /** A file either extends a preset or names its own block and layers. */
 const requireOwnArchitecture = z.superRefine((value: { extends?: string | undefined; block?: unknown; layers?: unknown }, ctx) => {
   if (value.extends !== undefined) {
-    if (!PRESET_NAMES.includes(value.extends)) {
+    if (!PRESET_NAMES.includes(value.extends) && !/\.json$/i.test(value.extends)) {
       ctx.addIssue({
         code: 'custom',
         path: ['extends'],
         input: value.extends,
-        message: `expected a preset name (${PRESET_NAMES.join(', ')})`,
+        message: `expected a preset name (${PRESET_NAMES.join(', ')}) or a config file ending in .json`,
       });
     }
     return;

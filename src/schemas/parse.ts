@@ -30,6 +30,9 @@ export function parseConfig(raw: unknown, name = 'config'): ParsedConfig {
         }),
       };
     }
+    if (parsed.data.extends !== undefined && /\.json$/i.test(parsed.data.extends)) {
+      return { ok: false, issues: [{ path: 'extends', message: `names a file (${parsed.data.extends}): parseConfig reads no files; pass the merged fields, or a preset name` }] };
+    }
     const config = resolveConfig(mergeExtends(parsed.data), name);
     const problems = checkConfig(config);
     if (problems.length > 0) return { ok: false, issues: problems.map((p) => ({ path: p.path, message: `expected ${p.expected}, found ${p.found}` })) };
