@@ -9,10 +9,12 @@
 import type { Int } from './int.js';
 
 export type BlockKind = 'basic' | 'bottleneck';
-export type StemKind = 'standard' | 'deep';
+export type StemKind = 'standard' | 'deep' | 'cifar';
 export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad';
 /** Whose layer names rows take: torchvision's module paths, timm's, or Keras' layer names. */
-export type NamingKind = 'torchvision' | 'timm' | 'keras';
+export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'akamaster';
+/** `global`: adaptive average pool to 1×1; `width`: a square window as wide as the map (akamaster). */
+export type HeadPool = 'global' | 'width';
 
 /** A ResNet described as data, every field resolved (defaults filled in). */
 export interface ModelConfig {
@@ -40,6 +42,10 @@ export interface ModelConfig {
   readonly convBias?: boolean;
   /** Layer names; absent: torchvision's, or timm's for its deep-stem and avg-pool variants. */
   readonly naming?: NamingKind;
+  /** The pool before the classifier; absent: a global average pool. */
+  readonly headPool?: HeadPool;
+  /** The input traced when none is given, [N, C, H, W]; absent: [1, inChannels, 224, 224]. */
+  readonly input?: readonly [number, number, number, number];
 }
 
 export type Pair = readonly [number, number];
@@ -153,6 +159,14 @@ export interface ChannelPadSpec extends RowBase {
   readonly channels: Pair;
 }
 
+/**
+ * An average pool whose square window is as wide as its input (akamaster's CIFAR head,
+ * `F.avg_pool2d(out, out.size()[3])`), with a stride equal to the window.
+ */
+export interface WidthPool2dSpec extends RowBase {
+  readonly kind: 'widthpool2d';
+}
+
 export type LayerSpec =
   | Conv2dSpec
   | BatchNorm2dSpec
@@ -164,7 +178,8 @@ export type LayerSpec =
   | AdaptiveAvgPool2dSpec
   | FlattenSpec
   | LinearSpec
-  | ChannelPadSpec;
+  | ChannelPadSpec
+  | WidthPool2dSpec;
 
 export type LayerKind = LayerSpec['kind'];
 

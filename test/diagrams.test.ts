@@ -47,7 +47,15 @@ describe('dot', () => {
 });
 
 describe('mermaid', () => {
-  it.each(PRESET_NAMES)('%s is a flowchart whose edges join declared nodes', async (name) => {
+  // ResNet-1202's 600 blocks need more than Mermaid's 500 edges at --depth block
+  it('resnet1202_cifar at --depth block is refused with the way out, and draws at --depth stage', async () => {
+    const r = await cli(['--arch', 'resnet1202_cifar', '--format', 'mermaid']);
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr).toContain('fold it with --depth stage');
+    expect((await cli(['--arch', 'resnet1202_cifar', '--format', 'mermaid', '--depth', 'stage'])).code).toBe(0);
+  });
+
+  it.each(PRESET_NAMES.filter((n) => n !== 'resnet1202_cifar'))('%s is a flowchart whose edges join declared nodes', async (name) => {
     const r = await cli(['--arch', name, '--format', 'mermaid']);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('flowchart TD');

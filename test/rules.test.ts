@@ -350,3 +350,36 @@ describe('the library refuses what the CLI refuses', () => {
     expect(analyze(resolveConfig({ block: 'basic', layers: [2, -1] }, 'x'), [1, 3, 224, 224])).toMatchObject({ ok: false, issue: { path: 'layers[1]' } });
   });
 });
+
+describe('CIFAR ResNets (He et al. 2016 §4.2; akamaster), at their own 1×3×32×32', () => {
+  // the published figures: ResNet-20 269,722 params and 40,551,040 mult-adds; ResNet-56 853,018
+  // and 125,485,696; ResNet-1202 19,421,274; the paper's table: 0.27M, 0.46M, 0.66M, 0.85M, 1.7M, 19.4M
+  it.each([
+    ['resnet20_cifar', 269_722, 40_551_040],
+    ['resnet56_cifar', 853_018, 125_485_696],
+    ['resnet1202_cifar', 19_421_274, undefined],
+  ] as const)('%s: %i params', (name, params, macs) => {
+    const config = preset(name);
+    expect(config.input).toEqual([1, 3, 32, 32]);
+    const t = trace(config, [...config.input!]);
+    expect(t.totals.params).toBe(params);
+    if (macs !== undefined) expect(t.totals.macs).toBe(macs);
+    expect(t.output).toEqual([1, 10]);
+  });
+  it.each([
+    ['resnet32_cifar', 0.46],
+    ['resnet44_cifar', 0.66],
+    ['resnet110_cifar', 1.7],
+  ] as const)("%s: the paper's %sM", (name, millions) => {
+    expect(Math.round(Number(trace(preset(name), [1, 3, 32, 32]).totals.params) / 1e4) / 100).toBeCloseTo(millions, 1);
+  });
+  it('takes what PyTorch takes: a last map with width ≤ height < 2 × width', () => {
+    const config = preset('resnet20_cifar');
+    // 40×32 → an 10×8 map: one 8×8 window
+    expect(trace(config, [1, 3, 40, 32]).output).toEqual([1, 10]);
+    // 64×32 → 16×8: two windows, 128 features for a 64-input linear
+    expect(analyze(config, [1, 3, 64, 32])).toMatchObject({ ok: false, issue: { path: 'linear', code: 'features' } });
+    // 32×40 → 8×10: the 10-wide window is taller than the map
+    expect(analyze(config, [1, 3, 32, 40])).toMatchObject({ ok: false, issue: { path: 'avg_pool2d', code: 'too-small' } });
+  });
+});

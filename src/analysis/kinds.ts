@@ -101,7 +101,9 @@ export type TorchModule =
   | 'Identity'
   | 'Flatten'
   | 'Lambda'
-  | 'add';
+  | 'add'
+  /** F.avg_pool2d called in a model's forward (no module). */
+  | 'F.avg_pool2d';
 
 export interface KindDef<S extends LayerSpec> {
   /** Rows read besides `from`, in order (-1: the network input). */
@@ -280,6 +282,19 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false },
     // akamaster's LambdaLayer around F.pad
     torch: () => 'Lambda',
+  },
+  widthpool2d: {
+    output: (_, input) => {
+      const rank = expectRank4(input);
+      if (rank) return rank;
+      const w = input[3]!;
+      return window2d(input, input[1]!, [w, w], [w, w], [[0, 0], [0, 0]], [1, 1], false);
+    },
+    // the window is known only with the input: from here on every output sees the whole width
+    field: () => GLOBAL,
+    memory: KEEPS_INPUT,
+    // F.avg_pool2d in the model's forward: no module of its own
+    torch: () => 'F.avg_pool2d',
   },
 };
 

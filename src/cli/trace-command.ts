@@ -13,8 +13,14 @@ import { PRESET_NAMES, presetConfig } from '../network/presets.js';
 import { colorLevel, highlighter } from './color.js';
 import { writeAll, type Io } from './io.js';
 import { analyzeModel, resolveModel, type InputArg, type ModelOptions } from './model.js';
+import type { ModelConfig } from '../types.js';
 
 export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
+
+/** The input a model is traced at without --input: its own, else 1×C×224×224 with its channels. */
+export function defaultInput(config: ModelConfig): InputArg {
+  return { shape: config.input ? [...config.input] : [1, config.inChannels, 224, 224], symbolicBatch: false };
+}
 
 export interface TraceOptions extends ModelOptions {
   readonly input?: InputArg;
@@ -62,8 +68,7 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
   if (opts.list) return listModels(io, opts.format);
   const config = await resolveModel(opts);
   // without --input, a config with other input channels is traced with its own
-  const input =
-    opts.input && given('input') ? opts.input : { shape: [1, config.inChannels, 224, 224], symbolicBatch: false };
+  const input = opts.input && given('input') ? opts.input : defaultInput(config);
   const analysis = analyzeModel(config, input, {
     memory: { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay },
     depth: opts.depth,
@@ -77,12 +82,13 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
 
 /** Every preset with its params and mult-adds at the default input. */
 async function listModels(io: Io, format: FormatName): Promise<void> {
-  const rows: { name: string; params: number | bigint; macs: number | bigint; description: string }[] = [];
+  const rows: { name: string; input: number[]; params: number | bigint; macs: number | bigint; description: string }[] = [];
   for (const name of PRESET_NAMES) {
     // the totals of a sampled trace: exact, and a listing of every preset stays quick
-    const totals = sampledTotals(await resolveModel({ arch: name }), DEFAULT_INPUT.shape);
+    const config = await resolveModel({ arch: name });
+    const totals = sampledTotals(config, defaultInput(config).shape);
     if (!totals.ok) throw new Error(`preset ${name}: ${formatIssue(totals.issue)}`);
-    rows.push({ name, params: totals.params, macs: totals.macs, description: presetConfig(name)?.description ?? '' });
+    rows.push({ name, input: [...defaultInput(config).shape], params: totals.params, macs: totals.macs, description: presetConfig(name)?.description ?? '' });
   }
   if (format === 'json') {
     const presets = rows.map((r) => ({ ...r, params: toJsonValue(r.params), macs: toJsonValue(r.macs) }));
@@ -90,9 +96,10 @@ async function listModels(io: Io, format: FormatName): Promise<void> {
     return;
   }
   const width = Math.max(...rows.map((r) => r.name.length));
-  let out = `${'preset'.padEnd(width)}  ${'params'.padStart(11)}  ${'GMACs'.padStart(7)}  description (at 1×3×224×224, 1000 classes)\n`;
+  let out = `${'preset'.padEnd(width)}  ${'params'.padStart(11)}  ${'GMACs'.padStart(7)}  description (at 1×3×224×224, 1000 classes, unless noted)\n`;
   for (const r of rows) {
-    out += `${r.name.padEnd(width)}  ${groupDigits(r.params).padStart(11)}  ${scaled(r.macs, 9, 3).padStart(7)}  ${r.description}\n`;
+    const own = r.input.join('×') === DEFAULT_INPUT.shape.join('×') ? '' : ` (at ${r.input.join('×')})`;
+    out += `${r.name.padEnd(width)}  ${groupDigits(r.params).padStart(11)}  ${scaled(r.macs, 9, 3).padStart(7)}  ${r.description}${own}\n`;
   }
   io.out(out);
 }

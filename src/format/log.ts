@@ -54,6 +54,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
         yield `${hl.name('maxpool2d:')} ${shape(layer.output)}`;
         break;
       case 'adaptiveavgpool2d':
+      case 'widthpool2d':
         yield `${hl.name(paddleName(layer))} ${shape(layer.output)}`;
         break;
       case 'flatten':

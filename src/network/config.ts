@@ -1,7 +1,7 @@
 // Config as users write it -> ModelConfig with every default filled in, plus the rules that
 // need more than one field at a time (zod checks each field on its own in the CLI).
 
-import type { BlockKind, DownsampleKind, ModelConfig, NamingKind, ShapeIssue, StemKind } from '../types.js';
+import type { BlockKind, DownsampleKind, HeadPool, ModelConfig, NamingKind, ShapeIssue, StemKind } from '../types.js';
 import { groupDigits } from '../int.js';
 import { BLOCK_KINDS, blockWidth, countRows, NAMING_KINDS, planStages, SHORTCUT_KINDS, SHORTCUTS } from './expand.js';
 
@@ -23,6 +23,8 @@ export interface ConfigInput {
   readonly classes?: number | undefined;
   readonly convBias?: boolean | undefined;
   readonly naming?: NamingKind | undefined;
+  readonly headPool?: HeadPool | undefined;
+  readonly input?: readonly [number, number, number, number] | undefined;
 }
 
 /** Documented limits that keep every trace finite. */
@@ -64,6 +66,8 @@ export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
     // only when given: a config without them resolves (and prints) as before
     ...(input.convBias !== undefined ? { convBias: input.convBias } : {}),
     ...(input.naming !== undefined ? { naming: input.naming } : {}),
+    ...(input.headPool !== undefined ? { headPool: input.headPool } : {}),
+    ...(input.input !== undefined ? { input: input.input } : {}),
   };
 }
 
@@ -105,7 +109,7 @@ function checkFields(config: ModelConfig): ShapeIssue[] {
   for (const field of ['groups', 'widthPerGroup', 'stemWidth', 'inChannels'] as const) positive(field, config[field], LIMITS.channels);
   if (!whole(config.classes, 0, LIMITS.channels)) issues.push(issue('classes', `a whole number from 0 to ${groupDigits(LIMITS.channels)}`, String(config.classes)));
   if (!SHORTCUT_KINDS.includes(config.downsample)) issues.push(issue('downsample', SHORTCUT_KINDS.map((k) => `"${k}"`).join(', '), String(config.downsample)));
-  if (config.stem !== 'standard' && config.stem !== 'deep') issues.push(issue('stem', '"standard" or "deep"', String(config.stem)));
+  if (config.stem !== 'standard' && config.stem !== 'deep' && config.stem !== 'cifar') issues.push(issue('stem', '"standard", "deep" or "cifar"', String(config.stem)));
   if (typeof config.strideIn1x1 !== 'boolean') issues.push(issue('strideIn1x1', 'true or false', String(config.strideIn1x1)));
   if (!Array.isArray(config.replaceStrideWithDilation) || config.replaceStrideWithDilation.some((f) => typeof f !== 'boolean')) {
     issues.push(issue('replaceStrideWithDilation', 'an array of true or false', String(config.replaceStrideWithDilation)));

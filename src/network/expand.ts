@@ -121,7 +121,7 @@ export function stageStrides(config: ModelConfig): number[] {
 }
 
 export function stemChannels(config: ModelConfig): number {
-  return config.stem === 'deep' ? 2 * config.stemWidth : 64;
+  return config.stem === 'deep' ? 2 * config.stemWidth : config.stem === 'cifar' ? config.stemWidth : 64;
 }
 
 /** A block's inner width. */
@@ -287,6 +287,9 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     pool: 'global_pool.pool',
     flatten: 'global_pool.flatten',
   },
+  // akamaster's pytorch_resnet_cifar10 resnet.py: torchvision's paths, F.relu and F.avg_pool2d
+  // in forward (rows named for where they run), the classifier `linear`
+  akamaster: { ...TORCHVISION_NAMES, pool: 'avg_pool2d', flatten: 'view', fc: 'linear' },
   // keras.applications.resnet: conv2_block1_1_conv …, the shortcut (_0_) first
   keras: {
     stemConv: 'conv1_conv',
@@ -327,11 +330,15 @@ function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
     x = rows.bn('conv1.4', x, section, w);
     x = rows.relu('conv1.5', x, section);
     x = rows.conv('conv1.6', x, section, { inChannels: w, outChannels: out, kernel: 3, padding: 1 });
+  } else if (config.stem === 'cifar') {
+    // He et al. 2016 §4.2: one 3×3 conv at stride 1, no pool
+    x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 3, padding: 1 });
   } else {
     x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 7, stride: 2, padding: 3 });
   }
   x = rows.bn(names.stemBn, x, section, out);
   x = rows.relu(names.stemAct, x, section);
+  if (config.stem === 'cifar') return x;
   return rows.push({
     kind: 'maxpool2d',
     name: names.stemPool,
@@ -465,7 +472,8 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
 
 function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: number): void {
   const section: Section = { kind: 'head' };
-  rows.push({ kind: 'adaptiveavgpool2d', name: names.pool, paddleName: 'adaptive_avg_pool2d_0', from: rows.last, section, outputSize: [1, 1] });
+  if (config.headPool === 'width') rows.push({ kind: 'widthpool2d', name: names.pool, paddleName: 'avg_pool2d_head', from: rows.last, section });
+  else rows.push({ kind: 'adaptiveavgpool2d', name: names.pool, paddleName: 'adaptive_avg_pool2d_0', from: rows.last, section, outputSize: [1, 1] });
   rows.push({ kind: 'flatten', name: names.flatten, paddleName: null, from: rows.last, section });
   if (config.classes > 0) {
     rows.push({ kind: 'linear', name: names.fc, paddleName: 'linear_0', from: rows.last, section, inFeatures: channels, outFeatures: config.classes, bias: true });

@@ -21,11 +21,17 @@ import resnet50s from '../../configs/presets/resnet50s.json' with { type: 'json'
 import resnet101d from '../../configs/presets/resnet101d.json' with { type: 'json' };
 import resnet152d from '../../configs/presets/resnet152d.json' with { type: 'json' };
 import resnext50d_32x4d from '../../configs/presets/resnext50d_32x4d.json' with { type: 'json' };
+import resnet20_cifar from '../../configs/presets/resnet20_cifar.json' with { type: 'json' };
+import resnet32_cifar from '../../configs/presets/resnet32_cifar.json' with { type: 'json' };
+import resnet44_cifar from '../../configs/presets/resnet44_cifar.json' with { type: 'json' };
+import resnet56_cifar from '../../configs/presets/resnet56_cifar.json' with { type: 'json' };
+import resnet110_cifar from '../../configs/presets/resnet110_cifar.json' with { type: 'json' };
+import resnet1202_cifar from '../../configs/presets/resnet1202_cifar.json' with { type: 'json' };
 import keras_resnet50 from '../../configs/presets/keras_resnet50.json' with { type: 'json' };
 import keras_resnet101 from '../../configs/presets/keras_resnet101.json' with { type: 'json' };
 import keras_resnet152 from '../../configs/presets/keras_resnet152.json' with { type: 'json' };
 
-/** Preset name -> config, in the order `--list` shows them. */
+/** Preset name -> config, in the order `--list` shows them (JSON imports infer arrays, not the `input` tuple: the schema test checks every preset). */
 export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   resnet18: resnet18 as ConfigInput,
   resnet34: resnet34 as ConfigInput,
@@ -49,6 +55,12 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   keras_resnet50: keras_resnet50 as ConfigInput,
   keras_resnet101: keras_resnet101 as ConfigInput,
   keras_resnet152: keras_resnet152 as ConfigInput,
+  resnet20_cifar: resnet20_cifar as unknown as ConfigInput,
+  resnet32_cifar: resnet32_cifar as unknown as ConfigInput,
+  resnet44_cifar: resnet44_cifar as unknown as ConfigInput,
+  resnet56_cifar: resnet56_cifar as unknown as ConfigInput,
+  resnet110_cifar: resnet110_cifar as unknown as ConfigInput,
+  resnet1202_cifar: resnet1202_cifar as unknown as ConfigInput,
 };
 
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);

@@ -77,8 +77,8 @@ const configFields = once(() => ({
   groups: optional(channels('Groups of the 3×3 conv (ResNeXt cardinality); default 1')),
   widthPerGroup: optional(channels("Width per group (torchvision's width_per_group); default 64")),
   stem: optional(
-    z.enum(['standard', 'deep'], { error: 'expected "standard" or "deep"' }),
-    'standard: 7×7/2 conv with 64 outputs; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S)',
+    z.enum(['standard', 'deep', 'cifar'], { error: 'expected "standard", "deep" or "cifar"' }),
+    'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2)',
   ),
   stemWidth: optional(channels('w of the deep stem; default 32')),
   downsample: optional(
@@ -104,6 +104,16 @@ const configFields = once(() => ({
       z.maximum(LIMITS.channels, { error: `expected at most ${LIMITS.channels} (the documented limit)` }),
     ),
     'Classifier outputs; 0 means no classifier (the output is the pooled features); default 1000',
+  ),
+  headPool: optional(
+    z.enum(['global', 'width'], { error: 'expected "global" or "width"' }),
+    'The pool before the classifier: global (adaptive average to 1×1, the default) or width (a square window as wide as the last map, stride the window: akamaster\'s CIFAR ResNets, which take only maps with width ≤ height < 2 × width)',
+  ),
+  input: optional(
+    z.tuple([positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim)], {
+      error: 'expected [N, C, H, W], e.g. [1, 3, 32, 32]',
+    }),
+    'The input traced when none is given, e.g. [1, 3, 32, 32] for CIFAR; default [1, inChannels, 224, 224]',
   ),
 }));
 
