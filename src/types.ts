@@ -109,6 +109,8 @@ export interface BatchNorm2dSpec extends RowBase {
 export interface ReluSpec extends RowBase {
   readonly kind: 'relu';
   readonly inplace: boolean;
+  /** Called as F.relu in a forward (akamaster), not as an nn.ReLU module. */
+  readonly functional?: boolean;
 }
 export interface MaxPool2dSpec extends RowBase {
   readonly kind: 'maxpool2d';

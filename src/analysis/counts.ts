@@ -33,6 +33,7 @@ export interface Term {
 const ALL_MODULES: readonly TorchModule[] = [
   'Conv2d', 'BatchNorm2d', 'ReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'Linear', 'Identity', 'Flatten', 'Lambda', 'add',
   'F.avg_pool2d',
+  'F.relu',
 ];
 
 /** A term of the given modules' rows. */
@@ -86,6 +87,7 @@ function ptflopsModule(r: RowFacts): Int {
     case 'Lambda':
     case 'add':
     case 'F.avg_pool2d':
+    case 'F.relu':
       return 0;
   }
 }
@@ -97,6 +99,7 @@ function ptflopsFunctional(r: RowFacts): Int {
     case 'AvgPool2d':
     case 'AdaptiveAvgPool2d':
     case 'F.avg_pool2d':
+    case 'F.relu':
       return r.inputElements;
     case 'AvgPool2dSame': {
       // it pads its input, then calls F.avg_pool2d on the padded tensor
@@ -144,7 +147,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('ReLU 1 per element', 'ReLU', (r) => r.outputElements),
       term('pools 1 per input element', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d'], (r) => r.inputElements),
       term('linear bias 1 per output element', 'Linear', linearBias),
-      term('functional hooks count ReLU and pools again', ['ReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d'], ptflopsFunctional),
+      term('functional hooks count ReLU and pools again', ['ReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
       term('module hooks divided by the batch', ['Conv2d', 'BatchNorm2d', 'ReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
         const m = ptflopsModule(r);
         return r.batch === 1 ? 0 : sub(divideExactly(m, r.batch), m);

@@ -102,8 +102,9 @@ export type TorchModule =
   | 'Flatten'
   | 'Lambda'
   | 'add'
-  /** F.avg_pool2d called in a model's forward (no module). */
-  | 'F.avg_pool2d';
+  /** F.avg_pool2d and F.relu called in a model's forward (no module). */
+  | 'F.avg_pool2d'
+  | 'F.relu';
 
 export interface KindDef<S extends LayerSpec> {
   /** Rows read besides `from`, in order (-1: the network input). */
@@ -112,6 +113,8 @@ export interface KindDef<S extends LayerSpec> {
   readonly weights?: (spec: S, input: Shape, output: Shape) => Weights;
   readonly field: (spec: S) => FieldRule;
   readonly memory: MemoryTraits;
+  /** Traits that depend on the row (else `memory`). */
+  readonly memoryOf?: (spec: S) => MemoryTraits;
   readonly torch: (spec: S) => TorchModule;
 }
 
@@ -210,7 +213,9 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: () => SAME,
     // in place: its output is its input's storage, and backward needs that output
     memory: { ...KEEPS_INPUT, aliases: true, saves: 'output' },
-    torch: () => 'ReLU',
+    // F.relu without inplace makes a new tensor (and keeps it for backward)
+    memoryOf: (s) => (s.functional ? { ...KEEPS_INPUT, saves: 'output' } : KINDS.relu.memory),
+    torch: (s) => (s.functional ? 'F.relu' : 'ReLU'),
   },
   maxpool2d: {
     output: (s, input) => window2d(input, input[1] ?? 0, s.kernel, s.stride, s.padding, s.dilation, s.ceilMode),
@@ -300,6 +305,12 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
 
 /** Every kind, in the order of the LayerSpec union: the trace document's `type` values. */
 export const KIND_NAMES = Object.keys(KINDS) as LayerKind[];
+
+/** A row's memory traits. */
+export function memoryOf(spec: LayerSpec): MemoryTraits {
+  const kind = kindOf(spec);
+  return kind.memoryOf ? kind.memoryOf(spec) : kind.memory;
+}
 
 /** The entry of a row's kind. */
 export function kindOf(spec: LayerSpec): KindDef<LayerSpec> {

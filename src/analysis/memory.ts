@@ -27,7 +27,7 @@
 
 import { add, mul, product, sub, type Int } from '../int.js';
 import { sameSection, type Trace } from '../types.js';
-import { kindOf, operandsOf } from './kinds.js';
+import { memoryOf, operandsOf } from './kinds.js';
 
 /** Activation dtypes: float32, or 16-bit autocast with fp32 master weights. */
 export const DTYPES = ['float32', 'bfloat16', 'float16'] as const;
@@ -128,7 +128,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     // in-place and view rows share their input's shape array, and so its byte count
     outputBytes[i] = spec.from >= 0 && layer.output === layer.input ? outputBytes[spec.from]! : bytesOf(layer.output, act);
     paramBytes[i] = layer.weight ? add(bytesOf(layer.weight, 4), layer.bias ? bytesOf(layer.bias, 4) : 0) : 0;
-    if (kindOf(spec).memory.aliases) storage[i] = spec.from < 0 ? -1 : storage[spec.from]!;
+    if (memoryOf(spec).aliases) storage[i] = spec.from < 0 ? -1 : storage[spec.from]!;
     else {
       storage[i] = i;
       storageBytes[i] = outputBytes[i]!;
@@ -152,11 +152,11 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   // and caches the copies
   const weightCopy = (i: number): Int => {
     const layer = layers[i]!;
-    return autocast && kindOf(layer.spec).memory.autocast && layer.weight ? bytesOf(layer.weight, 2) : 0;
+    return autocast && memoryOf(layer.spec).autocast && layer.weight ? bytesOf(layer.weight, 2) : 0;
   };
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
-    const traits = kindOf(layer.spec).memory;
+    const traits = memoryOf(layer.spec);
     if (traits.saves === 'input') {
       // the network input is counted as input; under autocast a 16-bit kind casts it to a copy it keeps
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
@@ -210,7 +210,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     // inference: autocast's weight copies stay cached until the forward ends; a cast input
     // copy and max-pool indices (computed on CUDA, then dropped) are transient
     const copy = weightCopy(i);
-    const transient = kindOf(layers[i]!.spec).memory.ownInInference ? sub(extras[i]!, copy) : 0;
+    const transient = memoryOf(layers[i]!.spec).ownInInference ? sub(extras[i]!, copy) : 0;
     inference.alloc(add(copy, transient));
     inference.free(transient);
     for (let t = lastUse.head[i]!; t >= 0; t = lastUse.next[t]!) {
@@ -299,7 +299,7 @@ function simulateBackward(trace: Trace, b: BackwardInput): Int {
     const gOut = pending[i];
     pending[i] = undefined;
     // the add, identity and flatten hand their output's gradient on; the others make a new one
-    const traits = kindOf(spec).memory;
+    const traits = memoryOf(spec);
     const passThrough = traits.passesGradient;
     const gIn: Int = passThrough || spec.from < 0 ? 0 : outputBytes[spec.from]!;
     const gParams = paramBytes[i]!;

@@ -187,8 +187,14 @@ export class Rows {
     return this.list.length - 1;
   }
 
-  /** Whether convs get a bias (Keras puts one on every conv). */
-  constructor(readonly convBias = false) {}
+  /**
+   * Whether convs get a bias (Keras puts one on every conv), and whether ReLUs are F.relu calls
+   * in a forward rather than modules (akamaster).
+   */
+  constructor(
+    readonly convBias = false,
+    readonly functionalRelu = false,
+  ) {}
 
   conv(name: string, from: number, section: Section, a: ConvArgs): number {
     return this.push({
@@ -213,6 +219,7 @@ export class Rows {
   }
 
   relu(name: string, from: number, section: Section): number {
+    if (this.functionalRelu) return this.push({ kind: 'relu', name, paddleName: null, from, section, inplace: false, functional: true });
     return this.push({ kind: 'relu', name, paddleName: null, from, section, inplace: true });
   }
 
@@ -257,6 +264,8 @@ export interface Naming {
   readonly flatten: string;
   readonly fc: string;
   readonly shortcutFirst: boolean;
+  /** ReLUs are F.relu calls in the forward, not modules. */
+  readonly functionalRelu?: boolean;
 }
 
 const TORCHVISION_NAMES: Naming = {
@@ -289,7 +298,7 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
   },
   // akamaster's pytorch_resnet_cifar10 resnet.py: torchvision's paths, F.relu and F.avg_pool2d
   // in forward (rows named for where they run), the classifier `linear`
-  akamaster: { ...TORCHVISION_NAMES, pool: 'avg_pool2d', flatten: 'view', fc: 'linear' },
+  akamaster: { ...TORCHVISION_NAMES, pool: 'avg_pool2d', flatten: 'view', fc: 'linear', functionalRelu: true },
   // keras.applications.resnet: conv2_block1_1_conv …, the shortcut (_0_) first
   keras: {
     stemConv: 'conv1_conv',
@@ -532,7 +541,7 @@ function expandStages(rows: Rows, config: ModelConfig, names: Naming, weights?: 
  * dilation) and timm's resnet.py for the deep stem and the avg-pool shortcut.
  */
 export function expandResNet(config: ModelConfig): LayerSpec[] {
-  const rows = new Rows(config.convBias ?? false);
+  const rows = new Rows(config.convBias ?? false, namingOf(config).functionalRelu ?? false);
   const names = namingOf(config);
   expandStem(rows, config, names);
   expandHead(rows, config, names, expandStages(rows, config, names).channels);
@@ -541,7 +550,7 @@ export function expandResNet(config: ModelConfig): LayerSpec[] {
 
 /** Rows `expandResNet` gives, counted by the same code without building a whole network. */
 export function countRows(config: ModelConfig): number {
-  const rows = new Rows(config.convBias ?? false);
+  const rows = new Rows(config.convBias ?? false, namingOf(config).functionalRelu ?? false);
   const names = namingOf(config);
   expandStem(rows, config, names);
   const stem = rows.list.length;
@@ -557,7 +566,7 @@ export function countRows(config: ModelConfig): number {
  * each block's weighted, are the whole network's, at a fraction of the rows.
  */
 export function expandSampled(config: ModelConfig): { specs: LayerSpec[]; weights: readonly number[] } {
-  const rows = new Rows(config.convBias ?? false);
+  const rows = new Rows(config.convBias ?? false, namingOf(config).functionalRelu ?? false);
   const names = namingOf(config);
   const weights: number[] = [];
   expandStem(rows, config, names);
