@@ -353,3 +353,14 @@ describe('help, units and input channels', () => {
     expect([r.code, r.stdout.split('\n')[0]]).toEqual([0, '[1, 1, 224, 224]']);
   });
 });
+
+describe('diff traces each side at its own default input', () => {
+  it('two CIFAR presets at their 1×3×32×32 without --input; --input still wins', async () => {
+    const r = await cli(['diff', 'resnet20_cifar', 'resnet56_cifar']);
+    expect(r.stdout.split('\n').slice(0, 2)).toEqual([
+      'a: resnet20_cifar  input [1, 3, 32, 32] → output [1, 10]',
+      'b: resnet56_cifar  input [1, 3, 32, 32] → output [1, 10]',
+    ]);
+    expect((await cli(['diff', 'resnet20_cifar', 'resnet56_cifar', '--input', '2,3,40,32'])).stdout).toContain('input [2, 3, 40, 32]');
+  });
+});

@@ -6,7 +6,7 @@ import { formatDiffJson, formatDiffText } from '../format/diff.js';
 import { colorLevel, highlighter } from './color.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
-import { analyzeModel, resolveModel, type InputArg } from './model.js';
+import { analyzeModel, defaultInput, resolveModel, type InputArg } from './model.js';
 import type { ModelConfig } from '../types.js';
 
 export interface DiffOptions {
@@ -23,10 +23,12 @@ async function resolveSide(arg: string): Promise<ModelConfig> {
   return resolveModel(isFile ? { config: arg } : { arch: arg });
 }
 
-export async function runDiff(a: string, b: string | undefined, opts: DiffOptions, io: Io): Promise<ExitCode> {
+/** `given('input')`: the user gave --input (else each side is traced at its own default input). */
+export async function runDiff(a: string, b: string | undefined, opts: DiffOptions, io: Io, given: (option: 'input') => boolean = () => true): Promise<ExitCode> {
   const [ca, cb] = [await resolveSide(a), await resolveSide(b ?? a)];
-  const ta = analyzeModel(ca, opts.input).trace;
-  const tb = analyzeModel(cb, opts.inputB ?? opts.input).trace;
+  const inputOf = (config: ModelConfig) => (given('input') ? opts.input : defaultInput(config));
+  const ta = analyzeModel(ca, inputOf(ca)).trace;
+  const tb = analyzeModel(cb, opts.inputB ?? inputOf(cb)).trace;
   const diff = diffTraces(ta, tb);
   const sides = [
     { label: a, trace: ta },

@@ -150,8 +150,8 @@ Examples:
   $ resnet-shapes diff resnet50 resnet50d
   $ resnet-shapes diff resnet50 --input 1,3,224,224 --input-b 1,3,97,61`,
     )
-    .action(async (a: string, b: string | undefined, opts: DiffOptions) => {
-      run(runDiff(a, b, opts, io));
+    .action(async (a: string, b: string | undefined, opts: DiffOptions, command: Command) => {
+      run(runDiff(a, b, opts, io, (option) => command.getOptionValueSource(option) === 'cli'));
     });
 
   program

@@ -8,7 +8,7 @@ import {
   resolveConfig,
   type ConfigInput,
 } from '../network/config.js';
-import { mergeExtends, PRESET_NAMES, presetConfig, type ConfigFile } from '../network/presets.js';
+import { mergeExtends, overlay, PRESET_NAMES, presetConfig, type ConfigFile } from '../network/presets.js';
 import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze.js';
 import { formatIssue, shapeText } from '../format/common.js';
 import type { ModelConfig, Shape } from '../types.js';
@@ -66,10 +66,12 @@ export async function mergeConfigFile(file: ConfigFile, source: string, chain: r
     throw new UsageError(`${source}: extends: expected a chain of at most ${MAX_EXTENDS} files without a cycle, found ${base} again`);
   }
   const parent = await mergeConfigFile(await validConfigFile(readJsonFile(path), path), path, [...seen, path]);
-  const { extends: _base, $schema: _schema, ...own } = file;
-  const merged: Record<string, unknown> = { ...parent };
-  for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value;
-  return merged as unknown as ConfigInput;
+  return overlay(parent, file);
+}
+
+/** The input a model is traced at without --input: its own, else 1×C×224×224 with its channels. */
+export function defaultInput(config: ModelConfig): InputArg {
+  return { shape: config.input ? [...config.input] : [1, config.inChannels, 224, 224], symbolicBatch: false };
 }
 
 export async function loadConfigFile(path: string): Promise<ConfigInput> {

@@ -12,15 +12,9 @@ import { groupDigits, scaled, toJsonValue, type Int } from '../int.js';
 import { PRESET_NAMES, presetConfig } from '../network/presets.js';
 import { colorLevel, highlighter } from './color.js';
 import { writeAll, type Io } from './io.js';
-import { analyzeModel, resolveModel, type InputArg, type ModelOptions } from './model.js';
-import type { ModelConfig } from '../types.js';
+import { analyzeModel, defaultInput, resolveModel, type InputArg, type ModelOptions } from './model.js';
 
 export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
-
-/** The input a model is traced at without --input: its own, else 1×C×224×224 with its channels. */
-export function defaultInput(config: ModelConfig): InputArg {
-  return { shape: config.input ? [...config.input] : [1, config.inChannels, 224, 224], symbolicBatch: false };
-}
 
 export interface TraceOptions extends ModelOptions {
   readonly input?: InputArg;
@@ -47,7 +41,7 @@ function ignoredOptions(opts: TraceOptions, given: Given): string[] {
   const table = opts.format === 'table';
   if (opts.list) {
     for (const o of ['layers', 'arch', 'config', 'input', 'classes', 'count', 'fit', 'depth', 'columns'] as const) {
-      if (given(o)) ignored.push(`--${o === 'layers' ? 'layers' : o} is ignored with --list (it lists every preset at its own input)`);
+      if (given(o)) ignored.push(`--${o} is ignored with --list (it lists every preset at its own input)`);
     }
     return ignored;
   }

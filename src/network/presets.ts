@@ -76,8 +76,13 @@ export function presetConfig(name: string): ConfigInput | undefined {
 export type ConfigFile = Omit<ConfigInput, 'block' | 'layers'> & Partial<ConfigInput> & { readonly extends?: string | undefined };
 
 export function mergeExtends(file: ConfigFile): ConfigInput {
-  const { extends: base, $schema: _schema, ...own } = file;
-  const merged: Record<string, unknown> = base ? { ...presetConfig(base) } : {};
+  return overlay(file.extends ? (presetConfig(file.extends) ?? {}) : {}, file);
+}
+
+/** A file's own fields (those given) over a base config; `extends` and `$schema` are not fields. */
+export function overlay(base: Partial<ConfigInput>, file: ConfigFile): ConfigInput {
+  const { extends: _base, $schema: _schema, ...own } = file;
+  const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(own)) if (value !== undefined) merged[key] = value;
   return merged as unknown as ConfigInput;
 }
