@@ -2,45 +2,27 @@
 // or throws InvalidArgumentError with what was expected.
 
 import { InvalidArgumentError } from 'commander';
-import { groupDigits, toInt, type Int } from '../int.js';
-import { LIMITS } from '../network/config.js';
+import { InputError } from '../errors.js';
+import { toInt, type Int } from '../int.js';
 import { LAYER_DEPTHS } from '../network/presets.js';
+import { parseClasses as parseClassesText, parseInput as parseInputText, wholeNumber as wholeNumberOf } from '../request.js';
 
-import type { InputArg } from './model.js';
-
-const SYMBOLIC = new Set(['N', 'n', '-1', '?']);
-
-function wholeNumber(text: string, what: string, min: number, max: number): number {
-  const t = text.trim();
-  if (!/^[+-]?\d+$/.test(t)) {
-    const kind = /^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?e[+-]?\d+)$/i.test(t) ? 'a fraction' : 'not a number';
-    throw new InvalidArgumentError(`${what}: expected a whole number, found '${text}' (${kind})`);
-  }
-  const n = Number(t);
-  if (n < min) throw new InvalidArgumentError(`${what}: expected a whole number ≥ ${min}, found ${t}`);
-  if (n > max) throw new InvalidArgumentError(`${what}: expected at most ${groupDigits(max)}, found ${t}`);
-  return n;
+/** A core parser as commander's argParser: its InputError becomes commander's "is invalid" sentence. */
+function argument<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (e) {
+      if (e instanceof InputError) throw new InvalidArgumentError(e.message);
+      throw e;
+    }
+  };
 }
 
 /** `N,C,H,W`: four whole numbers ≥ 1; the batch may be `N`, `-1` or `?` (symbolic). */
-export function parseInput(text: string): InputArg {
-  const parts = text.split(/[,x×]/).map((p) => p.trim());
-  const names = ['batch', 'channels', 'height', 'width'];
-  if (parts.length !== 4 || parts.some((p) => p === '')) {
-    const empty = parts.filter((p) => p === '').length;
-    const found = `${parts.length}${empty > 0 ? ` (${empty} empty)` : ''}`;
-    throw new InvalidArgumentError(`expected 4 comma-separated dimensions N,C,H,W (e.g. 1,3,224,224), found ${found}`);
-  }
-  const symbolicBatch = SYMBOLIC.has(parts[0]!);
-  const shape = parts.map((p, i) =>
-    i === 0 && symbolicBatch ? 1 : wholeNumber(p, names[i]!, 1, LIMITS.inputDim),
-  );
-  return { shape, symbolicBatch };
-}
-
-export function parseClasses(text: string): number {
-  return wholeNumber(text, 'classes', 0, LIMITS.channels);
-}
+export const parseInput = argument(parseInputText);
+export const parseClasses = argument(parseClassesText);
+const wholeNumber = (text: string, what: string, min: number, max: number) => argument((t) => wholeNumberOf(t, what, min, max))(text);
 
 export function parseLayers(text: string): number {
   const depths = LAYER_DEPTHS.join(', ');

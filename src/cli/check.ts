@@ -11,10 +11,11 @@ import { modeBytes } from '../analysis/fit.js';
 import { toInt, type Int } from '../int.js';
 import { parseByteSize } from './args.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
-import { decodeText, describeError, JsonSyntaxError, parseJson, readFileBytes } from './files.js';
+import { decodeText, describeError, readFileBytes } from './files.js';
+import { finishConfig, JsonSyntaxError, parseJson } from '../request.js';
 import { lineOf, locateFields } from './locate.js';
 import type { Io } from './io.js';
-import { finishConfig, mergeConfigFile } from './model.js';
+import { mergeConfigFile } from './model.js';
 
 const GLOB = /[*?]/;
 

@@ -6,7 +6,8 @@ import { formatDiffJson, formatDiffText } from '../format/diff.js';
 import { colorLevel, highlighter } from './color.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
-import { analyzeModel, defaultInput, resolveModel, type InputArg } from './model.js';
+import { analyzeModel, defaultInput, type InputArg } from '../request.js';
+import { resolveModel } from './model.js';
 import type { ModelConfig } from '../types.js';
 
 export interface DiffOptions {

@@ -2,6 +2,7 @@
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { groupDigits } from '../int.js';
+import { parseJson } from '../request.js';
 import { UsageError } from './exit.js';
 
 /** Config and check files are small; anything larger is refused before it is read. */
@@ -93,34 +94,4 @@ export function decodeText(bytes: Uint8Array, path: string): string {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text;
-}
-
-/** A file that is not JSON, with the line where the parser stopped. */
-export class JsonSyntaxError extends UsageError {
-  constructor(
-    message: string,
-    readonly line: number,
-  ) {
-    super(message);
-  }
-}
-
-export function parseJson(text: string, path: string): unknown {
-  if (text.trim() === '') throw new UsageError(`${path}: file is empty, expected a JSON object`);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    if (e instanceof RangeError) throw new UsageError(`${path}: invalid JSON: nested too deeply`);
-    // V8 says where as an offset ("… at position 111"): say it as a line and column
-    const first = (e as Error).message.split('\n')[0]!;
-    const at = /^(.*?)(?: in JSON)? at position (\d+)/.exec(first);
-    // a truncated file: the parser stopped at its end
-    const end = /end of JSON input/.test(first);
-    if (!at && !end) throw new JsonSyntaxError(`${path}: invalid JSON: ${first}`, 1);
-    const offset = at ? Number(at[2]) : text.trimEnd().length;
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    const column = offset - before.lastIndexOf('\n');
-    throw new JsonSyntaxError(`${path}: invalid JSON at line ${line}, column ${column}: ${at ? at[1] : first}`, line);
-  }
 }

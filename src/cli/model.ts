@@ -2,51 +2,27 @@
 // that override the file's fields.
 
 import { basename, dirname, resolve } from 'node:path';
-import {
-  checkConfig,
-  dilationForOutputStride,
-  resolveConfig,
-  type ConfigInput,
-} from '../network/config.js';
-import { mergeExtends, overlay, PRESET_NAMES, presetConfig, type ConfigFile } from '../network/presets.js';
-import { analyze, type Analysis, type AnalysisOptions } from '../analysis/analyze.js';
-import { formatIssue, shapeText } from '../format/common.js';
-import type { ModelConfig, Shape } from '../types.js';
+import type { ConfigInput } from '../network/config.js';
+import { mergeExtends, overlay, type ConfigFile } from '../network/presets.js';
+import { finishConfig, presetInput, validConfigFile, type ConfigOverrides } from '../request.js';
+import type { ModelConfig } from '../types.js';
 import { UsageError } from './exit.js';
 import { readJsonFile } from './files.js';
 
-export interface ModelOptions {
+export interface ModelOptions extends ConfigOverrides {
   readonly arch?: string | undefined;
   readonly layers?: number | undefined;
   readonly config?: string | undefined;
-  readonly classes?: number | undefined;
-  readonly strideIn1x1?: boolean | undefined;
-  readonly outputStride?: number | undefined;
 }
 
-export function presetInput(name: string): ConfigInput {
-  const preset = presetConfig(name);
-  if (!preset) {
-    throw new UsageError(`unknown architecture '${name}': expected one of ${PRESET_NAMES.join(', ')} (see --list)`);
-  }
-  return preset;
-}
-
-/** A parsed JSON value validated as a config file (not yet merged); the first problem names its field path. */
-async function validConfigFile(value: unknown, source: string): Promise<ConfigFile> {
-  const { configSchema, formatZodIssue } = await import('../schemas/index.js');
-  const parsed = configSchema().safeParse(value, { reportInput: true });
-  if (!parsed.success) {
-    const [first] = parsed.error.issues;
-    const more = parsed.error.issues.length - 1;
-    throw new UsageError(`${source}: ${formatZodIssue(first!)}${more > 0 ? ` (and ${more} more)` : ''}`);
-  }
-  return parsed.data;
+/** A parsed JSON value validated as a config file (not yet merged). */
+async function validConfig(value: unknown, source: string): Promise<ConfigFile> {
+  return validConfigFile(value, source, await import('../schemas/index.js'));
 }
 
 /** Validates a parsed JSON value as a config and merges it over what it extends. */
 export async function configFromValue(value: unknown, source: string): Promise<ConfigInput> {
-  return mergeConfigFile(await validConfigFile(value, source), source);
+  return mergeConfigFile(await validConfig(value, source), source);
 }
 
 /** How many config files may extend one another in a chain. */
@@ -65,40 +41,12 @@ export async function mergeConfigFile(file: ConfigFile, source: string, chain: r
   if (seen.includes(path) || seen.length >= MAX_EXTENDS) {
     throw new UsageError(`${source}: extends: expected a chain of at most ${MAX_EXTENDS} files without a cycle, found ${base} again`);
   }
-  const parent = await mergeConfigFile(await validConfigFile(readJsonFile(path), path), path, [...seen, path]);
+  const parent = await mergeConfigFile(await validConfig(readJsonFile(path), path), path, [...seen, path]);
   return overlay(parent, file);
-}
-
-/** The input a model is traced at without --input: its own, else 1×C×224×224 with its channels. */
-export function defaultInput(config: ModelConfig): InputArg {
-  return { shape: config.input ? [...config.input] : [1, config.inChannels, 224, 224], symbolicBatch: false };
 }
 
 export async function loadConfigFile(path: string): Promise<ConfigInput> {
   return configFromValue(readJsonFile(path), path);
-}
-
-/** Applies the overriding flags, resolves defaults and checks the rules across fields. */
-export function finishConfig(input: ConfigInput, name: string, o: ModelOptions, source: string): ModelConfig {
-  let config = resolveConfig(input, name);
-  config = {
-    ...config,
-    classes: o.classes ?? config.classes,
-    strideIn1x1: o.strideIn1x1 ?? config.strideIn1x1,
-    replaceStrideWithDilation:
-      o.outputStride !== undefined
-        ? dilationForOutputStride(o.outputStride, config.layers.length)
-        : config.replaceStrideWithDilation,
-  };
-  const [problem] = checkConfig(config);
-  if (problem) {
-    const flag =
-      problem.path === 'replaceStrideWithDilation' && o.outputStride !== undefined
-        ? `--output-stride ${o.outputStride}`
-        : source;
-    throw new UsageError(`${flag}: ${formatIssue(problem)}`);
-  }
-  return config;
 }
 
 export async function resolveModel(o: ModelOptions): Promise<ModelConfig> {
@@ -112,19 +60,4 @@ export async function resolveModel(o: ModelOptions): Promise<ModelConfig> {
   }
   const name = o.arch ?? `resnet${o.layers ?? 50}`;
   return finishConfig(presetInput(name), name, o, name);
-}
-
-export interface InputArg {
-  /** With a symbolic batch, dimension 0 is 1 and `symbolicBatch` is true. */
-  readonly shape: Shape;
-  readonly symbolicBatch: boolean;
-}
-
-/** The analysis of a model at an input, or a UsageError saying why the model cannot take it. */
-export function analyzeModel(config: ModelConfig, input: InputArg, options: Omit<AnalysisOptions, 'symbolicBatch'> = {}): Analysis {
-  const result = analyze(config, input.shape, { ...options, symbolicBatch: input.symbolicBatch });
-  if (!result.ok) {
-    throw new UsageError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name})`);
-  }
-  return result.analysis;
 }

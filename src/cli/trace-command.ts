@@ -12,7 +12,8 @@ import { groupDigits, scaled, toJsonValue, type Int } from '../int.js';
 import { PRESET_NAMES, presetConfig } from '../network/presets.js';
 import { colorLevel, highlighter } from './color.js';
 import { writeAll, type Io } from './io.js';
-import { analyzeModel, defaultInput, resolveModel, type InputArg, type ModelOptions } from './model.js';
+import { analyzeModel, defaultInput, type InputArg } from '../request.js';
+import { resolveModel, type ModelOptions } from './model.js';
 
 export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
 

@@ -1,0 +1,158 @@
+// What a user asks for, as typed: a preset or a config, an input, a number of classes. The CLI
+// and the web page read them with these functions, so a mistake is the same sentence in both
+// (the CLI prints it after `error: `; the page shows it in its error line). Pure: the CLI reads
+// files and standard input itself and hands the text over.
+
+import { formatIssue, shapeText } from './format/common.js';
+import { analyze, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
+import { InputError } from './errors.js';
+import { groupDigits } from './int.js';
+import { checkConfig, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
+import { PRESET_NAMES, presetConfig, type ConfigFile } from './network/presets.js';
+import type { ModelConfig, Shape } from './types.js';
+import type * as Schemas from './schemas/index.js';
+
+/** The CLI's option flags, as commander quotes them in a sentence about a bad value. */
+export const OPTION_FLAGS = {
+  input: '-i, --input <N,C,H,W>',
+  classes: '-k, --classes <n>',
+} as const;
+
+/** The sentence about a bad option value, worded as commander words it for the CLI. */
+export function optionSentence(flags: string, value: string, reason: string): string {
+  return `option '${flags}' argument '${value}' is invalid. ${reason}`;
+}
+
+export interface InputArg {
+  /** With a symbolic batch, dimension 0 is 1 and `symbolicBatch` is true. */
+  readonly shape: Shape;
+  readonly symbolicBatch: boolean;
+}
+
+const SYMBOLIC = new Set(['N', 'n', '-1', '?']);
+
+/** A whole number from `min` to `max`, or an InputError saying what was expected. */
+export function wholeNumber(text: string, what: string, min: number, max: number): number {
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t)) {
+    const kind = /^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?e[+-]?\d+)$/i.test(t) ? 'a fraction' : 'not a number';
+    throw new InputError(`${what}: expected a whole number, found '${text}' (${kind})`);
+  }
+  const n = Number(t);
+  if (n < min) throw new InputError(`${what}: expected a whole number ≥ ${min}, found ${t}`);
+  if (n > max) throw new InputError(`${what}: expected at most ${groupDigits(max)}, found ${t}`);
+  return n;
+}
+
+/** `N,C,H,W` (or `NxCxHxW`): four whole numbers ≥ 1; the batch may be `N`, `-1` or `?` (symbolic). */
+export function parseInput(text: string): InputArg {
+  const parts = text.split(/[,x×]/).map((p) => p.trim());
+  const names = ['batch', 'channels', 'height', 'width'];
+  if (parts.length !== 4 || parts.some((p) => p === '')) {
+    const empty = parts.filter((p) => p === '').length;
+    const found = `${parts.length}${empty > 0 ? ` (${empty} empty)` : ''}`;
+    throw new InputError(`expected 4 comma-separated dimensions N,C,H,W (e.g. 1,3,224,224), found ${found}`);
+  }
+  const symbolicBatch = SYMBOLIC.has(parts[0]!);
+  const shape = parts.map((p, i) => (i === 0 && symbolicBatch ? 1 : wholeNumber(p, names[i]!, 1, LIMITS.inputDim)));
+  return { shape, symbolicBatch };
+}
+
+/** The input as `--input` takes it back: `N,3,224,224` for a symbolic batch. */
+export function inputText(input: InputArg): string {
+  return input.shape.map((d, i) => (i === 0 && input.symbolicBatch ? 'N' : String(d))).join(',');
+}
+
+export function parseClasses(text: string): number {
+  return wholeNumber(text, 'classes', 0, LIMITS.channels);
+}
+
+/** A preset's config, or the sentence listing the presets there are. */
+export function presetInput(name: string): ConfigInput {
+  const preset = presetConfig(name);
+  if (!preset) throw new InputError(`unknown architecture '${name}': expected one of ${PRESET_NAMES.join(', ')} (see --list)`);
+  return preset;
+}
+
+/** A text that is not JSON: the line where the parser stopped (check reports annotate it). */
+export class JsonSyntaxError extends InputError {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
+/** JSON text as a value; a mistake is one sentence starting with `source` and saying where. */
+export function parseJson(text: string, source: string): unknown {
+  if (text.trim() === '') throw new InputError(`${source}: file is empty, expected a JSON object`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    if (e instanceof RangeError) throw new InputError(`${source}: invalid JSON: nested too deeply`);
+    // V8 says where as an offset ("… at position 111"): say it as a line and column
+    const first = (e as Error).message.split('\n')[0]!;
+    const at = /^(.*?)(?: in JSON)? at position (\d+)/.exec(first);
+    // a truncated text: the parser stopped at its end
+    const end = /end of JSON input/.test(first);
+    if (!at && !end) throw new JsonSyntaxError(`${source}: invalid JSON: ${first}`, 1);
+    const offset = at ? Number(at[2]) : text.trimEnd().length;
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    throw new JsonSyntaxError(`${source}: invalid JSON at line ${line}, column ${column}: ${at ? at[1] : first}`, line);
+  }
+}
+
+/**
+ * A parsed JSON value validated as a config file (not yet merged); the first problem names its
+ * field path. The schemas are passed in: the CLI loads zod only when it reads a file.
+ */
+export function validConfigFile(value: unknown, source: string, schemas: typeof Schemas): ConfigFile {
+  const parsed = schemas.configSchema().safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    const [first, ...more] = parsed.error.issues;
+    throw new InputError(`${source}: ${schemas.formatZodIssue(first!)}${more.length > 0 ? ` (and ${more.length} more)` : ''}`);
+  }
+  return parsed.data;
+}
+
+/** Flags that override a config's fields (`--classes`, `--stride-in-1x1`, `--output-stride`). */
+export interface ConfigOverrides {
+  readonly classes?: number | undefined;
+  readonly strideIn1x1?: boolean | undefined;
+  readonly outputStride?: number | undefined;
+}
+
+/** Applies the overriding flags, resolves defaults and checks the rules across fields. */
+export function finishConfig(input: ConfigInput, name: string, o: ConfigOverrides, source: string): ModelConfig {
+  let config = resolveConfig(input, name);
+  config = {
+    ...config,
+    classes: o.classes ?? config.classes,
+    strideIn1x1: o.strideIn1x1 ?? config.strideIn1x1,
+    replaceStrideWithDilation:
+      o.outputStride !== undefined ? dilationForOutputStride(o.outputStride, config.layers.length) : config.replaceStrideWithDilation,
+  };
+  const [problem] = checkConfig(config);
+  if (problem) {
+    const flag = problem.path === 'replaceStrideWithDilation' && o.outputStride !== undefined ? `--output-stride ${o.outputStride}` : source;
+    throw new InputError(`${flag}: ${formatIssue(problem)}`);
+  }
+  return config;
+}
+
+/** The input a model is traced at without `--input`: its own, else 1×C×224×224 with its channels. */
+export function defaultInput(config: ModelConfig): InputArg {
+  return { shape: config.input ? [...config.input] : [1, config.inChannels, 224, 224], symbolicBatch: false };
+}
+
+/** The analysis of a model at an input, or an InputError saying why the model cannot take it. */
+export function analyzeModel(config: ModelConfig, input: InputArg, options: Omit<AnalysisOptions, 'symbolicBatch'> = {}): Analysis {
+  const result = analyze(config, input.shape, { ...options, symbolicBatch: input.symbolicBatch });
+  if (!result.ok) {
+    throw new InputError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name})`);
+  }
+  return result.analysis;
+}
