@@ -7,9 +7,12 @@
 //   dist/index.js     the library, one ESM bundle
 //   dist/types/       declarations for the library
 //   dist/source-hash.txt  what the build was made from (scripts/source-hash.mjs)
+//   dist/web/         the web page (`npm run build:web` builds only it): index.html, style.css,
+//                     app.js (the page and the core, a classic script: it runs from file://) and
+//                     graphviz.js (loaded when a diagram is first drawn)
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { sourceHash } from './source-hash.mjs';
 
 /**
@@ -32,6 +35,23 @@ const lazyParts = {
   },
 };
 
+/** The web page: classic scripts (an IIFE each), for browsers of the last few years. */
+async function buildWeb() {
+  rmSync('dist/web', { recursive: true, force: true });
+  mkdirSync('dist/web', { recursive: true });
+  const web = { bundle: true, format: 'iife', platform: 'browser', target: ['chrome110', 'firefox115', 'safari16'], legalComments: 'none', logLevel: 'warning', minify: true };
+  await Promise.all([
+    build({ ...web, entryPoints: ['src/web/page.ts'], outfile: 'dist/web/app.js' }),
+    build({ ...web, entryPoints: ['src/web/graphviz.ts'], outfile: 'dist/web/graphviz.js' }),
+  ]);
+  for (const file of ['index.html', 'style.css']) copyFileSync(`src/web/${file}`, `dist/web/${file}`);
+}
+
+if (process.argv.includes('--web-only')) {
+  await buildWeb();
+  process.exit(0);
+}
+
 rmSync('dist', { recursive: true, force: true });
 const common = {
   bundle: true,
@@ -50,6 +70,7 @@ await Promise.all([
   ...Object.values(LAZY).map((part) => build({ ...cjs, entryPoints: [part.entry], outfile: `dist/${part.bundle}` })),
   // the library bundles what it runs (zod for parseConfig): the package needs no dependencies
   build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm' }),
+  buildWeb(),
 ]);
 // what this build was made from: the golden tests refuse a dist/ built from other sources
 writeFileSync('dist/source-hash.txt', `${sourceHash('.')}\n`);

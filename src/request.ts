@@ -6,7 +6,7 @@
 import { formatIssue, shapeText } from './format/common.js';
 import { analyze, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
 import { InputError } from './errors.js';
-import { groupDigits } from './int.js';
+import { groupDigits, toInt, type Int } from './int.js';
 import { checkConfig, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
 import { PRESET_NAMES, presetConfig, type ConfigFile } from './network/presets.js';
 import type { ModelConfig, Shape } from './types.js';
@@ -65,6 +65,30 @@ export function inputText(input: InputArg): string {
 
 export function parseClasses(text: string): number {
   return wholeNumber(text, 'classes', 0, LIMITS.channels);
+}
+
+const UNITS: Readonly<Record<string, bigint>> = {
+  b: 1n,
+  kb: 10n ** 3n,
+  mb: 10n ** 6n,
+  gb: 10n ** 9n,
+  tb: 10n ** 12n,
+  kib: 2n ** 10n,
+  mib: 2n ** 20n,
+  gib: 2n ** 30n,
+  tib: 2n ** 40n,
+};
+
+/**
+ * `24GiB` = 24·2^30 bytes, `80GB` = 80·10^9, `512` = 512 bytes, exact at any size (a fraction
+ * of a byte is dropped); null when the text is not a size.
+ */
+export function parseByteSize(text: string): Int | null {
+  const m = /^\s*(\d+)(?:\.(\d+))?\s*([kmgt]i?b|b)?\s*$/i.exec(text);
+  if (!m) return null;
+  const fraction = m[2] ?? '';
+  const bytes = (BigInt(`${m[1]}${fraction}`) * UNITS[(m[3] ?? 'b').toLowerCase()]!) / 10n ** BigInt(fraction.length);
+  return toInt(bytes.toString());
 }
 
 /** A preset's config, or the sentence listing the presets there are. */

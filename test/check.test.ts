@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { PRESET_NAMES } from '../src/network/presets.js';
-import { locateFields } from '../src/cli/locate.js';
+import { locateFields } from '../src/schemas/locate.js';
 import { jsonSchemaOf } from '../src/schemas/json-schema.js';
 import { cli } from './helpers/cli.js';
 import { validatorOf } from './helpers/schema.js';

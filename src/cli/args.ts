@@ -3,9 +3,9 @@
 
 import { InvalidArgumentError } from 'commander';
 import { InputError } from '../errors.js';
-import { toInt, type Int } from '../int.js';
+import type { Int } from '../int.js';
 import { LAYER_DEPTHS } from '../network/presets.js';
-import { parseClasses as parseClassesText, parseInput as parseInputText, wholeNumber as wholeNumberOf } from '../request.js';
+import { parseByteSize, parseClasses as parseClassesText, parseInput as parseInputText, wholeNumber as wholeNumberOf } from '../request.js';
 
 /** A core parser as commander's argParser: its InputError becomes commander's "is invalid" sentence. */
 function argument<T>(parse: (text: string) => T): (text: string) => T {
@@ -33,34 +33,14 @@ export function parseLayers(text: string): number {
   return n;
 }
 
+export function parsePort(text: string): number {
+  return wholeNumber(text, 'port', 0, 65535);
+}
+
 export function parseOutputStride(text: string): number {
   const n = wholeNumber(text, 'output stride', 1, 1024);
   if (![8, 16, 32].includes(n)) throw new InvalidArgumentError(`expected 8, 16 or 32, found ${n}`);
   return n;
-}
-
-const UNITS: Readonly<Record<string, bigint>> = {
-  b: 1n,
-  kb: 10n ** 3n,
-  mb: 10n ** 6n,
-  gb: 10n ** 9n,
-  tb: 10n ** 12n,
-  kib: 2n ** 10n,
-  mib: 2n ** 20n,
-  gib: 2n ** 30n,
-  tib: 2n ** 40n,
-};
-
-/**
- * `24GiB` = 24·2^30 bytes, `80GB` = 80·10^9, `512` = 512 bytes, exact at any size (a fraction
- * of a byte is dropped); null when the text is not a size.
- */
-export function parseByteSize(text: string): Int | null {
-  const m = /^\s*(\d+)(?:\.(\d+))?\s*([kmgt]i?b|b)?\s*$/i.exec(text);
-  if (!m) return null;
-  const fraction = m[2] ?? '';
-  const bytes = (BigInt(`${m[1]}${fraction}`) * UNITS[(m[3] ?? 'b').toLowerCase()]!) / 10n ** BigInt(fraction.length);
-  return toInt(bytes.toString());
 }
 
 export function parseFit(text: string): Int {

@@ -9,11 +9,11 @@ import { analyze, type Analysis } from '../analysis/analyze.js';
 import { evaluateExpectations, type Expectations } from '../analysis/expect.js';
 import { modeBytes } from '../analysis/fit.js';
 import { toInt, type Int } from '../int.js';
-import { parseByteSize } from './args.js';
+import { parseByteSize } from '../request.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, describeError, readFileBytes } from './files.js';
 import { finishConfig, JsonSyntaxError, parseJson } from '../request.js';
-import { lineOf, locateFields } from './locate.js';
+import { lineOf, locateFields } from '../schemas/locate.js';
 import type { Io } from './io.js';
 import { mergeConfigFile } from './model.js';
 

@@ -12,6 +12,10 @@ export interface Io {
   readonly stopped?: () => boolean;
   /** Maps an internal error's stack to source lines (the process entry reads the source map). */
   readonly mapStack?: (stack: string) => string;
+  /** Where the built web page is (dist/web beside the CLI bundle) for `resnet-shapes web`. */
+  readonly webRoot?: string;
+  /** `resnet-shapes web` hands over how to stop serving (tests stop it in-process). */
+  readonly serving?: (stop: () => void) => void;
 }
 
 /** Writes generated text in large pieces: a huge trace streams, a small one is one write. */

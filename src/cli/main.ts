@@ -11,7 +11,7 @@ import { SCHEMA_VERSION } from '../format/json.js';
 import { COLUMN_NAMES, type ColumnName } from '../format/table.js';
 import { InputError } from '../errors.js';
 import { inert } from '../format/common.js';
-import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parseWeightDecay } from './args.js';
+import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parsePort, parseWeightDecay } from './args.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
 import { runDiff, type DiffOptions } from './diff-command.js';
@@ -39,6 +39,8 @@ Examples:
       the table with fvcore's figure for every row
   $ resnet-shapes --list
       every preset with its params and GMACs at 1×3×224×224
+  $ resnet-shapes web
+      the same in a web page on 127.0.0.1 (or open dist/web/index.html)
 
 Mult-adds follow torchvision's convention: a conv counts output elements × in/groups × kh × kw,
 a linear batch × in × out; BN, ReLU, pooling and the residual add count 0. FLOPs = 2 × mult-adds.
@@ -152,6 +154,21 @@ Examples:
     )
     .action(async (a: string, b: string | undefined, opts: DiffOptions, command: Command) => {
       run(runDiff(a, b, opts, io, (option) => command.getOptionValueSource(option) === 'cli'));
+    });
+
+  program
+    .command('web')
+    .description('serve the web page (the tracer in a browser) on 127.0.0.1 and print its address')
+    .addOption(new Option('-p, --port <n>', 'port (0 picks a free one)').argParser(parsePort).default(0))
+    .addHelpText(
+      'after',
+      `
+The page is also a plain file: open dist/web/index.html, or put dist/web on any static host.
+Its URL fragment holds the view: #arch=resnet50&input=10,3,224,224&classes=1`,
+    )
+    .action(async (opts: { port: number }) => {
+      const { runWeb } = await import('./web-command.js');
+      run(runWeb(opts.port, io));
     });
 
   program

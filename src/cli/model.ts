@@ -46,7 +46,8 @@ export async function mergeConfigFile(file: ConfigFile, source: string, chain: r
 }
 
 export async function loadConfigFile(path: string): Promise<ConfigInput> {
-  return configFromValue(readJsonFile(path), path);
+  // standard input is named as its read errors name it, and its extends resolve from the cwd
+  return configFromValue(readJsonFile(path), path === '-' ? 'standard input' : path);
 }
 
 export async function resolveModel(o: ModelOptions): Promise<ModelConfig> {

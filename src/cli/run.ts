@@ -6,6 +6,7 @@
 // character device other than /dev/null: files, pipes and sockets never are.
 
 import { fstatSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { inert } from '../format/common.js';
 import { EXIT } from './exit.js';
 import { main } from './main.js';
@@ -72,6 +73,7 @@ async function start(): Promise<void> {
     stdoutIsTTY: stdoutIsTTY(),
     stopped: () => stdout.closed,
     mapStack: (stack) => sourceMapped(stack, __filename),
+    webRoot: join(__dirname, 'web'),
   });
   if (stdout.failure) {
     const { code: errno, message } = stdout.failure;

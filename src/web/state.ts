@@ -1,0 +1,209 @@
+// The web page's state, its URL fragment and the command line that does the same: pure, so the
+// rules are tested in Node and the page only draws. The fragment's documented keys are `arch`,
+// `config` (URL-encoded JSON), `input` and `classes`; the others say which view and which memory
+// settings are shown.
+
+import { DTYPES, MEMORY_MODES, OPTIMIZERS, type Dtype, type MemoryMode, type Optimizer } from '../analysis/memory.js';
+import type { Analysis } from '../analysis/analyze.js';
+import { COUNT_NAMES, type CountName } from '../analysis/counts.js';
+import { InputError } from '../errors.js';
+import { inert } from '../format/common.js';
+import type { Int } from '../int.js';
+import { mergeExtends } from '../network/presets.js';
+import {
+  analyzeModel,
+  defaultInput,
+  finishConfig,
+  JsonSyntaxError,
+  OPTION_FLAGS,
+  optionSentence,
+  parseByteSize,
+  parseClasses,
+  parseInput,
+  parseJson,
+  presetInput,
+  validConfigFile,
+  type InputArg,
+} from '../request.js';
+import { lineOf, locateFields } from '../schemas/locate.js';
+import type * as Schemas from '../schemas/index.js';
+import type { ModelConfig } from '../types.js';
+
+export const VIEWS = ['table', 'log', 'json', 'diagram', 'memory', 'counts'] as const;
+export type View = (typeof VIEWS)[number];
+export const THEMES = ['auto', 'light', 'dark'] as const;
+export type Theme = (typeof THEMES)[number];
+export const DIAGRAM_DEPTHS = ['stage', 'block', 'layer'] as const;
+export type DiagramDepth = (typeof DIAGRAM_DEPTHS)[number];
+
+export interface PageState {
+  /** A preset name; '' when a config is given. */
+  readonly arch: string;
+  /** A config's JSON text, as `--config -` reads it; null for a preset. */
+  readonly config: string | null;
+  /** `N,C,H,W` as typed; '' for the model's own input. */
+  readonly input: string;
+  /** As typed; '' for the model's own. */
+  readonly classes: string;
+  readonly view: View;
+  readonly dtype: Dtype;
+  readonly optimizer: Optimizer;
+  /** A memory size (`24GiB`); the largest batch that fits it is shown. */
+  readonly gpu: string;
+  readonly mode: MemoryMode;
+  /** The counting convention of the table's count column; '' for none. */
+  readonly count: CountName | '';
+  readonly depth: DiagramDepth;
+  readonly theme: Theme;
+}
+
+export const DEFAULT_STATE: PageState = {
+  arch: 'resnet50',
+  config: null,
+  input: '',
+  classes: '',
+  view: 'table',
+  dtype: 'float32',
+  optimizer: 'momentum',
+  gpu: '24GiB',
+  mode: 'train',
+  count: '',
+  depth: 'block',
+  theme: 'auto',
+};
+
+const oneOf = <T extends string>(choices: readonly T[], value: string | null, fallback: T): T =>
+  value !== null && (choices as readonly string[]).includes(value) ? (value as T) : fallback;
+
+/**
+ * The state a fragment describes (`#arch=resnet50&input=10,3,224,224&classes=1`). Keys it does
+ * not know, and values of the settings that are not among their choices, fall back to the
+ * defaults; what the model reads (arch, config, input, classes) is kept as given, so a mistake
+ * there is reported as the CLI reports it.
+ */
+export function stateFromFragment(fragment: string): PageState {
+  const params = new URLSearchParams(fragment.replace(/^#/, ''));
+  const config = params.get('config');
+  const arch = params.get('arch');
+  return {
+    arch: arch ?? (config === null ? DEFAULT_STATE.arch : ''),
+    config,
+    input: params.get('input') ?? '',
+    classes: params.get('classes') ?? '',
+    view: oneOf(VIEWS, params.get('view'), DEFAULT_STATE.view),
+    dtype: oneOf(DTYPES, params.get('dtype'), DEFAULT_STATE.dtype),
+    optimizer: oneOf(OPTIMIZERS, params.get('optimizer'), DEFAULT_STATE.optimizer),
+    gpu: params.get('gpu') ?? DEFAULT_STATE.gpu,
+    mode: oneOf(MEMORY_MODES, params.get('mode'), DEFAULT_STATE.mode),
+    count: oneOf<CountName | ''>(COUNT_NAMES, params.get('count'), ''),
+    depth: oneOf(DIAGRAM_DEPTHS, params.get('depth'), DEFAULT_STATE.depth),
+    theme: oneOf(THEMES, params.get('theme'), DEFAULT_STATE.theme),
+  };
+}
+
+/** The fragment of a state: the model first, then each setting that is not its default. */
+export function fragmentOf(state: PageState): string {
+  const params = new URLSearchParams();
+  if (state.config !== null) params.set('config', state.config);
+  else params.set('arch', state.arch);
+  if (state.input !== '') params.set('input', state.input);
+  if (state.classes !== '') params.set('classes', state.classes);
+  for (const key of ['view', 'dtype', 'optimizer', 'gpu', 'mode', 'count', 'depth', 'theme'] as const) {
+    if (state[key] !== DEFAULT_STATE[key]) params.set(key, state[key]);
+  }
+  // URLSearchParams writes a space as '+'; %20 reads the same and survives more hands
+  return params.toString().replace(/\+/g, '%20');
+}
+
+/** A word for a POSIX shell: as it is when it holds nothing the shell would act on. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `resnet-shapes` command line that prints what the page shows. */
+export function commandOf(state: PageState): string {
+  const args: string[] = [];
+  if (state.config === null) args.push('--arch', state.arch);
+  else args.push('--config', '-');
+  if (state.input !== '') args.push('--input', state.input);
+  if (state.classes !== '') args.push('--classes', state.classes);
+  const format: Record<View, string> = { table: 'table', log: 'log', json: 'json', diagram: 'dot', memory: 'table', counts: 'counts' };
+  if (state.view !== 'log') args.push('--format', format[state.view]);
+  if (state.view === 'diagram' && state.depth !== 'block') args.push('--depth', state.depth);
+  if (state.view === 'memory' || state.view === 'json') {
+    if (state.dtype !== DEFAULT_STATE.dtype) args.push('--dtype', state.dtype);
+    if (state.optimizer !== DEFAULT_STATE.optimizer) args.push('--optimizer', state.optimizer);
+    if (parseByteSize(state.gpu)) args.push('--fit', state.gpu.trim());
+    if (state.mode !== DEFAULT_STATE.mode) args.push('--mode', state.mode);
+  }
+  if (state.count !== '' && (state.view === 'table' || state.view === 'log' || state.view === 'json')) args.push('--count', state.count);
+  const command = ['resnet-shapes', ...args].map((w, i) => (i === 0 ? w : shellWord(w))).join(' ');
+  return state.config === null ? command : `printf '%s\\n' ${shellWord(state.config)} | ${command}`;
+}
+
+export type Outcome =
+  | { readonly ok: true; readonly config: ModelConfig; readonly input: InputArg; readonly analysis: Analysis; readonly budget: Int | null }
+  | {
+      readonly ok: false;
+      /** The CLI's sentence, the part after `error: ` of the command `commandOf` gives. */
+      readonly error: string;
+      /** Where in the config text the mistake is (1-based), when it is in the config. */
+      readonly configLine: number | null;
+    };
+
+/** Reads a value as the CLI reads that option: a mistake is commander's sentence about it. */
+function option<T>(flags: string, text: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(optionSentence(flags, text, e.message));
+    throw e;
+  }
+}
+
+const STDIN = 'standard input';
+
+/** The config text's line for a problem sentence (`standard input: layers[1]: expected …`). */
+function configLineOf(text: string, sentence: string): number {
+  const path = /^standard input: ([A-Za-z$][\w$]*(?:\[\d+\]|\.[A-Za-z$][\w$]*)*):/.exec(sentence)?.[1];
+  return path ? lineOf(locateFields(text), path) : 1;
+}
+
+/**
+ * Traces what the state asks for, as `commandOf(state)` would, in the CLI's order: the option
+ * values, then the model, then the network at the input. Never throws for a user's mistake.
+ */
+export function traceState(state: PageState, schemas: typeof Schemas): Outcome {
+  try {
+    const input = state.input.trim() === '' ? null : option(OPTION_FLAGS.input, state.input, parseInput);
+    const classes = state.classes.trim() === '' ? undefined : option(OPTION_FLAGS.classes, state.classes, parseClasses);
+    let config: ModelConfig;
+    if (state.config !== null) {
+      if (state.arch !== '') throw new InputError('--arch and --config both name a model: give one of them');
+      try {
+        const file = validConfigFile(parseJson(state.config, STDIN), STDIN, schemas);
+        if (file.extends !== undefined && /\.json$/i.test(file.extends)) {
+          throw new InputError(`${STDIN}: extends: names a file (${file.extends}): the page reads no files; paste its fields, or extend a preset`);
+        }
+        config = finishConfig(mergeExtends(file), 'stdin', { classes }, STDIN);
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        const line = e instanceof JsonSyntaxError ? e.line : configLineOf(state.config, e.message);
+        return { ok: false, error: inert(e.message), configLine: line };
+      }
+    } else {
+      config = finishConfig(presetInput(state.arch), state.arch, { classes }, state.arch);
+    }
+    // the views whose command has --fit (commandOf) find the largest batch
+    const budget = state.view === 'memory' || state.view === 'json' ? parseByteSize(state.gpu) : null;
+    const analysis = analyzeModel(config, input ?? defaultInput(config), {
+      memory: { dtype: state.dtype, optimizer: state.optimizer, weightDecay: 0 },
+      fit: budget ? { budgetBytes: budget, mode: state.mode } : undefined,
+      count: state.count === '' ? undefined : state.count,
+    });
+    return { ok: true, config, input: input ?? defaultInput(config), analysis, budget: budget || null };
+  } catch (e) {
+    if (e instanceof InputError) return { ok: false, error: inert(e.message), configLine: null };
+    throw e;
+  }
+}
