@@ -16,6 +16,21 @@ export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'akamaster';
 /** `global`: adaptive average pool to 1×1; `width`: a square window as wide as the map (akamaster). */
 export type HeadPool = 'global' | 'width';
 
+/**
+ * Squeeze-and-excitation on each block's output, before the residual add (Hu et al. 2018, as timm
+ * places it): a global mean, a 1×1 conv down to `channels / reduction` (rounded as `divisor`
+ * says), ReLU, a 1×1 conv back up, a sigmoid, and the block's output multiplied by it.
+ */
+export interface SqueezeExcitation {
+  /** The squeeze: block output channels / reduction. */
+  readonly reduction: number;
+  /**
+   * Rounds the squeezed channels to a multiple of it, at least it (timm's make_divisible: 8);
+   * absent: floor(channels / reduction), as Hu et al.
+   */
+  readonly divisor?: number;
+}
+
 /** A ResNet described as data, every field resolved (defaults filled in). */
 export interface ModelConfig {
   /** Preset name or file the config came from; for display only. */
@@ -46,6 +61,8 @@ export interface ModelConfig {
   readonly headPool?: HeadPool;
   /** The input traced when none is given, [N, C, H, W]; absent: [1, inChannels, 224, 224]. */
   readonly input?: readonly [number, number, number, number];
+  /** Squeeze-and-excitation in every block; absent: none. */
+  readonly se?: SqueezeExcitation;
 }
 
 export type Pair = readonly [number, number];
@@ -169,6 +186,23 @@ export interface WidthPool2dSpec extends RowBase {
   readonly kind: 'widthpool2d';
 }
 
+/** The squeeze: a global mean over height and width, kept 4-d (`x.mean((2, 3), keepdim=True)`). */
+export interface MeanSpec extends RowBase {
+  readonly kind: 'mean';
+}
+export interface SigmoidSpec extends RowBase {
+  readonly kind: 'sigmoid';
+}
+/**
+ * The excitation: `from` (the block's output) times the gate, broadcast over height and width
+ * (`x * gate`, a tensor operation).
+ */
+export interface MulSpec extends RowBase {
+  readonly kind: 'mul';
+  /** Index of the row producing the gate, [N, C, 1, 1]. */
+  readonly gate: number;
+}
+
 export type LayerSpec =
   | Conv2dSpec
   | BatchNorm2dSpec
@@ -181,7 +215,10 @@ export type LayerSpec =
   | FlattenSpec
   | LinearSpec
   | ChannelPadSpec
-  | WidthPool2dSpec;
+  | WidthPool2dSpec
+  | MeanSpec
+  | SigmoidSpec
+  | MulSpec;
 
 export type LayerKind = LayerSpec['kind'];
 

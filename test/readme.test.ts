@@ -38,4 +38,18 @@ describe('the README', () => {
     expect(JSON.parse(shown[1]!)).toEqual(doc.layers[0]);
     expect(JSON.parse(shown[2]!)).toEqual(doc.totals);
   });
+
+  // configs written from the README alone: the JSON block after a sentence, and the params it says
+  it.each([
+    ['A CIFAR ResNet-56, written from the fields above:', 853_018],
+    ['An SE-ResNeXt-50, written by extending a preset:', 27_559_896],
+  ])('the config after "%s" traces the params the README states', (lead, params) => {
+    const at = README.indexOf(lead);
+    expect(at).toBeGreaterThan(0);
+    const block = /```json\n([\s\S]*?)```\n\n(?:traces )?([\d,]+) params/.exec(README.slice(at))!;
+    expect(Number(block[2]!.replace(/,/g, ''))).toBe(params);
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'resnet-shapes.js'), '--config', '-', '--format', 'json'], { input: block[1], encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).totals.params).toBe(params);
+  });
 });

@@ -5,7 +5,7 @@ import { add, groupDigits, mul, scaled, toJsonValue } from '../src/int.js';
 import { convOutputLength, traceShapes } from '../src/analysis/trace.js';
 import { formatIssue } from '../src/format/common.js';
 import { checkConfig, dilationForOutputStride, resolveConfig } from '../src/network/config.js';
-import { countRows, expandResNet } from '../src/network/expand.js';
+import { countRows, expandResNet, seChannels } from '../src/network/expand.js';
 import type { LayerSpec, ModelConfig, Section } from '../src/types.js';
 import { preset, trace } from './helpers/model.js';
 import { presetConfig } from '../src/network/presets.js';
@@ -381,5 +381,56 @@ describe('CIFAR ResNets (He et al. 2016 §4.2; akamaster), at their own 1×3×32
     expect(analyze(config, [1, 3, 64, 32])).toMatchObject({ ok: false, issue: { path: 'linear', code: 'features' } });
     // 32×40 → 8×10: the 10-wide window is taller than the map
     expect(analyze(config, [1, 3, 32, 40])).toMatchObject({ ok: false, issue: { path: 'avg_pool2d', code: 'too-small' } });
+  });
+});
+
+describe('squeeze-and-excitation', () => {
+  it("squeezed channels: floor(C / r) without a divisor; timm's make_divisible with one", () => {
+    // make_divisible(v, 8) = max(8, int(v + 4) // 8 * 8): 256/16 = 16 → 16; 64/16 = 4 → 8; 100/16 = 6.25 → 8
+    expect([256, 64, 100, 2048].map((c) => seChannels({ reduction: 16, divisor: 8 }, c))).toEqual([16, 8, 8, 128]);
+    // 1000/16 = 62.5: int(66.5) // 8 * 8 = 64
+    expect(seChannels({ reduction: 16, divisor: 8 }, 1000)).toBe(64);
+    expect([256, 64, 100, 8].map((c) => seChannels({ reduction: 16 }, c))).toEqual([16, 4, 6, 0]);
+  });
+
+  it("a block's SE rows, their shapes and params (C = 256, squeezed to 16)", () => {
+    const t = trace(preset('seresnet50'), [2, 3, 64, 64]);
+    const rows = t.layers.filter((l) => l.spec.name.startsWith('layer1.0.se.'));
+    expect(rows.map((l) => [l.spec.name, l.spec.kind, l.output, l.params])).toEqual([
+      ['layer1.0.se.mean', 'mean', [2, 256, 1, 1], 0],
+      // 256 × 16 weights + 16 biases; 16 × 256 + 256
+      ['layer1.0.se.fc1', 'conv2d', [2, 16, 1, 1], 256 * 16 + 16],
+      ['layer1.0.se.act', 'relu', [2, 16, 1, 1], 0],
+      ['layer1.0.se.fc2', 'conv2d', [2, 256, 1, 1], 16 * 256 + 256],
+      ['layer1.0.se.gate', 'sigmoid', [2, 256, 1, 1], 0],
+      ['layer1.0.se.mul', 'mul', [2, 256, 16, 16], 0],
+    ]);
+    // timm's order: the SE on bn3's output, then the projection shortcut, the add
+    const names = t.layers.map((l) => l.spec.name);
+    expect(names.indexOf('layer1.0.se.mul')).toBe(names.indexOf('layer1.0.downsample.0') - 1);
+    expect(names.indexOf('layer1.0.se.mean')).toBe(names.indexOf('layer1.0.bn3') + 1);
+  });
+
+  it("the SE adds 2·C·C/16 + C/16 + C params a block: timm's published totals", () => {
+    // per stage (C, blocks): (256, 3), (512, 4), (1024, 6), (2048, 3); squeezed C/16
+    const extra = [
+      [256, 3],
+      [512, 4],
+      [1024, 6],
+      [2048, 3],
+    ].reduce((sum, [c, n]) => sum + n! * (2 * c! * (c! / 16) + c! / 16 + c!), 0);
+    expect(extra).toBe(2_530_992);
+    // torchvision's resnet50 and resnext50_32x4d (published) plus the SE: timm's 28,088,024 and 27,559,896
+    expect(trace(preset('seresnet50'), [1, 3, 224, 224]).totals.params).toBe(25_557_032 + extra);
+    expect(trace(preset('seresnext50_32x4d'), [1, 3, 224, 224]).totals.params).toBe(25_028_904 + extra);
+    expect(25_557_032 + extra).toBe(28_088_024);
+  });
+
+  it('a reduction that leaves 0 channels is refused, naming the field', () => {
+    const [problem] = checkConfig({ ...preset('resnet18'), se: { reduction: 128 } });
+    expect(problem).toMatchObject({ path: 'se.reduction' });
+    expect(problem?.expected).toContain('at least 1 channel');
+    // with a divisor the squeeze is at least the divisor: never 0
+    expect(checkConfig({ ...preset('resnet18'), se: { reduction: 128, divisor: 8 } })).toEqual([]);
   });
 });

@@ -55,7 +55,7 @@ def commit(repo):
 _spec = importlib.util.spec_from_file_location("record", os.path.join(os.path.dirname(__file__), "record.py"))
 record = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(record)
-torch.set_grad_enabled(True)  # record.py turns it off; fvcore's train mode traces with it on
+torch.set_grad_enabled(True)  # fvcore's train mode traces with grad on
 
 
 def case(arch, classes, shape, **timm):
@@ -86,6 +86,9 @@ CASES = [
     case("cifar", 10, [3, 3, 40, 32], id="resnet56_cifar", cifar_n=9),
     # a dilated stage's shortcut pool is AvgPool2dSame (a subclass that pads, then pools)
     case("resnet50", 21, [2, 3, 97, 61], id="resnet50d_os8", stem=32, avg_down=True, dilation=[False, True, True]),
+    # timm's squeeze-and-excitation (nn.Sigmoid, x.mean(), x * gate: what no hook of some tools sees)
+    case("resnet50", 1000, [1, 3, 224, 224], id="seresnet50", preset="seresnet50", se=True),
+    case("resnext50_32x4d", 1000, [2, 3, 97, 61], id="seresnext50_32x4d", preset="seresnext50_32x4d", se=True),
 ]
 
 

@@ -16,7 +16,11 @@ Variants torchvision has no argument for are made by changing real modules:
 - timm's deep stem and avg-pool shortcut (ResNet-C/D/S): conv1 becomes Sequential(conv3x3/2, BN,
   ReLU, conv3x3, BN, ReLU, conv3x3) and each downsample Sequential(AvgPool2d(2, 2, ceil_mode=True,
   count_include_pad=False) or Identity, conv1x1, BN), as timm's resnet.py builds them;
-- classes=0: fc = Identity (timm's convention).
+- classes=0: fc = Identity (timm's convention);
+- squeeze-and-excitation (timm's seresnet50, seresnext50_32x4d): each Bottleneck gets timm's
+  SEModule (timm/layers/squeeze_excite.py: mean, fc1 1x1 conv with bias, ReLU, fc2, Sigmoid,
+  multiply; its bn is an nn.Identity, left out here) on its output before the residual add, with
+  timm's rounding of the squeezed channels (make_divisible(C / 16, 8)).
 """
 
 import json
@@ -26,8 +30,6 @@ import sys
 import torch
 import torch.nn as nn
 import torchvision.models as tvm
-
-torch.set_grad_enabled(False)
 
 
 def to_v1(model):
@@ -85,6 +87,75 @@ def deep_stem(model, width, avg_down):
     return model
 
 
+def make_divisible(v, divisor=8, min_value=None, round_limit=0.0):
+    """timm/layers/helpers.py, as SEModule calls it (round_limit 0)."""
+    min_value = min_value or divisor
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    if new_v < round_limit * v:
+        new_v += divisor
+    return new_v
+
+
+class SEModule(nn.Module):
+    """timm's SEModule with its defaults (rd_ratio 1/16, rd_divisor 8, ReLU, sigmoid gate)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        rd = make_divisible(channels * (1. / 16), 8, round_limit=0.)
+        self.fc1 = nn.Conv2d(channels, rd, kernel_size=1, bias=True)
+        self.act = nn.ReLU(inplace=True)
+        self.fc2 = nn.Conv2d(rd, channels, kernel_size=1, bias=True)
+        self.gate = nn.Sigmoid()
+
+    def forward(self, x):
+        x_se = x.mean((2, 3), keepdim=True)
+        x_se = self.fc1(x_se)
+        x_se = self.act(x_se)
+        x_se = self.fc2(x_se)
+        return x * self.gate(x_se)
+
+
+class SEBottleneck(tvm.resnet.Bottleneck):
+    """torchvision's Bottleneck as timm builds it: act1-act3, the SE after bn3, then the shortcut."""
+
+    def forward(self, x):
+        shortcut = x
+        out = self.act1(self.bn1(self.conv1(x)))
+        out = self.act2(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        out = self.se(out)
+        if self.downsample is not None:
+            shortcut = self.downsample(x)
+        out += shortcut
+        return self.act3(out)
+
+
+class TimmResNet(tvm.ResNet):
+    """torchvision's ResNet with timm's stem activation name (act1)."""
+
+    def forward(self, x):
+        x = self.maxpool(self.act1(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
+def add_se(model):
+    """timm's SE-ResNet(Xt) from a torchvision ResNet(Xt), with timm's module names for the
+    ReLUs (the pool and classifier keep torchvision's: only conv and linear names are compared)."""
+    model.__class__ = TimmResNet
+    model.act1 = model.relu
+    del model.relu
+    for stage in (model.layer1, model.layer2, model.layer3, model.layer4):
+        for block in stage:
+            block.__class__ = SEBottleneck
+            del block.relu
+            block.act1 = nn.ReLU(inplace=True)
+            block.act2 = nn.ReLU(inplace=True)
+            block.se = SEModule(block.conv3.out_channels)
+            block.act3 = nn.ReLU(inplace=True)
+    return model
+
+
 def build(case):
     kw = {}
     if case.get('dilation'):
@@ -95,6 +166,8 @@ def build(case):
         to_v1(model)
     if case.get('stem'):
         deep_stem(model, case['stem'], case.get('avg_down', False))
+    if case.get('se'):
+        add_se(model)
     if classes == 0:
         model.fc = nn.Identity()
     return model.eval()
@@ -130,7 +203,8 @@ def record(case):
             })
         hooks.append(module.register_forward_hook(hook))
     x = torch.zeros(case['input'])
-    y = model(x)
+    with torch.no_grad():
+        y = model(x)
     params = sum(p.numel() for p in model.parameters())
     stats = sum(b.numel() for n, b in model.named_buffers() if not n.endswith('num_batches_tracked'))
     return {
@@ -179,6 +253,13 @@ def cases():
                dilation=[False, True, True])
     yield dict(id='resnet101d_os16', arch='resnet101', classes=0, input=[2, 3, 129, 127], stem=32, avg_down=True,
                dilation=[False, False, True])
+    # squeeze-and-excitation (timm's structure), recorded under the preset's name
+    yield dict(id='seresnet50', preset='seresnet50', arch='resnet50', classes=1000, input=[1, 3, 224, 224], se=True)
+    yield dict(id='seresnext50_32x4d', preset='seresnext50_32x4d', arch='resnext50_32x4d', classes=1000,
+               input=[1, 3, 224, 224], se=True)
+    yield dict(id='seresnet50', preset='seresnet50', arch='resnet50', classes=10, input=[2, 3, 97, 61], se=True)
+    yield dict(id='seresnext50_32x4d', preset='seresnext50_32x4d', arch='resnext50_32x4d', classes=1000,
+               input=[1, 3, 33, 17], se=True)
 
 
 def main(out_dir):

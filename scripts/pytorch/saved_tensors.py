@@ -12,6 +12,10 @@ its storage is counted once, at the first module that saves it. Parameters, buff
 batch and the targets are not activations and are left out. Bytes are given exact and rounded
 as PyTorch's CUDA caching allocator rounds (multiples of 512, at least 512). Nothing here is
 produced by resnet-shapes.
+
+Squeeze-and-excitation cases use record.py's re-implementation of timm's SEModule; what its
+forward saves outside a leaf module is attributed to the rows resnet-shapes has for those
+operations: `<se>.mean` (PyTorch 1.13's mean over dims saves its input) and `<se>.mul`.
 """
 
 import json
@@ -22,20 +26,29 @@ import torch
 import torch.nn as nn
 import torchvision.models as tvm
 
+from record import SEModule, add_se
+
 
 def r512(n):
     return 0 if n == 0 else (n + 511) // 512 * 512
 
 
-def record(arch, inp, dtype, classes=1000):
+def record(arch, inp, dtype, classes=1000, se=False, preset=None):
     torch.manual_seed(0)
-    model = getattr(tvm, arch)(weights=None, num_classes=classes).train()
+    model = getattr(tvm, arch)(weights=None, num_classes=classes)
+    if se:
+        add_se(model)
+    model.train()
     x = torch.randn(inp)
     y = torch.zeros(inp[0], dtype=torch.long)
     current = ['?']
     for name, module in model.named_modules():
         if name and not list(module.children()):
             module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, name))
+        if isinstance(module, SEModule):
+            # the mean runs first in the SE module's forward; the product right after its gate
+            module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, f'{name}.mean'))
+            module.gate.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mul'))
     excluded = {p.storage().data_ptr() for p in model.parameters()}
     excluded |= {b.storage().data_ptr() for b in model.buffers()}
     excluded |= {x.storage().data_ptr(), y.storage().data_ptr()}
@@ -68,7 +81,7 @@ def record(arch, inp, dtype, classes=1000):
         entry['allocated'] += r512(nbytes)
         entry['tensors'].append({'dtype': dt, 'shape': shape, 'bytes': nbytes})
     return {
-        'model': arch,
+        'model': preset or arch,
         'input': inp,
         'classes': classes,
         'dtype': dtype,
@@ -90,13 +103,17 @@ CASES = [
     ('resnext50_32x4d', [2, 3, 128, 128], 'float32'),
     ('wide_resnet50_2', [2, 3, 112, 112], 'bfloat16'),
     ('resnet34', [3, 3, 225, 193], 'float32'),
+    ('seresnet50', [2, 3, 97, 61], 'float32'),
+    ('seresnext50_32x4d', [2, 3, 64, 64], 'bfloat16'),
 ]
+
+SE = {'seresnet50': 'resnet50', 'seresnext50_32x4d': 'resnext50_32x4d'}
 
 
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     for arch, inp, dtype in CASES:
-        data = record(arch, inp, dtype)
+        data = record(SE.get(arch, arch), inp, dtype, se=arch in SE, preset=arch)
         path = os.path.join(out_dir, f"{arch}_{'x'.join(map(str, inp))}_{dtype}.json")
         with open(path, 'w') as f:
             json.dump(data, f, indent=1)

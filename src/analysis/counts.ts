@@ -8,7 +8,7 @@
 
 import { add, mul, product, sub, type Int } from '../int.js';
 import type { Shape, Trace, TracedLayer } from '../types.js';
-import { kindOf, type TorchModule } from './kinds.js';
+import { kindOf, TORCH_MODULES, type TorchModule } from './kinds.js';
 
 export const COUNT_NAMES = ['torchvision', 'fvcore', 'fvcore-train', 'ptflops', 'ptflops-aten', 'thop', 'torchinfo', 'flops'] as const;
 export type CountName = (typeof COUNT_NAMES)[number];
@@ -29,12 +29,6 @@ export interface Term {
   readonly modules: readonly TorchModule[];
   readonly row: (r: RowFacts) => Int;
 }
-
-const ALL_MODULES: readonly TorchModule[] = [
-  'Conv2d', 'BatchNorm2d', 'ReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'Linear', 'Identity', 'Flatten', 'Lambda', 'add',
-  'F.avg_pool2d',
-  'F.relu',
-];
 
 /** A term of the given modules' rows. */
 const term = (label: string, modules: TorchModule | readonly TorchModule[], row: (r: RowFacts) => Int): Term => ({
@@ -63,61 +57,43 @@ const adaptiveWindow = (r: RowFacts): Int => {
 };
 
 /**
- * ptflops' module hooks (summed over the batch, then divided by it at the end) and its
- * functional hooks (F.relu, F.max_pool2d, F.avg_pool2d, F.adaptive_avg_pool2d, which the
- * modules call inside their forward, so those layers are counted twice; not divided).
+ * ptflops' module hooks (summed over the batch, then divided by it at the end), by exact module
+ * class: a module it has no hook for (Sigmoid, Identity, Flatten, timm's AvgPool2dSame, a
+ * LambdaLayer) and a tensor operation (`+=`, `x.mean()`, `x * gate`: not the patched torch.mul
+ * or Tensor.mul) count 0.
  */
-function ptflopsModule(r: RowFacts): Int {
-  switch (r.module) {
-    case 'Conv2d':
-      return add(r.layer.macs, convBias(r));
-    case 'BatchNorm2d':
-      return mul(2, r.inputElements);
-    case 'ReLU':
-      return r.outputElements;
-    case 'MaxPool2d':
-    case 'AvgPool2d':
-    case 'AdaptiveAvgPool2d':
-      return r.inputElements;
-    case 'Linear':
-      return add(r.layer.macs, linearBias(r));
-    case 'AvgPool2dSame':
-    case 'Identity':
-    case 'Flatten':
-    case 'Lambda':
-    case 'add':
-    case 'F.avg_pool2d':
-    case 'F.relu':
-      return 0;
-  }
-}
+const PTFLOPS_MODULE_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int>> = {
+  Conv2d: (r) => add(r.layer.macs, convBias(r)),
+  BatchNorm2d: (r) => mul(2, r.inputElements),
+  ReLU: (r) => r.outputElements,
+  MaxPool2d: (r) => r.inputElements,
+  AvgPool2d: (r) => r.inputElements,
+  AdaptiveAvgPool2d: (r) => r.inputElements,
+  Linear: (r) => add(r.layer.macs, linearBias(r)),
+};
 
-function ptflopsFunctional(r: RowFacts): Int {
-  switch (r.module) {
-    case 'ReLU':
-    case 'MaxPool2d':
-    case 'AvgPool2d':
-    case 'AdaptiveAvgPool2d':
-    case 'F.avg_pool2d':
-    case 'F.relu':
-      return r.inputElements;
-    case 'AvgPool2dSame': {
-      // it pads its input, then calls F.avg_pool2d on the padded tensor
-      const spec = r.layer.spec as { padding: readonly (readonly [number, number])[] };
-      const [n = 1, c = 1, h = 1, w = 1] = r.layer.input;
-      return product([n, c, h + spec.padding[0]![0] + spec.padding[0]![1], w + spec.padding[1]![0] + spec.padding[1]![1]]);
-    }
-    // ptflops maps F.linear but does not patch it (the line is commented out)
-    case 'Linear':
-    case 'Conv2d':
-    case 'BatchNorm2d':
-    case 'Identity':
-    case 'Flatten':
-    case 'Lambda':
-    case 'add':
-      return 0;
-  }
-}
+/**
+ * ptflops' functional hooks (F.relu, F.max_pool2d, F.avg_pool2d, F.adaptive_avg_pool2d; not
+ * divided by the batch), which the modules call inside their forward, so those layers count
+ * twice. F.linear is mapped but not patched (the line is commented out).
+ */
+const PTFLOPS_FUNCTIONAL_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int>> = {
+  ReLU: (r) => r.inputElements,
+  MaxPool2d: (r) => r.inputElements,
+  AvgPool2d: (r) => r.inputElements,
+  AdaptiveAvgPool2d: (r) => r.inputElements,
+  'F.avg_pool2d': (r) => r.inputElements,
+  'F.relu': (r) => r.inputElements,
+  // it pads its input, then calls F.avg_pool2d on the padded tensor
+  AvgPool2dSame: (r) => {
+    const spec = r.layer.spec as { padding: readonly (readonly [number, number])[] };
+    const [n = 1, c = 1, h = 1, w = 1] = r.layer.input;
+    return product([n, c, h + spec.padding[0]![0] + spec.padding[0]![1], w + spec.padding[1]![0] + spec.padding[1]![1]]);
+  },
+};
+
+const ptflopsModule = (r: RowFacts): Int => PTFLOPS_MODULE_HOOKS[r.module]?.(r) ?? 0;
+const ptflopsFunctional = (r: RowFacts): Int => PTFLOPS_FUNCTIONAL_HOOKS[r.module]?.(r) ?? 0;
 
 export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   torchvision: {
@@ -176,7 +152,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   },
   flops: {
     description: 'FLOPs as 2 × torchvision mult-adds (a multiply and an add)',
-    terms: [term('a mult-add is 2 FLOPs', ALL_MODULES, (r) => r.layer.macs)],
+    terms: [term('a mult-add is 2 FLOPs', TORCH_MODULES, (r) => r.layer.macs)],
   },
 };
 

@@ -69,8 +69,11 @@ export type FieldRule =
 export interface MemoryTraits {
   /** Writes into its input's storage (in-place or a view): no new activation. */
   readonly aliases: boolean;
-  /** What autograd saves for backward among the tensors the row touches. */
-  readonly saves: 'input' | 'output' | 'nothing';
+  /**
+   * What autograd saves for backward among the tensors the row touches: its input (`from`), its
+   * output, every operand (`from` and the others: a product of two tensors), or nothing.
+   */
+  readonly saves: 'input' | 'output' | 'operands' | 'nothing';
   /**
    * Bytes of tensors of its own autograd keeps (BatchNorm's mean and inverse std, max-pool
    * indices); `bytes` is the memory model's allocation of a tensor.
@@ -89,22 +92,29 @@ export interface MemoryTraits {
  * tensor operation). The counting tools match modules by exact class, so timm's AvgPool2dSame
  * (a subclass of AvgPool2d that pads first) is told apart.
  */
-export type TorchModule =
-  | 'Conv2d'
-  | 'BatchNorm2d'
-  | 'ReLU'
-  | 'MaxPool2d'
-  | 'AvgPool2d'
-  | 'AvgPool2dSame'
-  | 'AdaptiveAvgPool2d'
-  | 'Linear'
-  | 'Identity'
-  | 'Flatten'
-  | 'Lambda'
-  | 'add'
-  /** F.avg_pool2d and F.relu called in a model's forward (no module). */
-  | 'F.avg_pool2d'
-  | 'F.relu';
+export const TORCH_MODULES = [
+  'Conv2d',
+  'BatchNorm2d',
+  'ReLU',
+  'MaxPool2d',
+  'AvgPool2d',
+  'AvgPool2dSame',
+  'AdaptiveAvgPool2d',
+  'Linear',
+  'Identity',
+  'Flatten',
+  'Lambda',
+  'Sigmoid',
+  // tensor operations in a forward: the residual `+=`, and squeeze-and-excitation's
+  // `x.mean(...)` and `x * gate`
+  'add',
+  'mean',
+  'mul',
+  // F.avg_pool2d and F.relu called in a model's forward (no module)
+  'F.avg_pool2d',
+  'F.relu',
+] as const;
+export type TorchModule = (typeof TORCH_MODULES)[number];
 
 export interface KindDef<S extends LayerSpec> {
   /** Rows read besides `from`, in order (-1: the network input). */
@@ -300,6 +310,32 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     memory: KEEPS_INPUT,
     // F.avg_pool2d in the model's forward: no module of its own
     torch: () => 'F.avg_pool2d',
+  },
+  mean: {
+    output: (_, input) => expectRank4(input) ?? [input[0]!, input[1]!, 1, 1],
+    field: () => GLOBAL,
+    // PyTorch 1.13's mean over dims saves its input for backward (saved_tensors_hooks show it)
+    memory: KEEPS_INPUT,
+    torch: () => 'mean',
+  },
+  sigmoid: {
+    output: same,
+    field: () => SAME,
+    // its backward is computed from its output
+    memory: { aliases: false, saves: 'output', ownInInference: false, autocast: false, passesGradient: false },
+    torch: () => 'Sigmoid',
+  },
+  mul: {
+    operands: (s) => [s.gate],
+    output: (_, input, [gate = []]) => {
+      const fits = gate.length === 4 && input.length === 4 && gate[0] === input[0] && gate[1] === input[1] && gate[2] === 1 && gate[3] === 1;
+      return fits ? input : { code: 'add-mismatch', expected: `a gate [${input[0]}, ${input[1]}, 1, 1] to scale ${fmt(input)}`, found: fmt(gate) };
+    },
+    // the gate scales each channel by a figure from the whole map; a pixel's field is its path's
+    field: () => SAME,
+    // both factors require grad: each one's gradient is the other times the output's
+    memory: { aliases: false, saves: 'operands', ownInInference: false, autocast: false, passesGradient: false },
+    torch: () => 'mul',
   },
 };
 

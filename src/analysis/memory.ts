@@ -162,6 +162,10 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
       else if (autocast && traits.autocast) extras[i] = bytesOf(layer.input, 2);
     } else if (traits.saves === 'output') keep(storage[i]!, i);
+    else if (traits.saves === 'operands') {
+      if (layer.spec.from >= 0) keep(storageOfInput(i), i);
+      for (const o of operandsOf(layer.spec)) if (o >= 0) keep(storage[o]!, i);
+    }
     extras[i] = add(add(extras[i]!, traits.ownSaved?.(layer, bytesOf) ?? 0), weightCopy(i));
   }
   const rows: Int[] = extras.slice();
@@ -320,8 +324,17 @@ function simulateBackward(trace: Trace, b: BackwardInput): Int {
     } else if (passThrough) {
       deliver(pending, spec.from, gOut ?? { bytes: 0, refs: 1 }, backward);
     } else {
+      // a product's other factors get gradients of their own: each made at the output's size,
+      // then summed down to the factor's (a broadcast gate's [N, C, 1, 1])
+      for (const o of operands) {
+        if (o < 0) continue;
+        backward.alloc(outputBytes[i]!);
+        backward.alloc(outputBytes[o]!);
+        backward.free(outputBytes[i]!);
+      }
       release(gOut, backward);
       deliver(pending, spec.from, { bytes: gIn, refs: 1 }, backward);
+      for (const o of operands) if (o >= 0) deliver(pending, o, { bytes: outputBytes[o]!, refs: 1 }, backward);
     }
   }
   return backward.peak;

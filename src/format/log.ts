@@ -33,7 +33,8 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
     const { spec } = layer;
     const section = spec.section;
     if (section.kind === 'block') {
-      const kind = `${section.block}Block`;
+      // with squeeze-and-excitation, `seBottleneckBlock`
+      const kind = trace.config.se ? `se${section.block[0]!.toUpperCase()}${section.block.slice(1)}Block` : `${section.block}Block`;
       if (openKind === null) {
         openKind = kind;
         yield hl.heading(`======start ${kind}:`);
@@ -60,6 +61,10 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
       case 'flatten':
         yield `y.shape= ${shape(layer.output)}`;
         break;
+      case 'mul':
+        // the excitation: the block's output scaled channel by channel
+        yield `${hl.name('se_scale')} ${shape(layer.output)}`;
+        break;
       case 'linear':
         // Paddle keeps a linear weight as [in, out].
         yield `${hl.name(paddleName(layer))} ${shape(layer.output)} ${hl.shape(`[${spec.inFeatures}, ${spec.outFeatures}]`)} ${hl.shape(`[${spec.outFeatures}]`)}`;
@@ -69,6 +74,8 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
       case 'channelpad':
       case 'identity':
       case 'add':
+      case 'mean':
+      case 'sigmoid':
         break;
       default: {
         const never: never = spec;

@@ -1,9 +1,9 @@
 // Config as users write it -> ModelConfig with every default filled in, plus the rules that
 // need more than one field at a time (zod checks each field on its own in the CLI).
 
-import type { BlockKind, DownsampleKind, HeadPool, ModelConfig, NamingKind, ShapeIssue, StemKind } from '../types.js';
+import type { BlockKind, DownsampleKind, HeadPool, ModelConfig, NamingKind, ShapeIssue, SqueezeExcitation, StemKind } from '../types.js';
 import { groupDigits } from '../int.js';
-import { BLOCK_KINDS, blockWidth, countRows, NAMING_KINDS, planStages, SHORTCUT_KINDS, SHORTCUTS } from './expand.js';
+import { BLOCK_KINDS, blockWidth, countRows, NAMING_KINDS, planStages, seChannels, SHORTCUT_KINDS, SHORTCUTS } from './expand.js';
 
 /** A config as written in a file or preset: only `block` and `layers` are required. */
 export interface ConfigInput {
@@ -25,6 +25,7 @@ export interface ConfigInput {
   readonly naming?: NamingKind | undefined;
   readonly headPool?: HeadPool | undefined;
   readonly input?: readonly [number, number, number, number] | undefined;
+  readonly se?: SqueezeExcitation | undefined;
 }
 
 /** Documented limits that keep every trace finite. */
@@ -68,6 +69,7 @@ export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
     ...(input.naming !== undefined ? { naming: input.naming } : {}),
     ...(input.headPool !== undefined ? { headPool: input.headPool } : {}),
     ...(input.input !== undefined ? { input: input.input } : {}),
+    ...(input.se !== undefined ? { se: input.se.divisor === undefined ? { reduction: input.se.reduction } : { reduction: input.se.reduction, divisor: input.se.divisor } } : {}),
   };
 }
 
@@ -115,6 +117,13 @@ function checkFields(config: ModelConfig): ShapeIssue[] {
     issues.push(issue('replaceStrideWithDilation', 'an array of true or false', String(config.replaceStrideWithDilation)));
   }
   if (config.naming !== undefined && !NAMING_KINDS.includes(config.naming)) issues.push(issue('naming', NAMING_KINDS.map((k) => `"${k}"`).join(', '), String(config.naming)));
+  if (config.se !== undefined) {
+    if (typeof config.se !== 'object' || config.se === null) issues.push(issue('se', 'an object { reduction, divisor? }', String(config.se)));
+    else {
+      positive('se.reduction', config.se.reduction, LIMITS.channels);
+      if (config.se.divisor !== undefined) positive('se.divisor', config.se.divisor, LIMITS.channels);
+    }
+  }
   return issues;
 }
 
@@ -175,6 +184,15 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
             String(width),
           ),
         );
+      }
+    });
+  }
+  const se = config.se;
+  if (se && issues.length === 0) {
+    // every stage's squeeze keeps at least one channel
+    planStages(config).forEach((plan, s) => {
+      if (plan.blocks > 0 && seChannels(se, plan.outChannels) < 1) {
+        issues.push(issue('se.reduction', `a reduction that leaves at least 1 channel (stage ${s + 1} has ${plan.outChannels})`, `${se.reduction}: ${plan.outChannels} / ${se.reduction} leaves 0`));
       }
     });
   }

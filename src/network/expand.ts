@@ -7,7 +7,7 @@
 // the shortcut branches, SHORTCUTS what a projection shortcut is made of. The expander reads
 // them; it has no code path of its own per block kind.
 
-import type { BlockKind, DownsampleKind, LayerSpec, ModelConfig, NamingKind, Padding, Pair, Role, Section } from '../types.js';
+import type { BlockKind, DownsampleKind, LayerSpec, ModelConfig, NamingKind, Padding, Pair, Role, Section, SqueezeExcitation } from '../types.js';
 
 // Attribute tuples are read-only and shared between rows: a million-row network then holds a
 // handful of them instead of millions.
@@ -166,6 +166,8 @@ interface ConvArgs {
   readonly padding?: number;
   readonly dilation?: number;
   readonly groups?: number;
+  /** A bias whatever the network's convs have (the squeeze-and-excitation convs). */
+  readonly bias?: boolean;
 }
 
 /** Appends rows and numbers Paddle's convs; the only state is the growing list itself. */
@@ -210,7 +212,7 @@ export class Rows {
       padding: pad(a.padding ?? 0),
       dilation: pair(a.dilation ?? 1),
       groups: a.groups ?? 1,
-      bias: this.convBias,
+      bias: a.bias ?? this.convBias,
     });
   }
 
@@ -263,10 +265,14 @@ export interface Naming {
   readonly pool: string;
   readonly flatten: string;
   readonly fc: string;
+  /** The rows of a block's squeeze-and-excitation. */
+  readonly se: (p: string, part: SqueezePart) => string;
   readonly shortcutFirst: boolean;
   /** ReLUs are F.relu calls in the forward, not modules. */
   readonly functionalRelu?: boolean;
 }
+
+type SqueezePart = 'mean' | 'fc1' | 'act' | 'fc2' | 'gate' | 'mul';
 
 const TORCHVISION_NAMES: Naming = {
   stemConv: 'conv1',
@@ -283,6 +289,8 @@ const TORCHVISION_NAMES: Naming = {
   pool: 'avgpool',
   flatten: 'flatten',
   fc: 'fc',
+  // timm's SEModule: fc1, act, fc2, gate; the mean and the product are its forward's
+  se: (p, part) => `${p}.se.${part}`,
   shortcutFirst: false,
 };
 
@@ -315,6 +323,7 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     pool: 'avg_pool',
     flatten: 'avg_pool.flatten',
     fc: 'predictions',
+    se: (p, part) => `${p}_se_${part}`,
     shortcutFirst: true,
   },
 };
@@ -428,6 +437,27 @@ function projectionOf(rows: Rows, config: ModelConfig, b: BlockArgs, input: numb
   return last;
 }
 
+/**
+ * Squeezed channels: floor(channels / reduction), or with a divisor d timm's make_divisible:
+ * the nearest multiple of d, at least d (0.5 rounds up).
+ */
+export function seChannels(se: SqueezeExcitation, channels: number): number {
+  if (se.divisor === undefined) return Math.floor(channels / se.reduction);
+  const d = se.divisor;
+  return Math.max(d, Math.floor((channels / se.reduction + d / 2) / d) * d);
+}
+
+/** A block's squeeze-and-excitation on `x` (timm's SEModule); returns the scaled output's row. */
+function squeezeExcite(rows: Rows, se: SqueezeExcitation, names: Naming, p: string, section: Section, x: number, channels: number): number {
+  const squeezed = seChannels(se, channels);
+  let g = rows.push({ kind: 'mean', name: names.se(p, 'mean'), paddleName: null, from: x, section });
+  g = rows.conv(names.se(p, 'fc1'), g, section, { inChannels: channels, outChannels: squeezed, kernel: 1, bias: true });
+  g = rows.relu(names.se(p, 'act'), g, section);
+  g = rows.conv(names.se(p, 'fc2'), g, section, { inChannels: squeezed, outChannels: channels, kernel: 1, bias: true });
+  g = rows.push({ kind: 'sigmoid', name: names.se(p, 'gate'), paddleName: null, from: g, section });
+  return rows.push({ kind: 'mul', name: names.se(p, 'mul'), paddleName: null, from: x, section, gate: g });
+}
+
 /** Expands one block from its design, its order and its shortcut form. */
 function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
   const design = BLOCKS[config.block];
@@ -472,6 +502,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
     }
     channels = out;
   }
+  if (config.se) x = squeezeExcite(rows, config.se, names, p, section, x, plan.outChannels);
   if (shortcut === -2) shortcut = b.projection ? projectionOf(rows, config, b, shortcutFrom) : shortcutFrom;
   rows.role = 'join';
   x = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: x, section, shortcut });

@@ -30,6 +30,8 @@ import resnet1202_cifar from '../../configs/presets/resnet1202_cifar.json' with 
 import keras_resnet50 from '../../configs/presets/keras_resnet50.json' with { type: 'json' };
 import keras_resnet101 from '../../configs/presets/keras_resnet101.json' with { type: 'json' };
 import keras_resnet152 from '../../configs/presets/keras_resnet152.json' with { type: 'json' };
+import seresnet50 from '../../configs/presets/seresnet50.json' with { type: 'json' };
+import seresnext50_32x4d from '../../configs/presets/seresnext50_32x4d.json' with { type: 'json' };
 
 /** Preset name -> config, in the order `--list` shows them (JSON imports infer arrays, not the `input` tuple: the schema test checks every preset). */
 export const PRESETS: Readonly<Record<string, ConfigInput>> = {
@@ -55,6 +57,8 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   keras_resnet50: keras_resnet50 as ConfigInput,
   keras_resnet101: keras_resnet101 as ConfigInput,
   keras_resnet152: keras_resnet152 as ConfigInput,
+  seresnet50: seresnet50 as ConfigInput,
+  seresnext50_32x4d: seresnext50_32x4d as ConfigInput,
   resnet20_cifar: resnet20_cifar as unknown as ConfigInput,
   resnet32_cifar: resnet32_cifar as unknown as ConfigInput,
   resnet44_cifar: resnet44_cifar as unknown as ConfigInput,

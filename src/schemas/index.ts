@@ -115,6 +115,19 @@ const configFields = once(() => ({
     }),
     'The input traced when none is given, e.g. [1, 3, 32, 32] for CIFAR; default [1, inChannels, 224, 224]',
   ),
+  se: optional(
+    z.strictObject(
+      {
+        reduction: described(positive('a positive integer', LIMITS.channels), 'The squeeze: a block output of C channels is squeezed to C / reduction (16 in SENet and timm)'),
+        divisor: optional(
+          positive('a positive integer', LIMITS.channels),
+          "Round the squeezed channels to the nearest multiple of it, at least it (timm's make_divisible; 8 in timm); absent: floor(C / reduction), as Hu et al.",
+        ),
+      },
+      { error: 'expected an object { "reduction": 16, "divisor": 8 }' },
+    ),
+    "Squeeze-and-excitation in every block, on its output before the residual add (timm's SEModule: mean, 1×1 conv with bias, ReLU, 1×1 conv with bias, sigmoid, multiply); default none",
+  ),
 }));
 
 const configShape = once(() => {

@@ -53,7 +53,7 @@ export interface PyTorchRecord {
   macs: number;
   conv2d_count: number;
   layers: PyTorchRow[];
-  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number };
+  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string };
 }
 
 export interface Fixture {
@@ -68,7 +68,7 @@ export function configFor(record: Pick<PyTorchRecord, 'model' | 'num_classes' | 
   const classes = record.num_classes;
   if (!c) return preset(record.model, { classes });
   // timm-structured cases are recorded under the preset's own name (plus _osN when dilated)
-  const base = c.stem ? c.id.replace(/_os\d+$/, '') : c.arch;
+  const base = c.preset ?? (c.stem ? c.id.replace(/_os\d+$/, '') : c.arch);
   const config = preset(base, { classes, strideIn1x1: c.v1 ?? false });
   return c.dilation
     ? { ...config, replaceStrideWithDilation: c.dilation }
