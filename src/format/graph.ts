@@ -2,6 +2,7 @@
 // (each block's main path, projection shortcut and residual add), `layer` (every row).
 
 import type { Depth } from '../analysis/groups.js';
+import { operandsOf } from '../analysis/kinds.js';
 import { sameSection, type Trace } from '../types.js';
 import { shapeText } from './common.js';
 
@@ -99,10 +100,10 @@ export function buildGraph(trace: Trace, depth: Depth): Graph {
     const from = layer.spec.from;
     const source = from < 0 ? trace.input : trace.layers[from]!.output;
     edge(idOf(from), here, shapeText(source, sym), false);
-    if (layer.spec.kind === 'add') {
-      const sc = layer.spec.shortcut;
-      const scShape = sc < 0 ? trace.input : trace.layers[sc]!.output;
-      edge(idOf(sc), here, shapeText(scShape, sym), true);
+    // the other operands: the residual add's shortcut (drawn as one), the SE product's gate
+    for (const o of operandsOf(layer.spec)) {
+      const shape = o < 0 ? trace.input : trace.layers[o]!.output;
+      edge(idOf(o), here, shapeText(shape, sym), layer.spec.role === 'join');
     }
   });
   const output = node('output', `output\n${shapeText(trace.output, sym)}`, 'io');
