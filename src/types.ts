@@ -10,11 +10,16 @@ import type { Int } from './int.js';
 
 export type BlockKind = 'basic' | 'bottleneck';
 export type StemKind = 'standard' | 'deep' | 'cifar';
-export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad';
-/** Whose layer names rows take: torchvision's module paths, timm's, or Keras' layer names. */
-export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'akamaster';
-/** `global`: adaptive average pool to 1×1; `width`: a square window as wide as the map (akamaster). */
-export type HeadPool = 'global' | 'width';
+export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad' | 'conv1x1';
+/** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
+export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'akamaster' | 'kuangliu';
+/**
+ * `global`: adaptive average pool to 1×1; `width`: a square window as wide as the map
+ * (akamaster); a number k: a fixed k×k window at stride k (kuangliu's `F.avg_pool2d(out, 4)`).
+ */
+export type HeadPool = 'global' | 'width' | number;
+/** Where a block normalises: after each conv (post-activation, ResNet v1) or before (pre-activation, v2). */
+export type BlockOrderKind = 'post' | 'pre';
 
 /**
  * Squeeze-and-excitation on each block's output, before the residual add (Hu et al. 2018, as timm
@@ -63,6 +68,10 @@ export interface ModelConfig {
   readonly input?: readonly [number, number, number, number];
   /** Squeeze-and-excitation in every block; absent: none. */
   readonly se?: SqueezeExcitation;
+  /** Post-activation blocks (conv, BN, ReLU) or pre-activation (BN, ReLU, conv); absent: post. */
+  readonly order?: BlockOrderKind;
+  /** The stem's BN and ReLU after its conv; absent: true (pre-activation networks may have none). */
+  readonly stemNorm?: boolean;
 }
 
 export type Pair = readonly [number, number];
@@ -184,6 +193,12 @@ export interface ChannelPadSpec extends RowBase {
  */
 export interface WidthPool2dSpec extends RowBase {
   readonly kind: 'widthpool2d';
+  /**
+   * A fixed k×k window at stride k instead of the input's width (kuangliu's `F.avg_pool2d(out,
+   * 4)`), with `unit` when a classifier follows: the pooled map must then be 1×1.
+   */
+  readonly window?: number;
+  readonly unit?: boolean;
 }
 
 /** The squeeze: a global mean over height and width, kept 4-d (`x.mean((2, 3), keepdim=True)`). */

@@ -434,3 +434,75 @@ describe('squeeze-and-excitation', () => {
     expect(checkConfig({ ...preset('resnet18'), se: { reduction: 128, divisor: 8 } })).toEqual([]);
   });
 });
+
+describe('pre-activation blocks, a bare stem, a 1×1 projection without BN, a fixed-window head', () => {
+  const preact = () => preset('preact_resnet18_cifar');
+
+  it("a pre-activation block: BN, ReLU, the projection from that ReLU, then the convs; nothing after the add (kuangliu's PreActBlock)", () => {
+    const t = trace(preact(), [1, 3, 32, 32]);
+    const block = t.layers.filter((l) => l.spec.name.startsWith('layer2.0.'));
+    expect(block.map((l) => [l.spec.name, l.spec.kind])).toEqual([
+      ['layer2.0.bn1', 'batchnorm2d'],
+      ['layer2.0.relu', 'relu'],
+      ['layer2.0.shortcut.0', 'conv2d'],
+      ['layer2.0.conv1', 'conv2d'],
+      ['layer2.0.bn2', 'batchnorm2d'],
+      ['layer2.0.relu', 'relu'],
+      ['layer2.0.conv2', 'conv2d'],
+      ['layer2.0.add', 'add'],
+    ]);
+    // BN normalises the unit's input: 64 channels before the stage's first conv, 128 after
+    expect(block[0]!.weight).toEqual([64]);
+    expect(block[4]!.weight).toEqual([128]);
+    // the projection reads the activation; the identity shortcut of a later block, its input
+    const rows = t.layers.map((l) => l.spec);
+    expect(rows[rows.findIndex((s) => s.name === 'layer2.0.shortcut.0')]!.from).toBe(rows.findIndex((s) => s.name === 'layer2.0.relu'));
+    const add = rows.find((s) => s.name === 'layer2.1.add') as Extract<LayerSpec, { kind: 'add' }>;
+    expect(rows[add.shortcut]!.name).toBe('layer2.0.add');
+  });
+
+  it('stemNorm false: the stem is its conv alone', () => {
+    const t = trace(preact(), [1, 3, 32, 32]);
+    expect(t.layers.filter((l) => l.spec.section.kind === 'stem').map((l) => l.spec.name)).toEqual(['conv1']);
+  });
+
+  it("params: 1,728 stem + the blocks + 5,130 linear = kuangliu's 11,171,146; with post-activation and BN shortcuts 11,173,962", () => {
+    // a basic block of c→p channels: 9cp + 9p² conv weights, BN 2c + 2p (pre) or 2p + 2p (post)
+    const pre = (c: number, p: number, proj: boolean) => 9 * c * p + 9 * p * p + 2 * c + 2 * p + (proj ? c * p : 0);
+    const post = (c: number, p: number, proj: boolean) => 9 * c * p + 9 * p * p + 4 * p + (proj ? c * p + 2 * p : 0);
+    const stages = [
+      [64, 64, false],
+      [64, 128, true],
+      [128, 256, true],
+      [256, 512, true],
+    ] as const;
+    const blocks = (f: typeof pre) => stages.reduce((s, [c, p, proj]) => s + f(c, p, proj) + f(p, p, false), 0);
+    expect(1728 + blocks(pre) + 512 * 10 + 10).toBe(11_171_146);
+    expect(1728 + 128 + blocks(post) + 512 * 10 + 10).toBe(11_173_962);
+    expect(trace(preact(), [1, 3, 32, 32]).totals.params).toBe(11_171_146);
+    expect(trace(preset('resnet18_cifar'), [1, 3, 32, 32]).totals.params).toBe(11_173_962);
+  });
+
+  it('a fixed 4×4 head pool takes maps from 4×4 to 7×7 before a classifier, and says which field when not', () => {
+    // 32 → 4 at layer4 (three stride-2 stages); 56 → 7; 64 → 8 is too large
+    expect(trace(preset('resnet18_cifar'), [1, 3, 56, 56]).output).toEqual([1, 10]);
+    const r = traceShapes(preset('resnet18_cifar'), expandResNet(preset('resnet18_cifar')), [1, 3, 64, 64]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(formatIssue(r.issue)).toBe('avg_pool2d: expected a map the fixed 4×4 pool (headPool 4) takes to 1×1, from 4×4 to 7×7: the classifier needs 512 features, found 8×8');
+    // without a classifier the pooled features are whatever the map gives (as in PyTorch)
+    expect(trace(preset('resnet18_cifar', { classes: 0 }), [1, 3, 64, 64]).output).toEqual([1, 2048]);
+  });
+
+  it('akamaster and kuangliu identity shortcuts are rows (an empty nn.Sequential that hooks see); the pre-activation block has none', () => {
+    const names = (name: string) => trace(preset(name), [1, 3, 32, 32]).layers.map((l) => l.spec.name);
+    expect(names('resnet20_cifar')).toContain('layer1.0.shortcut');
+    expect(names('resnet18_cifar')).toContain('layer1.0.shortcut');
+    expect(names('preact_resnet18_cifar')).not.toContain('layer1.0.shortcut');
+  });
+
+  it('the new fields are checked one by one, as a file is', () => {
+    expect(checkConfig({ ...preact(), order: 'sideways' as never })[0]).toMatchObject({ path: 'order' });
+    expect(checkConfig({ ...preact(), stemNorm: 'no' as never })[0]).toMatchObject({ path: 'stemNorm' });
+    expect(checkConfig({ ...preact(), headPool: 0 })[0]).toMatchObject({ path: 'headPool' });
+  });
+});

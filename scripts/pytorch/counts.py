@@ -84,73 +84,15 @@ CASES = [
     # akamaster's CIFAR ResNets (option A shortcuts, F.relu, a pool as wide as the last map)
     case("cifar", 10, [1, 3, 32, 32], id="resnet20_cifar", cifar_n=3),
     case("cifar", 10, [3, 3, 40, 32], id="resnet56_cifar", cifar_n=9),
+    # kuangliu's pytorch-cifar ResNet18 and PreActResNet18 (F.avg_pool2d(out, 4))
+    case("cifar", 10, [2, 3, 32, 32], id="resnet18_cifar", cifar="kuangliu"),
+    case("cifar", 10, [1, 3, 44, 40], id="preact_resnet18_cifar", cifar="kuangliu_preact"),
     # a dilated stage's shortcut pool is AvgPool2dSame (a subclass that pads, then pools)
     case("resnet50", 21, [2, 3, 97, 61], id="resnet50d_os8", stem=32, avg_down=True, dilation=[False, True, True]),
     # timm's squeeze-and-excitation (nn.Sigmoid, x.mean(), x * gate: what no hook of some tools sees)
     case("resnet50", 1000, [1, 3, 224, 224], id="seresnet50", preset="seresnet50", se=True),
     case("resnext50_32x4d", 1000, [2, 3, 97, 61], id="seresnext50_32x4d", preset="seresnext50_32x4d", se=True),
 ]
-
-
-class LambdaLayer(torch.nn.Module):
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-
-    def forward(self, x):
-        return self.fn(x)
-
-
-class CifarBasicBlock(torch.nn.Module):
-    """akamaster's pytorch_resnet_cifar10 BasicBlock with the option A shortcut: subsample by
-    2, then pad planes//4 zero channels on each side; F.relu in forward."""
-
-    def __init__(self, in_planes, planes, stride=1):
-        super().__init__()
-        F = torch.nn.functional
-        self.conv1 = torch.nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
-        self.bn1 = torch.nn.BatchNorm2d(planes)
-        self.conv2 = torch.nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        self.bn2 = torch.nn.BatchNorm2d(planes)
-        self.shortcut = torch.nn.Sequential()
-        if stride != 1 or in_planes != planes:
-            self.shortcut = LambdaLayer(lambda x: F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, planes // 4, planes // 4), "constant", 0))
-
-    def forward(self, x):
-        F = torch.nn.functional
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        out += self.shortcut(x)
-        return F.relu(out)
-
-
-class CifarResNet(torch.nn.Module):
-    """akamaster's ResNet for CIFAR: a 3x3/1 stem of 16, three stages of n blocks (16, 32, 64),
-    F.avg_pool2d(out, out.size()[3]), view, linear."""
-
-    def __init__(self, n, classes=10):
-        super().__init__()
-        self.conv1 = torch.nn.Conv2d(3, 16, 3, 1, 1, bias=False)
-        self.bn1 = torch.nn.BatchNorm2d(16)
-        in_planes = 16
-        stages = []
-        for planes, stride in ((16, 1), (32, 2), (64, 2)):
-            blocks = []
-            for i in range(n):
-                blocks.append(CifarBasicBlock(in_planes, planes, stride if i == 0 else 1))
-                in_planes = planes
-            stages.append(torch.nn.Sequential(*blocks))
-        self.layer1, self.layer2, self.layer3 = stages
-        self.linear = torch.nn.Linear(64, classes)
-
-    def forward(self, x):
-        F = torch.nn.functional
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.layer3(self.layer2(self.layer1(out)))
-        # akamaster writes out.size()[3]; under fvcore's jit trace that is a tensor, which
-        # F.avg_pool2d refuses, so the width is taken as an int: the same pool for this input
-        out = F.avg_pool2d(out, int(out.size()[3]))
-        return self.linear(out.view(out.size(0), -1))
 
 
 def with_conv_biases(model):
@@ -166,7 +108,7 @@ def with_conv_biases(model):
 def run(c):
     torch.manual_seed(0)
     if c.get("cifar_n"):
-        model = CifarResNet(c["cifar_n"], c["classes"]).train()
+        model = record.AkamasterResNet(c["cifar_n"], c["classes"]).train()
     else:
         model = record.build({k: v for k, v in c.items() if k != "conv_bias"}).train()
     if c.get("conv_bias"):

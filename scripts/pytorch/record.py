@@ -20,7 +20,12 @@ Variants torchvision has no argument for are made by changing real modules:
 - squeeze-and-excitation (timm's seresnet50, seresnext50_32x4d): each Bottleneck gets timm's
   SEModule (timm/layers/squeeze_excite.py: mean, fc1 1x1 conv with bias, ReLU, fc2, Sigmoid,
   multiply; its bn is an nn.Identity, left out here) on its output before the residual add, with
-  timm's rounding of the squeezed channels (make_divisible(C / 16, 8)).
+  timm's rounding of the squeezed channels (make_divisible(C / 16, 8));
+- CIFAR networks, re-implemented from their public sources with their module names:
+  akamaster's pytorch_resnet_cifar10 (option A LambdaLayer shortcuts, F.relu, a pool as wide as
+  the last map) and kuangliu's pytorch-cifar ResNet18 and PreActResNet18 (64-channel 3x3 stem,
+  F.avg_pool2d(out, 4)). Their identity shortcuts are empty nn.Sequential modules where the
+  source has them, which forward hooks see as leaf modules.
 """
 
 import json
@@ -156,7 +161,138 @@ def add_se(model):
     return model
 
 
+F = nn.functional
+
+
+class LambdaLayer(nn.Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x):
+        return self.fn(x)
+
+
+class AkamasterBlock(nn.Module):
+    """akamaster's BasicBlock, option A: subsample by 2, pad planes//4 zero channels each side."""
+
+    def __init__(self, in_planes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or in_planes != planes:
+            pad = planes // 4
+            self.shortcut = LambdaLayer(lambda x: F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, pad, pad), 'constant', 0))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        out += self.shortcut(x)
+        return F.relu(out)
+
+
+class AkamasterResNet(nn.Module):
+    """akamaster's CIFAR ResNet-(6n+2): 3x3/1 stem of 16, stages of n blocks (16, 32, 64),
+    F.avg_pool2d(out, out.size()[3]), view, linear."""
+
+    def __init__(self, n, classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        in_planes, stages = 16, []
+        for planes, stride in ((16, 1), (32, 2), (64, 2)):
+            blocks = []
+            for i in range(n):
+                blocks.append(AkamasterBlock(in_planes, planes, stride if i == 0 else 1))
+                in_planes = planes
+            stages.append(nn.Sequential(*blocks))
+        self.layer1, self.layer2, self.layer3 = stages
+        self.linear = nn.Linear(64, classes)
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.layer3(self.layer2(self.layer1(out)))
+        # akamaster writes out.size()[3]; under fvcore's jit trace that is a tensor, which
+        # F.avg_pool2d refuses, so the width is taken as an int: the same pool
+        out = F.avg_pool2d(out, int(out.size()[3]))
+        return self.linear(out.view(out.size(0), -1))
+
+
+class KuangliuBlock(nn.Module):
+    """kuangliu's BasicBlock (models/resnet.py): the projection is a 1x1 conv and BN in a
+    Sequential named shortcut; the identity an empty Sequential."""
+
+    def __init__(self, in_planes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.shortcut = nn.Sequential()
+        if stride != 1 or in_planes != planes:
+            self.shortcut = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        out += self.shortcut(x)
+        return F.relu(out)
+
+
+class KuangliuPreActBlock(nn.Module):
+    """kuangliu's PreActBlock (models/preact_resnet.py): BN, ReLU, then the projection (a 1x1
+    conv, no BN, only when the shape changes) from that activation, then the convs."""
+
+    def __init__(self, in_planes, planes, stride=1):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(in_planes)
+        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        if stride != 1 or in_planes != planes:
+            self.shortcut = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(x))
+        shortcut = self.shortcut(out) if hasattr(self, 'shortcut') else x
+        out = self.conv1(out)
+        out = self.conv2(F.relu(self.bn2(out)))
+        return out + shortcut
+
+
+class KuangliuResNet(nn.Module):
+    """kuangliu's ResNet18 / PreActResNet18: a 3x3/1 stem of 64 (with BN and ReLU unless
+    pre-activation), four stages of 2 blocks (64, 128, 256, 512), F.avg_pool2d(out, 4), view, linear."""
+
+    def __init__(self, preact=False, classes=10):
+        super().__init__()
+        self.preact = preact
+        self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
+        if not preact:
+            self.bn1 = nn.BatchNorm2d(64)
+        block = KuangliuPreActBlock if preact else KuangliuBlock
+        in_planes, stages = 64, []
+        for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+            stages.append(nn.Sequential(block(in_planes, planes, stride), block(planes, planes, 1)))
+            in_planes = planes
+        self.layer1, self.layer2, self.layer3, self.layer4 = stages
+        self.linear = nn.Linear(512, classes)
+
+    def forward(self, x):
+        out = self.conv1(x) if self.preact else F.relu(self.bn1(self.conv1(x)))
+        out = self.layer4(self.layer3(self.layer2(self.layer1(out))))
+        out = F.avg_pool2d(out, 4)
+        return self.linear(out.view(out.size(0), -1))
+
+
 def build(case):
+    if case.get('cifar') == 'akamaster':
+        return AkamasterResNet(case['n'], case['classes']).eval()
+    if case.get('cifar') in ('kuangliu', 'kuangliu_preact'):
+        return KuangliuResNet(case['cifar'] == 'kuangliu_preact', case['classes']).eval()
     kw = {}
     if case.get('dilation'):
         kw['replace_stride_with_dilation'] = case['dilation']
@@ -260,6 +396,15 @@ def cases():
     yield dict(id='seresnet50', preset='seresnet50', arch='resnet50', classes=10, input=[2, 3, 97, 61], se=True)
     yield dict(id='seresnext50_32x4d', preset='seresnext50_32x4d', arch='resnext50_32x4d', classes=1000,
                input=[1, 3, 33, 17], se=True)
+    # CIFAR networks (their own re-implementations above), recorded under the preset's name
+    for preset, cifar, n, inputs in (
+        ('resnet20_cifar', 'akamaster', 3, ([1, 3, 32, 32], [2, 3, 40, 32])),
+        ('resnet56_cifar', 'akamaster', 9, ([1, 3, 32, 32],)),
+        ('resnet18_cifar', 'kuangliu', 0, ([1, 3, 32, 32], [2, 3, 40, 36])),
+        ('preact_resnet18_cifar', 'kuangliu_preact', 0, ([1, 3, 32, 32], [3, 3, 44, 40])),
+    ):
+        for shape in inputs:
+            yield dict(id=preset, preset=preset, arch='cifar', cifar=cifar, n=n, classes=10, input=shape)
 
 
 def main(out_dir):

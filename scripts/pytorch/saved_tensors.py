@@ -15,7 +15,10 @@ produced by resnet-shapes.
 
 Squeeze-and-excitation cases use record.py's re-implementation of timm's SEModule; what its
 forward saves outside a leaf module is attributed to the rows resnet-shapes has for those
-operations: `<se>.mean` (PyTorch 1.13's mean over dims saves its input) and `<se>.mul`.
+operations: `<se>.mean` (PyTorch 1.13's mean over dims saves its input) and `<se>.mul`. CIFAR
+cases (record.py's akamaster and kuangliu networks) call F.relu and F.avg_pool2d in their
+forward: what those save is attributed to `<block>.relu` (`relu` in the stem) and `avg_pool2d`,
+as resnet-shapes names those rows.
 """
 
 import json
@@ -26,16 +29,22 @@ import torch
 import torch.nn as nn
 import torchvision.models as tvm
 
+import record as models
 from record import SEModule, add_se
+
+CIFAR_BLOCKS = (models.AkamasterBlock, models.KuangliuBlock, models.KuangliuPreActBlock)
 
 
 def r512(n):
     return 0 if n == 0 else (n + 511) // 512 * 512
 
 
-def record(arch, inp, dtype, classes=1000, se=False, preset=None):
+def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None):
     torch.manual_seed(0)
-    model = getattr(tvm, arch)(weights=None, num_classes=classes)
+    if cifar:
+        model = record_cifar(cifar, classes)
+    else:
+        model = getattr(tvm, arch)(weights=None, num_classes=classes)
     if se:
         add_se(model)
     model.train()
@@ -49,6 +58,22 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None):
             # the mean runs first in the SE module's forward; the product right after its gate
             module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, f'{name}.mean'))
             module.gate.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mul'))
+    block = ['']
+    for name, module in model.named_modules():
+        if isinstance(module, CIFAR_BLOCKS):
+            module.register_forward_pre_hook(lambda m, a, name=name: block.__setitem__(0, name))
+            module.register_forward_hook(lambda m, a, o: block.__setitem__(0, ''))
+    relu, avg_pool2d = nn.functional.relu, nn.functional.avg_pool2d
+
+    def functional_relu(x, inplace=False):
+        current[0] = f'{block[0]}.relu' if block[0] else 'relu'
+        return relu(x, inplace=inplace)
+
+    def functional_avg_pool2d(*args, **kwargs):
+        current[0] = 'avg_pool2d'
+        return avg_pool2d(*args, **kwargs)
+
+    nn.functional.relu, nn.functional.avg_pool2d = functional_relu, functional_avg_pool2d
     excluded = {p.storage().data_ptr() for p in model.parameters()}
     excluded |= {b.storage().data_ptr() for b in model.buffers()}
     excluded |= {x.storage().data_ptr(), y.storage().data_ptr()}
@@ -73,6 +98,7 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None):
             out = model(x)
             current[0] = 'loss'
             loss = nn.functional.cross_entropy(out, y)
+    nn.functional.relu, nn.functional.avg_pool2d = relu, avg_pool2d
     per_module = {}
     for ptr in order:
         name, nbytes, dt, shape = seen[ptr]
@@ -108,12 +134,24 @@ CASES = [
 ]
 
 SE = {'seresnet50': 'resnet50', 'seresnext50_32x4d': 'resnext50_32x4d'}
+CIFAR = {'resnet20_cifar': ('akamaster', 3), 'resnet18_cifar': ('kuangliu', 0), 'preact_resnet18_cifar': ('kuangliu_preact', 0)}
+CASES += [
+    ('resnet20_cifar', [2, 3, 40, 32], 'float32'),
+    ('resnet18_cifar', [2, 3, 32, 32], 'bfloat16'),
+    ('preact_resnet18_cifar', [2, 3, 32, 32], 'float32'),
+    ('preact_resnet18_cifar', [3, 3, 44, 40], 'bfloat16'),
+]
+
+
+def record_cifar(cifar, classes):
+    kind, n = cifar
+    return models.build(dict(cifar=kind, n=n, classes=classes))
 
 
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
     for arch, inp, dtype in CASES:
-        data = record(SE.get(arch, arch), inp, dtype, se=arch in SE, preset=arch)
+        data = record(SE.get(arch, arch), inp, dtype, classes=10 if arch in CIFAR else 1000, se=arch in SE, preset=arch, cifar=CIFAR.get(arch))
         path = os.path.join(out_dir, f"{arch}_{'x'.join(map(str, inp))}_{dtype}.json")
         with open(path, 'w') as f:
             json.dump(data, f, indent=1)

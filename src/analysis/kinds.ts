@@ -299,11 +299,20 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     torch: () => 'Lambda',
   },
   widthpool2d: {
-    output: (_, input) => {
+    output: (s, input) => {
       const rank = expectRank4(input);
       if (rank) return rank;
-      const w = input[3]!;
-      return window2d(input, input[1]!, [w, w], [w, w], [[0, 0], [0, 0]], [1, 1], false);
+      const k = s.window ?? input[3]!;
+      const out = window2d(input, input[1]!, [k, k], [k, k], [[0, 0], [0, 0]], [1, 1], false);
+      // a fixed window before a classifier: only a map it pools to 1×1 gives the features it expects
+      if (s.window !== undefined && s.unit && Array.isArray(out) && (out[2] !== 1 || out[3] !== 1)) {
+        return {
+          code: 'too-small',
+          expected: `a map the fixed ${k}×${k} pool (headPool ${k}) takes to 1×1, from ${k}×${k} to ${2 * k - 1}×${2 * k - 1}: the classifier needs ${input[1]} features`,
+          found: `${input[2]}×${input[3]}`,
+        };
+      }
+      return out;
     },
     // the window is known only with the input: from here on every output sees the whole width
     field: () => GLOBAL,

@@ -20,6 +20,14 @@ function paddleName(layer: TracedLayer): string {
   return layer.spec.paddleName ?? layer.spec.name;
 }
 
+/** `bottleneckBlock` as the notes say it; `seBottleneckBlock`, `preActBasicBlock` for the variants. */
+function blockKindName(trace: Trace, block: string): string {
+  const prefix = `${trace.config.order === 'pre' ? 'preAct' : ''}${trace.config.se ? 'Se' : ''}`;
+  if (prefix === '') return `${block}Block`;
+  const head = `${prefix[0]!.toLowerCase()}${prefix.slice(1)}`;
+  return `${head}${block[0]!.toUpperCase()}${block.slice(1)}Block`;
+}
+
 /** The lines of the notes' trace, then a short totals footer; one string per line. */
 export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonly string[] = []): Generator<string> {
   const sym = trace.symbolicBatch;
@@ -33,8 +41,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
     const { spec } = layer;
     const section = spec.section;
     if (section.kind === 'block') {
-      // with squeeze-and-excitation, `seBottleneckBlock`
-      const kind = trace.config.se ? `se${section.block[0]!.toUpperCase()}${section.block.slice(1)}Block` : `${section.block}Block`;
+      const kind = blockKindName(trace, section.block);
       if (openKind === null) {
         openKind = kind;
         yield hl.heading(`======start ${kind}:`);

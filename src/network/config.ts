@@ -1,7 +1,7 @@
 // Config as users write it -> ModelConfig with every default filled in, plus the rules that
 // need more than one field at a time (zod checks each field on its own in the CLI).
 
-import type { BlockKind, DownsampleKind, HeadPool, ModelConfig, NamingKind, ShapeIssue, SqueezeExcitation, StemKind } from '../types.js';
+import type { BlockKind, BlockOrderKind, DownsampleKind, HeadPool, ModelConfig, NamingKind, ShapeIssue, SqueezeExcitation, StemKind } from '../types.js';
 import { groupDigits } from '../int.js';
 import { BLOCK_KINDS, blockWidth, countRows, NAMING_KINDS, planStages, seChannels, SHORTCUT_KINDS, SHORTCUTS } from './expand.js';
 
@@ -26,6 +26,8 @@ export interface ConfigInput {
   readonly headPool?: HeadPool | undefined;
   readonly input?: readonly [number, number, number, number] | undefined;
   readonly se?: SqueezeExcitation | undefined;
+  readonly order?: BlockOrderKind | undefined;
+  readonly stemNorm?: boolean | undefined;
 }
 
 /** Documented limits that keep every trace finite. */
@@ -69,6 +71,8 @@ export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
     ...(input.naming !== undefined ? { naming: input.naming } : {}),
     ...(input.headPool !== undefined ? { headPool: input.headPool } : {}),
     ...(input.input !== undefined ? { input: input.input } : {}),
+    ...(input.order !== undefined ? { order: input.order } : {}),
+    ...(input.stemNorm !== undefined ? { stemNorm: input.stemNorm } : {}),
     ...(input.se !== undefined ? { se: input.se.divisor === undefined ? { reduction: input.se.reduction } : { reduction: input.se.reduction, divisor: input.se.divisor } } : {}),
   };
 }
@@ -117,6 +121,12 @@ function checkFields(config: ModelConfig): ShapeIssue[] {
     issues.push(issue('replaceStrideWithDilation', 'an array of true or false', String(config.replaceStrideWithDilation)));
   }
   if (config.naming !== undefined && !NAMING_KINDS.includes(config.naming)) issues.push(issue('naming', NAMING_KINDS.map((k) => `"${k}"`).join(', '), String(config.naming)));
+  if (config.order !== undefined && config.order !== 'post' && config.order !== 'pre') issues.push(issue('order', '"post" or "pre"', String(config.order)));
+  if (config.stemNorm !== undefined && typeof config.stemNorm !== 'boolean') issues.push(issue('stemNorm', 'true or false', String(config.stemNorm)));
+  const head = config.headPool;
+  if (head !== undefined && head !== 'global' && head !== 'width' && !whole(head, 1, LIMITS.inputDim)) {
+    issues.push(issue('headPool', `"global", "width" or a window from 1 to ${groupDigits(LIMITS.inputDim)}`, String(head)));
+  }
   if (config.se !== undefined) {
     if (typeof config.se !== 'object' || config.se === null) issues.push(issue('se', 'an object { reduction, divisor? }', String(config.se)));
     else {

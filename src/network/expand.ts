@@ -7,7 +7,7 @@
 // the shortcut branches, SHORTCUTS what a projection shortcut is made of. The expander reads
 // them; it has no code path of its own per block kind.
 
-import type { BlockKind, DownsampleKind, LayerSpec, ModelConfig, NamingKind, Padding, Pair, Role, Section, SqueezeExcitation } from '../types.js';
+import type { BlockKind, BlockOrderKind, DownsampleKind, LayerSpec, ModelConfig, NamingKind, Padding, Pair, Role, Section, SqueezeExcitation } from '../types.js';
 
 // Attribute tuples are read-only and shared between rows: a million-row network then holds a
 // handful of them instead of millions.
@@ -99,6 +99,20 @@ export const POST_ACTIVATION: BlockOrder = {
   afterAdd: ['act'],
   shortcutFrom: 'input',
 };
+
+/**
+ * Pre-activation (He et al. 2016, "Identity Mappings"): BN, ReLU, conv in every unit, nothing
+ * after the add; a projection shortcut branches from the first unit's activation (an identity
+ * shortcut carries the block's input).
+ */
+export const PRE_ACTIVATION: BlockOrder = {
+  unit: ['bn', 'act', 'conv'],
+  lastUnit: ['bn', 'act', 'conv'],
+  afterAdd: [],
+  shortcutFrom: 'preactivation',
+};
+
+export const ORDERS: Readonly<Record<BlockOrderKind, BlockOrder>> = { post: POST_ACTIVATION, pre: PRE_ACTIVATION };
 
 /** A stage's plan, threaded through as values (no mutable builder state). */
 export interface StagePlan {
@@ -270,6 +284,11 @@ export interface Naming {
   readonly shortcutFirst: boolean;
   /** ReLUs are F.relu calls in the forward, not modules. */
   readonly functionalRelu?: boolean;
+  /**
+   * The row an identity shortcut is, where the source calls a module for it (an empty
+   * nn.Sequential, which forward hooks see); absent: none.
+   */
+  readonly identityShortcut?: (p: string, order: BlockOrderKind) => string | null;
 }
 
 type SqueezePart = 'mean' | 'fc1' | 'act' | 'fc2' | 'gate' | 'mul';
@@ -306,7 +325,27 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
   },
   // akamaster's pytorch_resnet_cifar10 resnet.py: torchvision's paths, F.relu and F.avg_pool2d
   // in forward (rows named for where they run), the classifier `linear`
-  akamaster: { ...TORCHVISION_NAMES, pool: 'avg_pool2d', flatten: 'view', fc: 'linear', functionalRelu: true },
+  akamaster: {
+    ...TORCHVISION_NAMES,
+    pool: 'avg_pool2d',
+    flatten: 'view',
+    fc: 'linear',
+    functionalRelu: true,
+    shortcut: (p, i) => `${p}.shortcut.${i}`,
+    // `self.shortcut = nn.Sequential()`: called on the identity path too
+    identityShortcut: (p) => `${p}.shortcut`,
+  },
+  // kuangliu's pytorch-cifar models/resnet.py and preact_resnet.py: akamaster's names; the
+  // pre-activation block has no shortcut module unless it projects
+  kuangliu: {
+    ...TORCHVISION_NAMES,
+    pool: 'avg_pool2d',
+    flatten: 'view',
+    fc: 'linear',
+    functionalRelu: true,
+    shortcut: (p, i) => `${p}.shortcut.${i}`,
+    identityShortcut: (p, order) => (order === 'post' ? `${p}.shortcut` : null),
+  },
   // keras.applications.resnet: conv2_block1_1_conv …, the shortcut (_0_) first
   keras: {
     stemConv: 'conv1_conv',
@@ -354,8 +393,10 @@ function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
   } else {
     x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 7, stride: 2, padding: 3 });
   }
-  x = rows.bn(names.stemBn, x, section, out);
-  x = rows.relu(names.stemAct, x, section);
+  if (config.stemNorm !== false) {
+    x = rows.bn(names.stemBn, x, section, out);
+    x = rows.relu(names.stemAct, x, section);
+  }
   if (config.stem === 'cifar') return x;
   return rows.push({
     kind: 'maxpool2d',
@@ -413,6 +454,11 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
       return rows.bn(names.shortcut(p, 2, 'bn'), x, b.section, plan.outChannels);
     },
   },
+  conv1x1: {
+    description: 'conv1x1 (strided 1×1 without BN, as pre-activation networks)',
+    expand: (rows, b, input) =>
+      rows.conv(b.names.shortcut(b.prefix, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride }),
+  },
   zeropad: {
     description: 'zeropad (option A: subsample, then zero channels; no parameters)',
     // akamaster's LambdaLayer pads out/4 channels on each side: it doubles the channels
@@ -458,17 +504,28 @@ function squeezeExcite(rows: Rows, se: SqueezeExcitation, names: Naming, p: stri
   return rows.push({ kind: 'mul', name: names.se(p, 'mul'), paddleName: null, from: x, section, gate: g });
 }
 
+/** An identity shortcut: the input itself, or a row where the source calls a module for it. */
+function identityShortcut(rows: Rows, b: BlockArgs, order: BlockOrderKind, input: number): number {
+  const name = b.names.identityShortcut?.(b.prefix, order);
+  if (!name) return input;
+  rows.role = 'shortcut';
+  const row = rows.push({ kind: 'identity', name, paddleName: null, from: input, section: b.section });
+  rows.role = 'main';
+  return row;
+}
+
 /** Expands one block from its design, its order and its shortcut form. */
 function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
   const design = BLOCKS[config.block];
-  const order = POST_ACTIVATION;
+  const orderKind = config.order ?? 'post';
+  const order = ORDERS[orderKind];
   const { prefix: p, section, plan, names } = b;
   const width = blockWidth(config, plan.planes);
   const input = rows.last;
   let x = input;
   let channels = b.inChannels;
   let acts = 0;
-  let shortcutFrom = input;
+  const shortcutFrom = input;
   // Keras runs the projection first, from the block's input
   let shortcut = b.projection && names.shortcutFirst ? projectionOf(rows, config, b, input) : -2;
   const last = design.convs.length - 1;
@@ -485,7 +542,8 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
     for (const step of steps) {
       if (step === 'act') {
         x = rows.relu(names.act(p, ++acts), x, section);
-        if (c === 0 && order.shortcutFrom === 'preactivation') shortcutFrom = x;
+        // a pre-activation projection runs here, from the activation, before the first conv
+        if (c === 0 && order.shortcutFrom === 'preactivation' && b.projection && shortcut === -2) shortcut = projectionOf(rows, config, b, x);
       } else if (step === 'bn') {
         x = rows.bn(names.bn(p, n), x, section, bnChannels);
       } else {
@@ -503,7 +561,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
     channels = out;
   }
   if (config.se) x = squeezeExcite(rows, config.se, names, p, section, x, plan.outChannels);
-  if (shortcut === -2) shortcut = b.projection ? projectionOf(rows, config, b, shortcutFrom) : shortcutFrom;
+  if (shortcut === -2) shortcut = b.projection ? projectionOf(rows, config, b, shortcutFrom) : identityShortcut(rows, b, orderKind, shortcutFrom);
   rows.role = 'join';
   x = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: x, section, shortcut });
   for (const step of order.afterAdd) if (step === 'act') x = rows.relu(names.out(p, ++acts), x, section);
@@ -513,6 +571,9 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
 function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: number): void {
   const section: Section = { kind: 'head' };
   if (config.headPool === 'width') rows.push({ kind: 'widthpool2d', name: names.pool, paddleName: 'avg_pool2d_head', from: rows.last, section });
+  else if (typeof config.headPool === 'number') {
+    rows.push({ kind: 'widthpool2d', name: names.pool, paddleName: 'avg_pool2d_head', from: rows.last, section, window: config.headPool, unit: config.classes > 0 });
+  }
   else rows.push({ kind: 'adaptiveavgpool2d', name: names.pool, paddleName: 'adaptive_avg_pool2d_0', from: rows.last, section, outputSize: [1, 1] });
   rows.push({ kind: 'flatten', name: names.flatten, paddleName: null, from: rows.last, section });
   if (config.classes > 0) {

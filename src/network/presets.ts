@@ -27,6 +27,8 @@ import resnet44_cifar from '../../configs/presets/resnet44_cifar.json' with { ty
 import resnet56_cifar from '../../configs/presets/resnet56_cifar.json' with { type: 'json' };
 import resnet110_cifar from '../../configs/presets/resnet110_cifar.json' with { type: 'json' };
 import resnet1202_cifar from '../../configs/presets/resnet1202_cifar.json' with { type: 'json' };
+import resnet18_cifar from '../../configs/presets/resnet18_cifar.json' with { type: 'json' };
+import preact_resnet18_cifar from '../../configs/presets/preact_resnet18_cifar.json' with { type: 'json' };
 import keras_resnet50 from '../../configs/presets/keras_resnet50.json' with { type: 'json' };
 import keras_resnet101 from '../../configs/presets/keras_resnet101.json' with { type: 'json' };
 import keras_resnet152 from '../../configs/presets/keras_resnet152.json' with { type: 'json' };
@@ -65,6 +67,8 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   resnet56_cifar: resnet56_cifar as unknown as ConfigInput,
   resnet110_cifar: resnet110_cifar as unknown as ConfigInput,
   resnet1202_cifar: resnet1202_cifar as unknown as ConfigInput,
+  resnet18_cifar: resnet18_cifar as unknown as ConfigInput,
+  preact_resnet18_cifar: preact_resnet18_cifar as unknown as ConfigInput,
 };
 
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);

@@ -106,9 +106,14 @@ const configFields = once(() => ({
     'Classifier outputs; 0 means no classifier (the output is the pooled features); default 1000',
   ),
   headPool: optional(
-    z.enum(['global', 'width'], { error: 'expected "global" or "width"' }),
-    'The pool before the classifier: global (adaptive average to 1×1, the default) or width (a square window as wide as the last map, stride the window: akamaster\'s CIFAR ResNets, which take only maps with width ≤ height < 2 × width)',
+    z.union([z.enum(['global', 'width']), positive('a positive integer', LIMITS.inputDim)], { error: 'expected "global", "width" or a window size such as 4' }),
+    'The pool before the classifier: global (adaptive average to 1×1, the default); width (a square window as wide as the last map, stride the window: akamaster\'s CIFAR ResNets, which take only maps with width ≤ height < 2 × width); or a number k, a fixed k×k window at stride k (kuangliu\'s F.avg_pool2d(out, 4)), which with a classifier takes only maps it pools to 1×1',
   ),
+  order: optional(
+    z.enum(['post', 'pre'], { error: 'expected "post" or "pre"' }),
+    'Block order: post (conv, BN, ReLU; a ReLU after the add: ResNet v1, the default) or pre (BN, ReLU, conv; nothing after the add; a projection shortcut branches from the first activation: He et al. 2016, "Identity Mappings")',
+  ),
+  stemNorm: optional(booleanField(), "The stem's BN and ReLU after its conv; default true (pre-activation networks such as kuangliu's PreActResNet have none)"),
   input: optional(
     z.tuple([positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim)], {
       error: 'expected [N, C, H, W], e.g. [1, 3, 32, 32]',
