@@ -12,7 +12,7 @@ export type BlockKind = 'basic' | 'bottleneck';
 export type StemKind = 'standard' | 'deep' | 'cifar';
 export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad' | 'conv1x1';
 /** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
-export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'akamaster' | 'kuangliu';
+export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'akamaster' | 'kuangliu' | 'wrn' | 'bearpaw';
 /**
  * `global`: adaptive average pool to 1×1; `width`: a square window as wide as the map
  * (akamaster); a number k: a fixed k×k window at stride k (kuangliu's `F.avg_pool2d(out, 4)`).
@@ -72,6 +72,13 @@ export interface ModelConfig {
   readonly order?: BlockOrderKind;
   /** The stem's BN and ReLU after its conv; absent: true (pre-activation networks may have none). */
   readonly stemNorm?: boolean;
+  /**
+   * Where a pre-activation block's projection shortcut reads: the first unit's activation
+   * (absent: kuangliu, WRN, He et al.) or the block's input (bearpaw's PreResNet).
+   */
+  readonly shortcutFrom?: 'input' | 'preactivation';
+  /** A BN and ReLU before the head's pool (pre-activation networks' last activation); absent: none. */
+  readonly headNorm?: boolean;
 }
 
 export type Pair = readonly [number, number];
@@ -161,6 +168,8 @@ export interface AddSpec extends RowBase {
   readonly kind: 'add';
   /** Index of the row producing the shortcut operand (-1: the network input). */
   readonly shortcut: number;
+  /** `torch.add(a, b)`, a new tensor (Wide ResNet), rather than the in-place `out += shortcut`. */
+  readonly outOfPlace?: boolean;
 }
 export interface AdaptiveAvgPool2dSpec extends RowBase {
   readonly kind: 'adaptiveavgpool2d';

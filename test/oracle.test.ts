@@ -32,7 +32,7 @@ const TYPE: Record<string, string> = {
  */
 const isOperation = (spec: LayerSpec): boolean => {
   const torch = kindOf(spec).torch(spec);
-  return spec.kind === 'flatten' || torch === 'add' || torch === 'mean' || torch === 'mul' || torch.startsWith('F.');
+  return spec.kind === 'flatten' || torch === 'add' || torch === 'torch.add' || torch === 'mean' || torch === 'mul' || torch.startsWith('F.');
 };
 
 describe.each(loadFixtures())('$file', ({ record, config }) => {

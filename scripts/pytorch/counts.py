@@ -87,6 +87,9 @@ CASES = [
     # kuangliu's pytorch-cifar ResNet18 and PreActResNet18 (F.avg_pool2d(out, 4))
     case("cifar", 10, [2, 3, 32, 32], id="resnet18_cifar", cifar="kuangliu"),
     case("cifar", 10, [1, 3, 44, 40], id="preact_resnet18_cifar", cifar="kuangliu_preact"),
+    # xternalz's Wide ResNet-28-10 and bearpaw's PreResNet-164 (final BN-ReLU; F.avg_pool2d and nn.AvgPool2d heads)
+    case("cifar", 10, [2, 3, 32, 32], id="wrn28_10_cifar", cifar="wrn"),
+    case("cifar", 10, [1, 3, 36, 40], id="preact_resnet164_cifar", cifar="bearpaw"),
     # a dilated stage's shortcut pool is AvgPool2dSame (a subclass that pads, then pools)
     case("resnet50", 21, [2, 3, 97, 61], id="resnet50d_os8", stem=32, avg_down=True, dilation=[False, True, True]),
     # timm's squeeze-and-excitation (nn.Sigmoid, x.mean(), x * gate: what no hook of some tools sees)

@@ -260,7 +260,8 @@ class KuangliuPreActBlock(nn.Module):
         shortcut = self.shortcut(out) if hasattr(self, 'shortcut') else x
         out = self.conv1(out)
         out = self.conv2(F.relu(self.bn2(out)))
-        return out + shortcut
+        out += shortcut
+        return out
 
 
 class KuangliuResNet(nn.Module):
@@ -288,7 +289,117 @@ class KuangliuResNet(nn.Module):
         return self.linear(out.view(out.size(0), -1))
 
 
+class WrnBlock(nn.Module):
+    """xternalz's Wide ResNet BasicBlock (wideresnet.py, no dropout): BN, ReLU (modules), conv;
+    when the shape changes, the activation feeds both the convs and a 1x1 convShortcut, which
+    runs after them."""
+
+    def __init__(self, in_planes, out_planes, stride):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(in_planes)
+        self.relu1 = nn.ReLU(inplace=True)
+        self.conv1 = nn.Conv2d(in_planes, out_planes, 3, stride, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(out_planes)
+        self.relu2 = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(out_planes, out_planes, 3, 1, 1, bias=False)
+        self.same = in_planes == out_planes
+        self.convShortcut = None if self.same else nn.Conv2d(in_planes, out_planes, 1, stride, 0, bias=False)
+
+    def forward(self, x):
+        act = self.relu1(self.bn1(x))
+        out = self.conv2(self.relu2(self.bn2(self.conv1(act))))
+        return torch.add(x if self.same else self.convShortcut(act), out)
+
+
+class NetworkBlock(nn.Module):
+    def __init__(self, n, in_planes, out_planes, stride):
+        super().__init__()
+        self.layer = nn.Sequential(*[WrnBlock(in_planes if i == 0 else out_planes, out_planes, stride if i == 0 else 1) for i in range(n)])
+
+    def forward(self, x):
+        return self.layer(x)
+
+
+class WideResNet(nn.Module):
+    """WRN-depth-k for CIFAR: conv 16, three NetworkBlocks of (depth-4)/6 blocks (16k, 32k, 64k),
+    BN, ReLU, F.avg_pool2d(out, 8), view, fc."""
+
+    def __init__(self, depth, k, classes=10):
+        super().__init__()
+        n = (depth - 4) // 6
+        widths = [16, 16 * k, 32 * k, 64 * k]
+        self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
+        self.block1 = NetworkBlock(n, widths[0], widths[1], 1)
+        self.block2 = NetworkBlock(n, widths[1], widths[2], 2)
+        self.block3 = NetworkBlock(n, widths[2], widths[3], 2)
+        self.bn1 = nn.BatchNorm2d(widths[3])
+        self.relu = nn.ReLU(inplace=True)
+        self.fc = nn.Linear(widths[3], classes)
+        self.channels = widths[3]
+
+    def forward(self, x):
+        out = self.block3(self.block2(self.block1(self.conv1(x))))
+        out = F.avg_pool2d(self.relu(self.bn1(out)), 8)
+        return self.fc(out.view(-1, self.channels))
+
+
+class PreActBottleneck(nn.Module):
+    """bearpaw's pre-activation Bottleneck (models/cifar/preresnet.py): BN, ReLU, conv three
+    times with one shared ReLU module; the projection (a 1x1 conv) reads the block's input."""
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(inplanes)
+        self.conv1 = nn.Conv2d(inplanes, planes, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes)
+        self.conv3 = nn.Conv2d(planes, planes * 4, 1, bias=False)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+
+    def forward(self, x):
+        out = self.conv1(self.relu(self.bn1(x)))
+        out = self.conv2(self.relu(self.bn2(out)))
+        out = self.conv3(self.relu(self.bn3(out)))
+        out += x if self.downsample is None else self.downsample(x)
+        return out
+
+
+class PreResNet(nn.Module):
+    """bearpaw's PreResNet with bottlenecks (depth 9n+2): conv 16, three stages of n blocks
+    (16, 32, 64, ×4), BN, ReLU, nn.AvgPool2d(8), view, fc."""
+
+    def __init__(self, depth, classes=10):
+        super().__init__()
+        n = (depth - 2) // 9
+        self.conv1 = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+        inplanes, stages = 16, []
+        for planes, stride in ((16, 1), (32, 2), (64, 2)):
+            down = None
+            if stride != 1 or inplanes != planes * 4:
+                down = nn.Sequential(nn.Conv2d(inplanes, planes * 4, 1, stride, bias=False))
+            blocks = [PreActBottleneck(inplanes, planes, stride, down)]
+            inplanes = planes * 4
+            blocks += [PreActBottleneck(inplanes, planes) for _ in range(1, n)]
+            stages.append(nn.Sequential(*blocks))
+        self.layer1, self.layer2, self.layer3 = stages
+        self.bn = nn.BatchNorm2d(inplanes)
+        self.relu = nn.ReLU(inplace=True)
+        self.avgpool = nn.AvgPool2d(8)
+        self.fc = nn.Linear(inplanes, classes)
+
+    def forward(self, x):
+        x = self.layer3(self.layer2(self.layer1(self.conv1(x))))
+        x = self.avgpool(self.relu(self.bn(x)))
+        return self.fc(x.view(x.size(0), -1))
+
+
 def build(case):
+    if case.get('cifar') == 'wrn':
+        return WideResNet(28, 10, case['classes']).eval()
+    if case.get('cifar') == 'bearpaw':
+        return PreResNet(164, case['classes']).eval()
     if case.get('cifar') == 'akamaster':
         return AkamasterResNet(case['n'], case['classes']).eval()
     if case.get('cifar') in ('kuangliu', 'kuangliu_preact'):
@@ -402,6 +513,8 @@ def cases():
         ('resnet56_cifar', 'akamaster', 9, ([1, 3, 32, 32],)),
         ('resnet18_cifar', 'kuangliu', 0, ([1, 3, 32, 32], [2, 3, 40, 36])),
         ('preact_resnet18_cifar', 'kuangliu_preact', 0, ([1, 3, 32, 32], [3, 3, 44, 40])),
+        ('wrn28_10_cifar', 'wrn', 0, ([1, 3, 32, 32], [2, 3, 36, 40])),
+        ('preact_resnet164_cifar', 'bearpaw', 0, ([1, 3, 32, 32], [2, 3, 33, 39])),
     ):
         for shape in inputs:
             yield dict(id=preset, preset=preset, arch='cifar', cifar=cifar, n=n, classes=10, input=shape)

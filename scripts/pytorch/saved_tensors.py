@@ -51,9 +51,16 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None):
     x = torch.randn(inp)
     y = torch.zeros(inp[0], dtype=torch.long)
     current = ['?']
+    inside = [False]
+
+    def enter(name):
+        # a forward pre-hook that returns nothing (a value would replace the module's inputs)
+        current[0] = name
+        inside[0] = True
     for name, module in model.named_modules():
         if name and not list(module.children()):
-            module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, name))
+            module.register_forward_pre_hook(lambda m, a, name=name: enter(name))
+            module.register_forward_hook(lambda m, a, o: inside.__setitem__(0, False))
         if isinstance(module, SEModule):
             # the mean runs first in the SE module's forward; the product right after its gate
             module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, f'{name}.mean'))
@@ -65,12 +72,15 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None):
             module.register_forward_hook(lambda m, a, o: block.__setitem__(0, ''))
     relu, avg_pool2d = nn.functional.relu, nn.functional.avg_pool2d
 
+    # a call in a model's forward, not one a module (nn.ReLU, nn.AvgPool2d) makes inside its own
     def functional_relu(x, inplace=False):
-        current[0] = f'{block[0]}.relu' if block[0] else 'relu'
+        if not inside[0]:
+            current[0] = f'{block[0]}.relu' if block[0] else 'relu'
         return relu(x, inplace=inplace)
 
     def functional_avg_pool2d(*args, **kwargs):
-        current[0] = 'avg_pool2d'
+        if not inside[0]:
+            current[0] = 'avg_pool2d'
         return avg_pool2d(*args, **kwargs)
 
     nn.functional.relu, nn.functional.avg_pool2d = functional_relu, functional_avg_pool2d
@@ -134,12 +144,15 @@ CASES = [
 ]
 
 SE = {'seresnet50': 'resnet50', 'seresnext50_32x4d': 'resnext50_32x4d'}
-CIFAR = {'resnet20_cifar': ('akamaster', 3), 'resnet18_cifar': ('kuangliu', 0), 'preact_resnet18_cifar': ('kuangliu_preact', 0)}
+CIFAR = {'resnet20_cifar': ('akamaster', 3), 'resnet18_cifar': ('kuangliu', 0), 'preact_resnet18_cifar': ('kuangliu_preact', 0),
+         'wrn28_10_cifar': ('wrn', 0), 'preact_resnet164_cifar': ('bearpaw', 0)}
 CASES += [
     ('resnet20_cifar', [2, 3, 40, 32], 'float32'),
     ('resnet18_cifar', [2, 3, 32, 32], 'bfloat16'),
     ('preact_resnet18_cifar', [2, 3, 32, 32], 'float32'),
     ('preact_resnet18_cifar', [3, 3, 44, 40], 'bfloat16'),
+    ('wrn28_10_cifar', [2, 3, 32, 32], 'float32'),
+    ('preact_resnet164_cifar', [2, 3, 36, 32], 'bfloat16'),
 ]
 
 

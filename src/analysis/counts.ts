@@ -124,6 +124,8 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('pools 1 per input element', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d'], (r) => r.inputElements),
       term('linear bias 1 per output element', 'Linear', linearBias),
       term('functional hooks count ReLU and pools again', ['ReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
+      // its tensor-op hooks patch torch.add (Wide ResNet's residual sum); `out += x` is not seen
+      term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
       term('module hooks divided by the batch', ['Conv2d', 'BatchNorm2d', 'ReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
         const m = ptflopsModule(r);
         return r.batch === 1 ? 0 : sub(divideExactly(m, r.batch), m);

@@ -108,6 +108,7 @@ export const TORCH_MODULES = [
   // tensor operations in a forward: the residual `+=`, and squeeze-and-excitation's
   // `x.mean(...)` and `x * gate`
   'add',
+  'torch.add',
   'mean',
   'mul',
   // F.avg_pool2d and F.relu called in a model's forward (no module)
@@ -250,7 +251,9 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     },
     field: () => ({ rule: 'merge' }),
     memory: PASS_THROUGH,
-    torch: () => 'add',
+    // torch.add makes a new tensor; its gradient still passes to both operands unchanged
+    memoryOf: (s) => (s.outOfPlace ? { ...PASS_THROUGH, aliases: false } : PASS_THROUGH),
+    torch: (s) => (s.outOfPlace ? 'torch.add' : 'add'),
   },
   adaptiveavgpool2d: {
     output: (s, input) => {

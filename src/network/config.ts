@@ -28,6 +28,8 @@ export interface ConfigInput {
   readonly se?: SqueezeExcitation | undefined;
   readonly order?: BlockOrderKind | undefined;
   readonly stemNorm?: boolean | undefined;
+  readonly shortcutFrom?: 'input' | 'preactivation' | undefined;
+  readonly headNorm?: boolean | undefined;
 }
 
 /** Documented limits that keep every trace finite. */
@@ -73,6 +75,8 @@ export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
     ...(input.input !== undefined ? { input: input.input } : {}),
     ...(input.order !== undefined ? { order: input.order } : {}),
     ...(input.stemNorm !== undefined ? { stemNorm: input.stemNorm } : {}),
+    ...(input.shortcutFrom !== undefined ? { shortcutFrom: input.shortcutFrom } : {}),
+    ...(input.headNorm !== undefined ? { headNorm: input.headNorm } : {}),
     ...(input.se !== undefined ? { se: input.se.divisor === undefined ? { reduction: input.se.reduction } : { reduction: input.se.reduction, divisor: input.se.divisor } } : {}),
   };
 }
@@ -123,6 +127,10 @@ function checkFields(config: ModelConfig): ShapeIssue[] {
   if (config.naming !== undefined && !NAMING_KINDS.includes(config.naming)) issues.push(issue('naming', NAMING_KINDS.map((k) => `"${k}"`).join(', '), String(config.naming)));
   if (config.order !== undefined && config.order !== 'post' && config.order !== 'pre') issues.push(issue('order', '"post" or "pre"', String(config.order)));
   if (config.stemNorm !== undefined && typeof config.stemNorm !== 'boolean') issues.push(issue('stemNorm', 'true or false', String(config.stemNorm)));
+  if (config.headNorm !== undefined && typeof config.headNorm !== 'boolean') issues.push(issue('headNorm', 'true or false', String(config.headNorm)));
+  if (config.shortcutFrom !== undefined && config.shortcutFrom !== 'input' && config.shortcutFrom !== 'preactivation') {
+    issues.push(issue('shortcutFrom', '"input" or "preactivation"', String(config.shortcutFrom)));
+  }
   const head = config.headPool;
   if (head !== undefined && head !== 'global' && head !== 'width' && !whole(head, 1, LIMITS.inputDim)) {
     issues.push(issue('headPool', `"global", "width" or a window from 1 to ${groupDigits(LIMITS.inputDim)}`, String(head)));

@@ -88,9 +88,11 @@ export interface BlockOrder {
   readonly lastUnit: readonly Step[];
   /** After the residual add. */
   readonly afterAdd: readonly Step[];
-  /** Where the shortcut starts: the block's input, or its first unit's pre-activation. */
-  readonly shortcutFrom: 'input' | 'preactivation';
+  /** Where a projection shortcut starts by default: the block's input, or its first unit's activation. */
+  readonly shortcutFrom: ShortcutSource;
 }
+
+export type ShortcutSource = 'input' | 'preactivation';
 
 /** Post-activation, as torchvision and timm (ResNet v1/v1.5): conv, BN, ReLU; ReLU after the add. */
 export const POST_ACTIVATION: BlockOrder = {
@@ -281,7 +283,20 @@ export interface Naming {
   readonly fc: string;
   /** The rows of a block's squeeze-and-excitation. */
   readonly se: (p: string, part: SqueezePart) => string;
-  readonly shortcutFirst: boolean;
+  /**
+   * When a projection shortcut runs, as the source's forward runs it: `first` (before the main
+   * path: Keras), `branch` (a pre-activation projection as soon as its activation exists, before
+   * the first conv: kuangliu's PreActBlock; otherwise last) or `last` (after the main path:
+   * torchvision, timm, Wide ResNet).
+   */
+  readonly shortcutAt: 'first' | 'branch' | 'last';
+  /** A pre-activation network's BN and ReLU before the head's pool (`headNorm`). */
+  readonly headBn: string;
+  readonly headAct: string;
+  /** A fixed-window head pool is an nn.AvgPool2d module (else an F.avg_pool2d call). */
+  readonly poolModule?: boolean;
+  /** The residual sum is `torch.add(a, b)`, a new tensor, rather than `out += shortcut`. */
+  readonly outOfPlaceAdd?: boolean;
   /** ReLUs are F.relu calls in the forward, not modules. */
   readonly functionalRelu?: boolean;
   /**
@@ -310,7 +325,9 @@ const TORCHVISION_NAMES: Naming = {
   fc: 'fc',
   // timm's SEModule: fc1, act, fc2, gate; the mean and the product are its forward's
   se: (p, part) => `${p}.se.${part}`,
-  shortcutFirst: false,
+  shortcutAt: 'last',
+  headBn: 'bn',
+  headAct: 'relu',
 };
 
 export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
@@ -345,7 +362,24 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     functionalRelu: true,
     shortcut: (p, i) => `${p}.shortcut.${i}`,
     identityShortcut: (p, order) => (order === 'post' ? `${p}.shortcut` : null),
+    shortcutAt: 'branch',
   },
+  // xternalz's WideResNet-pytorch (wideresnet.py): block1.layer.0.bn1, relu1, conv1, bn2, relu2,
+  // conv2, convShortcut (run last, from the first activation); the final bn1 and relu
+  wrn: {
+    ...TORCHVISION_NAMES,
+    block: (s, i) => `block${s + 1}.layer.${i}`,
+    act: (p, n) => `${p}.relu${n}`,
+    shortcut: (p) => `${p}.convShortcut`,
+    headBn: 'bn1',
+    headAct: 'relu',
+    pool: 'avg_pool2d',
+    flatten: 'view',
+    outOfPlaceAdd: true,
+  },
+  // bearpaw's pytorch-classification models/cifar/preresnet.py: torchvision's block names, the
+  // final bn and relu, an nn.AvgPool2d(8) head
+  bearpaw: { ...TORCHVISION_NAMES, flatten: 'view', poolModule: true },
   // keras.applications.resnet: conv2_block1_1_conv …, the shortcut (_0_) first
   keras: {
     stemConv: 'conv1_conv',
@@ -363,7 +397,9 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     flatten: 'avg_pool.flatten',
     fc: 'predictions',
     se: (p, part) => `${p}_se_${part}`,
-    shortcutFirst: true,
+    shortcutAt: 'first',
+    headBn: 'post_bn',
+    headAct: 'post_relu',
   },
 };
 
@@ -525,9 +561,11 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
   let x = input;
   let channels = b.inChannels;
   let acts = 0;
-  const shortcutFrom = input;
-  // Keras runs the projection first, from the block's input
-  let shortcut = b.projection && names.shortcutFirst ? projectionOf(rows, config, b, input) : -2;
+  const from = order === PRE_ACTIVATION ? (config.shortcutFrom ?? order.shortcutFrom) : 'input';
+  // the projection runs when the source runs it: first (Keras), where it branches, or last
+  const at = names.shortcutAt === 'branch' && from === 'input' ? 'last' : names.shortcutAt;
+  let shortcutFrom = input;
+  let shortcut = b.projection && at === 'first' ? projectionOf(rows, config, b, input) : -2;
   const last = design.convs.length - 1;
   for (let c = 0; c <= last; c++) {
     const conv = design.convs[c]!;
@@ -542,8 +580,10 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
     for (const step of steps) {
       if (step === 'act') {
         x = rows.relu(names.act(p, ++acts), x, section);
-        // a pre-activation projection runs here, from the activation, before the first conv
-        if (c === 0 && order.shortcutFrom === 'preactivation' && b.projection && shortcut === -2) shortcut = projectionOf(rows, config, b, x);
+        if (c === 0 && from === 'preactivation' && b.projection) {
+          shortcutFrom = x;
+          if (at === 'branch') shortcut = projectionOf(rows, config, b, x);
+        }
       } else if (step === 'bn') {
         x = rows.bn(names.bn(p, n), x, section, bnChannels);
       } else {
@@ -561,17 +601,25 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
     channels = out;
   }
   if (config.se) x = squeezeExcite(rows, config.se, names, p, section, x, plan.outChannels);
-  if (shortcut === -2) shortcut = b.projection ? projectionOf(rows, config, b, shortcutFrom) : identityShortcut(rows, b, orderKind, shortcutFrom);
+  if (shortcut === -2) shortcut = b.projection ? projectionOf(rows, config, b, shortcutFrom) : identityShortcut(rows, b, orderKind, input);
   rows.role = 'join';
-  x = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: x, section, shortcut });
+  x = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: x, section, shortcut, ...(names.outOfPlaceAdd ? { outOfPlace: true } : {}) });
   for (const step of order.afterAdd) if (step === 'act') x = rows.relu(names.out(p, ++acts), x, section);
   rows.role = 'main';
 }
 
 function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: number): void {
   const section: Section = { kind: 'head' };
+  if (config.headNorm) {
+    // pre-activation networks normalise the last block's sum before pooling
+    rows.bn(names.headBn, rows.last, section, channels);
+    rows.relu(names.headAct, rows.last, section);
+  }
   if (config.headPool === 'width') rows.push({ kind: 'widthpool2d', name: names.pool, paddleName: 'avg_pool2d_head', from: rows.last, section });
-  else if (typeof config.headPool === 'number') {
+  else if (typeof config.headPool === 'number' && names.poolModule) {
+    const k = config.headPool;
+    rows.push({ kind: 'avgpool2d', name: names.pool, paddleName: 'avg_pool2d_head', from: rows.last, section, kernel: pair(k), stride: pair(k), padding: pad(0), ceilMode: false, countIncludePad: true });
+  } else if (typeof config.headPool === 'number') {
     rows.push({ kind: 'widthpool2d', name: names.pool, paddleName: 'avg_pool2d_head', from: rows.last, section, window: config.headPool, unit: config.classes > 0 });
   }
   else rows.push({ kind: 'adaptiveavgpool2d', name: names.pool, paddleName: 'adaptive_avg_pool2d_0', from: rows.last, section, outputSize: [1, 1] });

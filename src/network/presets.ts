@@ -29,6 +29,8 @@ import resnet110_cifar from '../../configs/presets/resnet110_cifar.json' with { 
 import resnet1202_cifar from '../../configs/presets/resnet1202_cifar.json' with { type: 'json' };
 import resnet18_cifar from '../../configs/presets/resnet18_cifar.json' with { type: 'json' };
 import preact_resnet18_cifar from '../../configs/presets/preact_resnet18_cifar.json' with { type: 'json' };
+import wrn28_10_cifar from '../../configs/presets/wrn28_10_cifar.json' with { type: 'json' };
+import preact_resnet164_cifar from '../../configs/presets/preact_resnet164_cifar.json' with { type: 'json' };
 import keras_resnet50 from '../../configs/presets/keras_resnet50.json' with { type: 'json' };
 import keras_resnet101 from '../../configs/presets/keras_resnet101.json' with { type: 'json' };
 import keras_resnet152 from '../../configs/presets/keras_resnet152.json' with { type: 'json' };
@@ -69,6 +71,8 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   resnet1202_cifar: resnet1202_cifar as unknown as ConfigInput,
   resnet18_cifar: resnet18_cifar as unknown as ConfigInput,
   preact_resnet18_cifar: preact_resnet18_cifar as unknown as ConfigInput,
+  wrn28_10_cifar: wrn28_10_cifar as unknown as ConfigInput,
+  preact_resnet164_cifar: preact_resnet164_cifar as unknown as ConfigInput,
 };
 
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);

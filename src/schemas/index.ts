@@ -114,6 +114,11 @@ const configFields = once(() => ({
     'Block order: post (conv, BN, ReLU; a ReLU after the add: ResNet v1, the default) or pre (BN, ReLU, conv; nothing after the add; a projection shortcut branches from the first activation: He et al. 2016, "Identity Mappings")',
   ),
   stemNorm: optional(booleanField(), "The stem's BN and ReLU after its conv; default true (pre-activation networks such as kuangliu's PreActResNet have none)"),
+  shortcutFrom: optional(
+    z.enum(['input', 'preactivation'], { error: 'expected "input" or "preactivation"' }),
+    "Where a pre-activation block's projection shortcut reads: preactivation (its first BN-ReLU, the default: He et al., kuangliu, Wide ResNet) or input (the block's input, as bearpaw's PreResNet); post-activation blocks read their input",
+  ),
+  headNorm: optional(booleanField(), "A BN and ReLU before the head's pool: a pre-activation network's last activation; default false"),
   input: optional(
     z.tuple([positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim)], {
       error: 'expected [N, C, H, W], e.g. [1, 3, 32, 32]',
