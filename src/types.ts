@@ -12,7 +12,7 @@ export type BlockKind = 'basic' | 'bottleneck';
 export type StemKind = 'standard' | 'deep' | 'cifar';
 export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad' | 'conv1x1';
 /** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
-export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'akamaster' | 'kuangliu' | 'wrn' | 'bearpaw';
+export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'kerasv2' | 'akamaster' | 'kuangliu' | 'wrn' | 'bearpaw';
 /**
  * `global`: adaptive average pool to 1×1; `width`: a square window as wide as the map
  * (akamaster); a number k: a fixed k×k window at stride k (kuangliu's `F.avg_pool2d(out, 4)`).
@@ -58,8 +58,11 @@ export interface ModelConfig {
   readonly inChannels: number;
   /** 0 means no classifier: the output is the pooled features. */
   readonly classes: number;
-  /** Every conv has a bias (Keras); absent: none has. */
-  readonly convBias?: boolean;
+  /**
+   * Every conv has a bias (Keras), or `unnormalized`: the convs no BN follows (Keras V2); absent:
+   * none has.
+   */
+  readonly convBias?: boolean | 'unnormalized';
   /** Layer names; absent: torchvision's, or timm's for its deep-stem and avg-pool variants. */
   readonly naming?: NamingKind;
   /** The pool before the classifier; absent: a global average pool. */
@@ -79,6 +82,15 @@ export interface ModelConfig {
   readonly shortcutFrom?: 'input' | 'preactivation';
   /** A BN and ReLU before the head's pool (pre-activation networks' last activation); absent: none. */
   readonly headNorm?: boolean;
+  /** Each stage's stride; absent: 1 for the first stage, 2 for the others. */
+  readonly strides?: readonly number[];
+  /** Which block of a stage carries its stride: the first (torchvision; absent) or the last (Keras V2). */
+  readonly strideAt?: 'first' | 'last';
+  /**
+   * The shortcut of a block that strides without changing channels: a projection (absent) or a
+   * 1×1 max pool at the stride, no parameters (Keras V2).
+   */
+  readonly strideShortcut?: 'projection' | 'maxpool';
 }
 
 export type Pair = readonly [number, number];

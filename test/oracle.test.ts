@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { kindOf } from '../src/analysis/kinds.js';
 import { scaled } from '../src/int.js';
 import type { LayerSpec } from '../src/types.js';
-import { loadFixtures, preset, REFERENCE, trace } from './helpers/model.js';
+import { fixture, loadFixtures, preset, REFERENCE, trace } from './helpers/model.js';
 
 const TYPE: Record<string, string> = {
   Conv2d: 'conv2d',
@@ -95,6 +95,23 @@ describe('published figures', () => {
     // Keras convs carry a bias: one per output channel of each of the 53 convs
     const convBiases = t.layers.filter((l) => l.spec.kind === 'conv2d').reduce((a, l) => a + l.weight![0]!, 0);
     expect((t.totals.params as number) + convBiases).toBe(published.keras_resnet50.trainable);
+  });
+});
+
+describe("Keras ResNetV2: Keras' totals are our params plus the BN moving statistics", () => {
+  // Keras' model summaries: ResNet50V2 25,613,800 params (25,568,360 trainable), ResNet101V2
+  // 44,675,560, ResNet152V2 60,380,648; the PyTorch re-implementation's records give the same
+  it.each([
+    ['keras_resnet50v2', 25_613_800, 25_568_360],
+    ['keras_resnet101v2', 44_675_560, 44_577_896],
+    ['keras_resnet152v2', 60_380_648, 60_236_904],
+  ])('%s', (name, total, trainable) => {
+    const t = trace(preset(name), [1, 3, 224, 224]);
+    expect(t.totals.params).toBe(trainable);
+    expect((t.totals.params as number) + (t.totals.bnRunningStats as number)).toBe(total);
+    const record = fixture(`fixtures/${name}_c1000_1x3x224x224.json`).record;
+    expect(record.total_params + record.bn_running_stats).toBe(total);
+    expect(t.totals.macs).toBe(record.macs);
   });
 });
 

@@ -395,7 +395,71 @@ class PreResNet(nn.Module):
         return self.fc(x.view(x.size(0), -1))
 
 
+class KerasResNetV2(nn.Module):
+    """keras.applications.resnet_v2 (stack2/block2) in PyTorch, every layer a module of the
+    model named as Keras names it (so module paths are Keras layer names): a 7x7/2 conv with a
+    bias (ZeroPadding2D(3) + a valid conv), a 3x3/2 max pool (ZeroPadding2D(1) + a valid pool;
+    shapes as Keras', values aside), stages of pre-activation bottlenecks whose last block
+    strides (2, 2, 2, 1), the first block's shortcut a 1x1 conv with a bias on the
+    pre-activation, a striding block's a MaxPooling2D(1, stride) on its input (unnamed in Keras;
+    here <block>_0_pool); _1_ and _2_ convs without bias, _3_ with; post_bn, post_relu, global
+    average pool, predictions."""
+
+    def __init__(self, layers, classes=1000):
+        super().__init__()
+        self.plan = []
+        self.add_module('conv1_conv', nn.Conv2d(3, 64, 7, 2, 3, bias=True))
+        self.add_module('pool1_pool', nn.MaxPool2d(3, 2, 1))
+        inplanes = 64
+        for s, (filters, n, stride1) in enumerate(zip((64, 128, 256, 512), layers, (2, 2, 2, 1))):
+            for i in range(n):
+                name = f'conv{s + 2}_block{i + 1}'
+                stride = stride1 if i == n - 1 else 1
+                first = i == 0
+                self.add_module(f'{name}_preact_bn', nn.BatchNorm2d(inplanes))
+                self.add_module(f'{name}_preact_relu', nn.ReLU())
+                if first:
+                    self.add_module(f'{name}_0_conv', nn.Conv2d(inplanes, 4 * filters, 1, 1, bias=True))
+                elif stride > 1:
+                    self.add_module(f'{name}_0_pool', nn.MaxPool2d(1, stride))
+                self.add_module(f'{name}_1_conv', nn.Conv2d(inplanes, filters, 1, 1, bias=False))
+                self.add_module(f'{name}_1_bn', nn.BatchNorm2d(filters))
+                self.add_module(f'{name}_1_relu', nn.ReLU())
+                self.add_module(f'{name}_2_conv', nn.Conv2d(filters, filters, 3, stride, 1, bias=False))
+                self.add_module(f'{name}_2_bn', nn.BatchNorm2d(filters))
+                self.add_module(f'{name}_2_relu', nn.ReLU())
+                self.add_module(f'{name}_3_conv', nn.Conv2d(filters, 4 * filters, 1, 1, bias=True))
+                self.plan.append((name, first, stride))
+                inplanes = 4 * filters
+        self.add_module('post_bn', nn.BatchNorm2d(inplanes))
+        self.add_module('post_relu', nn.ReLU())
+        self.add_module('avg_pool', nn.AdaptiveAvgPool2d(1))
+        self.add_module('predictions', nn.Linear(inplanes, classes))
+
+    def forward(self, x):
+        m = self._modules
+        x = m['pool1_pool'](m['conv1_conv'](x))
+        for name, first, stride in self.plan:
+            preact = m[f'{name}_preact_relu'](m[f'{name}_preact_bn'](x))
+            if first:
+                shortcut = m[f'{name}_0_conv'](preact)
+            elif stride > 1:
+                shortcut = m[f'{name}_0_pool'](x)
+            else:
+                shortcut = x
+            out = m[f'{name}_1_relu'](m[f'{name}_1_bn'](m[f'{name}_1_conv'](preact)))
+            out = m[f'{name}_2_relu'](m[f'{name}_2_bn'](m[f'{name}_2_conv'](out)))
+            x = shortcut + m[f'{name}_3_conv'](out)
+        x = m['avg_pool'](m['post_relu'](m['post_bn'](x)))
+        return m['predictions'](torch.flatten(x, 1))
+
+
+KERAS_V2 = {'keras_resnet50v2': [3, 4, 6, 3], 'keras_resnet101v2': [3, 4, 23, 3], 'keras_resnet152v2': [3, 8, 36, 3]}
+
+
 def build(case):
+    if case.get('keras_v2'):
+        return KerasResNetV2(KERAS_V2[case['preset']], case['classes']).eval()
     if case.get('cifar') == 'wrn':
         return WideResNet(28, 10, case['classes']).eval()
     if case.get('cifar') == 'bearpaw':
@@ -507,6 +571,10 @@ def cases():
     yield dict(id='seresnet50', preset='seresnet50', arch='resnet50', classes=10, input=[2, 3, 97, 61], se=True)
     yield dict(id='seresnext50_32x4d', preset='seresnext50_32x4d', arch='resnext50_32x4d', classes=1000,
                input=[1, 3, 33, 17], se=True)
+    # Keras' ResNetV2 (its re-implementation above), recorded under the preset's name
+    for preset, shape in (('keras_resnet50v2', [1, 3, 224, 224]), ('keras_resnet50v2', [2, 3, 97, 61]),
+                          ('keras_resnet101v2', [1, 3, 224, 224]), ('keras_resnet152v2', [1, 3, 224, 224])):
+        yield dict(id=preset, preset=preset, arch='keras_v2', keras_v2=True, classes=1000, input=shape)
     # CIFAR networks (their own re-implementations above), recorded under the preset's name
     for preset, cifar, n, inputs in (
         ('resnet20_cifar', 'akamaster', 3, ([1, 3, 32, 32], [2, 3, 40, 32])),

@@ -59,7 +59,8 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
         if (section.kind === 'stem') yield `${hl.name(`conv_bn_layer_${stemUnits++}`)} ${shape(layer.output)}`;
         break;
       case 'maxpool2d':
-        yield `${hl.name('maxpool2d:')} ${shape(layer.output)}`;
+        // the stem's pool (a shortcut's 1×1 subsampling pool is not the notes')
+        if (section.kind === 'stem') yield `${hl.name('maxpool2d:')} ${shape(layer.output)}`;
         break;
       case 'adaptiveavgpool2d':
       case 'widthpool2d':

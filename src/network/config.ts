@@ -21,7 +21,7 @@ export interface ConfigInput {
   readonly replaceStrideWithDilation?: readonly boolean[] | undefined;
   readonly inChannels?: number | undefined;
   readonly classes?: number | undefined;
-  readonly convBias?: boolean | undefined;
+  readonly convBias?: boolean | 'unnormalized' | undefined;
   readonly naming?: NamingKind | undefined;
   readonly headPool?: HeadPool | undefined;
   readonly input?: readonly [number, number, number, number] | undefined;
@@ -30,6 +30,9 @@ export interface ConfigInput {
   readonly stemNorm?: boolean | undefined;
   readonly shortcutFrom?: 'input' | 'preactivation' | undefined;
   readonly headNorm?: boolean | undefined;
+  readonly strides?: readonly number[] | undefined;
+  readonly strideAt?: 'first' | 'last' | undefined;
+  readonly strideShortcut?: 'projection' | 'maxpool' | undefined;
 }
 
 /** Documented limits that keep every trace finite. */
@@ -77,6 +80,9 @@ export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
     ...(input.stemNorm !== undefined ? { stemNorm: input.stemNorm } : {}),
     ...(input.shortcutFrom !== undefined ? { shortcutFrom: input.shortcutFrom } : {}),
     ...(input.headNorm !== undefined ? { headNorm: input.headNorm } : {}),
+    ...(input.strides !== undefined ? { strides: [...input.strides] } : {}),
+    ...(input.strideAt !== undefined ? { strideAt: input.strideAt } : {}),
+    ...(input.strideShortcut !== undefined ? { strideShortcut: input.strideShortcut } : {}),
     ...(input.se !== undefined ? { se: input.se.divisor === undefined ? { reduction: input.se.reduction } : { reduction: input.se.reduction, divisor: input.se.divisor } } : {}),
   };
 }
@@ -128,6 +134,17 @@ function checkFields(config: ModelConfig): ShapeIssue[] {
   if (config.order !== undefined && config.order !== 'post' && config.order !== 'pre') issues.push(issue('order', '"post" or "pre"', String(config.order)));
   if (config.stemNorm !== undefined && typeof config.stemNorm !== 'boolean') issues.push(issue('stemNorm', 'true or false', String(config.stemNorm)));
   if (config.headNorm !== undefined && typeof config.headNorm !== 'boolean') issues.push(issue('headNorm', 'true or false', String(config.headNorm)));
+  if (config.convBias !== undefined && typeof config.convBias !== 'boolean' && config.convBias !== 'unnormalized') {
+    issues.push(issue('convBias', 'true, false or "unnormalized"', String(config.convBias)));
+  }
+  if (config.strides !== undefined) {
+    if (!Array.isArray(config.strides)) issues.push(issue('strides', 'an array of strides', typeof config.strides));
+    else config.strides.forEach((n, s) => positive(`strides[${s}]`, n, 64));
+  }
+  if (config.strideAt !== undefined && config.strideAt !== 'first' && config.strideAt !== 'last') issues.push(issue('strideAt', '"first" or "last"', String(config.strideAt)));
+  if (config.strideShortcut !== undefined && config.strideShortcut !== 'projection' && config.strideShortcut !== 'maxpool') {
+    issues.push(issue('strideShortcut', '"projection" or "maxpool"', String(config.strideShortcut)));
+  }
   if (config.shortcutFrom !== undefined && config.shortcutFrom !== 'input' && config.shortcutFrom !== 'preactivation') {
     issues.push(issue('shortcutFrom', '"input" or "preactivation"', String(config.shortcutFrom)));
   }
@@ -155,6 +172,9 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
   if (stages > LIMITS.stages) issues.push(issue('layers', `at most ${LIMITS.stages} stages`, String(stages)));
   if (config.widths.length !== stages) {
     issues.push(issue('widths', `${stages} entries (one per stage)`, String(config.widths.length)));
+  }
+  if (config.strides && config.strides.length !== stages) {
+    issues.push(issue('strides', `${stages} entries (one per stage)`, String(config.strides.length)));
   }
   if (config.replaceStrideWithDilation.length !== Math.max(0, stages - 1)) {
     issues.push(

@@ -133,7 +133,7 @@ export interface StagePlan {
 
 /** Each stage's stride before dilation: the first stage keeps the stem's resolution, the others halve it. */
 export function stageStrides(config: ModelConfig): number[] {
-  return config.layers.map((_, s) => (s === 0 ? 1 : 2));
+  return config.strides ? [...config.strides] : config.layers.map((_, s) => (s === 0 ? 1 : 2));
 }
 
 export function stemChannels(config: ModelConfig): number {
@@ -184,6 +184,8 @@ interface ConvArgs {
   readonly groups?: number;
   /** A bias whatever the network's convs have (the squeeze-and-excitation convs). */
   readonly bias?: boolean;
+  /** A BN follows it (with `convBias: "unnormalized"`, such a conv has no bias). */
+  readonly normalized?: boolean;
 }
 
 /** Appends rows and numbers Paddle's convs; the only state is the growing list itself. */
@@ -210,7 +212,7 @@ export class Rows {
    * in a forward rather than modules (akamaster).
    */
   constructor(
-    readonly convBias = false,
+    readonly convBias: boolean | 'unnormalized' = false,
     readonly functionalRelu = false,
   ) {}
 
@@ -228,7 +230,7 @@ export class Rows {
       padding: pad(a.padding ?? 0),
       dilation: pair(a.dilation ?? 1),
       groups: a.groups ?? 1,
-      bias: a.bias ?? this.convBias,
+      bias: a.bias ?? (this.convBias === 'unnormalized' ? !(a.normalized ?? true) : this.convBias),
     });
   }
 
@@ -401,6 +403,29 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     headBn: 'post_bn',
     headAct: 'post_relu',
   },
+  // keras.applications.resnet_v2 (block2): conv2_block1_preact_bn, _preact_relu, the shortcut
+  // (_0_conv, or an unnamed 1×1 MaxPooling2D, here _0_pool), _1_conv, _1_bn, _1_relu, … _3_conv, _out
+  kerasv2: {
+    stemConv: 'conv1_conv',
+    stemBn: 'conv1_bn',
+    stemAct: 'conv1_relu',
+    stemPool: 'pool1_pool',
+    block: (s, i) => `conv${s + 2}_block${i + 1}`,
+    conv: (p, n) => `${p}_${n}_conv`,
+    // the BN and ReLU before conv n are named after conv n − 1 (the first: the pre-activation)
+    bn: (p, n) => (n === 1 ? `${p}_preact_bn` : `${p}_${n - 1}_bn`),
+    act: (p, n) => (n === 1 ? `${p}_preact_relu` : `${p}_${n - 1}_relu`),
+    add: (p) => `${p}_out`,
+    out: (p) => `${p}_out_relu`,
+    shortcut: (p, _, kind) => `${p}_0_${kind}`,
+    pool: 'avg_pool',
+    flatten: 'avg_pool.flatten',
+    fc: 'predictions',
+    se: (p, part) => `${p}_se_${part}`,
+    shortcutAt: 'first',
+    headBn: 'post_bn',
+    headAct: 'post_relu',
+  },
 };
 
 export const NAMING_KINDS = Object.keys(NAMINGS) as NamingKind[];
@@ -413,21 +438,22 @@ export function namingOf(config: ModelConfig): Naming {
 function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
   const section: Section = { kind: 'stem' };
   const out = stemChannels(config);
+  const stemNormalized = config.stemNorm !== false;
   let x = -1;
   if (config.stem === 'deep') {
     const w = config.stemWidth;
-    x = rows.conv('conv1.0', x, section, { inChannels: config.inChannels, outChannels: w, kernel: 3, stride: 2, padding: 1 });
+    x = rows.conv('conv1.0', x, section, { inChannels: config.inChannels, outChannels: w, kernel: 3, stride: 2, padding: 1, normalized: true });
     x = rows.bn('conv1.1', x, section, w);
     x = rows.relu('conv1.2', x, section);
-    x = rows.conv('conv1.3', x, section, { inChannels: w, outChannels: w, kernel: 3, padding: 1 });
+    x = rows.conv('conv1.3', x, section, { inChannels: w, outChannels: w, kernel: 3, padding: 1, normalized: true });
     x = rows.bn('conv1.4', x, section, w);
     x = rows.relu('conv1.5', x, section);
-    x = rows.conv('conv1.6', x, section, { inChannels: w, outChannels: out, kernel: 3, padding: 1 });
+    x = rows.conv('conv1.6', x, section, { inChannels: w, outChannels: out, kernel: 3, padding: 1, normalized: stemNormalized });
   } else if (config.stem === 'cifar') {
     // He et al. 2016 §4.2: one 3×3 conv at stride 1, no pool
-    x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 3, padding: 1 });
+    x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 3, padding: 1, normalized: stemNormalized });
   } else {
-    x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 7, stride: 2, padding: 3 });
+    x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 7, stride: 2, padding: 3, normalized: stemNormalized });
   }
   if (config.stemNorm !== false) {
     x = rows.bn(names.stemBn, x, section, out);
@@ -458,6 +484,8 @@ export interface BlockArgs {
   readonly stride: number;
   readonly first: boolean;
   readonly projection: boolean;
+  /** It strides without changing channels, and its shortcut is a 1×1 max pool (Keras V2). */
+  readonly subsample: boolean;
 }
 
 /** A form of projection shortcut: the rows that take a block's input to its output's shape. */
@@ -474,7 +502,7 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
     description: 'conv (strided 1×1)',
     expand: (rows, b, input) => {
       const { prefix: p, names } = b;
-      const x = rows.conv(names.shortcut(p, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride });
+      const x = rows.conv(names.shortcut(p, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride, normalized: true });
       return rows.bn(names.shortcut(p, 1, 'bn'), x, b.section, b.plan.outChannels);
     },
   },
@@ -486,14 +514,14 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
         plan.stride === 1 && plan.dilation === 1
           ? rows.push({ kind: 'identity', name: names.shortcut(p, 0, 'pool'), paddleName: null, from: input, section: b.section })
           : rows.avgPool(names.shortcut(p, 0, 'pool'), input, b.section, plan.stride);
-      const x = rows.conv(names.shortcut(p, 1, 'conv'), pooled, b.section, { inChannels: b.inChannels, outChannels: plan.outChannels, kernel: 1 });
+      const x = rows.conv(names.shortcut(p, 1, 'conv'), pooled, b.section, { inChannels: b.inChannels, outChannels: plan.outChannels, kernel: 1, normalized: true });
       return rows.bn(names.shortcut(p, 2, 'bn'), x, b.section, plan.outChannels);
     },
   },
   conv1x1: {
     description: 'conv1x1 (strided 1×1 without BN, as pre-activation networks)',
     expand: (rows, b, input) =>
-      rows.conv(b.names.shortcut(b.prefix, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride }),
+      rows.conv(b.names.shortcut(b.prefix, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride, normalized: false }),
   },
   zeropad: {
     description: 'zeropad (option A: subsample, then zero channels; no parameters)',
@@ -540,6 +568,25 @@ function squeezeExcite(rows: Rows, se: SqueezeExcitation, names: Naming, p: stri
   return rows.push({ kind: 'mul', name: names.se(p, 'mul'), paddleName: null, from: x, section, gate: g });
 }
 
+/** A shortcut that only subsamples: a 1×1 max pool at the block's stride (Keras V2's `MaxPooling2D(1, strides)`). */
+function subsampleOf(rows: Rows, b: BlockArgs, input: number): number {
+  rows.role = 'shortcut';
+  const row = rows.push({
+    kind: 'maxpool2d',
+    name: b.names.shortcut(b.prefix, 0, 'pool'),
+    paddleName: null,
+    from: input,
+    section: b.section,
+    kernel: pair(1),
+    stride: pair(b.stride),
+    padding: pad(0),
+    dilation: pair(1),
+    ceilMode: false,
+  });
+  rows.role = 'main';
+  return row;
+}
+
 /** An identity shortcut: the input itself, or a row where the source calls a module for it. */
 function identityShortcut(rows: Rows, b: BlockArgs, order: BlockOrderKind, input: number): number {
   const name = b.names.identityShortcut?.(b.prefix, order);
@@ -561,11 +608,16 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
   let x = input;
   let channels = b.inChannels;
   let acts = 0;
-  const from = order === PRE_ACTIVATION ? (config.shortcutFrom ?? order.shortcutFrom) : 'input';
-  // the projection runs when the source runs it: first (Keras), where it branches, or last
-  const at = names.shortcutAt === 'branch' && from === 'input' ? 'last' : names.shortcutAt;
+  const pre = order === PRE_ACTIVATION;
+  const from = pre ? (config.shortcutFrom ?? order.shortcutFrom) : 'input';
+  // the shortcut runs when the source runs it: first (Keras: before the convs, after a
+  // pre-activation), where a pre-activation projection branches (kuangliu), or last
+  const at = names.shortcutAt === 'branch' && from === 'input' ? 'last' : names.shortcutAt === 'first' && pre ? 'branch' : names.shortcutAt;
   let shortcutFrom = input;
-  let shortcut = b.projection && at === 'first' ? projectionOf(rows, config, b, input) : -2;
+  // a projection reads `source`; a subsampling shortcut always reads the block's input
+  const shortcutOf = (source: number) => (b.projection ? projectionOf(rows, config, b, source) : subsampleOf(rows, b, input));
+  const reshaped = b.projection || b.subsample;
+  let shortcut = reshaped && at === 'first' ? shortcutOf(input) : -2;
   const last = design.convs.length - 1;
   for (let c = 0; c <= last; c++) {
     const conv = design.convs[c]!;
@@ -575,14 +627,16 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
       conv.stride === 'always' || (conv.stride === 'v1' && config.strideIn1x1) || (conv.stride === 'v1.5' && !config.strideIn1x1);
     const dilation = conv.dilation === 'none' ? 1 : conv.dilation === 'entry' && b.first ? plan.firstDilation : plan.dilation;
     const steps = c === last ? order.lastUnit : order.unit;
+    // whether a BN reads the conv's output (in its unit, or first in the next): then no bias with convBias "unnormalized"
+    const after = steps[steps.indexOf('conv') + 1] ?? (c < last ? (c + 1 === last ? order.lastUnit : order.unit)[0] : undefined);
     // pre-activation normalises the unit's input, post-activation its output
     const bnChannels = steps.indexOf('bn') < steps.indexOf('conv') ? channels : out;
     for (const step of steps) {
       if (step === 'act') {
         x = rows.relu(names.act(p, ++acts), x, section);
-        if (c === 0 && from === 'preactivation' && b.projection) {
-          shortcutFrom = x;
-          if (at === 'branch') shortcut = projectionOf(rows, config, b, x);
+        if (c === 0 && acts === 1 && pre) {
+          if (from === 'preactivation') shortcutFrom = x;
+          if (at === 'branch' && reshaped) shortcut = shortcutOf(shortcutFrom);
         }
       } else if (step === 'bn') {
         x = rows.bn(names.bn(p, n), x, section, bnChannels);
@@ -595,13 +649,14 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
           padding: conv.kernel === 1 ? 0 : dilation,
           dilation,
           groups: conv.grouped ? config.groups : 1,
+          normalized: after === 'bn',
         });
       }
     }
     channels = out;
   }
   if (config.se) x = squeezeExcite(rows, config.se, names, p, section, x, plan.outChannels);
-  if (shortcut === -2) shortcut = b.projection ? projectionOf(rows, config, b, shortcutFrom) : identityShortcut(rows, b, orderKind, input);
+  if (shortcut === -2) shortcut = reshaped ? shortcutOf(shortcutFrom) : identityShortcut(rows, b, orderKind, input);
   rows.role = 'join';
   x = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: x, section, shortcut, ...(names.outOfPlaceAdd ? { outOfPlace: true } : {}) });
   for (const step of order.afterAdd) if (step === 'act') x = rows.relu(names.out(p, ++acts), x, section);
@@ -633,18 +688,23 @@ function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: nu
   }
 }
 
-function blockArgs(names: Naming, plan: StagePlan, s: number, i: number, serial: number, block: BlockKind): BlockArgs {
+function blockArgs(config: ModelConfig, names: Naming, plan: StagePlan, s: number, i: number, serial: number): BlockArgs {
   const first = i === 0;
-  const projection = first && plan.hasDownsample;
+  // the stage's stride sits on its first block (torchvision) or its last (Keras V2)
+  const stride = (config.strideAt === 'last' ? i === plan.blocks - 1 : first) ? plan.stride : 1;
+  const inChannels = first ? plan.inChannels : plan.outChannels;
+  const reshapes = inChannels !== plan.outChannels;
+  const projection = reshapes || (stride !== 1 && config.strideShortcut !== 'maxpool');
   return {
     prefix: names.block(s, i),
     names,
-    section: { kind: 'block', block, stage: s, index: i, serial, projection },
+    section: { kind: 'block', block: config.block, stage: s, index: i, serial, projection },
     plan,
-    inChannels: first ? plan.inChannels : plan.outChannels,
-    stride: first ? plan.stride : 1,
+    inChannels,
+    stride,
     first,
     projection,
+    subsample: !projection && stride !== 1,
   };
 }
 
@@ -666,7 +726,7 @@ function expandStages(rows: Rows, config: ModelConfig, names: Naming, weights?: 
       const weight = picked && i === 1 && n >= 3 ? n - 2 : 1;
       weights?.push(weight);
       const before = rows.list.length;
-      expandBlock(rows, config, blockArgs(names, plan, s, i, serial++, config.block));
+      expandBlock(rows, config, blockArgs(config, names, plan, s, i, serial++));
       count += (rows.list.length - before) * weight;
     }
     if (n > 0) channels = plan.outChannels;

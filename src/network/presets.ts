@@ -34,6 +34,9 @@ import preact_resnet164_cifar from '../../configs/presets/preact_resnet164_cifar
 import keras_resnet50 from '../../configs/presets/keras_resnet50.json' with { type: 'json' };
 import keras_resnet101 from '../../configs/presets/keras_resnet101.json' with { type: 'json' };
 import keras_resnet152 from '../../configs/presets/keras_resnet152.json' with { type: 'json' };
+import keras_resnet50v2 from '../../configs/presets/keras_resnet50v2.json' with { type: 'json' };
+import keras_resnet101v2 from '../../configs/presets/keras_resnet101v2.json' with { type: 'json' };
+import keras_resnet152v2 from '../../configs/presets/keras_resnet152v2.json' with { type: 'json' };
 import seresnet50 from '../../configs/presets/seresnet50.json' with { type: 'json' };
 import seresnext50_32x4d from '../../configs/presets/seresnext50_32x4d.json' with { type: 'json' };
 
@@ -61,6 +64,9 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   keras_resnet50: keras_resnet50 as ConfigInput,
   keras_resnet101: keras_resnet101 as ConfigInput,
   keras_resnet152: keras_resnet152 as ConfigInput,
+  keras_resnet50v2: keras_resnet50v2 as unknown as ConfigInput,
+  keras_resnet101v2: keras_resnet101v2 as unknown as ConfigInput,
+  keras_resnet152v2: keras_resnet152v2 as unknown as ConfigInput,
   seresnet50: seresnet50 as ConfigInput,
   seresnext50_32x4d: seresnext50_32x4d as ConfigInput,
   resnet20_cifar: resnet20_cifar as unknown as ConfigInput,

@@ -93,7 +93,10 @@ const configFields = once(() => ({
     'One flag per stage after the first: dilate instead of striding (DeepLab)',
   ),
   inChannels: optional(channels('Input channels; default 3')),
-  convBias: optional(booleanField(), 'Every conv has a bias (Keras applications); default false'),
+  convBias: optional(
+    z.union([booleanField(), z.literal('unnormalized')], { error: 'expected true, false or "unnormalized"' }),
+    'Convs with a bias: true for every conv (Keras applications V1), "unnormalized" for those no BN follows (Keras V2); default false',
+  ),
   naming: optional(
     z.enum(NAMING_KINDS, { error: `expected ${oneOf(NAMING_KINDS)}` }),
     'Layer names: torchvision module paths, timm\'s (its deep-stem and avg-pool variants) or Keras layer names (conv2_block1_1_conv; the shortcut first, as Keras runs it); default torchvision, or timm for those variants',
@@ -119,6 +122,20 @@ const configFields = once(() => ({
     "Where a pre-activation block's projection shortcut reads: preactivation (its first BN-ReLU, the default: He et al., kuangliu, Wide ResNet) or input (the block's input, as bearpaw's PreResNet); post-activation blocks read their input",
   ),
   headNorm: optional(booleanField(), "A BN and ReLU before the head's pool: a pre-activation network's last activation; default false"),
+  strides: optional(
+    z.array(positive('a positive integer', 64), { error: 'expected an array of strides' }).check(
+      z.maxLength(LIMITS.stages, { error: `expected at most ${LIMITS.stages} strides` }),
+    ),
+    "Each stage's stride, one per stage, e.g. [2, 2, 2, 1] for Keras V2; default 1 for the first stage, 2 for the others",
+  ),
+  strideAt: optional(
+    z.enum(['first', 'last'], { error: 'expected "first" or "last"' }),
+    "Which block of a stage strides: first (torchvision, the default) or last (Keras ResNetV2)",
+  ),
+  strideShortcut: optional(
+    z.enum(['projection', 'maxpool'], { error: 'expected "projection" or "maxpool"' }),
+    "The shortcut of a block that strides without changing channels: projection (the downsample form, the default) or maxpool (a 1×1 max pool at the stride, no parameters: Keras ResNetV2)",
+  ),
   input: optional(
     z.tuple([positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim)], {
       error: 'expected [N, C, H, W], e.g. [1, 3, 32, 32]',
