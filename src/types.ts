@@ -10,6 +10,22 @@ import type { Int } from './int.js';
 
 export type BlockKind = 'basic' | 'bottleneck';
 export type StemKind = 'standard' | 'deep' | 'cifar';
+/** One conv of a stem: a square kernel padded to keep the size ("same", kernel // 2). */
+export interface StemConv {
+  readonly kernel: number;
+  /** Default 1. */
+  readonly stride?: number;
+  readonly channels: number;
+}
+/**
+ * A stem as data: its convs in order, each followed by BN and ReLU (unless `stemNorm` is false:
+ * then the last is bare), and its pool: a 3×3/2 max pool (padding 1) or none.
+ */
+export interface StemDesign {
+  readonly convs: readonly StemConv[];
+  /** Default `max`. */
+  readonly pool?: 'max' | 'none';
+}
 export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad' | 'conv1x1';
 /** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
 export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'kerasv2' | 'akamaster' | 'kuangliu' | 'wrn' | 'bearpaw';
@@ -47,7 +63,8 @@ export interface ModelConfig {
   readonly widths: readonly number[];
   readonly groups: number;
   readonly widthPerGroup: number;
-  readonly stem: StemKind;
+  /** A named stem, or its convs and pool as data. */
+  readonly stem: StemKind | StemDesign;
   /** Width w of the deep stem's first two convs (the third has 2w). */
   readonly stemWidth: number;
   readonly downsample: DownsampleKind;

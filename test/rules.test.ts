@@ -506,3 +506,28 @@ describe('pre-activation blocks, a bare stem, a 1×1 projection without BN, a fi
     expect(checkConfig({ ...preact(), headPool: 0 })[0]).toMatchObject({ path: 'headPool' });
   });
 });
+
+describe('the stem as data', () => {
+  const rowsOf = (config: ModelConfig) => trace(config, [2, 3, 97, 61]).layers.map((l) => [l.spec.name, l.spec.kind, l.output, l.weight, l.bias]);
+
+  it('the named stems are these convs and pools: the same rows', () => {
+    const deep = { convs: [{ kernel: 3, stride: 2, channels: 32 }, { kernel: 3, channels: 32 }, { kernel: 3, channels: 64 }], pool: 'max' as const };
+    expect(rowsOf({ ...preset('resnet50d'), stem: deep })).toEqual(rowsOf(preset('resnet50d')));
+    expect(rowsOf({ ...preset('resnet50'), stem: { convs: [{ kernel: 7, stride: 2, channels: 64 }] } })).toEqual(rowsOf(preset('resnet50')));
+    expect(rowsOf({ ...preset('resnet20_cifar'), stem: { convs: [{ kernel: 3, channels: 16 }], pool: 'none' } })).toEqual(rowsOf(preset('resnet20_cifar')));
+  });
+
+  it('a stem of its own: a 5×5/2 conv of 48, no pool, then 48-channel stages', () => {
+    const t = trace({ ...preset('resnet18'), stem: { convs: [{ kernel: 5, stride: 2, channels: 48 }], pool: 'none' } }, [1, 3, 64, 64]);
+    // floor((64 + 2·2 − 5) / 2) + 1 = 32; 48·3·5·5 weights
+    expect(t.layers[0]!.output).toEqual([1, 48, 32, 32]);
+    expect(t.layers[0]!.params).toBe(48 * 3 * 5 * 5);
+    expect(t.layers.find((l) => l.spec.name === 'layer1.0.conv1')!.weight).toEqual([64, 48, 3, 3]);
+    expect(t.layers.some((l) => l.spec.kind === 'maxpool2d')).toBe(false);
+  });
+
+  it('a bad stem names its field', () => {
+    expect(checkConfig({ ...preset('resnet18'), stem: { convs: [] } })[0]).toMatchObject({ path: 'stem.convs' });
+    expect(checkConfig({ ...preset('resnet18'), stem: { convs: [{ kernel: 0, channels: 8 }] } })[0]).toMatchObject({ path: 'stem.convs[0].kernel' });
+  });
+});

@@ -1,7 +1,7 @@
 // Config as users write it -> ModelConfig with every default filled in, plus the rules that
 // need more than one field at a time (zod checks each field on its own in the CLI).
 
-import type { BlockKind, BlockOrderKind, DownsampleKind, HeadPool, ModelConfig, NamingKind, ShapeIssue, SqueezeExcitation, StemKind } from '../types.js';
+import type { BlockKind, BlockOrderKind, DownsampleKind, HeadPool, ModelConfig, NamingKind, ShapeIssue, SqueezeExcitation, StemDesign, StemKind } from '../types.js';
 import { groupDigits } from '../int.js';
 import { BLOCK_KINDS, blockWidth, countRows, NAMING_KINDS, planStages, seChannels, SHORTCUT_KINDS, SHORTCUTS } from './expand.js';
 
@@ -14,7 +14,7 @@ export interface ConfigInput {
   readonly widths?: readonly number[] | undefined;
   readonly groups?: number | undefined;
   readonly widthPerGroup?: number | undefined;
-  readonly stem?: StemKind | undefined;
+  readonly stem?: StemKind | StemDesign | undefined;
   readonly stemWidth?: number | undefined;
   readonly downsample?: DownsampleKind | undefined;
   readonly strideIn1x1?: boolean | undefined;
@@ -62,7 +62,7 @@ export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
     widths: input.widths ? [...input.widths] : input.layers.map((_, i) => 64 * 2 ** i),
     groups: input.groups ?? 1,
     widthPerGroup: input.widthPerGroup ?? 64,
-    stem: input.stem ?? 'standard',
+    stem: typeof input.stem === 'object' ? { ...input.stem, convs: input.stem.convs.map((c) => ({ ...c })) } : (input.stem ?? 'standard'),
     stemWidth: input.stemWidth ?? 32,
     downsample: input.downsample ?? 'conv',
     strideIn1x1: input.strideIn1x1 ?? false,
@@ -125,7 +125,18 @@ function checkFields(config: ModelConfig): ShapeIssue[] {
   for (const field of ['groups', 'widthPerGroup', 'stemWidth', 'inChannels'] as const) positive(field, config[field], LIMITS.channels);
   if (!whole(config.classes, 0, LIMITS.channels)) issues.push(issue('classes', `a whole number from 0 to ${groupDigits(LIMITS.channels)}`, String(config.classes)));
   if (!SHORTCUT_KINDS.includes(config.downsample)) issues.push(issue('downsample', SHORTCUT_KINDS.map((k) => `"${k}"`).join(', '), String(config.downsample)));
-  if (config.stem !== 'standard' && config.stem !== 'deep' && config.stem !== 'cifar') issues.push(issue('stem', '"standard", "deep" or "cifar"', String(config.stem)));
+  const stem = config.stem;
+  if (typeof stem === 'object' && stem !== null && Array.isArray(stem.convs)) {
+    if (stem.convs.length < 1 || stem.convs.length > 8) issues.push(issue('stem.convs', 'from 1 to 8 convs', String(stem.convs.length)));
+    stem.convs.forEach((c, k) => {
+      positive(`stem.convs[${k}].kernel`, c?.kernel, 15);
+      if (c?.stride !== undefined) positive(`stem.convs[${k}].stride`, c.stride, 16);
+      positive(`stem.convs[${k}].channels`, c?.channels, LIMITS.channels);
+    });
+    if (stem.pool !== undefined && stem.pool !== 'max' && stem.pool !== 'none') issues.push(issue('stem.pool', '"max" or "none"', String(stem.pool)));
+  } else if (stem !== 'standard' && stem !== 'deep' && stem !== 'cifar') {
+    issues.push(issue('stem', '"standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "none" }', String(stem)));
+  }
   if (typeof config.strideIn1x1 !== 'boolean') issues.push(issue('strideIn1x1', 'true or false', String(config.strideIn1x1)));
   if (!Array.isArray(config.replaceStrideWithDilation) || config.replaceStrideWithDilation.some((f) => typeof f !== 'boolean')) {
     issues.push(issue('replaceStrideWithDilation', 'an array of true or false', String(config.replaceStrideWithDilation)));

@@ -7,6 +7,7 @@
 // the shortcut branches, SHORTCUTS what a projection shortcut is made of. The expander reads
 // them; it has no code path of its own per block kind.
 
+import type { StemDesign } from '../types.js';
 import type { BlockKind, BlockOrderKind, DownsampleKind, LayerSpec, ModelConfig, NamingKind, Padding, Pair, Role, Section, SqueezeExcitation } from '../types.js';
 
 // Attribute tuples are read-only and shared between rows: a million-row network then holds a
@@ -136,8 +137,26 @@ export function stageStrides(config: ModelConfig): number[] {
   return config.strides ? [...config.strides] : config.layers.map((_, s) => (s === 0 ? 1 : 2));
 }
 
+/** The stem as data: a named stem's convs and pool, or the config's own. */
+export function stemDesign(config: ModelConfig): StemDesign {
+  const w = config.stemWidth;
+  switch (config.stem) {
+    case 'standard':
+      return { convs: [{ kernel: 7, stride: 2, channels: 64 }], pool: 'max' };
+    // timm's deep stem (ResNet-C/D/S): three 3×3 convs of w, w, 2w
+    case 'deep':
+      return { convs: [{ kernel: 3, stride: 2, channels: w }, { kernel: 3, channels: w }, { kernel: 3, channels: 2 * w }], pool: 'max' };
+    // He et al. 2016 §4.2: one 3×3 conv at stride 1, no pool
+    case 'cifar':
+      return { convs: [{ kernel: 3, channels: w }], pool: 'none' };
+    default:
+      return config.stem;
+  }
+}
+
 export function stemChannels(config: ModelConfig): number {
-  return config.stem === 'deep' ? 2 * config.stemWidth : config.stem === 'cifar' ? config.stemWidth : 64;
+  const { convs } = stemDesign(config);
+  return convs[convs.length - 1]?.channels ?? config.inChannels;
 }
 
 /** A block's inner width. */
@@ -168,7 +187,7 @@ export function planStages(config: ModelConfig): StagePlan[] {
 
 /** torchvision has no deep stem or pooled shortcut: such networks are named as timm names them. */
 export function usesTimmNames(config: ModelConfig): boolean {
-  return config.stem === 'deep' || config.downsample === 'avgpool';
+  return stemDesign(config).convs.length > 1 || config.downsample === 'avgpool';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,29 +456,26 @@ export function namingOf(config: ModelConfig): Naming {
 
 function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
   const section: Section = { kind: 'stem' };
-  const out = stemChannels(config);
-  const stemNormalized = config.stemNorm !== false;
+  const { convs, pool = 'max' } = stemDesign(config);
+  const normalized = config.stemNorm !== false;
   let x = -1;
-  if (config.stem === 'deep') {
-    const w = config.stemWidth;
-    x = rows.conv('conv1.0', x, section, { inChannels: config.inChannels, outChannels: w, kernel: 3, stride: 2, padding: 1, normalized: true });
-    x = rows.bn('conv1.1', x, section, w);
-    x = rows.relu('conv1.2', x, section);
-    x = rows.conv('conv1.3', x, section, { inChannels: w, outChannels: w, kernel: 3, padding: 1, normalized: true });
-    x = rows.bn('conv1.4', x, section, w);
-    x = rows.relu('conv1.5', x, section);
-    x = rows.conv('conv1.6', x, section, { inChannels: w, outChannels: out, kernel: 3, padding: 1, normalized: stemNormalized });
-  } else if (config.stem === 'cifar') {
-    // He et al. 2016 §4.2: one 3×3 conv at stride 1, no pool
-    x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 3, padding: 1, normalized: stemNormalized });
-  } else {
-    x = rows.conv(names.stemConv, x, section, { inChannels: config.inChannels, outChannels: out, kernel: 7, stride: 2, padding: 3, normalized: stemNormalized });
-  }
-  if (config.stemNorm !== false) {
-    x = rows.bn(names.stemBn, x, section, out);
+  let channels = config.inChannels;
+  convs.forEach((c, k) => {
+    const last = k === convs.length - 1;
+    // one conv: conv1, bn1, relu; several: a Sequential (timm's conv1.0 … conv1.6), then bn1
+    const name = convs.length === 1 ? names.stemConv : `${names.stemConv}.${3 * k}`;
+    x = rows.conv(name, x, section, { inChannels: channels, outChannels: c.channels, kernel: c.kernel, stride: c.stride ?? 1, padding: Math.floor(c.kernel / 2), normalized: !last || normalized });
+    channels = c.channels;
+    if (!last) {
+      x = rows.bn(`${names.stemConv}.${3 * k + 1}`, x, section, channels);
+      x = rows.relu(`${names.stemConv}.${3 * k + 2}`, x, section);
+    }
+  });
+  if (normalized) {
+    x = rows.bn(names.stemBn, x, section, channels);
     x = rows.relu(names.stemAct, x, section);
   }
-  if (config.stem === 'cifar') return x;
+  if (pool === 'none') return x;
   return rows.push({
     kind: 'maxpool2d',
     name: names.stemPool,

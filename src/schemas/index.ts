@@ -77,8 +77,32 @@ const configFields = once(() => ({
   groups: optional(channels('Groups of the 3×3 conv (ResNeXt cardinality); default 1')),
   widthPerGroup: optional(channels("Width per group (torchvision's width_per_group); default 64")),
   stem: optional(
-    z.enum(['standard', 'deep', 'cifar'], { error: 'expected "standard", "deep" or "cifar"' }),
-    'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2)',
+    z.union(
+      [
+        z.enum(['standard', 'deep', 'cifar']),
+        z.strictObject({
+          convs: described(
+            z
+              .array(
+                z.strictObject(
+                  {
+                    kernel: described(positive('a kernel from 1 to 15', 15), 'Square kernel, padded to keep the size (kernel // 2)'),
+                    stride: optional(positive('a stride from 1 to 16', 16), 'Default 1'),
+                    channels: channels('Output channels'),
+                  },
+                  { error: 'expected { "kernel": 3, "stride": 2, "channels": 32 }' },
+                ),
+                { error: 'expected an array of convs' },
+              )
+              .check(z.minLength(1, { error: 'expected at least one conv' }), z.maxLength(8, { error: 'expected at most 8 convs' })),
+            'The stem\'s convs in order, each followed by BN and ReLU (with stemNorm false, the last is bare)',
+          ),
+          pool: optional(z.enum(['max', 'none'], { error: 'expected "max" or "none"' }), 'After the convs: a 3×3/2 max pool with padding 1 (max, the default) or none'),
+        }),
+      ],
+      { error: 'expected "standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "none" }' },
+    ),
+    'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2); or the stem as data: { "convs": [{ "kernel", "stride", "channels" }, ...], "pool": "max" | "none" }',
   ),
   stemWidth: optional(channels('w of the deep stem; default 32')),
   downsample: optional(
