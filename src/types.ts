@@ -31,9 +31,10 @@ export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad' | 'conv1x1';
 export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'kerasv2' | 'akamaster' | 'kuangliu' | 'wrn' | 'bearpaw';
 /**
  * `global`: adaptive average pool to 1×1; `width`: a square window as wide as the map
- * (akamaster); a number k: a fixed k×k window at stride k (kuangliu's `F.avg_pool2d(out, 4)`).
+ * (akamaster); a number k: a fixed k×k window at stride k (kuangliu's `F.avg_pool2d(out, 4)`);
+ * `none`: no head at all, the last stage's map is the output (a backbone; classes must be 0).
  */
-export type HeadPool = 'global' | 'width' | number;
+export type HeadPool = 'global' | 'width' | 'none' | number;
 /** Where a block normalises: after each conv (post-activation, ResNet v1) or before (pre-activation, v2). */
 export type BlockOrderKind = 'post' | 'pre';
 

@@ -531,3 +531,16 @@ describe('the stem as data', () => {
     expect(checkConfig({ ...preset('resnet18'), stem: { convs: [{ kernel: 0, channels: 8 }] } })[0]).toMatchObject({ path: 'stem.convs[0].kernel' });
   });
 });
+
+describe('headPool none: a backbone', () => {
+  it("the last stage's map is the output, with no head rows", () => {
+    const t = trace(preset('resnet50', { headPool: 'none', classes: 0 }), [1, 3, 224, 224]);
+    expect(t.output).toEqual([1, 2048, 7, 7]);
+    expect(t.layers.some((l) => l.spec.section.kind === 'head')).toBe(false);
+    // torchvision's resnet50 without its fc (2048·1000 + 1000) 
+    expect(t.totals.params).toBe(25_557_032 - 2_049_000);
+  });
+  it('refused with a classifier, naming the field', () => {
+    expect(checkConfig({ ...preset('resnet50'), headPool: 'none' })[0]).toMatchObject({ path: 'headPool' });
+  });
+});

@@ -90,6 +90,8 @@ CASES = [
     # xternalz's Wide ResNet-28-10 and bearpaw's PreResNet-164 (final BN-ReLU; F.avg_pool2d and nn.AvgPool2d heads)
     case("cifar", 10, [2, 3, 32, 32], id="wrn28_10_cifar", cifar="wrn"),
     case("cifar", 10, [1, 3, 36, 40], id="preact_resnet164_cifar", cifar="bearpaw"),
+    # Keras' ResNet50V2 in PyTorch form (pre-activation, 1x1 max-pool shortcuts, biases where no BN follows)
+    case("keras_v2", 1000, [2, 3, 224, 224], id="keras_resnet50v2", preset="keras_resnet50v2", keras_v2=True),
     # a dilated stage's shortcut pool is AvgPool2dSame (a subclass that pads, then pools)
     case("resnet50", 21, [2, 3, 97, 61], id="resnet50d_os8", stem=32, avg_down=True, dilation=[False, True, True]),
     # timm's squeeze-and-excitation (nn.Sigmoid, x.mean(), x * gate: what no hook of some tools sees)

@@ -160,8 +160,8 @@ function checkFields(config: ModelConfig): ShapeIssue[] {
     issues.push(issue('shortcutFrom', '"input" or "preactivation"', String(config.shortcutFrom)));
   }
   const head = config.headPool;
-  if (head !== undefined && head !== 'global' && head !== 'width' && !whole(head, 1, LIMITS.inputDim)) {
-    issues.push(issue('headPool', `"global", "width" or a window from 1 to ${groupDigits(LIMITS.inputDim)}`, String(head)));
+  if (head !== undefined && head !== 'global' && head !== 'width' && head !== 'none' && !whole(head, 1, LIMITS.inputDim)) {
+    issues.push(issue('headPool', `"global", "width", "none" or a window from 1 to ${groupDigits(LIMITS.inputDim)}`, String(head)));
   }
   if (config.se !== undefined) {
     if (typeof config.se !== 'object' || config.se === null) issues.push(issue('se', 'an object { reduction, divisor? }', String(config.se)));
@@ -183,6 +183,9 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
   if (stages > LIMITS.stages) issues.push(issue('layers', `at most ${LIMITS.stages} stages`, String(stages)));
   if (config.widths.length !== stages) {
     issues.push(issue('widths', `${stages} entries (one per stage)`, String(config.widths.length)));
+  }
+  if (config.headPool === 'none' && config.classes !== 0) {
+    issues.push(issue('headPool', '"none" only without a classifier (classes 0): a classifier needs a pool before it', `"none" with classes ${config.classes}`));
   }
   if (config.strides && config.strides.length !== stages) {
     issues.push(issue('strides', `${stages} entries (one per stage)`, String(config.strides.length)));

@@ -686,6 +686,8 @@ function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: nu
     rows.bn(names.headBn, rows.last, section, channels);
     rows.relu(names.headAct, rows.last, section);
   }
+  // a backbone: the last stage's map is the output
+  if (config.headPool === 'none') return;
   if (config.headPool === 'width') rows.push({ kind: 'widthpool2d', name: names.pool, paddleName: 'avg_pool2d_head', from: rows.last, section });
   else if (typeof config.headPool === 'number' && names.poolModule) {
     const k = config.headPool;

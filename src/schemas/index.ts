@@ -133,8 +133,8 @@ const configFields = once(() => ({
     'Classifier outputs; 0 means no classifier (the output is the pooled features); default 1000',
   ),
   headPool: optional(
-    z.union([z.enum(['global', 'width']), positive('a positive integer', LIMITS.inputDim)], { error: 'expected "global", "width" or a window size such as 4' }),
-    'The pool before the classifier: global (adaptive average to 1×1, the default); width (a square window as wide as the last map, stride the window: akamaster\'s CIFAR ResNets, which take only maps with width ≤ height < 2 × width); or a number k, a fixed k×k window at stride k (kuangliu\'s F.avg_pool2d(out, 4)), which with a classifier takes only maps it pools to 1×1',
+    z.union([z.enum(['global', 'width', 'none']), positive('a positive integer', LIMITS.inputDim)], { error: 'expected "global", "width", "none" or a window size such as 4' }),
+    'The pool before the classifier: global (adaptive average to 1×1, the default); width (a square window as wide as the last map, stride the window: akamaster\'s CIFAR ResNets, which take only maps with width ≤ height < 2 × width); or a number k, a fixed k×k window at stride k (kuangliu\'s F.avg_pool2d(out, 4)), which with a classifier takes only maps it pools to 1×1; or none: no head, the last stage\'s map is the output (a backbone; only with classes 0)',
   ),
   order: optional(
     z.enum(['post', 'pre'], { error: 'expected "post" or "pre"' }),
