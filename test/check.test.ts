@@ -72,6 +72,18 @@ describe('check', () => {
     expect(`${r.stdout}${r.stderr}`).not.toContain('two-classes.json');
   });
 
+  it('expands braces and classes, as shells and picomatch do', async () => {
+    const braces = await cli(['check', join(FIX, 'pass', '{notes,own-architecture}.json')]);
+    expect(braces.stdout).toContain('pass/notes.json');
+    expect(braces.stdout).toContain('pass/own-architecture.json');
+    expect(braces.stdout.trimEnd().split('\n').at(-1)).toBe('2 passed, 0 failed');
+    const classes = await cli(['check', join(FIX, 'pass', '[n]otes.json')]);
+    expect(classes.stdout.trimEnd().split('\n')).toEqual([`pass  ${join(FIX, 'pass', 'notes.json')}`, '1 passed, 0 failed']);
+    // a brace holding a slash reaches folders of other depths
+    const deep = await cli(['check', join(FIX, '{pass/notes,fail/two-classes}.json')]);
+    expect(deep.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  });
+
   it('json reporter: one document jq can read', async () => {
     const r = await cli(['check', f('fail'), f('pass'), '--reporter', 'json']);
     const doc = JSON.parse(r.stdout);

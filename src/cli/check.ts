@@ -2,6 +2,7 @@
 // exit code is 2 if any file is invalid, else 1 if any expectation failed, else 0.
 
 import { readdirSync, realpathSync, statSync } from 'node:fs';
+import picomatch from 'picomatch';
 import { basename, join, relative, sep } from 'node:path';
 import { formatIssue } from '../format/common.js';
 import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../format/report.js';
@@ -17,27 +18,14 @@ import { lineOf, locateFields } from '../schemas/locate.js';
 import type { Io } from './io.js';
 import { mergeConfigFile } from './model.js';
 
-const GLOB = /[*?]/;
+/** A pattern rather than a path: `*`, `?`, `[ab]`, `{a,b}`, `**` (picomatch's syntax). */
+const isGlob = (arg: string): boolean => picomatch.scan(arg).isGlob;
 
 /** A size the schema already accepted (bytes, or a string with a unit), exact. */
 function byteSize(x: number | string): Int {
   return typeof x === 'number' ? x : (parseByteSize(x) ?? 0);
 }
 
-function globToRegExp(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '*' && pattern[i + 1] === '*') {
-      re += '.*';
-      i++;
-      if (pattern[i + 1] === '/') i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\\\]]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
 
 /** What a walk found: the files, and the folders it could not read. */
 export interface Walked {
@@ -45,15 +33,18 @@ export interface Walked {
   readonly unreadable: { readonly path: string; readonly reason: string }[];
 }
 
+/**
+ * The files a glob matches, matched by picomatch (the matcher of fast-glob and tinyglobby) and
+ * found by `walk`, which reports the folders it cannot read and ends link cycles.
+ */
 function expandGlob(pattern: string, into: Walked): string[] {
-  const parts = pattern.split('/');
-  const fixed: string[] = [];
-  while (parts.length > 1 && !GLOB.test(parts[0]!)) fixed.push(parts.shift()!);
-  const base = fixed.length > 0 ? fixed.join('/') || '/' : '.';
-  const re = globToRegExp(parts.join('/'));
-  // without `**` a match lies exactly as many folders down as the pattern has parts
-  const depth = parts.includes('**') ? Infinity : parts.length;
-  return walk(base, depth, into).filter((f) => re.test(relative(base, f).split(sep).join('/')));
+  const { base, glob } = picomatch.scan(pattern);
+  const root = base === '' ? '.' : base;
+  const matches = picomatch(glob, { dot: false });
+  // a match lies as many folders down as the pattern has parts, unless `**` or a brace with a
+  // slash (`{a,b/c}`) makes that vary
+  const depth = glob.includes('**') || /\{[^}]*\/[^}]*\}/.test(glob) ? Infinity : glob.split('/').length;
+  return walk(root, depth, into).filter((f) => matches(relative(root, f).split(sep).join('/')));
 }
 
 /**
@@ -111,7 +102,7 @@ export function expandPaths(args: readonly string[]): Walked {
       // missing: a glob, or a file reported as unreadable
     }
     if (isDir) for (const f of walk(arg, Infinity, walked)) f.endsWith('.json') && add(f);
-    else if (GLOB.test(arg)) for (const f of expandGlob(arg, walked)) add(f);
+    else if (isGlob(arg)) for (const f of expandGlob(arg, walked)) add(f);
     else add(arg);
   }
   return walked;
