@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitBatch } from '../src/analysis/fit.js';
+import { CachingAllocator } from '../src/analysis/allocator.js';
 import { allocation, estimateMemory, type Dtype, type MemoryOptions } from '../src/analysis/memory.js';
 import { expandResNet } from '../src/network/expand.js';
 import type { ModelConfig } from '../src/types.js';
@@ -65,7 +66,11 @@ describe.each(gpu.runs)('CUDA measurement: $model at $input', (run) => {
     expect(Math.abs(Number(ours) / theirs - 1)).toBeLessThanOrEqual(tolerance);
 
   it('parameters and buffers: exact (512-byte allocations)', () => expect(m.params).toBe(run.param_bytes));
-  it('activations within 3 %', () => within(m.activations, run.retained_after_forward, 0.03));
+  it('activations with the allocator slack within 3 %, and closer than without it', () => {
+    const withSlack = Number(m.activations) + Number(m.allocatorSlack);
+    within(withSlack, run.retained_after_forward, 0.03);
+    expect(Math.abs(withSlack - run.retained_after_forward)).toBeLessThan(Math.abs(Number(m.activations) - run.retained_after_forward));
+  });
   it('bytes before the step within 1 %', () => within(m.beforeStep, run.allocated_before_step, 0.01));
   it('training peak within 5 %', () => within(m.trainingPeak, run.peak_step_total_allocated, 0.05));
   if (run.input[0]! >= 8) {
@@ -146,5 +151,39 @@ describe('inference under autocast', () => {
       .reduce((a, l) => a + Number(allocation(l.weight!.reduce((x, d) => x * d, 1) * 2)), 0);
     expect(Number(bf16.inferencePeak)).toBeGreaterThanOrEqual(copies);
     expect(Number(bf16.inferencePeak)).toBeLessThan(copies + Number(fp32.inferencePeak));
+  });
+});
+
+describe("the CUDA caching allocator's blocks (c10/cuda/CUDACachingAllocator.cpp)", () => {
+  const MiB = 1024 * 1024;
+
+  it('a request from 10 MiB on gets a segment rounded to 2 MiB, split only when more than 1 MiB would remain', () => {
+    const a = new CachingAllocator();
+    // 10×128×56×56 floats = 16,056,320 bytes: the 16 MiB segment leaves 720,896, kept in the block
+    expect(a.malloc(16_056_320).size).toBe(16 * MiB);
+    // 10×64×112×112 floats = 32,112,640: the 32 MiB segment leaves 1,441,792, split off
+    expect(a.malloc(32_112_640).size).toBe(32_112_640);
+    expect(a.allocated).toBe(16 * MiB + 32_112_640);
+  });
+
+  it('requests above 1 MiB and below 10 MiB share 20 MiB segments; a block that would leave 1 MiB or less is handed out whole', () => {
+    const a = new CachingAllocator();
+    const first = a.malloc(8 * MiB);
+    a.malloc(8 * MiB);
+    // 4 MiB remain in the segment: a 3.5 MiB request leaves 0.5 MiB, so it gets all 4
+    expect(a.malloc(3.5 * MiB).size).toBe(4 * MiB);
+    // freed blocks merge and serve later requests (best fit)
+    a.free(first);
+    expect(a.malloc(2 * MiB).size).toBe(2 * MiB);
+    expect(a.allocated).toBe(8 * MiB + 4 * MiB + 2 * MiB);
+  });
+
+  it('requests up to 1 MiB come from 2 MiB segments in 512-byte units', () => {
+    const a = new CachingAllocator();
+    expect(a.malloc(100).size).toBe(512);
+    expect(a.malloc(MiB).size).toBe(MiB);
+    // 1 MiB − 512 remains in the first segment: a request of that much fits it exactly
+    expect(a.malloc(MiB - 512).size).toBe(MiB - 512);
+    expect(a.allocated).toBe(2 * MiB);
   });
 });

@@ -27,6 +27,7 @@
 
 import { add, mul, product, sub, type Int } from '../int.js';
 import { sameSection, type Trace } from '../types.js';
+import { CachingAllocator, type Allocation } from './allocator.js';
 import { memoryOf, operandsOf } from './kinds.js';
 
 /** Activation dtypes: float32, or 16-bit autocast with fp32 master weights. */
@@ -76,6 +77,11 @@ export interface MemoryReport {
   readonly trainingPeakPhase: 'forward' | 'backward' | 'optimizer';
   /** Peak bytes of activations alive during a no-grad forward (params and input excluded). */
   readonly inferencePeak: Int;
+  /**
+   * What the CUDA caching allocator hands out beyond the 512-byte rounding for the tensors alive
+   * after the forward: blocks it does not split when too little would remain (allocator.ts).
+   */
+  readonly allocatorSlack: Int;
 }
 
 /** PyTorch's CUDA caching allocator: multiples of 512 bytes, at least 512. */
@@ -223,9 +229,10 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     }
   }
   if (classes > 0) forward.alloc(lossKept);
+  const allocatorSlack = forwardSlack({ n, storage, storageBytes, extras, saver, lastUse, lossKept });
 
   const backwardPeak = simulateBackward(trace, {
-    start: add(beforeStep, activations),
+    start: add(add(beforeStep, activations), allocatorSlack),
     outputBytes,
     paramBytes,
     storageBytes,
@@ -238,7 +245,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   // Optimizer step: params, gradients, state, temporaries, input, workspaces, output and loss.
   const step = add(add(add(add(beforeStep, gradients), optimizerTemporaries), outBytes), classes > 0 ? 512 : 0);
   const peaks: [MemoryReport['trainingPeakPhase'], Int][] = [
-    ['forward', forward.peak],
+    ['forward', add(forward.peak, allocatorSlack)],
     ['backward', backwardPeak],
     ['optimizer', step],
   ];
@@ -259,7 +266,51 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     trainingPeak,
     trainingPeakPhase: phase,
     inferencePeak: inference.peak,
+    allocatorSlack,
   };
+}
+
+/** Rows above which the allocator is not simulated (a slack of 0 is reported). */
+const SIMULATED_ROWS = 100_000;
+
+/**
+ * The training forward's requests, in order, through the caching allocator: each new storage
+ * when its row runs, then the row's own kept tensors, then the storages nothing needs any more;
+ * the loss's at the end. Returns the slack of the blocks still held: those kept for backward,
+ * the output and the loss.
+ */
+function forwardSlack(f: {
+  n: number;
+  storage: Int32Array;
+  storageBytes: readonly Int[];
+  extras: readonly Int[];
+  saver: Int32Array;
+  lastUse: Buckets;
+  lossKept: Int;
+}): Int {
+  const { n, storage, storageBytes, extras, saver, lastUse } = f;
+  const exact = (x: Int): x is number => typeof x === 'number' && x <= 2 ** 48;
+  if (n > SIMULATED_ROWS || !storageBytes.every(exact) || !extras.every(exact) || !exact(f.lossKept)) return 0;
+  const allocator = new CachingAllocator();
+  const held: (Allocation | undefined)[] = new Array(n);
+  let slack = 0;
+  const take = (bytes: number): Allocation | undefined => (bytes > 0 ? allocator.malloc(bytes) : undefined);
+  for (let i = 0; i < n; i++) {
+    if (storage[i] === i) held[i] = take(storageBytes[i] as number);
+    const own = take(extras[i] as number);
+    if (own) slack += own.size - (extras[i] as number);
+    for (let t = lastUse.head[i]!; t >= 0; t = lastUse.next[t]!) {
+      const a = held[t];
+      if (a && saver[t]! < 0 && t !== n - 1 && storage[n - 1] !== t) {
+        allocator.free(a);
+        held[t] = undefined;
+      }
+    }
+  }
+  for (let s = 0; s < n; s++) if (held[s]) slack += held[s]!.size - (storageBytes[s] as number);
+  const loss = take(f.lossKept as number);
+  if (loss) slack += loss.size - (f.lossKept as number);
+  return slack;
 }
 
 interface BackwardInput {

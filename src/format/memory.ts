@@ -33,6 +33,7 @@ export function memoryJson(m: MemoryReport, o: MemoryOptions, perSample: boolean
     optimizerState: toJsonValue(m.optimizerState),
     input: toJsonValue(m.input),
     activations: toJsonValue(m.activations),
+    allocatorSlack: toJsonValue(m.allocatorSlack),
     optimizerTemporaries: toJsonValue(m.optimizerTemporaries),
     cudaWorkspaces: toJsonValue(m.cudaWorkspaces),
     trainingPeak: toJsonValue(m.trainingPeak),
@@ -51,7 +52,7 @@ export function memoryLines(m: MemoryReport, o: MemoryOptions, perSample: boolea
   return [
     `Memory (${setup}; CUDA allocator bytes)${at}:`,
     `  params + buffers ${binaryBytes(m.params)} · gradients ${binaryBytes(m.gradients)} · optimizer state ${binaryBytes(m.optimizerState)}`,
-    `  activations kept for backward ${binaryBytes(m.activations)} · input ${binaryBytes(m.input)} · CUDA workspaces ${binaryBytes(m.cudaWorkspaces)}`,
+    `  activations kept for backward ${binaryBytes(m.activations)} (+ ${binaryBytes(m.allocatorSlack)} allocator slack) · input ${binaryBytes(m.input)} · CUDA workspaces ${binaryBytes(m.cudaWorkspaces)}`,
     `  training step peak ${binaryBytes(m.trainingPeak)} (in the ${m.trainingPeakPhase}) · inference peak ${binaryBytes(m.inferencePeak)} of activations`,
   ];
 }

@@ -400,6 +400,7 @@ function buildTraceSchema() {
           optimizerState: int(),
           input: int('The input batch and the class targets'),
           activations: int('Kept for backward after the forward pass, plus the output and the loss'),
+          allocatorSlack: int("Bytes the CUDA caching allocator hands out beyond them: blocks it does not split (what memory_allocated counts after the forward is activations + allocatorSlack)"),
           optimizerTemporaries: int("Temporaries of PyTorch's foreach optimizer step"),
           cudaWorkspaces: int('cuBLAS and cuBLASLt workspaces'),
           trainingPeak: int('Peak bytes allocated during one training step, everything included'),

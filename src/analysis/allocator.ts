@@ -1,0 +1,119 @@
+// PyTorch's CUDA caching allocator (c10/cuda/CUDACachingAllocator.cpp), as far as what it
+// reports as allocated goes: a request is rounded to 512 bytes and served from a cached block of
+// its pool, the smallest that fits (best fit); a block is split only when what remains is worth
+// keeping, else the request gets the whole block, and `memory_allocated` counts the whole block.
+// That slack, not the 512-byte rounding, is what this models.
+//
+//   small pool  requests up to 1 MiB, from 2 MiB segments; split when 512 bytes or more remain
+//   large pool  requests above 1 MiB: below 10 MiB from 20 MiB segments, from 10 MiB on from a
+//               segment of the request rounded up to 2 MiB; split only when more than 1 MiB remains
+//
+// Freed blocks go back to their pool and merge with free neighbours in their segment; segments
+// are kept (a cache), never returned.
+
+const KB = 1024;
+const MB = 1024 * KB;
+const SMALL_SIZE = 1 * MB;
+const SMALL_BUFFER = 2 * MB;
+const LARGE_BUFFER = 20 * MB;
+const MIN_LARGE_ALLOC = 10 * MB;
+const ROUND_LARGE = 2 * MB;
+const MIN_BLOCK = 512;
+
+interface Block {
+  readonly segment: number;
+  offset: number;
+  size: number;
+  free: boolean;
+  prev: Block | null;
+  next: Block | null;
+}
+
+/** What a request was given: its block's size, and the handle to free it. */
+export interface Allocation {
+  readonly block: Block;
+  readonly size: number;
+}
+
+export class CachingAllocator {
+  private segments = 0;
+  /** Free blocks of each pool, kept sorted by size (then by segment and offset). */
+  private readonly pools: { small: Block[]; large: Block[] } = { small: [], large: [] };
+  /** Bytes in blocks handed out (what torch.cuda.memory_allocated reports). */
+  allocated = 0;
+
+  /** Serves a request of `bytes` (already a multiple of 512). */
+  malloc(bytes: number): Allocation {
+    const size = Math.max(MIN_BLOCK, Math.ceil(bytes / MIN_BLOCK) * MIN_BLOCK);
+    const small = size <= SMALL_SIZE;
+    const pool = small ? this.pools.small : this.pools.large;
+    let block = this.bestFit(pool, size);
+    if (!block) {
+      const segmentSize = small ? SMALL_BUFFER : size < MIN_LARGE_ALLOC ? LARGE_BUFFER : Math.ceil(size / ROUND_LARGE) * ROUND_LARGE;
+      block = { segment: this.segments++, offset: 0, size: segmentSize, free: true, prev: null, next: null };
+      if (small) this.smallSegments.add(block.segment);
+    } else {
+      pool.splice(pool.indexOf(block), 1);
+    }
+    const remaining = block.size - size;
+    if (small ? remaining >= MIN_BLOCK : remaining > SMALL_SIZE) {
+      const rest: Block = { segment: block.segment, offset: block.offset + size, size: remaining, free: true, prev: block, next: block.next };
+      if (block.next) block.next.prev = rest;
+      block.next = rest;
+      block.size = size;
+      this.insert(pool, rest);
+    }
+    block.free = false;
+    this.allocated += block.size;
+    return { block, size: block.size };
+  }
+
+  free(a: Allocation): void {
+    let block = a.block;
+    const pool = this.smallSegments.has(block.segment) ? this.pools.small : this.pools.large;
+    this.allocated -= block.size;
+    block.free = true;
+    // merge with free neighbours in the segment
+    for (const neighbour of [block.prev, block.next]) {
+      if (!neighbour || !neighbour.free) continue;
+      pool.splice(pool.indexOf(neighbour), 1);
+      const first = neighbour === block.prev ? neighbour : block;
+      const second = first === neighbour ? block : neighbour;
+      first.size += second.size;
+      first.next = second.next;
+      if (second.next) second.next.prev = first;
+      block = first;
+    }
+    this.insert(pool, block);
+  }
+
+  /** Segments of the small pool. */
+  private readonly smallSegments = new Set<number>();
+
+  private bestFit(pool: Block[], size: number): Block | undefined {
+    // the first block of at least `size` in size order
+    let lo = 0;
+    let hi = pool.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pool[mid]!.size < size) lo = mid + 1;
+      else hi = mid;
+    }
+    return pool[lo];
+  }
+
+  private insert(pool: Block[], block: Block): void {
+    const key = (b: Block) => [b.size, b.segment, b.offset] as const;
+    const k = key(block);
+    let lo = 0;
+    let hi = pool.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const m = key(pool[mid]!);
+      const less = m[0] < k[0] || (m[0] === k[0] && (m[1] < k[1] || (m[1] === k[1] && m[2] < k[2])));
+      if (less) lo = mid + 1;
+      else hi = mid;
+    }
+    pool.splice(lo, 0, block);
+  }
+}
