@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { finalReceptiveField, receptiveFields } from '../src/analysis/receptive.js';
+import { analyze } from '../src/analysis/analyze.js';
+import { finalReceptiveField, receptiveFields, ReceptiveFieldTable } from '../src/analysis/receptive.js';
+import { formatAnalysis } from '../src/format/formats.js';
 import { groupTrace } from '../src/analysis/groups.js';
 import { fixture, preset, REFERENCE, trace } from './helpers/model.js';
 import { cli } from './helpers/cli.js';
@@ -52,7 +54,7 @@ describe('receptive field', () => {
     const v15 = finalReceptiveField(trace(preset('resnet50'), [1, 3, 224, 224]).layers)!;
     const v1 = finalReceptiveField(trace(preset('resnet50', { strideIn1x1: true }), [1, 3, 224, 224]).layers)!;
     // stages 2–4: the first 3×3 contributes 2·jump_in under v1.5 and 2·(2·jump_in) under v1
-    expect(v1.size - v15.size).toBe(2 * 4 + 2 * 8 + 2 * 16);
+    expect(Number(v1.size) - Number(v15.size)).toBe(2 * 4 + 2 * 8 + 2 * 16);
     expect(v15).toEqual({ size: 427, stride: 32, center: 0 });
   });
 
@@ -133,5 +135,39 @@ describe('depth groups', () => {
     const bad = await cli(['--columns', 'name,colour']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/expected column names from name, type, .*found 'colour'/);
+  });
+});
+
+describe('exact past 2^53', () => {
+  it("a 64-stage network's effective stride is 2^63 exactly, written as a decimal string in JSON", () => {
+    // a CIFAR stem (stride 1), then 64 one-block stages of width 1, each after the first halving
+    const config = {
+      ...preset('resnet20_cifar'),
+      layers: new Array(64).fill(1),
+      widths: new Array(64).fill(1),
+      stemWidth: 1,
+      headPool: 'global' as const,
+      replaceStrideWithDilation: new Array(63).fill(false),
+    };
+    const t = trace(config, [1, 3, 4, 4]);
+    const table = new ReceptiveFieldTable(t.layers);
+    const last = t.layers.findLastIndex((l) => l.spec.kind === 'conv2d');
+    // 63 stride-2 stages: a jump of 2^63 (the last conv runs at stride 1 within its stage)
+    expect(table.at(last)!.stride).toBe(2n ** 63n);
+    // the first conv of each stage sees 2 more jumps, the second 2 more: Σ 2·(2^s + 2^s) + the stem's 2
+    const size = table.at(last)!.size as bigint;
+    expect(typeof size).toBe('bigint');
+    expect(size % 2n).toBe(1n);
+    const result = analyze(config, [1, 3, 4, 4]);
+    if (!result.ok) throw new Error('the 64-stage network should trace');
+    const row = JSON.parse(formatAnalysis(result.analysis, 'json')).layers[last];
+    expect(row.effectiveStride).toBe((2n ** 63n).toString());
+    expect(row.receptiveField).toBe(size.toString());
+  });
+
+  it('below 2^53 the figures stay numbers (every usual network)', () => {
+    const t = trace(preset('resnet152'), [1, 3, 224, 224]);
+    const table = new ReceptiveFieldTable(t.layers);
+    expect(typeof table.at(t.layers.length - 4)!.size).toBe('number');
   });
 });

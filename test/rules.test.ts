@@ -315,7 +315,7 @@ describe('the zero-padding (option A) shortcut', () => {
     const i = t.layers.findIndex((l) => l.spec.name === 'layer3.0.shortcut');
     const rf = new ReceptiveFieldTable(t.layers);
     const before = rf.at(t.layers[i]!.spec.from)!;
-    expect(rf.at(i)).toEqual({ size: before.size, stride: before.stride * 2, center: before.center });
+    expect(rf.at(i)).toEqual({ size: before.size, stride: Number(before.stride) * 2, center: before.center });
     expect(estimateMemory(t).rows[i]).toBe(0);
   });
 

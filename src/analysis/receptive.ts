@@ -8,22 +8,30 @@
 //   centre = centre_in + ((k' − 1)/2 − pad_before)·jump_in     (input pixel i has centre i)
 //
 // From the global pool on, every output sees the whole input: null.
+//
+// Figures are exact at any size: in doubles while every one stays below 2^53 (every network
+// people train), else again in integers (the centre in half pixels), so a 64-stage network's
+// stride of 2^65 is 36893488147419103232, not a rounded double.
 
+import { toInt, type Int } from '../int.js';
 import type { LayerSpec, TracedLayer } from '../types.js';
 import { kindOf, operandsOf, type Window } from './kinds.js';
 
 export interface ReceptiveField {
   /** Receptive field size in input pixels (may exceed the input). */
-  readonly size: number;
+  readonly size: Int;
   /** Effective stride (jump): input pixels between neighbouring outputs. */
-  readonly stride: number;
-  /** Centre of the first output pixel in input coordinates (the first input pixel is 0). */
-  readonly center: number;
+  readonly stride: Int;
+  /**
+   * Centre of the first output pixel in input coordinates (the first input pixel is 0); a half
+   * pixel after an even window (a 2×2 average pool at jump 1).
+   */
+  readonly center: Int;
 }
 
-const INPUT: ReceptiveField = { size: 1, stride: 1, center: 0 };
+const INPUT: Field = { size: 1, stride: 1, center: 0 };
 
-function windowed(rf: ReceptiveField, w: Window): ReceptiveField {
+function windowed(rf: Field, w: Window): Field {
   const span = w.dilation * (w.kernel - 1) + 1;
   return {
     size: rf.size + (span - 1) * rf.stride,
@@ -33,7 +41,7 @@ function windowed(rf: ReceptiveField, w: Window): ReceptiveField {
 }
 
 /** The field after a row, from the field of what it reads (and of its other operand). */
-function next(spec: LayerSpec, rf: ReceptiveField, other: ReceptiveField | null): ReceptiveField | null {
+function next(spec: LayerSpec, rf: Field, other: Field | null): Field | null {
   const rule = kindOf(spec).field(spec);
   switch (rule.rule) {
     case 'window':
@@ -47,35 +55,96 @@ function next(spec: LayerSpec, rf: ReceptiveField, other: ReceptiveField | null)
   }
 }
 
+/** Numbers as doubles, while they are exact. */
+interface Field {
+  readonly size: number;
+  readonly stride: number;
+  readonly center: number;
+}
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+
+/** The same recurrence in integers: centre in half pixels (2·centre). */
+interface ExactField {
+  readonly size: bigint;
+  readonly stride: bigint;
+  readonly center2: bigint;
+}
+
+function exactNext(spec: LayerSpec, rf: ExactField, other: ExactField | null): ExactField | null {
+  const rule = kindOf(spec).field(spec);
+  switch (rule.rule) {
+    case 'window': {
+      const w = rule.window;
+      const span = BigInt(w.dilation * (w.kernel - 1) + 1);
+      return {
+        size: rf.size + (span - 1n) * rf.stride,
+        stride: rf.stride * BigInt(w.stride),
+        center2: rf.center2 + (span - 1n - 2n * BigInt(w.padBefore)) * rf.stride,
+      };
+    }
+    case 'same':
+      return rf;
+    case 'merge':
+      return other ? { ...rf, size: rf.size > other.size ? rf.size : other.size } : null;
+    case 'global':
+      return null;
+  }
+}
+
 /** Receptive fields of every row, kept in typed arrays: a million rows make no million objects. */
 export class ReceptiveFieldTable {
   private readonly size: Float64Array;
   private readonly stride: Float64Array;
   private readonly center: Float64Array;
+  /** Set when a figure outgrew doubles: every row again, in integers. */
+  private readonly exact: (ExactField | null)[] | null = null;
 
   constructor(layers: readonly TracedLayer[]) {
     const n = layers.length;
     this.size = new Float64Array(n).fill(Number.NaN);
     this.stride = new Float64Array(n);
     this.center = new Float64Array(n);
+    let overflow = false;
     for (let i = 0; i < n; i++) {
       const spec = layers[i]!.spec;
-      const rf = this.at(spec.from);
+      const rf = this.double(spec.from);
       const other = operandsOf(spec)[0];
-      const r = rf ? next(spec, rf, other === undefined ? null : this.at(other)) : null;
+      const r = rf ? next(spec, rf, other === undefined ? null : this.double(other)) : null;
       if (r) {
         this.size[i] = r.size;
         this.stride[i] = r.stride;
         this.center[i] = r.center;
+        if (r.size > SAFE || r.stride > SAFE || Math.abs(r.center) > SAFE / 2) overflow = true;
       }
     }
+    if (overflow) {
+      const exact: (ExactField | null)[] = new Array(n);
+      const get = (j: number): ExactField | null => (j < 0 ? { size: 1n, stride: 1n, center2: 0n } : exact[j]!);
+      for (let i = 0; i < n; i++) {
+        const spec = layers[i]!.spec;
+        const rf = get(spec.from);
+        const other = operandsOf(spec)[0];
+        exact[i] = rf ? exactNext(spec, rf, other === undefined ? null : get(other)) : null;
+      }
+      this.exact = exact;
+    }
+  }
+
+  private double(i: number): Field | null {
+    if (i < 0) return INPUT as Field;
+    const size = this.size[i]!;
+    return Number.isNaN(size) ? null : { size, stride: this.stride[i]!, center: this.center[i]! };
   }
 
   /** Row i's receptive field (-1: the input itself), or null from the global pool on. */
   at(i: number): ReceptiveField | null {
-    if (i < 0) return INPUT;
-    const size = this.size[i]!;
-    return Number.isNaN(size) ? null : { size, stride: this.stride[i]!, center: this.center[i]! };
+    if (!this.exact || i < 0) return this.double(i);
+    const e = this.exact[i];
+    if (!e) return null;
+    // a half pixel stays a double: it only arises at jump 1, far below 2^53
+    const center = e.center2 % 2n === 0n ? toInt((e.center2 / 2n).toString()) : Number(e.center2) / 2;
+    return { size: toInt(e.size.toString()), stride: toInt(e.stride.toString()), center };
   }
 }
 

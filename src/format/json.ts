@@ -64,7 +64,7 @@ export function rowWriter(symbolicBatch: boolean): RowWriter {
       const rf = figures.receptiveField;
       text +=
         `,"activationBytes":${intText(figures.activationBytes)}` +
-        (rf ? `,"receptiveField":${rf.size},"effectiveStride":${rf.stride},"receptiveFieldCenter":${rf.center}` : ',"receptiveField":null,"effectiveStride":null,"receptiveFieldCenter":null');
+        (rf ? `,"receptiveField":${intText(rf.size)},"effectiveStride":${intText(rf.stride)},"receptiveFieldCenter":${intText(rf.center)}` : ',"receptiveField":null,"effectiveStride":null,"receptiveFieldCenter":null');
       if (figures.count !== undefined) text += `,"count":${intText(figures.count)}`;
     }
     return `${text}}`;

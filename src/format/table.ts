@@ -24,7 +24,7 @@ export interface TableContext {
   readonly count?: ((i: number) => Int) | undefined;
 }
 
-const rfCell = (pick: (rf: ReceptiveField) => number) => (_: TracedLayer, i: number, __: Trace, ctx: TableContext) => {
+const rfCell = (pick: (rf: ReceptiveField) => Int) => (_: TracedLayer, i: number, __: Trace, ctx: TableContext) => {
   const rf = ctx.receptiveFields?.at(i);
   return rf ? String(pick(rf)) : '—';
 };

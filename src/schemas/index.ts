@@ -357,7 +357,8 @@ function buildTraceSchema() {
   const int = (description?: string) => described(jsonInt(), description ?? 'An integer; above 2^53 − 1 a decimal string with every digit');
   const shapeDoc = described(z.array(z.union([z.int().check(z.minimum(0)), z.literal('N')])), 'A shape; "N" is a symbolic batch');
   const nullableShape = () => z.union([z.array(z.int().check(z.minimum(0))), z.null()]);
-  const nullableNumber = (description: string) => optional(z.union([z.number(), z.null()]), description);
+  // an integer as `int` writes it (a decimal string above 2^53 − 1), a half pixel, or null
+  const nullableNumber = (description: string) => optional(z.union([z.number(), jsonInt(), z.null()]), description);
   return described(
     z.looseObject({
       schemaVersion: z.literal(1),
@@ -376,9 +377,9 @@ function buildTraceSchema() {
           params: int(),
           macs: int("torchvision's convention: conv and linear only"),
           activationBytes: optional(jsonInt(), 'Bytes this row keeps for backward (first keeper of a shared tensor)'),
-          receptiveField: nullableNumber('Receptive field size in input pixels; null from the global pool on'),
-          effectiveStride: nullableNumber('Input pixels between neighbouring outputs'),
-          receptiveFieldCenter: nullableNumber('Centre of the first output pixel in input coordinates'),
+          receptiveField: nullableNumber('Receptive field size in input pixels (above 2^53 − 1 a decimal string); null from the global pool on'),
+          effectiveStride: nullableNumber('Input pixels between neighbouring outputs (above 2^53 − 1 a decimal string)'),
+          receptiveFieldCenter: nullableNumber('Centre of the first output pixel in input coordinates (a half pixel after an even window at jump 1)'),
           count: optional(jsonInt(), "With --count: the chosen convention's figure for this row"),
         }),
       ),
