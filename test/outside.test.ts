@@ -132,6 +132,16 @@ describe('reads and walks are bounded and go on past what they cannot read', () 
     expect(walk(big, Infinity, walked)).toHaveLength(130_000);
   });
 
+  it('a file whose name is not UTF-8 is found, read and shown with its bytes escaped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-bytes-'));
+    const name = Buffer.concat([Buffer.from('r18-'), Buffer.from([0xff, 0xfe]), Buffer.from('é.json')]);
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), name]), '{"extends":"resnet18","input":[1,3,224,224],"expect":{"output":[1,1000]}}');
+    for (const arg of [dir, join(dir, '*.json')]) {
+      const r = await cli(['check', arg]);
+      expect([r.code, r.stdout, r.stderr], arg).toEqual([0, `pass  ${join(dir, 'r18-\\xff\\xfeé.json')}\n1 passed, 0 failed\n`, '']);
+    }
+  });
+
   it('a folder it cannot read is one diagnostic, counted as an error, and the rest is checked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-denied-'));
     mkdirSync(join(dir, 'denied'));

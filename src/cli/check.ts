@@ -58,16 +58,19 @@ export function walk(dir: string, depth: number, into: Walked, readdir = readdir
   const pending: [string, number][] = [[dir, depth]];
   while (pending.length > 0) {
     const [folder, left] = pending.pop()!;
+    const folderBytes = RAW_PATHS.get(folder) ?? folder;
     try {
-      const real = realpathSync(folder);
+      const real = realpathSync(folderBytes, 'buffer').toString('latin1');
       if (seen.has(real)) continue;
       seen.add(real);
-      for (const entry of readdir(folder, { withFileTypes: true })) {
-        const path = join(folder, entry.name);
+      // names as bytes: a name that is not UTF-8 (legal on Linux) is still found and read
+      for (const entry of readdir(folderBytes, { withFileTypes: true, encoding: 'buffer' })) {
+        const path = childPath(folder, folderBytes, entry.name);
+        const bytes = RAW_PATHS.get(path) ?? path;
         let isDir = entry.isDirectory();
         if (entry.isSymbolicLink()) {
           try {
-            isDir = statSync(path).isDirectory();
+            isDir = statSync(bytes).isDirectory();
           } catch {
             // a dangling link: reported as a missing file if it is ever checked
           }
@@ -81,6 +84,41 @@ export function walk(dir: string, depth: number, into: Walked, readdir = readdir
     }
   }
   return out.sort();
+}
+
+/**
+ * Paths whose names are not UTF-8, by the text they are shown as (each byte that is not part of
+ * a UTF-8 character as `\xNN`): the file is read by its bytes.
+ */
+const RAW_PATHS = new Map<string, Buffer>();
+
+/** A folder's entry as a path: text for UTF-8 names (as before), else its shown text, registered. */
+function childPath(folder: string, folderBytes: string | Buffer, name: Buffer): string {
+  const text = name.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(name) && typeof folderBytes === 'string') return join(folder, text);
+  const bytes = Buffer.concat([Buffer.from(folderBytes), Buffer.from(sep), name]);
+  const shown = join(folder, shownName(name));
+  RAW_PATHS.set(shown, bytes);
+  return shown;
+}
+
+/** A name's bytes as text: UTF-8 characters as they are, any other byte as `\xNN`. */
+function shownName(bytes: Buffer): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let out = '';
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    const length = b < 0x80 ? 1 : b >= 0xf0 && b < 0xf8 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 0;
+    try {
+      if (length === 0 || i + length > bytes.length) throw new Error('not UTF-8');
+      out += decoder.decode(bytes.subarray(i, i + length));
+      i += length;
+    } catch {
+      out += `\\x${b.toString(16).padStart(2, '0')}`;
+      i += 1;
+    }
+  }
+  return out;
 }
 
 /** Files, folders (their `*.json`, recursively) and globs -> the files to check, in order. */
@@ -117,7 +155,7 @@ export async function checkFile(file: string): Promise<CheckResult> {
   let text: string;
   let value: unknown;
   try {
-    text = decodeText(readFileBytes(file), file);
+    text = decodeText(readFileBytes(RAW_PATHS.get(file) ?? file, file), file);
     value = parseJson(text, file);
   } catch (e) {
     if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''), e instanceof JsonSyntaxError ? e.line : 1);

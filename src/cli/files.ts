@@ -40,13 +40,13 @@ export function readStandardInput(): Buffer {
  * A small regular file's bytes, or a UsageError naming the file and the problem. The size is
  * bounded as the file is read: a file may report size 0 and never end (/proc/self/pagemap).
  */
-export function readFileBytes(path: string): Buffer {
+export function readFileBytes(bytesPath: string | Buffer, path = String(bytesPath)): Buffer {
   let fd: number;
   try {
-    const st = statSync(path);
+    const st = statSync(bytesPath);
     if (st.isDirectory()) throw new UsageError(`${path}: is a directory, expected a JSON file`);
     if (!st.isFile()) throw new UsageError(`${path}: is not a regular file`);
-    fd = openSync(path, 'r');
+    fd = openSync(bytesPath, 'r');
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${path}: ${describeError(e)}`);
