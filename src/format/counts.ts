@@ -4,7 +4,7 @@
 import type { Analysis } from '../analysis/analyze.js';
 import { COUNT_NAMES, paramCounts, torchinfoSizes } from '../analysis/counts.js';
 import { add, groupDigits, type Int } from '../int.js';
-import { perSample, PLAIN, shapeText, type Highlighter } from './common.js';
+import { inert, perSample, PLAIN, shapeText, type Highlighter } from './common.js';
 import { renderGrid, type GridRow } from './grid.js';
 
 const signed = (x: Int): string => (x > 0 ? `+${groupDigits(x)}` : groupDigits(x));
@@ -27,7 +27,7 @@ export function formatCounts(a: Analysis, hl: Highlighter = PLAIN): string {
   const p = paramCounts(trace);
   const sizes = torchinfoSizes(trace);
   const notes = [
-    `Counts for ${trace.config.name} at ${shapeText(trace.input, trace.symbolicBatch)}; 'flops' is 2 × torchvision's mult-adds.`,
+    `Counts for ${inert(trace.config.name)} at ${shapeText(trace.input, trace.symbolicBatch)}; 'flops' is 2 × torchvision's mult-adds.`,
     `Params: PyTorch ${groupDigits(p.pytorch)} · Keras ${groupDigits(p.keras)} · Paddle ${groupDigits(p.paddle)} (Keras and Paddle count BatchNorm's running mean and variance)`,
     `torchinfo: Params size (MB): ${sizes.paramsMB} · Forward/backward pass size (MB): ${sizes.forwardBackwardMB}`,
   ];
