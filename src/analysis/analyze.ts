@@ -120,8 +120,13 @@ export function warningsOf(a: Analysis): Warning[] {
  * sampled block's rows count as many times as the blocks it stands for. Exact, at a fraction of a
  * whole trace's work: what a listing of many networks needs.
  */
-export function sampledTotals(config: ModelConfig, input: Shape): { ok: true; params: Int; macs: Int } | { ok: false; issue: ShapeIssue } {
-  const [problem] = checkConfig(config);
+export function sampledTotals(
+  config: ModelConfig,
+  input: Shape,
+  /** The config has passed `checkConfig` already (the CLI's finishConfig checks every model it resolves). */
+  checked = false,
+): { ok: true; params: Int; macs: Int } | { ok: false; issue: ShapeIssue } {
+  const [problem] = checked ? [] : checkConfig(config);
   if (problem) return { ok: false, issue: problem };
   const { specs, weights } = expandSampled(config);
   const result = traceShapes(config, specs, input);

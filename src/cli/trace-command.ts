@@ -81,7 +81,8 @@ async function listModels(io: Io, format: FormatName): Promise<void> {
   for (const name of PRESET_NAMES) {
     // the totals of a sampled trace: exact, and a listing of every preset stays quick
     const config = await resolveModel({ arch: name });
-    const totals = sampledTotals(config, defaultInput(config).shape);
+    // resolveModel checked the config (finishConfig)
+    const totals = sampledTotals(config, defaultInput(config).shape, true);
     if (!totals.ok) throw new Error(`preset ${name}: ${formatIssue(totals.issue)}`);
     rows.push({ name, input: [...defaultInput(config).shape], params: totals.params, macs: totals.macs, description: presetConfig(name)?.description ?? '' });
   }
