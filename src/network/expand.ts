@@ -351,6 +351,43 @@ const TORCHVISION_NAMES: Naming = {
   headAct: 'relu',
 };
 
+/** keras.applications' layer names (ResNet V1; V2 renames a few). */
+const KERAS_NAMES: Naming = {
+  stemConv: 'conv1_conv',
+  stemBn: 'conv1_bn',
+  stemAct: 'conv1_relu',
+  stemPool: 'pool1_pool',
+  block: (s, i) => `conv${s + 2}_block${i + 1}`,
+  conv: (p, n) => `${p}_${n}_conv`,
+  bn: (p, n) => `${p}_${n}_bn`,
+  act: (p, n) => `${p}_${n}_relu`,
+  add: (p) => `${p}_add`,
+  out: (p) => `${p}_out`,
+  shortcut: (p, _, kind) => `${p}_0_${kind}`,
+  pool: 'avg_pool',
+  flatten: 'avg_pool.flatten',
+  fc: 'predictions',
+  se: (p, part) => `${p}_se_${part}`,
+  shortcutAt: 'first',
+  headBn: 'post_bn',
+  headAct: 'post_relu',
+};
+
+/**
+ * akamaster's pytorch_resnet_cifar10 resnet.py: torchvision's paths, F.relu and F.avg_pool2d in
+ * forward (rows named for where they run), the classifier `linear`, the projection in a
+ * Sequential `shortcut` and the identity an empty one, which forward hooks see too.
+ */
+const AKAMASTER_NAMES: Naming = {
+  ...TORCHVISION_NAMES,
+  pool: 'avg_pool2d',
+  flatten: 'view',
+  fc: 'linear',
+  functionalRelu: true,
+  shortcut: (p, i) => `${p}.shortcut.${i}`,
+  identityShortcut: (p) => `${p}.shortcut`,
+};
+
 export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
   torchvision: TORCHVISION_NAMES,
   timm: {
@@ -361,27 +398,11 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     pool: 'global_pool.pool',
     flatten: 'global_pool.flatten',
   },
-  // akamaster's pytorch_resnet_cifar10 resnet.py: torchvision's paths, F.relu and F.avg_pool2d
-  // in forward (rows named for where they run), the classifier `linear`
-  akamaster: {
-    ...TORCHVISION_NAMES,
-    pool: 'avg_pool2d',
-    flatten: 'view',
-    fc: 'linear',
-    functionalRelu: true,
-    shortcut: (p, i) => `${p}.shortcut.${i}`,
-    // `self.shortcut = nn.Sequential()`: called on the identity path too
-    identityShortcut: (p) => `${p}.shortcut`,
-  },
+  akamaster: AKAMASTER_NAMES,
   // kuangliu's pytorch-cifar models/resnet.py and preact_resnet.py: akamaster's names; the
-  // pre-activation block has no shortcut module unless it projects
+  // pre-activation block has no shortcut module unless it projects, and runs it first
   kuangliu: {
-    ...TORCHVISION_NAMES,
-    pool: 'avg_pool2d',
-    flatten: 'view',
-    fc: 'linear',
-    functionalRelu: true,
-    shortcut: (p, i) => `${p}.shortcut.${i}`,
+    ...AKAMASTER_NAMES,
     identityShortcut: (p, order) => (order === 'post' ? `${p}.shortcut` : null),
     shortcutAt: 'branch',
   },
@@ -402,48 +423,16 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
   // final bn and relu, an nn.AvgPool2d(8) head
   bearpaw: { ...TORCHVISION_NAMES, flatten: 'view', poolModule: true },
   // keras.applications.resnet: conv2_block1_1_conv …, the shortcut (_0_) first
-  keras: {
-    stemConv: 'conv1_conv',
-    stemBn: 'conv1_bn',
-    stemAct: 'conv1_relu',
-    stemPool: 'pool1_pool',
-    block: (s, i) => `conv${s + 2}_block${i + 1}`,
-    conv: (p, n) => `${p}_${n}_conv`,
-    bn: (p, n) => `${p}_${n}_bn`,
-    act: (p, n) => `${p}_${n}_relu`,
-    add: (p) => `${p}_add`,
-    out: (p) => `${p}_out`,
-    shortcut: (p, _, kind) => `${p}_0_${kind}`,
-    pool: 'avg_pool',
-    flatten: 'avg_pool.flatten',
-    fc: 'predictions',
-    se: (p, part) => `${p}_se_${part}`,
-    shortcutAt: 'first',
-    headBn: 'post_bn',
-    headAct: 'post_relu',
-  },
+  keras: KERAS_NAMES,
   // keras.applications.resnet_v2 (block2): conv2_block1_preact_bn, _preact_relu, the shortcut
   // (_0_conv, or an unnamed 1×1 MaxPooling2D, here _0_pool), _1_conv, _1_bn, _1_relu, … _3_conv, _out
   kerasv2: {
-    stemConv: 'conv1_conv',
-    stemBn: 'conv1_bn',
-    stemAct: 'conv1_relu',
-    stemPool: 'pool1_pool',
-    block: (s, i) => `conv${s + 2}_block${i + 1}`,
-    conv: (p, n) => `${p}_${n}_conv`,
+    ...KERAS_NAMES,
     // the BN and ReLU before conv n are named after conv n − 1 (the first: the pre-activation)
     bn: (p, n) => (n === 1 ? `${p}_preact_bn` : `${p}_${n - 1}_bn`),
     act: (p, n) => (n === 1 ? `${p}_preact_relu` : `${p}_${n - 1}_relu`),
     add: (p) => `${p}_out`,
     out: (p) => `${p}_out_relu`,
-    shortcut: (p, _, kind) => `${p}_0_${kind}`,
-    pool: 'avg_pool',
-    flatten: 'avg_pool.flatten',
-    fc: 'predictions',
-    se: (p, part) => `${p}_se_${part}`,
-    shortcutAt: 'first',
-    headBn: 'post_bn',
-    headAct: 'post_relu',
   },
 };
 
