@@ -578,7 +578,11 @@ def cases():
     # CIFAR networks (their own re-implementations above), recorded under the preset's name
     for preset, cifar, n, inputs in (
         ('resnet20_cifar', 'akamaster', 3, ([1, 3, 32, 32], [2, 3, 40, 32])),
+        ('resnet32_cifar', 'akamaster', 5, ([1, 3, 32, 32],)),
+        ('resnet44_cifar', 'akamaster', 7, ([1, 3, 32, 32],)),
         ('resnet56_cifar', 'akamaster', 9, ([1, 3, 32, 32],)),
+        ('resnet110_cifar', 'akamaster', 18, ([1, 3, 32, 32],)),
+        ('resnet1202_cifar', 'akamaster', 200, ([1, 3, 32, 32],)),
         ('resnet18_cifar', 'kuangliu', 0, ([1, 3, 32, 32], [2, 3, 40, 36])),
         ('preact_resnet18_cifar', 'kuangliu_preact', 0, ([1, 3, 32, 32], [3, 3, 44, 40])),
         ('wrn28_10_cifar', 'wrn', 0, ([1, 3, 32, 32], [2, 3, 36, 40])),
