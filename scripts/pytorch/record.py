@@ -173,10 +173,12 @@ class LambdaLayer(nn.Module):
         return self.fn(x)
 
 
-class AkamasterBlock(nn.Module):
-    """akamaster's BasicBlock, option A: subsample by 2, pad planes//4 zero channels each side."""
+class CifarBasicBlock(nn.Module):
+    """The basic block akamaster's and kuangliu's models/resnet.py both write: convs and BNs as
+    modules, F.relu in forward, the shortcut a module (an empty nn.Sequential on the identity
+    path); `projection` makes the shortcut of a block that changes shape."""
 
-    def __init__(self, in_planes, planes, stride=1):
+    def __init__(self, in_planes, planes, stride, projection):
         super().__init__()
         self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(planes)
@@ -184,14 +186,24 @@ class AkamasterBlock(nn.Module):
         self.bn2 = nn.BatchNorm2d(planes)
         self.shortcut = nn.Sequential()
         if stride != 1 or in_planes != planes:
-            pad = planes // 4
-            self.shortcut = LambdaLayer(lambda x: F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, pad, pad), 'constant', 0))
+            self.shortcut = projection(in_planes, planes, stride)
 
     def forward(self, x):
         out = F.relu(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
         out += self.shortcut(x)
         return F.relu(out)
+
+
+def option_a(in_planes, planes, stride):
+    """akamaster's option A: subsample by 2, pad planes//4 zero channels on each side."""
+    pad = planes // 4
+    return LambdaLayer(lambda x: F.pad(x[:, :, ::2, ::2], (0, 0, 0, 0, pad, pad), 'constant', 0))
+
+
+def conv_bn(in_planes, planes, stride):
+    """kuangliu's projection: a strided 1x1 conv and a BN in a Sequential."""
+    return nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
 
 
 class AkamasterResNet(nn.Module):
@@ -206,7 +218,7 @@ class AkamasterResNet(nn.Module):
         for planes, stride in ((16, 1), (32, 2), (64, 2)):
             blocks = []
             for i in range(n):
-                blocks.append(AkamasterBlock(in_planes, planes, stride if i == 0 else 1))
+                blocks.append(CifarBasicBlock(in_planes, planes, stride if i == 0 else 1, option_a))
                 in_planes = planes
             stages.append(nn.Sequential(*blocks))
         self.layer1, self.layer2, self.layer3 = stages
@@ -219,27 +231,6 @@ class AkamasterResNet(nn.Module):
         # F.avg_pool2d refuses, so the width is taken as an int: the same pool
         out = F.avg_pool2d(out, int(out.size()[3]))
         return self.linear(out.view(out.size(0), -1))
-
-
-class KuangliuBlock(nn.Module):
-    """kuangliu's BasicBlock (models/resnet.py): the projection is a 1x1 conv and BN in a
-    Sequential named shortcut; the identity an empty Sequential."""
-
-    def __init__(self, in_planes, planes, stride=1):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.shortcut = nn.Sequential()
-        if stride != 1 or in_planes != planes:
-            self.shortcut = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        out += self.shortcut(x)
-        return F.relu(out)
 
 
 class KuangliuPreActBlock(nn.Module):
@@ -274,7 +265,8 @@ class KuangliuResNet(nn.Module):
         self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
         if not preact:
             self.bn1 = nn.BatchNorm2d(64)
-        block = KuangliuPreActBlock if preact else KuangliuBlock
+        def block(i, p, s):
+            return KuangliuPreActBlock(i, p, s) if preact else CifarBasicBlock(i, p, s, conv_bn)
         in_planes, stages = 64, []
         for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
             stages.append(nn.Sequential(block(in_planes, planes, stride), block(planes, planes, 1)))

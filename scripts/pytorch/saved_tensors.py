@@ -32,7 +32,7 @@ import torchvision.models as tvm
 import record as models
 from record import SEModule, add_se
 
-CIFAR_BLOCKS = (models.AkamasterBlock, models.KuangliuBlock, models.KuangliuPreActBlock)
+CIFAR_BLOCKS = (models.CifarBasicBlock, models.KuangliuPreActBlock)
 
 
 def r512(n):
