@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { add, groupDigits, mul, scaled, toJsonValue } from '../src/int.js';
 import { convOutputLength, traceShapes } from '../src/analysis/trace.js';
 import { formatIssue } from '../src/format/common.js';
-import { checkConfig, dilationForOutputStride, resolveConfig } from '../src/network/config.js';
+import { checkConfig, dilationForOutputStride, MAX_BLOCK_ROWS, resolveConfig } from '../src/network/config.js';
 import { countRows, expandResNet, seChannels } from '../src/network/expand.js';
 import type { LayerSpec, ModelConfig, Section } from '../src/types.js';
 import { preset, trace } from './helpers/model.js';
-import { presetConfig } from '../src/network/presets.js';
+import { PRESET_NAMES, presetConfig } from '../src/network/presets.js';
 import { parseConfig } from '../src/schemas/parse.js';
 import { analyze } from '../src/analysis/analyze.js';
 import { ReceptiveFieldTable } from '../src/analysis/receptive.js';
@@ -542,5 +542,20 @@ describe('headPool none: a backbone', () => {
   });
   it('refused with a classifier, naming the field', () => {
     expect(checkConfig({ ...preset('resnet50'), headPool: 'none' })[0]).toMatchObject({ path: 'headPool' });
+  });
+});
+
+describe('the row limit', () => {
+  it('no block makes more than MAX_BLOCK_ROWS rows, whatever its design (so checkConfig may skip counting)', () => {
+    for (const name of PRESET_NAMES) {
+      for (const se of [undefined, { reduction: 16, divisor: 8 }]) {
+        const config = { ...preset(name), ...(se ? { se } : {}) };
+        const rows = expandResNet(config);
+        const perBlock = new Map<number, number>();
+        for (const r of rows) if (r.section.kind === 'block') perBlock.set(r.section.serial, (perBlock.get(r.section.serial) ?? 0) + 1);
+        expect(Math.max(...perBlock.values()), name).toBeLessThanOrEqual(MAX_BLOCK_ROWS);
+        expect(rows.filter((r) => r.section.kind !== 'block').length, name).toBeLessThanOrEqual(32);
+      }
+    }
   });
 });

@@ -173,6 +173,13 @@ function checkFields(config: ModelConfig): ShapeIssue[] {
   return issues;
 }
 
+/**
+ * More rows than any block makes: three conv units of conv, BN and ReLU, a projection of up to
+ * three rows or an identity or pool row, six squeeze-and-excitation rows, the add and a ReLU.
+ * (A test holds every block design to it.)
+ */
+export const MAX_BLOCK_ROWS = 32;
+
 /** Rules across fields; an empty list means the config can be expanded. */
 export function checkConfig(config: ModelConfig): ShapeIssue[] {
   const fields = checkFields(config);
@@ -256,7 +263,10 @@ export function checkConfig(config: ModelConfig): ShapeIssue[] {
       if (why) issues.push(issue('downsample', why, `stage ${s + 1}: ${plan.inChannels} → ${plan.outChannels} channels, stride ${plan.stride}`));
     });
   }
-  if (issues.length === 0) {
+  // a block makes at most MAX_BLOCK_ROWS rows, the stem and the head at most 32: a network surely
+  // under the limit is not counted row by row
+  const bound = config.layers.reduce((a, n) => a + n, 0) * MAX_BLOCK_ROWS + 32;
+  if (issues.length === 0 && bound > LIMITS.rows) {
     const rows = countRows(config);
     if (rows > LIMITS.rows) {
       issues.push(issue('layers', `a network of at most ${groupDigits(LIMITS.rows)} rows`, `${groupDigits(rows)} rows`));
