@@ -24,6 +24,8 @@ const LAZY = {
   '../schemas/documents.js': { entry: 'src/schemas/documents.ts', bundle: 'documents.cjs' },
   // colour: only on a terminal
   chalk: { entry: 'node_modules/chalk/source/index.js', bundle: 'chalk.cjs' },
+  // check's glob patterns: only when an argument may be one
+  picomatch: { entry: 'node_modules/picomatch/index.js', bundle: 'picomatch.cjs' },
 };
 const lazyParts = {
   name: 'lazy-parts',

@@ -2,7 +2,7 @@
 // exit code is 2 if any file is invalid, else 1 if any expectation failed, else 0.
 
 import { readdirSync, realpathSync, statSync } from 'node:fs';
-import picomatch from 'picomatch';
+import type Picomatch from 'picomatch';
 import { basename, join, relative, sep } from 'node:path';
 import { formatIssue } from '../format/common.js';
 import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../format/report.js';
@@ -18,8 +18,9 @@ import { lineOf, locateFields } from '../schemas/locate.js';
 import type { Io } from './io.js';
 import { mergeConfigFile } from './model.js';
 
-/** A pattern rather than a path: `*`, `?`, `[ab]`, `{a,b}`, `**` (picomatch's syntax). */
-const isGlob = (arg: string): boolean => picomatch.scan(arg).isGlob;
+/** What may make an argument a pattern; picomatch (loaded only then) says whether it is one. */
+const MAYBE_GLOB = /[*?[\]{}()!+@]/;
+type Matcher = typeof Picomatch;
 
 /** A size the schema already accepted (bytes, or a string with a unit), exact. */
 function byteSize(x: number | string): Int {
@@ -37,7 +38,7 @@ export interface Walked {
  * The files a glob matches, matched by picomatch (the matcher of fast-glob and tinyglobby) and
  * found by `walk`, which reports the folders it cannot read and ends link cycles.
  */
-function expandGlob(pattern: string, into: Walked): string[] {
+function expandGlob(picomatch: Matcher, pattern: string, into: Walked): string[] {
   const { base, glob } = picomatch.scan(pattern);
   const root = base === '' ? '.' : base;
   const matches = picomatch(glob, { dot: false });
@@ -122,7 +123,7 @@ function shownName(bytes: Buffer): string {
 }
 
 /** Files, folders (their `*.json`, recursively) and globs -> the files to check, in order. */
-export function expandPaths(args: readonly string[]): Walked {
+export function expandPaths(args: readonly string[], picomatch: Matcher | null): Walked {
   const seen = new Set<string>();
   const walked: Walked = { files: [], unreadable: [] };
   const add = (f: string) => {
@@ -140,7 +141,8 @@ export function expandPaths(args: readonly string[]): Walked {
       // missing: a glob, or a file reported as unreadable
     }
     if (isDir) for (const f of walk(arg, Infinity, walked)) f.endsWith('.json') && add(f);
-    else if (isGlob(arg)) for (const f of expandGlob(arg, walked)) add(f);
+    // a pattern (`*`, `?`, `[ab]`, `{a,b}`, `**`: picomatch's syntax), else a path
+    else if (picomatch?.scan(arg).isGlob) for (const f of expandGlob(picomatch, arg, walked)) add(f);
     else add(arg);
   }
   return walked;
@@ -215,7 +217,9 @@ export async function checkFile(file: string): Promise<CheckResult> {
 }
 
 export async function runCheck(paths: readonly string[], reporter: ReporterName, io: Io, quiet = false): Promise<ExitCode> {
-  const { files, unreadable } = expandPaths(paths);
+  // picomatch is its own bundle, loaded when an argument may be a pattern
+  const picomatch = paths.some((p) => MAYBE_GLOB.test(p)) ? (await import('picomatch')).default : null;
+  const { files, unreadable } = expandPaths(paths, picomatch);
   if (files.length === 0 && unreadable.length === 0) throw new UsageError(`no check files matched ${paths.join(' ')}`);
   // a folder that could not be read is an error: CI must not pass over checks it never saw
   const results: CheckResult[] = unreadable.map((u) => invalid(u.path, u.reason));

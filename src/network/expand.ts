@@ -717,9 +717,9 @@ function blockArgs(config: ModelConfig, names: Naming, plan: StagePlan, s: numbe
 
 /**
  * Expands the stages; returns the last stage's channels and how many rows the stages have. With
- * `weights`, each stage is sampled: its first, second and last block only. After the first block
- * the blocks of a stage take and give the same shapes, so the second stands for every block up to
- * the last (`weights[serial]` says for how many); the last is kept for designs that treat it apart.
+ * `weights`, each stage is sampled: its first and second block (and its last where the stride
+ * sits there). After the first block the blocks of a stage take and give the same shapes, so the
+ * second stands for every other (`weights[serial]` says for how many).
  */
 function expandStages(rows: Rows, config: ModelConfig, names: Naming, weights?: number[]): { channels: number; rows: number } {
   let channels = stemChannels(config);
@@ -727,10 +727,12 @@ function expandStages(rows: Rows, config: ModelConfig, names: Naming, weights?: 
   let count = 0;
   planStages(config).forEach((plan, s) => {
     const n = plan.blocks;
-    const picked = weights ? [...new Set([0, 1, n - 1])].filter((i) => i >= 0 && i < n) : null;
+    // the last block is its own only where it strides (Keras V2); elsewhere the second stands for it too
+    const lastApart = config.strideAt === 'last';
+    const picked = weights ? [...new Set(lastApart ? [0, 1, n - 1] : [0, 1])].filter((i) => i >= 0 && i < n) : null;
     for (let k = 0; k < (picked ? picked.length : n); k++) {
       const i = picked ? picked[k]! : k;
-      const weight = picked && i === 1 && n >= 3 ? n - 2 : 1;
+      const weight = picked && i === 1 ? (lastApart ? Math.max(1, n - 2) : n - 1) : 1;
       weights?.push(weight);
       const before = rows.list.length;
       expandBlock(rows, config, blockArgs(config, names, plan, s, i, serial++));
