@@ -43,6 +43,8 @@ describe('the README', () => {
   it.each([
     ['A CIFAR ResNet-56, written from the fields above:', 853_018],
     ['An SE-ResNeXt-50, written by extending a preset:', 27_559_896],
+    ["A pre-activation ResNet-18 for CIFAR (kuangliu's `PreActResNet18`), written from the fields above:", 11_171_146],
+    ["Keras' ResNet50V2, written from the fields above", 25_568_360],
   ])('the config after "%s" traces the params the README states', (lead, params) => {
     const at = README.indexOf(lead);
     expect(at).toBeGreaterThan(0);
