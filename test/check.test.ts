@@ -72,6 +72,12 @@ describe('check', () => {
     expect(`${r.stdout}${r.stderr}`).not.toContain('two-classes.json');
   });
 
+  it('checks the variants: an SE-ResNeXt written by extending a preset, a Wide ResNet', async () => {
+    // figures from the PyTorch re-implementations' records (scripts/pytorch/record.py)
+    const r = await cli(['check', join(FIX, '..', 'variant-checks')]);
+    expect([r.code, r.stdout.trimEnd().split('\n').at(-1)]).toEqual([0, '2 passed, 0 failed']);
+  });
+
   it('expands braces and classes, as shells and picomatch do', async () => {
     const braces = await cli(['check', join(FIX, 'pass', '{notes,own-architecture}.json')]);
     expect(braces.stdout).toContain('pass/notes.json');
