@@ -12,7 +12,7 @@ import { PRESET_NAMES, presetConfig, type ConfigFile } from './network/presets.j
 import type { ModelConfig, Shape } from './types.js';
 import type * as Schemas from './schemas/index.js';
 
-/** The CLI's option flags, as commander quotes them in a sentence about a bad value. */
+/** The CLI's option flags: main.ts declares them, and commander quotes them in a sentence about a bad value. */
 export const OPTION_FLAGS = {
   input: '-i, --input <N,C,H,W>',
   classes: '-k, --classes <n>',

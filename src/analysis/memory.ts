@@ -301,7 +301,8 @@ function forwardSlack(f: {
     if (own) slack += own.size - (extras[i] as number);
     for (let t = lastUse.head[i]!; t >= 0; t = lastUse.next[t]!) {
       const a = held[t];
-      if (a && saver[t]! < 0 && t !== n - 1 && storage[n - 1] !== t) {
+      // the output's storage stays: it is held after the forward
+      if (a && saver[t]! < 0 && storage[n - 1] !== t) {
         allocator.free(a);
         held[t] = undefined;
       }

@@ -12,6 +12,7 @@ import { COLUMN_NAMES, type ColumnName } from '../format/table.js';
 import { InputError } from '../errors.js';
 import { inert } from '../format/common.js';
 import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parsePort, parseWeightDecay } from './args.js';
+import { OPTION_FLAGS } from '../request.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
 import { runDiff, type DiffOptions } from './diff-command.js';
@@ -87,11 +88,11 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
     .addOption(new Option('-a, --arch <name>', 'a preset by name (see --list)'))
     .addOption(new Option('-c, --config <file>', 'a model config file (JSON; see `schema config`); - reads standard input'))
     .addOption(
-      new Option('-i, --input <N,C,H,W>', 'input shape (1x3x224x224 works too); the batch may be N, -1 or ? (symbolic)')
+      new Option(OPTION_FLAGS.input, 'input shape (1x3x224x224 works too); the batch may be N, -1 or ? (symbolic)')
         .argParser(parseInput)
         .default(DEFAULT_INPUT, '1,3,224,224'),
     )
-    .addOption(new Option('-k, --classes <n>', 'classifier outputs; 0 = no classifier (default: 1000, or the config file\'s)').argParser(parseClasses))
+    .addOption(new Option(OPTION_FLAGS.classes, 'classifier outputs; 0 = no classifier (default: 1000, or the config file\'s)').argParser(parseClasses))
     .addOption(new Option('--stride-in-1x1', 'ResNet v1: stride on the first 1×1 conv of a bottleneck'))
     .addOption(new Option('--output-stride <8|16|32>', 'dilate the last stages as DeepLab does').argParser(parseOutputStride))
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('log'))
@@ -139,7 +140,7 @@ A check file is a model config (or "extends": "<preset>" plus overrides) with "i
     .description('compare two models (presets or config files) layer by layer')
     .argument('<a>', 'preset name or config file')
     .argument('[b]', 'preset name or config file (default: a, with --input-b)')
-    .addOption(new Option('-i, --input <N,C,H,W>', 'input of both').argParser(parseInput).default(DEFAULT_INPUT, '1,3,224,224'))
+    .addOption(new Option(OPTION_FLAGS.input, 'input of both').argParser(parseInput).default(DEFAULT_INPUT, '1,3,224,224'))
     .addOption(new Option('--input-b <N,C,H,W>', "b's input, when it differs from a's").argParser(parseInput))
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--exit-code', 'exit 1 when the traces differ (as git diff --exit-code)'))

@@ -602,6 +602,18 @@ function identityShortcut(rows: Rows, b: BlockArgs, order: BlockOrderKind, input
   return row;
 }
 
+/**
+ * When a block's shortcut runs, as its source's forward runs it: `first`, before everything
+ * (Keras V1); `branch`, right after the first activation of a pre-activation block (Keras V2's
+ * shortcut follows its shared pre-activation; kuangliu's projection reads it); `last`, after
+ * the main path. A `branch` naming whose shortcut does not read the activation runs it last.
+ */
+function shortcutPlacement(at: Naming['shortcutAt'], pre: boolean, from: ShortcutSource): Naming['shortcutAt'] {
+  if (at === 'first') return pre ? 'branch' : 'first';
+  if (at === 'branch') return pre && from === 'preactivation' ? 'branch' : 'last';
+  return 'last';
+}
+
 /** Expands one block from its design, its order and its shortcut form. */
 function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
   const design = BLOCKS[config.block];
@@ -615,9 +627,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
   let acts = 0;
   const pre = order === PRE_ACTIVATION;
   const from = pre ? (config.shortcutFrom ?? order.shortcutFrom) : 'input';
-  // the shortcut runs when the source runs it: first (Keras: before the convs, after a
-  // pre-activation), where a pre-activation projection branches (kuangliu), or last
-  const at = names.shortcutAt === 'branch' && from === 'input' ? 'last' : names.shortcutAt === 'first' && pre ? 'branch' : names.shortcutAt;
+  const at = shortcutPlacement(names.shortcutAt, pre, from);
   let shortcutFrom = input;
   // a projection reads `source`; a subsampling shortcut always reads the block's input
   const shortcutOf = (source: number) => (b.projection ? projectionOf(rows, config, b, source) : subsampleOf(rows, b, input));
@@ -743,6 +753,12 @@ function expandStages(rows: Rows, config: ModelConfig, names: Naming, weights?: 
   return { channels, rows: count };
 }
 
+/** An empty row list for a config, and the names its rows take. */
+function startRows(config: ModelConfig): { rows: Rows; names: Naming } {
+  const names = namingOf(config);
+  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false), names };
+}
+
 /**
  * Expands a resolved config (checked with `checkConfig`) into layer specs in forward order.
  * Block rules follow torchvision's resnet.py (v1.5 stride on the 3×3 unless `strideIn1x1`;
@@ -750,8 +766,7 @@ function expandStages(rows: Rows, config: ModelConfig, names: Naming, weights?: 
  * dilation) and timm's resnet.py for the deep stem and the avg-pool shortcut.
  */
 export function expandResNet(config: ModelConfig): LayerSpec[] {
-  const rows = new Rows(config.convBias ?? false, namingOf(config).functionalRelu ?? false);
-  const names = namingOf(config);
+  const { rows, names } = startRows(config);
   expandStem(rows, config, names);
   expandHead(rows, config, names, expandStages(rows, config, names).channels);
   return rows.list;
@@ -759,8 +774,7 @@ export function expandResNet(config: ModelConfig): LayerSpec[] {
 
 /** Rows `expandResNet` gives, counted by the same code without building a whole network. */
 export function countRows(config: ModelConfig): number {
-  const rows = new Rows(config.convBias ?? false, namingOf(config).functionalRelu ?? false);
-  const names = namingOf(config);
+  const { rows, names } = startRows(config);
   expandStem(rows, config, names);
   const stem = rows.list.length;
   const stages = expandStages(rows, config, names, []);
@@ -770,13 +784,12 @@ export function countRows(config: ModelConfig): number {
 }
 
 /**
- * The network with each stage sampled (its first, second and last block) and, per block serial,
+ * The network with each stage sampled (`expandStages` says which blocks) and, per block serial,
  * how many blocks of the whole network the sampled block stands for: totals over the sample,
  * each block's weighted, are the whole network's, at a fraction of the rows.
  */
 export function expandSampled(config: ModelConfig): { specs: LayerSpec[]; weights: readonly number[] } {
-  const rows = new Rows(config.convBias ?? false, namingOf(config).functionalRelu ?? false);
-  const names = namingOf(config);
+  const { rows, names } = startRows(config);
   const weights: number[] = [];
   expandStem(rows, config, names);
   expandHead(rows, config, names, expandStages(rows, config, names, weights).channels);
