@@ -1,15 +1,19 @@
 // npm run bench: how fast resnet-shapes starts and how it grows. Prints a table; nothing is
 // asserted (tests assert correctness only).
 //
-//   (a) the shipped CLI as a whole process against `node -e 0`: median of alternating runs
-//       after a warm-up, the ratio of medians, and peak RSS (GNU time's %M, where present)
+//   (a) the shipped CLI as a whole process against `node -e 0`: alternating runs after a
+//       warm-up, each run's ratio to the baseline run beside it; the median of those ratios
+//       (a machine that speeds up or slows down during the benchmark moves both runs of a
+//       pair alike) and their middle half (p25–p75), the medians in ms, and peak RSS (GNU
+//       time's %M, where present)
 //   (b) in-process trace + JSON formatting of ResNet-50/101/152 (the library bundle)
-//   (c) synthetic bottleneck networks [3, 4, K, 3] doubling up to the row limit (3·10^6), for
-//       json, log and table: whole-process time, peak RSS, and the growth factor per doubling
-//       (row counts come from the library's countRows, the expander's own count)
+//   (c) synthetic bottleneck networks [3, 4, K, 3] doubling up to the row limit, for json, log
+//       and table: whole-process time (the median of --repeats runs, default 3), peak RSS, and
+//       the growth factor per doubling (row counts come from the library's countRows, the
+//       expander's own count)
 //
-// Options: --runs N (default 25), --quick (fewer runs and sizes, for a smoke test),
-// --formats json,log (which formats (c) runs).
+// Options: --runs N (default 31), --repeats N (default 3), --quick (fewer runs and sizes, for a
+// smoke test), --formats json,log (which formats (c) runs).
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -20,7 +24,9 @@ import { performance } from 'node:perf_hooks';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const runsArg = args.indexOf('--runs');
-const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 6 : 25;
+const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 6 : 31;
+const repeatsArg = args.indexOf('--repeats');
+const REPEATS = repeatsArg >= 0 ? Number(args[repeatsArg + 1]) : quick ? 1 : 3;
 const formatsIndex = args.indexOf('--formats');
 const formatsArg = formatsIndex >= 0 ? args[formatsIndex + 1].split(',') : null;
 const BIN = 'bin/resnet-shapes.js';
@@ -37,26 +43,33 @@ function run(argv) {
   return { ms, rssKiB };
 }
 
-const median = (xs) => {
+/** The q-quantile of xs, interpolated between neighbours (q = 0.5: the median). */
+const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
 };
+const median = (xs) => quantile(xs, 0.5);
 const mib = (kib) => (Number.isNaN(kib) ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
 
-/** Alternates the baseline and the command, after one warm-up of each. */
+/** Alternates the baseline and the command, after one warm-up of each; a ratio per pair. */
 function compare(argv) {
   run(['-e', '0']);
   run(argv);
   const base = [];
   const cmd = [];
+  const ratios = [];
   let rss = 0;
   for (let i = 0; i < RUNS; i++) {
-    base.push(run(['-e', '0']).ms);
+    const b = run(['-e', '0']).ms;
     const r = run(argv);
+    base.push(b);
     cmd.push(r.ms);
+    ratios.push(r.ms / b);
     rss = Math.max(rss, r.rssKiB);
   }
-  return { base: median(base), cmd: median(cmd), rss };
+  return { base: median(base), cmd: median(cmd), ratio: median(ratios), p25: quantile(ratios, 0.25), p75: quantile(ratios, 0.75), rss };
 }
 
 console.log(`resnet-shapes benchmark · ${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
@@ -65,8 +78,8 @@ const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-bench-'));
 const configFile = join(dir, 'resnet50-c1.json');
 writeFileSync(configFile, JSON.stringify({ extends: 'resnet50', classes: 1 }));
 
-console.log(`(a) whole process, ${RUNS} alternating runs each, medians`);
-console.log('    command                                                   median   node -e 0   ratio   peak RSS');
+console.log(`(a) whole process, ${RUNS} alternating pairs each: medians, and the median ratio of a pair (p25–p75)`);
+console.log('    command                                                   median   node -e 0   ratio  (p25–p75)     peak RSS');
 const COMMANDS = [
   ['--layers', '152', '--input', '10,3,224,224', '--format', 'json'],
   ['--layers', '152', '--input', '10,3,224,224', '--format', 'log'],
@@ -82,7 +95,7 @@ for (const argv of COMMANDS) {
   const r = compare([BIN, ...argv]);
   const shown = argv.map((a) => (a === configFile ? 'resnet50-c1.json' : a)).join(' ');
   console.log(
-    `    ${shown.padEnd(56)} ${r.cmd.toFixed(1).padStart(6)} ms ${r.base.toFixed(1).padStart(7)} ms ${(r.cmd / r.base).toFixed(2).padStart(6)}× ${mib(r.rss).padStart(10)}`,
+    `    ${shown.padEnd(56)} ${r.cmd.toFixed(1).padStart(6)} ms ${r.base.toFixed(1).padStart(7)} ms ${r.ratio.toFixed(2).padStart(6)}×  (${r.p25.toFixed(2)}–${r.p75.toFixed(2)}) ${mib(r.rss).padStart(10)}`,
   );
 }
 
@@ -103,7 +116,7 @@ for (const name of ['resnet50', 'resnet101', 'resnet152']) {
   console.log(`    ${name.padEnd(10)} ${median(times).toFixed(3)} ms`);
 }
 
-console.log('(c) synthetic [3, 4, K, 3] bottleneck networks doubling to the row limit, > /dev/null');
+console.log(`(c) synthetic [3, 4, K, 3] bottleneck networks doubling to the row limit, > /dev/null, median of ${REPEATS}`);
 console.log('    format  rows        time     peak RSS   growth per doubling');
 const limit = lib.LIMITS.rows;
 const sizes = quick ? [limit / 64, limit / 32, limit / 16] : [limit / 32, limit / 16, limit / 8, limit / 4, limit / 2, limit];
@@ -117,7 +130,8 @@ for (const format of formatsArg ?? ['json', 'log', 'table']) {
     const rows = lib.countRows(configOf(k));
     const file = join(dir, `k${k}.json`);
     writeFileSync(file, JSON.stringify({ block: 'bottleneck', layers: [3, 4, k, 3] }));
-    const r = run([BIN, '--config', file, '--input', '1,3,224,224', '--format', format]);
+    const runs = Array.from({ length: REPEATS }, () => run([BIN, '--config', file, '--input', '1,3,224,224', '--format', format]));
+    const r = { ms: median(runs.map((x) => x.ms)), rssKiB: Math.max(...runs.map((x) => x.rssKiB)) };
     const growth = previous ? (r.ms / previous).toFixed(2) : '—';
     console.log(`    ${format.padEnd(7)} ${String(rows).padEnd(10)} ${(r.ms / 1000).toFixed(2).padStart(6)} s ${mib(r.rssKiB).padStart(12)}   ${growth}`);
     previous = r.ms;

@@ -13,6 +13,7 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { sourceHash } from './source-hash.mjs';
 
 /**
@@ -67,11 +68,16 @@ const common = {
   sourcesContent: false,
 };
 const cjs = { ...common, format: 'cjs', supported: { 'dynamic-import': false } };
+// the library bundles what it runs (zod for parseConfig): the package needs no dependencies
+await build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm' });
+// `--list` shows the shipped presets at their own inputs: the CLI bundle carries that listing as
+// the library just computed it (presetListing, the code the CLI would run), so listing takes no
+// tracing; the presets themselves are bundled, so listing and presets come from one build
+const { presetListing, toJsonValue } = await import(`${pathToFileURL('dist/index.js').href}?${Date.now()}`);
+const listing = presetListing().map((r) => ({ ...r, params: toJsonValue(r.params), macs: toJsonValue(r.macs) }));
 await Promise.all([
-  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts] }),
+  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts], define: { BUILT_PRESET_LISTING: JSON.stringify(listing) } }),
   ...Object.values(LAZY).map((part) => build({ ...cjs, entryPoints: [part.entry], outfile: `dist/${part.bundle}` })),
-  // the library bundles what it runs (zod for parseConfig): the package needs no dependencies
-  build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm' }),
   buildWeb(),
 ]);
 // what this build was made from: the golden tests refuse a dist/ built from other sources

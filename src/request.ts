@@ -4,7 +4,7 @@
 // files and standard input itself and hands the text over.
 
 import { formatIssue, shapeText } from './format/common.js';
-import { analyze, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
+import { analyze, sampledTotals, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
 import { InputError } from './errors.js';
 import { groupDigits, toInt, type Int } from './int.js';
 import { checkConfig, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
@@ -170,6 +170,26 @@ export function finishConfig(input: ConfigInput, name: string, o: ConfigOverride
 /** The input a model is traced at without `--input`: its own, else 1×C×224×224 with its channels. */
 export function defaultInput(config: ModelConfig): InputArg {
   return { shape: config.input ? [...config.input] : [1, config.inChannels, 224, 224], symbolicBatch: false };
+}
+
+/** A preset with its totals at its own default input: a row of `--list`. */
+export interface PresetTotals {
+  readonly name: string;
+  readonly input: Shape;
+  readonly params: Int;
+  readonly macs: Int;
+  readonly description: string;
+}
+
+/** Every preset, in `--list` order, with its params and mult-adds (exact, from a sampled trace). */
+export function presetListing(): PresetTotals[] {
+  return PRESET_NAMES.map((name) => {
+    const config = finishConfig(presetInput(name), name, {}, name);
+    const input = defaultInput(config).shape;
+    const totals = sampledTotals(config, input, true);
+    if (!totals.ok) throw new Error(`preset ${name}: ${formatIssue(totals.issue)}`);
+    return { name, input, params: totals.params, macs: totals.macs, description: presetConfig(name)?.description ?? '' };
+  });
 }
 
 /** The analysis of a model at an input, or an InputError saying why the model cannot take it. */

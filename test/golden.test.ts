@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourceHash } from '../scripts/source-hash.mjs';
 import { sourceMapped } from '../src/cli/stack.js';
+import { cli } from './helpers/cli.js';
 import { ROOT } from './helpers/model.js';
 
 const DIR = join(ROOT, 'test', 'golden');
@@ -80,6 +81,22 @@ describe('the binary', () => {
     expect(text.includes(`"${version}"`)).toBe(true);
     writeFileSync(bundle, text.replace(`"${version}"`, `"${edited}"`));
     expect(run()).toBe(edited);
+  });
+
+  it('lists the presets as the sources compute them: the listing the build carries is not a copy to keep in step', async () => {
+    // in-process, the sources compute the listing (presetListing); the binary prints what the build
+    // computed; both formats, every preset, byte for byte
+    expect(built, 'dist/ is stale or missing: run npm run build').toBe(current);
+    for (const args of [['--list'], ['--list', '--format', 'json']]) {
+      const computed = await cli(args);
+      const printed = run(args);
+      expect(printed.code).toBe(0);
+      expect(computed.code).toBe(0);
+      expect(printed.stdout).toBe(computed.stdout);
+    }
+    // and the bundle does carry it (torchvision's published 60,192,808 params for resnet152)
+    const bundle = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8');
+    expect(bundle).toMatch(/name:"resnet152",input:\[1,3,224,224\],params:60192808,macs:\d+,/);
   });
 
   it('maps an internal error to the TypeScript source line through the source map', () => {

@@ -103,15 +103,17 @@ export class CachingAllocator {
   }
 
   private insert(pool: Block[], block: Block): void {
-    const key = (b: Block) => [b.size, b.segment, b.offset] as const;
-    const k = key(block);
+    // sorted by size, then segment, then offset (as the allocator's block set orders them)
+    const before = (m: Block): boolean => {
+      if (m.size !== block.size) return m.size < block.size;
+      if (m.segment !== block.segment) return m.segment < block.segment;
+      return m.offset < block.offset;
+    };
     let lo = 0;
     let hi = pool.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const m = key(pool[mid]!);
-      const less = m[0] < k[0] || (m[0] === k[0] && (m[1] < k[1] || (m[1] === k[1] && m[2] < k[2])));
-      if (less) lo = mid + 1;
+      if (before(pool[mid]!)) lo = mid + 1;
       else hi = mid;
     }
     pool.splice(lo, 0, block);

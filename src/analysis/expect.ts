@@ -1,7 +1,7 @@
 // What a check file expects of a trace, compared field by field. Each failure is data:
 // the field path, the expected and the found value as text.
 
-import { compare, type Int } from '../int.js';
+import { compare, groupDigits, type Int } from '../int.js';
 import type { Shape, Trace } from '../types.js';
 import { paramCounts, type CountName, type Counts, type ParamCounts } from './counts.js';
 
@@ -39,7 +39,8 @@ export interface Measured {
 }
 
 const shape = (s: readonly (number | string)[]): string => `[${s.join(', ')}]`;
-const num = (x: Int): string => x.toLocaleString('en-US');
+// digits grouped by hand: toLocaleString would start ICU, tens of milliseconds on a failing check
+const num = groupDigits;
 
 /** The last 4-d feature map before the global pool. */
 export function finalFeatureMap(trace: Trace): Shape | null {

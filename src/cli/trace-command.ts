@@ -3,16 +3,15 @@
 import type { CountName } from '../analysis/counts.js';
 import type { Depth } from '../analysis/groups.js';
 import type { Dtype, MemoryMode, Optimizer } from '../analysis/memory.js';
-import { sampledTotals, warningsOf } from '../analysis/analyze.js';
-import { formatIssue, inert } from '../format/common.js';
+import { warningsOf } from '../analysis/analyze.js';
+import { inert } from '../format/common.js';
 import { FORMATS, type FormatName } from '../format/formats.js';
-import { SCHEMA_VERSION } from '../format/json.js';
+import { presetListJson, presetListText } from '../format/list.js';
 import type { ColumnName } from '../format/table.js';
-import { groupDigits, scaled, toJsonValue, type Int } from '../int.js';
-import { PRESET_NAMES, presetConfig } from '../network/presets.js';
+import { toInt, type Int } from '../int.js';
 import { colorLevel, highlighter } from './color.js';
 import { writeAll, type Io } from './io.js';
-import { analyzeModel, defaultInput, type InputArg } from '../request.js';
+import { analyzeModel, defaultInput, presetListing, type InputArg, type PresetTotals } from '../request.js';
 import { resolveModel, type ModelOptions } from './model.js';
 
 export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
@@ -75,27 +74,18 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
   writeAll(io, FORMATS[opts.format](analysis, { hl, columns: opts.columns }));
 }
 
-/** Every preset with its params and mult-adds at the default input. */
-async function listModels(io: Io, format: FormatName): Promise<void> {
-  const rows: { name: string; input: number[]; params: number | bigint; macs: number | bigint; description: string }[] = [];
-  for (const name of PRESET_NAMES) {
-    // the totals of a sampled trace: exact, and a listing of every preset stays quick
-    const config = await resolveModel({ arch: name });
-    // resolveModel checked the config (finishConfig)
-    const totals = sampledTotals(config, defaultInput(config).shape, true);
-    if (!totals.ok) throw new Error(`preset ${name}: ${formatIssue(totals.issue)}`);
-    rows.push({ name, input: [...defaultInput(config).shape], params: totals.params, macs: totals.macs, description: presetConfig(name)?.description ?? '' });
-  }
-  if (format === 'json') {
-    const presets = rows.map((r) => ({ ...r, params: toJsonValue(r.params), macs: toJsonValue(r.macs) }));
-    io.out(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, input: DEFAULT_INPUT.shape, presets }, null, 2)}\n`);
-    return;
-  }
-  const width = Math.max(...rows.map((r) => r.name.length));
-  let out = `${'preset'.padEnd(width)}  ${'params'.padStart(11)}  ${'GMACs'.padStart(7)}  description (at 1×3×224×224, 1000 classes, unless noted)\n`;
-  for (const r of rows) {
-    const own = r.input.join('×') === DEFAULT_INPUT.shape.join('×') ? '' : ` (at ${r.input.join('×')})`;
-    out += `${r.name.padEnd(width)}  ${groupDigits(r.params).padStart(11)}  ${scaled(r.macs, 9, 3).padStart(7)}  ${r.description}${own}\n`;
-  }
-  io.out(out);
+/**
+ * The listing scripts/build.mjs computed with this same code (`presetListing`) when it built the
+ * bundle from these presets: the presets are bundled too, so the two cannot disagree. Absent when
+ * the sources run unbundled (the tests), which compute it.
+ */
+declare const BUILT_PRESET_LISTING: readonly { name: string; input: number[]; params: number | string; macs: number | string; description: string }[] | undefined;
+
+/** Every preset with its params and mult-adds at its default input. */
+function listModels(io: Io, format: FormatName): void {
+  const rows: PresetTotals[] =
+    typeof BUILT_PRESET_LISTING === 'undefined'
+      ? presetListing()
+      : BUILT_PRESET_LISTING.map((r) => ({ ...r, params: toInt(r.params), macs: toInt(r.macs) }));
+  io.out(format === 'json' ? presetListJson(rows) : presetListText(rows));
 }

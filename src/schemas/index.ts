@@ -30,9 +30,15 @@ function once<T>(build: () => T): () => T {
   return () => (value ??= build());
 }
 
-/** The schema with a description (shown by editors and in the JSON Schema). */
+/**
+ * The schema with a description (shown by editors and in the JSON Schema), put in zod's registry
+ * where the JSON Schema generator reads it. It marks the very schema it is given, so each use
+ * takes a schema of its own (`schema.check(z.describe(...))` would copy it, with a no-op check:
+ * twice the schemas to build at start-up, and a check to run on every value).
+ */
 function described<T extends z.ZodMiniType>(schema: T, description: string): T {
-  return schema.check(z.describe(description)) as T;
+  z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), description });
+  return schema;
 }
 
 /** Optional, with a description. */
@@ -268,24 +274,28 @@ export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly Propert
 const SIZE_FORMS = 'expected bytes, or a size with a unit: B, KB, MB, GB, TB (10^3…) or KiB, MiB, GiB, TiB (2^10…), such as "24GiB" or "80GB"';
 
 const checkParts = once(() => {
-  const bigInt = z.union([
-    z.int({ error: 'expected a whole number' }).check(z.minimum(0, { error: 'expected a whole number ≥ 0' })),
-    z.string().check(z.regex(/^\d+$/, { error: 'expected a whole number (digits in a string for values above 2^53)' })),
-  ]);
+  const bigInt = () =>
+    z.union([
+      z.int({ error: 'expected a whole number' }).check(z.minimum(0, { error: 'expected a whole number ≥ 0' })),
+      z.string().check(z.regex(/^\d+$/, { error: 'expected a whole number (digits in a string for values above 2^53)' })),
+    ]);
+  // one schema for the fields without a description of their own
+  const anyBigInt = bigInt();
   const dim = z.int({ error: 'expected a whole number ≥ 1' }).check(
     z.minimum(1, { error: 'expected a whole number ≥ 1' }),
     z.maximum(LIMITS.inputDim, { error: `expected at most ${LIMITS.inputDim} (the documented limit)` }),
   );
-  const memorySize = described(
-    z.union(
-      [
-        z.int({ error: SIZE_FORMS }).check(z.minimum(1, { error: SIZE_FORMS })),
-        z.string({ error: SIZE_FORMS }).check(z.regex(/^\s*\d+(\.\d+)?\s*([kmgtKMGT]i?[bB]|[bB])?\s*$/, { error: SIZE_FORMS })),
-      ],
-      { error: SIZE_FORMS },
-    ),
-    'Bytes, or a string with a unit: "24GiB" = 24·2^30, "80GB" = 80·10^9',
-  );
+  const memorySize = () =>
+    described(
+      z.union(
+        [
+          z.int({ error: SIZE_FORMS }).check(z.minimum(1, { error: SIZE_FORMS })),
+          z.string({ error: SIZE_FORMS }).check(z.regex(/^\s*\d+(\.\d+)?\s*([kmgtKMGT]i?[bB]|[bB])?\s*$/, { error: SIZE_FORMS })),
+        ],
+        { error: SIZE_FORMS },
+      ),
+      'Bytes, or a string with a unit: "24GiB" = 24·2^30, "80GB" = 80·10^9',
+    );
   const training = described(
     z.strictObject(
       {
@@ -304,24 +314,24 @@ const checkParts = once(() => {
       ),
       'The exact output shape',
     ),
-    params: optional(bigInt, 'Exact total params'),
-    macs: optional(bigInt, 'Exact total mult-adds (per sample with a symbolic batch)'),
-    maxParams: optional(bigInt, 'Total params must not exceed this'),
-    maxMacs: optional(bigInt, 'Total mult-adds must not exceed this'),
-    maxTrainingMemory: optional(memorySize, 'Peak bytes of a training step (see "training") must not exceed this'),
-    maxInferenceMemory: optional(memorySize, 'Parameters, input and peak activations of a no-grad forward must not exceed this'),
+    params: optional(bigInt(), 'Exact total params'),
+    macs: optional(bigInt(), 'Exact total mult-adds (per sample with a symbolic batch)'),
+    maxParams: optional(bigInt(), 'Total params must not exceed this'),
+    maxMacs: optional(bigInt(), 'Total mult-adds must not exceed this'),
+    maxTrainingMemory: optional(memorySize(), 'Peak bytes of a training step (see "training") must not exceed this'),
+    maxInferenceMemory: optional(memorySize(), 'Parameters, input and peak activations of a no-grad forward must not exceed this'),
     minFinalSpatial: optional(
       z.int({ error: 'expected a whole number ≥ 1' }).check(z.minimum(1, { error: 'expected a whole number ≥ 1' })),
       'Height and width of the last feature map (before the global pool) must both be at least this',
     ),
     counts: optional(
-      z.strictObject(Object.fromEntries(COUNT_NAMES.map((name) => [name, z.optional(bigInt)])) as Record<CountName, z.ZodMiniOptional<typeof bigInt>>, {
+      z.strictObject(Object.fromEntries(COUNT_NAMES.map((name) => [name, z.optional(anyBigInt)])) as Record<CountName, z.ZodMiniOptional<typeof anyBigInt>>, {
         error: `expected an object of counts by convention (${COUNT_NAMES.join(', ')})`,
       }),
       'Exact totals by counting convention, e.g. {"fvcore": 4111512576}',
     ),
     paramCounts: optional(
-      z.strictObject({ pytorch: z.optional(bigInt), keras: z.optional(bigInt), paddle: z.optional(bigInt) }, { error: 'expected an object of pytorch, keras and paddle' }),
+      z.strictObject({ pytorch: z.optional(anyBigInt), keras: z.optional(anyBigInt), paddle: z.optional(anyBigInt) }, { error: 'expected an object of pytorch, keras and paddle' }),
       'Exact parameter totals as each framework reports them',
     ),
   };
