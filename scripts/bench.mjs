@@ -8,11 +8,11 @@
 //       time's %M, where present)
 //   (b) in-process trace + JSON formatting of ResNet-50/101/152 (the library bundle)
 //   (c) synthetic bottleneck networks [3, 4, K, 3] doubling up to the row limit, for json, log
-//       and table: whole-process time (the median of --repeats runs, default 3), peak RSS, and
+//       and table: whole-process time (the median of --repeats runs, default 5), peak RSS, and
 //       the growth factor per doubling (row counts come from the library's countRows, the
 //       expander's own count)
 //
-// Options: --runs N (default 31), --repeats N (default 3), --quick (fewer runs and sizes, for a
+// Options: --runs N (default 31), --repeats N (default 5), --quick (fewer runs and sizes, for a
 // smoke test), --formats json,log (which formats (c) runs).
 
 import { spawnSync } from 'node:child_process';
@@ -26,7 +26,7 @@ const quick = args.includes('--quick');
 const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 6 : 31;
 const repeatsArg = args.indexOf('--repeats');
-const REPEATS = repeatsArg >= 0 ? Number(args[repeatsArg + 1]) : quick ? 1 : 3;
+const REPEATS = repeatsArg >= 0 ? Number(args[repeatsArg + 1]) : quick ? 1 : 5;
 const formatsIndex = args.indexOf('--formats');
 const formatsArg = formatsIndex >= 0 ? args[formatsIndex + 1].split(',') : null;
 const BIN = 'bin/resnet-shapes.js';

@@ -72,9 +72,10 @@ const cjs = { ...common, format: 'cjs', supported: { 'dynamic-import': false } }
 await build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm' });
 // `--list` shows the shipped presets at their own inputs: the CLI bundle carries that listing as
 // the library just computed it (presetListing, the code the CLI would run), so listing takes no
-// tracing; the presets themselves are bundled, so listing and presets come from one build
+// tracing (the descriptions it prints are the bundled presets' own); the presets themselves are
+// bundled, so listing and presets come from one build
 const { presetListing, toJsonValue } = await import(`${pathToFileURL('dist/index.js').href}?${Date.now()}`);
-const listing = presetListing().map((r) => ({ ...r, params: toJsonValue(r.params), macs: toJsonValue(r.macs) }));
+const listing = presetListing().map((r) => ({ name: r.name, input: r.input, params: toJsonValue(r.params), macs: toJsonValue(r.macs) }));
 await Promise.all([
   build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts], define: { BUILT_PRESET_LISTING: JSON.stringify(listing) } }),
   ...Object.values(LAZY).map((part) => build({ ...cjs, entryPoints: [part.entry], outfile: `dist/${part.bundle}` })),

@@ -68,7 +68,8 @@ export function toJsonValue(x: Int): number | string {
 
 /** Digits grouped by thousands: 23510081 -> "23,510,081". */
 export function groupDigits(x: Int): string {
-  const s = (typeof x === 'bigint' ? x : BigInt(x)).toString();
+  // a safe integer prints every digit as a number already (no exponent below 10^21)
+  const s = String(x);
   const neg = s.startsWith('-');
   const digits = neg ? s.slice(1) : s;
   let out = '';

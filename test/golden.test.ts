@@ -96,7 +96,7 @@ describe('the binary', () => {
     }
     // and the bundle does carry it (torchvision's published 60,192,808 params for resnet152)
     const bundle = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8');
-    expect(bundle).toMatch(/name:"resnet152",input:\[1,3,224,224\],params:60192808,macs:\d+,/);
+    expect(bundle).toMatch(/name:"resnet152",input:\[1,3,224,224\],params:60192808,macs:\d+\}/);
   });
 
   it('maps an internal error to the TypeScript source line through the source map', () => {

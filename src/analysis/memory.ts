@@ -28,7 +28,7 @@
 import { add, mul, product, sub, type Int } from '../int.js';
 import { sameSection, type Trace } from '../types.js';
 import { CachingAllocator, type Allocation } from './allocator.js';
-import { memoryOf, operandsOf } from './kinds.js';
+import { memoryOf, operandsOf, type MemoryTraits } from './kinds.js';
 
 /** Activation dtypes: float32, or 16-bit autocast with fp32 master weights. */
 export const DTYPES = ['float32', 'bfloat16', 'float16'] as const;
@@ -128,13 +128,15 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const paramBytes: Int[] = new Array(n);
   const storage = new Int32Array(n);
   const storageBytes: Int[] = new Array(n).fill(0);
+  // each row's memory traits, looked up once
+  const traits = layers.map((layer) => memoryOf(layer.spec));
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
     const { spec } = layer;
     // in-place and view rows share their input's shape array, and so its byte count
     outputBytes[i] = spec.from >= 0 && layer.output === layer.input ? outputBytes[spec.from]! : bytesOf(layer.output, act);
     paramBytes[i] = layer.weight ? add(bytesOf(layer.weight, 4), layer.bias ? bytesOf(layer.bias, 4) : 0) : 0;
-    if (memoryOf(spec).aliases) storage[i] = spec.from < 0 ? -1 : storage[spec.from]!;
+    if (traits[i]!.aliases) storage[i] = spec.from < 0 ? -1 : storage[spec.from]!;
     else {
       storage[i] = i;
       storageBytes[i] = outputBytes[i]!;
@@ -156,23 +158,20 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   };
   // autocast casts the weights of the kinds it runs in 16 bits (conv, linear; not BatchNorm),
   // and caches the copies
-  const weightCopy = (i: number): Int => {
-    const layer = layers[i]!;
-    return autocast && memoryOf(layer.spec).autocast && layer.weight ? bytesOf(layer.weight, 2) : 0;
-  };
+  const weightCopies: Int[] = layers.map((layer, i) => (autocast && traits[i]!.autocast && layer.weight ? bytesOf(layer.weight, 2) : 0));
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
-    const traits = memoryOf(layer.spec);
-    if (traits.saves === 'input') {
+    const own = traits[i]!;
+    if (own.saves === 'input') {
       // the network input is counted as input; under autocast a 16-bit kind casts it to a copy it keeps
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
-      else if (autocast && traits.autocast) extras[i] = bytesOf(layer.input, 2);
-    } else if (traits.saves === 'output') keep(storage[i]!, i);
-    else if (traits.saves === 'operands') {
+      else if (autocast && own.autocast) extras[i] = bytesOf(layer.input, 2);
+    } else if (own.saves === 'output') keep(storage[i]!, i);
+    else if (own.saves === 'operands') {
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
       for (const o of operandsOf(layer.spec)) if (o >= 0) keep(storage[o]!, i);
     }
-    extras[i] = add(add(extras[i]!, traits.ownSaved?.(layer, bytesOf) ?? 0), weightCopy(i));
+    extras[i] = add(add(extras[i]!, own.ownSaved?.(layer, bytesOf) ?? 0), weightCopies[i]!);
   }
   const rows: Int[] = extras.slice();
   for (let s = 0; s < n; s++) if (saver[s]! >= 0) rows[saver[s]!] = add(rows[saver[s]!]!, storageBytes[s]!);
@@ -219,8 +218,8 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     forward.alloc(extras[i]!);
     // inference: autocast's weight copies stay cached until the forward ends; a cast input
     // copy and max-pool indices (computed on CUDA, then dropped) are transient
-    const copy = weightCopy(i);
-    const transient = memoryOf(layers[i]!.spec).ownInInference ? sub(extras[i]!, copy) : 0;
+    const copy = weightCopies[i]!;
+    const transient = traits[i]!.ownInInference ? sub(extras[i]!, copy) : 0;
     inference.alloc(add(copy, transient));
     inference.free(transient);
     for (let t = lastUse.head[i]!; t >= 0; t = lastUse.next[t]!) {
@@ -233,6 +232,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
 
   const backwardPeak = simulateBackward(trace, {
     start: add(add(beforeStep, activations), allocatorSlack),
+    traits,
     outputBytes,
     paramBytes,
     storageBytes,
@@ -317,6 +317,7 @@ function forwardSlack(f: {
 interface BackwardInput {
   /** Bytes allocated when backward starts: everything before the step, and the activations. */
   readonly start: Int;
+  readonly traits: readonly MemoryTraits[];
   readonly outputBytes: readonly Int[];
   readonly paramBytes: readonly Int[];
   readonly storageBytes: readonly Int[];
@@ -336,7 +337,7 @@ interface BackwardInput {
 function simulateBackward(trace: Trace, b: BackwardInput): Int {
   const { layers } = trace;
   const n = layers.length;
-  const { outputBytes, paramBytes, storageBytes, extras, saver, autocast } = b;
+  const { traits, outputBytes, paramBytes, storageBytes, extras, saver, autocast } = b;
   const backward = new Live(b.start);
   // storages released when the row that kept them first is done (backward runs in reverse)
   const released = buckets(n, (s) => saver[s]!);
@@ -355,13 +356,13 @@ function simulateBackward(trace: Trace, b: BackwardInput): Int {
     const gOut = pending[i];
     pending[i] = undefined;
     // the add, identity and flatten hand their output's gradient on; the others make a new one
-    const traits = memoryOf(spec);
-    const passThrough = traits.passesGradient;
+    const own = traits[i]!;
+    const passThrough = own.passesGradient;
     const gIn: Int = passThrough || spec.from < 0 ? 0 : outputBytes[spec.from]!;
     const gParams = paramBytes[i]!;
     backward.alloc(gIn);
     // a 16-bit weight gradient is computed, then cast to the fp32 leaf's gradient
-    const castGrad = autocast && traits.autocast && layer.weight ? bytesOf(layer.weight, 2) : 0;
+    const castGrad = autocast && own.autocast && layer.weight ? bytesOf(layer.weight, 2) : 0;
     backward.alloc(add(gParams, castGrad));
     backward.free(castGrad);
     // free what only this row kept, and the gradient of its output

@@ -9,6 +9,7 @@ import { FORMATS, type FormatName } from '../format/formats.js';
 import { presetListJson, presetListText } from '../format/list.js';
 import type { ColumnName } from '../format/table.js';
 import { toInt, type Int } from '../int.js';
+import { presetConfig } from '../network/presets.js';
 import { colorLevel, highlighter } from './color.js';
 import { writeAll, type Io } from './io.js';
 import { analyzeModel, defaultInput, presetListing, type InputArg, type PresetTotals } from '../request.js';
@@ -79,13 +80,13 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
  * bundle from these presets: the presets are bundled too, so the two cannot disagree. Absent when
  * the sources run unbundled (the tests), which compute it.
  */
-declare const BUILT_PRESET_LISTING: readonly { name: string; input: number[]; params: number | string; macs: number | string; description: string }[] | undefined;
+declare const BUILT_PRESET_LISTING: readonly { name: string; input: number[]; params: number | string; macs: number | string }[] | undefined;
 
 /** Every preset with its params and mult-adds at its default input. */
 function listModels(io: Io, format: FormatName): void {
   const rows: PresetTotals[] =
     typeof BUILT_PRESET_LISTING === 'undefined'
       ? presetListing()
-      : BUILT_PRESET_LISTING.map((r) => ({ ...r, params: toInt(r.params), macs: toInt(r.macs) }));
+      : BUILT_PRESET_LISTING.map((r) => ({ ...r, params: toInt(r.params), macs: toInt(r.macs), description: presetConfig(r.name)?.description ?? '' }));
   io.out(format === 'json' ? presetListJson(rows) : presetListText(rows));
 }
