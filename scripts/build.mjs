@@ -1,7 +1,7 @@
 // Builds what `bin/resnet-shapes.js` runs and what the package exports:
 //   dist/cli.cjs      the CLI: commander, chalk and the core in one CommonJS bundle (it starts
 //                     faster than ESM; see README "Speed"), with its source map
-//   dist/schemas.cjs  zod and the file schemas, loaded only when a file is read
+//   dist/zod.cjs      zod (what src/schemas/zod.ts exports), loaded only when a file is read
 //   dist/documents.cjs  the committed JSON Schemas, loaded only by `resnet-shapes schema`
 //   dist/chalk.cjs    chalk, loaded only when there is colour to add
 //   dist/index.js     the library, one ESM bundle
@@ -17,11 +17,15 @@ import { pathToFileURL } from 'node:url';
 import { sourceHash } from './source-hash.mjs';
 
 /**
- * Parts the CLI loads only when a command needs them, each a bundle of its own: the zod schemas
- * (reading a config or check file) and the committed JSON Schemas (`resnet-shapes schema`).
+ * Parts the CLI loads only when a command needs them, each a bundle of its own: zod (reading a
+ * config or check file) and the committed JSON Schemas (`resnet-shapes schema`). A part is a
+ * dependency or a leaf of ours, never a module of the core: a second copy of the core would be
+ * compiled and initialised again.
  */
 const LAZY = {
-  '../schemas/index.js': { entry: 'src/schemas/index.ts', bundle: 'schemas.cjs' },
+  // zod (the part src/schemas/zod.ts exports): loaded only when a file is read, on the first use
+  // of the schemas, which are part of the CLI bundle and share its core
+  './zod.js': { entry: 'src/schemas/zod.ts', bundle: 'zod.cjs', from: '/src/schemas/' },
   '../schemas/documents.js': { entry: 'src/schemas/documents.ts', bundle: 'documents.cjs' },
   // colour: only on a terminal
   chalk: { entry: 'node_modules/chalk/source/index.js', bundle: 'chalk.cjs' },
@@ -33,7 +37,9 @@ const lazyParts = {
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
       const part = LAZY[args.path];
-      return part && args.kind === 'dynamic-import' && args.importer.includes('/src/cli/') ? { path: `./${part.bundle}`, external: true } : undefined;
+      if (!part) return undefined;
+      const lazy = part.from ? args.importer.includes(part.from) : args.kind === 'dynamic-import' && args.importer.includes('/src/cli/');
+      return lazy ? { path: `./${part.bundle}`, external: true } : undefined;
     });
   },
 };

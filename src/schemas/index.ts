@@ -6,7 +6,7 @@
 // zod/mini: its schemas are plain data with checks, not objects carrying dozens of methods, so
 // they load and build in about half the time and bundle to half the size (the web page ships it).
 
-import * as z from 'zod/mini';
+import * as z from './zod.js';
 import { COUNT_NAMES, type CountName } from '../analysis/counts.js';
 import { KIND_NAMES } from '../analysis/kinds.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
