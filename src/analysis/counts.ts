@@ -191,31 +191,39 @@ export interface Counts {
 /** A term's count for a row: its function on the rows of its modules, 0 elsewhere. */
 const termRow = (t: Term, r: RowFacts): Int => (t.modules.includes(r.module) ? t.row(r) : 0);
 
-/** Every convention's count, per row and in total. */
+/**
+ * Every convention's count, in total (one pass; a row's facts are made for it and dropped, so a
+ * huge trace keeps nothing per row here) and per row (its facts made again when asked for).
+ */
 export function countConventions(trace: Trace): Counts {
-  const facts = trace.layers.map(factsOf);
-  // each term sums only the rows of its modules: most concern a kind or two
-  const byModule = new Map<TorchModule, RowFacts[]>();
-  for (const r of facts) {
-    let rows = byModule.get(r.module);
-    if (!rows) byModule.set(r.module, (rows = []));
-    rows.push(r);
+  const { layers } = trace;
+  // a running sum per term of each convention, and per module the sums its rows add to
+  const sums: Int[][] = COUNT_NAMES.map((name) => CONVENTIONS[name].terms.map(() => 0));
+  const sumsOf = new Map<TorchModule, { readonly term: Term; readonly into: Int[]; readonly at: number }[]>();
+  COUNT_NAMES.forEach((name, c) =>
+    CONVENTIONS[name].terms.forEach((term, at) => {
+      for (const module of term.modules) {
+        let list = sumsOf.get(module);
+        if (!list) sumsOf.set(module, (list = []));
+        list.push({ term, into: sums[c]!, at });
+      }
+    }),
+  );
+  for (const layer of layers) {
+    const r = factsOf(layer);
+    for (const { term, into, at } of sumsOf.get(r.module) ?? []) into[at] = add(into[at]!, term.row(r));
   }
   const rowCount = (name: CountName, i: number): Int => {
-    const r = facts[i]!;
+    const r = factsOf(layers[i]!);
     let n: Int = r.layer.macs;
     for (const t of CONVENTIONS[name].terms) n = add(n, termRow(t, r));
     return n;
   };
   const conventions = {} as Record<CountName, ConventionCount>;
-  for (const name of COUNT_NAMES) {
-    const terms = CONVENTIONS[name].terms.map((t) => {
-      let total: Int = 0;
-      for (const module of t.modules) for (const r of byModule.get(module) ?? []) total = add(total, t.row(r));
-      return { label: t.label, total };
-    });
+  COUNT_NAMES.forEach((name, c) => {
+    const terms = CONVENTIONS[name].terms.map((t, k) => ({ label: t.label, total: sums[c]![k]! }));
     conventions[name] = { total: terms.reduce<Int>((a, t) => add(a, t.total), trace.totals.macs), terms };
-  }
+  });
   return { conventions, row: rowCount };
 }
 
