@@ -72,11 +72,9 @@ export function groupDigits(x: Int): string {
   const s = String(x);
   const neg = s.startsWith('-');
   const digits = neg ? s.slice(1) : s;
-  let out = '';
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
-    out += digits[i];
-  }
+  const head = digits.length % 3 || 3;
+  let out = digits.slice(0, head);
+  for (let i = head; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
   return neg ? `-${out}` : out;
 }
 

@@ -18,8 +18,9 @@ export function textWidth(s: string): number {
 }
 
 function pad(s: string, width: number, align: Align): string {
-  const room = width - textWidth(s);
-  return align === 'right' ? `${' '.repeat(room)}${s}` : `${s}${' '.repeat(room)}`;
+  // colour codes take no room, so they widen the padded length
+  const length = width + s.length - textWidth(s);
+  return align === 'right' ? s.padStart(length) : s.padEnd(length);
 }
 
 const spans = (row: GridRow): row is { readonly span: string } => !Array.isArray(row);
