@@ -76,14 +76,18 @@ const common = {
 const cjs = { ...common, format: 'cjs', supported: { 'dynamic-import': false } };
 // the library bundles what it runs (zod for parseConfig): the package needs no dependencies
 await build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm' });
-// `--list` shows the shipped presets at their own inputs: the CLI bundle carries that listing as
-// the library just computed it (presetListing, the code the CLI would run), so listing takes no
-// tracing (the descriptions it prints are the bundled presets' own); the presets themselves are
-// bundled, so listing and presets come from one build
-const { presetListing, toJsonValue } = await import(`${pathToFileURL('dist/index.js').href}?${Date.now()}`);
-const listing = presetListing().map((r) => ({ name: r.name, input: r.input, params: toJsonValue(r.params), macs: toJsonValue(r.macs) }));
+// `--list` shows the shipped presets at their own inputs: the CLI bundle carries their figures as
+// the library just computed them (presetFigures, the code the CLI would run), so listing takes no
+// tracing; the presets themselves are bundled, so figures and presets come from one build
+const { PRESET_NAMES, presetFigures, toJsonValue } = await import(`${pathToFileURL('dist/index.js').href}?${Date.now()}`);
+const figures = Object.fromEntries(
+  PRESET_NAMES.map((name) => {
+    const f = presetFigures(name);
+    return [name, { input: f.input, params: toJsonValue(f.params), macs: toJsonValue(f.macs) }];
+  }),
+);
 await Promise.all([
-  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts], define: { BUILT_PRESET_LISTING: JSON.stringify(listing) } }),
+  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts], define: { BUILT_PRESET_FIGURES: JSON.stringify(figures) } }),
   ...Object.values(LAZY).map((part) => build({ ...cjs, entryPoints: [part.entry], outfile: `dist/${part.bundle}` })),
   buildWeb(),
 ]);

@@ -40,5 +40,5 @@ export { formatDot, formatMermaid } from './format/diagram.js';
 export type { TraceDocument, RowDocument } from './schemas/index.js';
 export { parseConfig, type ParsedConfig, type ConfigProblem } from './schemas/parse.js';
 export { mergeExtends } from './network/presets.js';
-export { presetListing, type PresetTotals } from './request.js';
+export { presetFigures, presetListing, type PresetFigures, type PresetTotals } from './request.js';
 export { presetListText, presetListJson } from './format/list.js';

@@ -172,24 +172,31 @@ export function defaultInput(config: ModelConfig): InputArg {
   return { shape: config.input ? [...config.input] : [1, config.inChannels, 224, 224], symbolicBatch: false };
 }
 
-/** A preset with its totals at its own default input: a row of `--list`. */
-export interface PresetTotals {
-  readonly name: string;
+/** A preset's input (its own default) and its params and mult-adds there. */
+export interface PresetFigures {
   readonly input: Shape;
   readonly params: Int;
   readonly macs: Int;
+}
+
+/** A row of `--list`. */
+export interface PresetTotals extends PresetFigures {
+  readonly name: string;
   readonly description: string;
 }
 
-/** Every preset, in `--list` order, with its params and mult-adds (exact, from a sampled trace). */
-export function presetListing(): PresetTotals[] {
-  return PRESET_NAMES.map((name) => {
-    const config = finishConfig(presetInput(name), name, {}, name);
-    const input = defaultInput(config).shape;
-    const totals = sampledTotals(config, input, true);
-    if (!totals.ok) throw new Error(`preset ${name}: ${formatIssue(totals.issue)}`);
-    return { name, input, params: totals.params, macs: totals.macs, description: presetConfig(name)?.description ?? '' };
-  });
+/** A preset's figures at its own default input, exact, from a sampled trace. */
+export function presetFigures(name: string): PresetFigures {
+  const config = finishConfig(presetInput(name), name, {}, name);
+  const input = defaultInput(config).shape;
+  const totals = sampledTotals(config, input, true);
+  if (!totals.ok) throw new Error(`preset ${name}: ${formatIssue(totals.issue)}`);
+  return { input, params: totals.params, macs: totals.macs };
+}
+
+/** Every preset in `--list` order, with its figures (computed, unless `figures` has them) and description. */
+export function presetListing(figures: (name: string) => PresetFigures = presetFigures): PresetTotals[] {
+  return PRESET_NAMES.map((name) => ({ name, ...figures(name), description: presetConfig(name)?.description ?? '' }));
 }
 
 /** The analysis of a model at an input, or an InputError saying why the model cannot take it. */

@@ -83,9 +83,9 @@ describe('the binary', () => {
     expect(run()).toBe(edited);
   });
 
-  it('lists the presets as the sources compute them: the listing the build carries is not a copy to keep in step', async () => {
-    // in-process, the sources compute the listing (presetListing); the binary prints what the build
-    // computed; both formats, every preset, byte for byte
+  it('lists the presets as the sources compute them: the figures the build carries are not a copy to keep in step', async () => {
+    // in-process, the sources compute the figures (presetFigures); the binary prints the ones the
+    // build computed; both formats, every preset, byte for byte
     expect(built, 'dist/ is stale or missing: run npm run build').toBe(current);
     for (const args of [['--list'], ['--list', '--format', 'json']]) {
       const computed = await cli(args);
@@ -96,7 +96,7 @@ describe('the binary', () => {
     }
     // and the bundle does carry it (torchvision's published 60,192,808 params for resnet152)
     const bundle = readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8');
-    expect(bundle).toMatch(/name:"resnet152",input:\[1,3,224,224\],params:60192808,macs:\d+\}/);
+    expect(bundle).toMatch(/resnet152:\{input:\[1,3,224,224\],params:60192808,macs:\d+\}/);
   });
 
   it('maps an internal error to the TypeScript source line through the source map', () => {

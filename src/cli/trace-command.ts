@@ -9,10 +9,9 @@ import { FORMATS, type FormatName } from '../format/formats.js';
 import { presetListJson, presetListText } from '../format/list.js';
 import type { ColumnName } from '../format/table.js';
 import { toInt, type Int } from '../int.js';
-import { presetConfig } from '../network/presets.js';
 import { colorLevel, highlighter } from './color.js';
 import { writeAll, type Io } from './io.js';
-import { analyzeModel, defaultInput, presetListing, type InputArg, type PresetTotals } from '../request.js';
+import { analyzeModel, defaultInput, presetListing, type InputArg } from '../request.js';
 import { resolveModel, type ModelOptions } from './model.js';
 
 export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
@@ -76,17 +75,21 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
 }
 
 /**
- * The listing scripts/build.mjs computed with this same code (`presetListing`) when it built the
- * bundle from these presets: the presets are bundled too, so the two cannot disagree. Absent when
- * the sources run unbundled (the tests), which compute it.
+ * Every preset's figures as scripts/build.mjs computed them with this same code (`presetFigures`)
+ * when it bundled these presets, so the two cannot disagree. Absent when the sources run unbundled
+ * (the tests), which compute them.
  */
-declare const BUILT_PRESET_LISTING: readonly { name: string; input: number[]; params: number | string; macs: number | string }[] | undefined;
+declare const BUILT_PRESET_FIGURES: Readonly<Record<string, { input: number[]; params: number | string; macs: number | string }>> | undefined;
 
 /** Every preset with its params and mult-adds at its default input. */
 function listModels(io: Io, format: FormatName): void {
-  const rows: PresetTotals[] =
-    typeof BUILT_PRESET_LISTING === 'undefined'
-      ? presetListing()
-      : BUILT_PRESET_LISTING.map((r) => ({ ...r, params: toInt(r.params), macs: toInt(r.macs), description: presetConfig(r.name)?.description ?? '' }));
+  const built = typeof BUILT_PRESET_FIGURES === 'undefined' ? undefined : BUILT_PRESET_FIGURES;
+  const rows = presetListing(
+    built &&
+      ((name) => {
+        const f = built[name]!;
+        return { input: f.input, params: toInt(f.params), macs: toInt(f.macs) };
+      }),
+  );
   io.out(format === 'json' ? presetListJson(rows) : presetListText(rows));
 }
