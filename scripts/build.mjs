@@ -79,7 +79,7 @@ await build({ ...common, minify: false, entryPoints: ['src/index.ts'], outfile: 
 // `--list` shows the shipped presets at their own inputs: the CLI bundle carries their figures as
 // the library just computed them (presetFigures, the code the CLI would run), so listing takes no
 // tracing; the presets themselves are bundled, so figures and presets come from one build
-const { PRESET_NAMES, presetFigures, toJsonValue } = await import(`${pathToFileURL('dist/index.js').href}?${Date.now()}`);
+const { PRESET_NAMES, presetFigures, toJsonValue } = await import(pathToFileURL('dist/index.js').href);
 const figures = Object.fromEntries(
   PRESET_NAMES.map((name) => {
     const f = presetFigures(name);

@@ -167,6 +167,9 @@ export function finishConfig(input: ConfigInput, name: string, o: ConfigOverride
   return config;
 }
 
+/** The input traced without `--input` (a config may name its own), and the one `--list` heads with. */
+export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
+
 /** The input a model is traced at without `--input`: its own, else 1×C×224×224 with its channels. */
 export function defaultInput(config: ModelConfig): InputArg {
   return { shape: config.input ? [...config.input] : [1, config.inChannels, 224, 224], symbolicBatch: false };

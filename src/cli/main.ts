@@ -12,11 +12,11 @@ import { COLUMN_NAMES, type ColumnName } from '../format/table.js';
 import { InputError } from '../errors.js';
 import { inert } from '../format/common.js';
 import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parsePort, parseWeightDecay } from './args.js';
-import { OPTION_FLAGS } from '../request.js';
+import { DEFAULT_INPUT, OPTION_FLAGS } from '../request.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
 import { runDiff, type DiffOptions } from './diff-command.js';
-import { DEFAULT_INPUT, runTrace, type TraceOptions } from './trace-command.js';
+import { runTrace, type TraceOptions } from './trace-command.js';
 
 const DEPTHS = ['stage', 'block', 'layer'] as const;
 

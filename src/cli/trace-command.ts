@@ -14,8 +14,6 @@ import { writeAll, type Io } from './io.js';
 import { analyzeModel, defaultInput, presetListing, type InputArg } from '../request.js';
 import { resolveModel, type ModelOptions } from './model.js';
 
-export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch: false };
-
 export interface TraceOptions extends ModelOptions {
   readonly input?: InputArg;
   readonly format: FormatName;
