@@ -13,19 +13,17 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { sourceHash } from './source-hash.mjs';
 
 /**
- * Parts the CLI loads only when a command needs them, each a bundle of its own: zod (reading a
- * config or check file) and the committed JSON Schemas (`resnet-shapes schema`). A part is a
- * dependency or a leaf of ours, never a module of the core: a second copy of the core would be
- * compiled and initialised again.
+ * Parts the CLI loads only when a command needs them, each a bundle of its own, reached by a
+ * dynamic import from src/cli/: the committed JSON Schemas (`resnet-shapes schema`), chalk, and
+ * picomatch. A part is a dependency or a leaf of ours, never a module of the core: a second copy
+ * of the core would be compiled and initialised again.
  */
 const LAZY = {
-  // zod (the part src/schemas/zod.ts exports): loaded only when a file is read, on the first use
-  // of the schemas, which are part of the CLI bundle and share its core
-  './zod.js': { entry: 'src/schemas/zod.ts', bundle: 'zod.cjs', from: '/src/schemas/' },
   '../schemas/documents.js': { entry: 'src/schemas/documents.ts', bundle: 'documents.cjs' },
   // colour: only on a terminal
   chalk: { entry: 'node_modules/chalk/source/index.js', bundle: 'chalk.cjs' },
@@ -37,12 +35,36 @@ const lazyParts = {
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
       const part = LAZY[args.path];
-      if (!part) return undefined;
-      const lazy = part.from ? args.importer.includes(part.from) : args.kind === 'dynamic-import' && args.importer.includes('/src/cli/');
-      return lazy ? { path: `./${part.bundle}`, external: true } : undefined;
+      return part && args.kind === 'dynamic-import' && args.importer.includes('/src/cli/') ? { path: `./${part.bundle}`, external: true } : undefined;
     });
   },
 };
+
+/**
+ * zod, the one dependency the schemas have: a bundle of its own (dist/zod.cjs, what
+ * src/schemas/zod.ts exports), which the CLI loads when a file is first read. The schemas import
+ * src/schemas/zod.ts as usual; in the CLI bundle they get a stand-in with a function of the same
+ * name for each of its functions, which loads dist/zod.cjs on the first call. So the schemas are
+ * ordinary modules of the CLI bundle: a dynamic import of them would make esbuild wrap them and
+ * every core module they import in lazy initialisers, parsed once more at start-up.
+ */
+const ZOD = { entry: 'src/schemas/zod.ts', bundle: 'zod.cjs' };
+function zodStandIn(names) {
+  const source = [
+    `let zod;`,
+    `const load = () => (zod ??= require('./${ZOD.bundle}'));`,
+    ...names.map((name, i) => `const f${i} = (...args) => load().${name}(...args);`),
+    `export { ${names.map((name, i) => `f${i} as ${name}`).join(', ')} };`,
+  ].join('\n');
+  return {
+    name: 'zod-stand-in',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/zod\.js$/ }, (args) => (args.importer.includes('/src/schemas/') ? { path: 'zod', namespace: 'zod-stand-in' } : undefined));
+      b.onResolve({ filter: /^\.\/zod\.cjs$/, namespace: 'zod-stand-in' }, (args) => ({ path: args.path, external: true }));
+      b.onLoad({ filter: /.*/, namespace: 'zod-stand-in' }, () => ({ contents: source, loader: 'js' }));
+    },
+  };
+}
 
 /** The web page: classic scripts (an IIFE each), for browsers of the last few years. */
 async function buildWeb() {
@@ -86,8 +108,20 @@ const figures = Object.fromEntries(
     return [name, { input: f.input, params: toJsonValue(f.params), macs: toJsonValue(f.macs) }];
   }),
 );
+// zod first: the stand-in forwards each function its bundle exports (and nothing else is one)
+await build({ ...cjs, entryPoints: [ZOD.entry], outfile: `dist/${ZOD.bundle}` });
+const zod = createRequire(import.meta.url)(`../dist/${ZOD.bundle}`);
+const zodNames = Object.keys(zod).filter((name) => name !== '__esModule');
+const notFunctions = zodNames.filter((name) => typeof zod[name] !== 'function');
+if (notFunctions.length > 0) throw new Error(`src/schemas/zod.ts exports ${notFunctions.join(', ')}, which the CLI's stand-in cannot forward: export functions only`);
 await Promise.all([
-  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', plugins: [lazyParts], define: { BUILT_PRESET_FIGURES: JSON.stringify(figures) } }),
+  build({
+    ...cjs,
+    entryPoints: ['src/cli/run.ts'],
+    outfile: 'dist/cli.cjs',
+    plugins: [lazyParts, zodStandIn(zodNames)],
+    define: { BUILT_PRESET_FIGURES: JSON.stringify(figures) },
+  }),
   ...Object.values(LAZY).map((part) => build({ ...cjs, entryPoints: [part.entry], outfile: `dist/${part.bundle}` })),
   buildWeb(),
 ]);

@@ -14,6 +14,7 @@ import { parseByteSize } from '../request.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, describeError, readFileBytes } from './files.js';
 import { finishConfig, JsonSyntaxError, parseJson } from '../request.js';
+import { checkSchema, fieldPath, formatZodIssue } from '../schemas/index.js';
 import { lineOf, locateFields } from '../schemas/locate.js';
 import type { Io } from './io.js';
 import { mergeConfigFile } from './model.js';
@@ -164,7 +165,6 @@ export async function checkFile(file: string): Promise<CheckResult> {
     throw e;
   }
   const lines = locateFields(text);
-  const { checkSchema, formatZodIssue, fieldPath } = await import('../schemas/index.js');
   const parsed = checkSchema().safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;

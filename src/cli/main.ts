@@ -15,6 +15,7 @@ import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, par
 import { DEFAULT_INPUT, OPTION_FLAGS } from '../request.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
+import { runCheck } from './check.js';
 import { runDiff, type DiffOptions } from './diff-command.js';
 import { runTrace, type TraceOptions } from './trace-command.js';
 
@@ -131,7 +132,6 @@ A check file is a model config (or "extends": "<preset>" plus overrides) with "i
 "expect"; its JSON Schema: resnet-shapes schema check.`,
     )
     .action(async (paths: string[], opts: { reporter: ReporterName; quiet?: boolean }) => {
-      const { runCheck } = await import('./check.js');
       run(runCheck(paths, opts.reporter, io, opts.quiet ?? false));
     });
 
@@ -168,6 +168,7 @@ The page is also a plain file: open dist/web/index.html, or put dist/web on any 
 Its URL fragment holds the view: #arch=resnet50&input=10,3,224,224&classes=1`,
     )
     .action(async (opts: { port: number }) => {
+      // a dynamic import: the server's modules (node:http) load only for this command
       const { runWeb } = await import('./web-command.js');
       run(runWeb(opts.port, io));
     });

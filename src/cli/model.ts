@@ -5,6 +5,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { ConfigInput } from '../network/config.js';
 import { mergeExtends, overlay, type ConfigFile } from '../network/presets.js';
 import { finishConfig, presetInput, validConfigFile, type ConfigOverrides } from '../request.js';
+import * as schemas from '../schemas/index.js';
 import type { ModelConfig } from '../types.js';
 import { UsageError } from './exit.js';
 import { readJsonFile } from './files.js';
@@ -16,13 +17,13 @@ export interface ModelOptions extends ConfigOverrides {
 }
 
 /** A parsed JSON value validated as a config file (not yet merged). */
-async function validConfig(value: unknown, source: string): Promise<ConfigFile> {
-  return validConfigFile(value, source, await import('../schemas/index.js'));
+function validConfig(value: unknown, source: string): ConfigFile {
+  return validConfigFile(value, source, schemas);
 }
 
 /** Validates a parsed JSON value as a config and merges it over what it extends. */
 export async function configFromValue(value: unknown, source: string): Promise<ConfigInput> {
-  return mergeConfigFile(await validConfig(value, source), source);
+  return mergeConfigFile(validConfig(value, source), source);
 }
 
 /** How many config files may extend one another in a chain. */
@@ -41,7 +42,7 @@ export async function mergeConfigFile(file: ConfigFile, source: string, chain: r
   if (seen.includes(path) || seen.length >= MAX_EXTENDS) {
     throw new UsageError(`${source}: extends: expected a chain of at most ${MAX_EXTENDS} files without a cycle, found ${base} again`);
   }
-  const parent = await mergeConfigFile(await validConfig(readJsonFile(path), path), path, [...seen, path]);
+  const parent = await mergeConfigFile(validConfig(readJsonFile(path), path), path, [...seen, path]);
   return overlay(parent, file);
 }
 

@@ -15,10 +15,6 @@ import { LIMITS } from '../network/config.js';
 import { BLOCK_KINDS, BLOCKS, NAMING_KINDS, SHORTCUT_KINDS, SHORTCUTS } from '../network/expand.js';
 import { PRESET_NAMES } from '../network/presets.js';
 
-// A process parses one or a few files: compiling zod's fast paths with `new Function` costs more
-// than it saves (and a page with a strict content security policy forbids it).
-z.config({ jitless: true });
-
 /** `a, b or c` */
 const inWords = (items: readonly string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
 /** `"a", "b" or "c"` */
@@ -30,16 +26,7 @@ function once<T>(build: () => T): () => T {
   return () => (value ??= build());
 }
 
-/**
- * The schema with a description (shown by editors and in the JSON Schema), put in zod's registry
- * where the JSON Schema generator reads it. It marks the very schema it is given, so each use
- * takes a schema of its own (`schema.check(z.describe(...))` would copy it, with a no-op check:
- * twice the schemas to build at start-up, and a check to run on every value).
- */
-function described<T extends z.ZodMiniType>(schema: T, description: string): T {
-  z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), description });
-  return schema;
-}
+const described = z.described;
 
 /** Optional, with a description. */
 function optional<T extends z.ZodMiniType>(schema: T, description?: string): z.ZodMiniOptional<T> {
@@ -201,28 +188,30 @@ const configShape = once(() => {
 });
 
 /** A file either extends a preset or names its own block and layers. */
-const requireOwnArchitecture = z.superRefine((value: { extends?: string | undefined; block?: unknown; layers?: unknown }, ctx) => {
-  if (value.extends !== undefined) {
-    if (!PRESET_NAMES.includes(value.extends) && !/\.json$/i.test(value.extends)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['extends'],
-        input: value.extends,
-        message: `expected a preset name (${PRESET_NAMES.join(', ')}) or a config file ending in .json`,
-      });
+const requireOwnArchitecture = once(() =>
+  z.superRefine((value: { extends?: string | undefined; block?: unknown; layers?: unknown }, ctx) => {
+    if (value.extends !== undefined) {
+      if (!PRESET_NAMES.includes(value.extends) && !/\.json$/i.test(value.extends)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['extends'],
+          input: value.extends,
+          message: `expected a preset name (${PRESET_NAMES.join(', ')}) or a config file ending in .json`,
+        });
+      }
+      return;
     }
-    return;
-  }
-  for (const key of ['block', 'layers'] as const) {
-    if (value[key] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [key], input: undefined, message: 'required unless the file extends a preset' });
+    for (const key of ['block', 'layers'] as const) {
+      if (value[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], input: undefined, message: 'required unless the file extends a preset' });
+      }
     }
-  }
-});
+  }),
+);
 
 export const configSchema = once(() =>
   described(
-    z.strictObject(configShape()).check(requireOwnArchitecture),
+    z.strictObject(configShape()).check(requireOwnArchitecture()),
     'A resnet-shapes model config: a ResNet described as data, or a preset it extends with overrides',
   ),
 );
@@ -354,7 +343,7 @@ export const checkSchema = once(() => {
         ),
         training: z.optional(training),
       })
-      .check(requireOwnArchitecture),
+      .check(requireOwnArchitecture()),
     'A resnet-shapes check file: a model, an input and what to expect',
   );
 });
