@@ -53,7 +53,7 @@ export class CachingAllocator {
       block = { segment: this.segments++, offset: 0, size: segmentSize, free: true, prev: null, next: null };
       if (small) this.smallSegments.add(block.segment);
     } else {
-      pool.splice(pool.indexOf(block), 1);
+      this.remove(pool, block);
     }
     const remaining = block.size - size;
     if (small ? remaining >= MIN_BLOCK : remaining > SMALL_SIZE) {
@@ -73,18 +73,31 @@ export class CachingAllocator {
     const pool = this.smallSegments.has(block.segment) ? this.pools.small : this.pools.large;
     this.allocated -= block.size;
     block.free = true;
-    // merge with free neighbours in the segment
-    for (const neighbour of [block.prev, block.next]) {
-      if (!neighbour || !neighbour.free) continue;
-      pool.splice(pool.indexOf(neighbour), 1);
-      const first = neighbour === block.prev ? neighbour : block;
-      const second = first === neighbour ? block : neighbour;
-      first.size += second.size;
-      first.next = second.next;
-      if (second.next) second.next.prev = first;
-      block = first;
+    // merge with free neighbours in the segment: the one before absorbs this block, this block
+    // absorbs the one after
+    const prev = block.prev;
+    if (prev && prev.free) {
+      this.remove(pool, prev);
+      this.join(prev, block);
+      block = prev;
+    }
+    const next = block.next;
+    if (next && next.free) {
+      this.remove(pool, next);
+      this.join(block, next);
     }
     this.insert(pool, block);
+  }
+
+  /** `first` takes in `second`, the block after it. */
+  private join(first: Block, second: Block): void {
+    first.size += second.size;
+    first.next = second.next;
+    if (second.next) second.next.prev = first;
+  }
+
+  private remove(pool: Block[], block: Block): void {
+    pool.splice(pool.indexOf(block), 1);
   }
 
   /** Segments of the small pool. */

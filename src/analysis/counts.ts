@@ -209,14 +209,22 @@ export function countConventions(trace: Trace): Counts {
       }
     }),
   );
-  for (const layer of layers) {
-    const r = factsOf(layer);
-    for (const { term, into, at } of sumsOf.get(r.module) ?? []) into[at] = add(into[at]!, term.row(r));
+  // index loops on the per-row paths: the interpreter that runs them once makes an iterator
+  // object for every for-of
+  for (let i = 0; i < layers.length; i++) {
+    const r = factsOf(layers[i]!);
+    const targets = sumsOf.get(r.module);
+    if (targets === undefined) continue;
+    for (let k = 0; k < targets.length; k++) {
+      const { term, into, at } = targets[k]!;
+      into[at] = add(into[at]!, term.row(r));
+    }
   }
   const rowCount = (name: CountName, i: number): Int => {
     const r = factsOf(layers[i]!);
     let n: Int = r.layer.macs;
-    for (const t of CONVENTIONS[name].terms) n = add(n, termRow(t, r));
+    const { terms } = CONVENTIONS[name];
+    for (let k = 0; k < terms.length; k++) n = add(n, termRow(terms[k]!, r));
     return n;
   };
   const conventions = {} as Record<CountName, ConventionCount>;
@@ -252,7 +260,8 @@ export interface TorchinfoSizes {
 
 export function torchinfoSizes(trace: Trace): TorchinfoSizes {
   let outputs: Int = 0;
-  for (const l of trace.layers) if (l.params !== 0) outputs = add(outputs, product(l.output));
+  const { layers } = trace;
+  for (let i = 0; i < layers.length; i++) if (layers[i]!.params !== 0) outputs = add(outputs, product(layers[i]!.output));
   return { paramsMB: pythonFixed2(mul(trace.totals.params, 4)), forwardBackwardMB: pythonFixed2(mul(outputs, 8)) };
 }
 

@@ -153,7 +153,10 @@ function checkChannels(input: Shape, expected: number): Problem | null {
 function window2d(input: Shape, channels: number, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair, ceilMode: boolean): RuleResult {
   const rank = expectRank4(input);
   if (rank) return rank;
-  const [n, , h, w] = input as [number, number, number, number];
+  // indexed, not destructured: a destructuring runs the iterator protocol in the interpreter
+  const n = input[0]!;
+  const h = input[2] as number;
+  const w = input[3] as number;
   const oh = convOutputLength(h, kernel[0], stride[0], padding[0][0], padding[0][1], dilation[0], ceilMode);
   const ow = convOutputLength(w, kernel[1], stride[1], padding[1][0], padding[1][1], dilation[1], ceilMode);
   if (oh < 1 || ow < 1) {

@@ -169,7 +169,8 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     } else if (own.saves === 'output') keep(storage[i]!, i);
     else if (own.saves === 'operands') {
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
-      for (const o of operandsOf(layer.spec)) if (o >= 0) keep(storage[o]!, i);
+      const operands = operandsOf(layer.spec);
+      for (let k = 0; k < operands.length; k++) if (operands[k]! >= 0) keep(storage[operands[k]!]!, i);
     }
     extras[i] = add(add(extras[i]!, own.ownSaved?.(layer, bytesOf) ?? 0), weightCopies[i]!);
   }
@@ -373,13 +374,14 @@ function simulateBackward(trace: Trace, b: BackwardInput): Int {
       // the same gradient flows to every operand (the residual add)
       const shared = { bytes: gOut?.bytes ?? 0, refs: 1 + operands.length };
       deliver(pending, spec.from, shared, backward);
-      for (const o of operands) deliver(pending, o, shared, backward);
+      for (let k = 0; k < operands.length; k++) deliver(pending, operands[k]!, shared, backward);
     } else if (passThrough) {
       deliver(pending, spec.from, gOut ?? { bytes: 0, refs: 1 }, backward);
     } else {
       // a product's other factors get gradients of their own: each made at the output's size,
       // then summed down to the factor's (a broadcast gate's [N, C, 1, 1])
-      for (const o of operands) {
+      for (let k = 0; k < operands.length; k++) {
+        const o = operands[k]!;
         if (o < 0) continue;
         backward.alloc(outputBytes[i]!);
         backward.alloc(outputBytes[o]!);
@@ -387,7 +389,10 @@ function simulateBackward(trace: Trace, b: BackwardInput): Int {
       }
       release(gOut, backward);
       deliver(pending, spec.from, { bytes: gIn, refs: 1 }, backward);
-      for (const o of operands) if (o >= 0) deliver(pending, o, { bytes: outputBytes[o]!, refs: 1 }, backward);
+      for (let k = 0; k < operands.length; k++) {
+        const o = operands[k]!;
+        if (o >= 0) deliver(pending, o, { bytes: outputBytes[o]!, refs: 1 }, backward);
+      }
     }
   }
   return backward.peak;
@@ -451,7 +456,8 @@ function lastUses(trace: Trace, storage: Int32Array): Buckets {
   for (let i = 0; i < n; i++) {
     const spec = layers[i]!.spec;
     if (spec.from >= 0) use(storage[spec.from]!, i);
-    for (const o of operandsOf(spec)) if (o >= 0) use(storage[o]!, i);
+    const operands = operandsOf(spec);
+    for (let k = 0; k < operands.length; k++) if (operands[k]! >= 0) use(storage[operands[k]!]!, i);
     use(storage[i]!, i);
     // block inputs: alive to the end of their block
     const section = spec.section;

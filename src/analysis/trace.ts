@@ -31,7 +31,7 @@ function shapeInterner(): <T extends Shape | null>(shape: T) => T {
       buckets.set(h, [shape]);
       return shape;
     }
-    for (const known of bucket) if (equal(known, shape)) return known as T;
+    for (let k = 0; k < bucket.length; k++) if (equal(bucket[k]!, shape)) return bucket[k] as T;
     bucket.push(shape);
     return shape;
   };

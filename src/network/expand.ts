@@ -646,7 +646,8 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
     const after = steps[steps.indexOf('conv') + 1] ?? (c < last ? (c + 1 === last ? order.lastUnit : order.unit)[0] : undefined);
     // pre-activation normalises the unit's input, post-activation its output
     const bnChannels = steps.indexOf('bn') < steps.indexOf('conv') ? channels : out;
-    for (const step of steps) {
+    for (let k = 0; k < steps.length; k++) {
+      const step = steps[k]!;
       if (step === 'act') {
         x = rows.relu(names.act(p, ++acts), x, section);
         if (c === 0 && acts === 1 && pre) {
@@ -674,7 +675,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs): void {
   if (shortcut === -2) shortcut = reshaped ? shortcutOf(shortcutFrom) : identityShortcut(rows, b, orderKind, input);
   rows.role = 'join';
   x = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: x, section, shortcut, ...(names.outOfPlaceAdd ? { outOfPlace: true } : {}) });
-  for (const step of order.afterAdd) if (step === 'act') x = rows.relu(names.out(p, ++acts), x, section);
+  for (let k = 0; k < order.afterAdd.length; k++) if (order.afterAdd[k] === 'act') x = rows.relu(names.out(p, ++acts), x, section);
   rows.role = 'main';
 }
 
