@@ -66,7 +66,100 @@ function parseColumns(text: string): ColumnName[] {
 
 type ReporterName = (typeof REPORTER_NAMES)[number];
 
-function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
+type Run = (p: Promise<ExitCode>) => void;
+
+function checkCommand(program: Command, io: Io, run: Run): void {
+  program
+    .command('check')
+    .description('check model configs against expectations (exit 0 all pass, 1 a check failed, 2 an invalid file)')
+    .argument('<paths...>', 'check files, folders (their *.json) or globs')
+    .addOption(new Option('-r, --reporter <name>', 'how to report').choices(REPORTER_NAMES).default('text'))
+    .addOption(new Option('-q, --quiet', 'text reporter: print failures and the closing line only'))
+    .addOption(new Option('--no-color', 'never colour the output (the reporters write no colour; accepted for scripts that pass it everywhere)'))
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ resnet-shapes check configs/checks
+  $ resnet-shapes check 'configs/checks/*.json' --reporter junit > report.xml
+
+A check file is a model config (or "extends": "<preset>" plus overrides) with "input" and
+"expect"; its JSON Schema: resnet-shapes schema check.`,
+    )
+    .action(async (paths: string[], opts: { reporter: ReporterName; quiet?: boolean }) => {
+      run(runCheck(paths, opts.reporter, io, opts.quiet ?? false));
+    });
+}
+
+function diffCommand(program: Command, io: Io, run: Run): void {
+  program
+    .command('diff')
+    .description('compare two models (presets or config files) layer by layer')
+    .argument('<a>', 'preset name or config file')
+    .argument('[b]', 'preset name or config file (default: a, with --input-b)')
+    .addOption(new Option(OPTION_FLAGS.input, 'input of both').argParser(parseInput).default(DEFAULT_INPUT, '1,3,224,224'))
+    .addOption(new Option('--input-b <N,C,H,W>', "b's input, when it differs from a's").argParser(parseInput))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--exit-code', 'exit 1 when the traces differ (as git diff --exit-code)'))
+    .addOption(new Option('--no-color', 'never colour the output'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ resnet-shapes diff a.json b.json --input 10,3,224,224
+  $ resnet-shapes diff resnet50 resnet50d
+  $ resnet-shapes diff resnet50 --input 1,3,224,224 --input-b 1,3,97,61`,
+    )
+    .action(async (a: string, b: string | undefined, opts: DiffOptions, command: Command) => {
+      run(runDiff(a, b, opts, io, (option) => command.getOptionValueSource(option) === 'cli'));
+    });
+}
+
+function webCommand(program: Command, io: Io, run: Run): void {
+  program
+    .command('web')
+    .description('serve the web page (the tracer in a browser) on 127.0.0.1 and print its address')
+    .addOption(new Option('-p, --port <n>', 'port (0 picks a free one)').argParser(parsePort).default(0))
+    .addHelpText(
+      'after',
+      `
+The page is also a plain file: open dist/web/index.html, or put dist/web on any static host.
+Its URL fragment holds the view: #arch=resnet50&input=10,3,224,224&classes=1`,
+    )
+    .action(async (opts: { port: number }) => {
+      // a dynamic import: the server's modules (node:http) load only for this command
+      const { runWeb } = await import('./web-command.js');
+      run(runWeb(opts.port, io));
+    });
+}
+
+function schemaCommand(program: Command, io: Io, run: Run): void {
+  program
+    .command('schema')
+    .description('print the JSON Schema of config files, check files or the trace document')
+    .addArgument(new Argument('<document>', 'which schema').choices(['config', 'check', 'trace']))
+    .action(async (name: 'config' | 'check' | 'trace') => {
+      const { DOCUMENTS } = await import('../schemas/documents.js');
+      io.out(`${JSON.stringify(DOCUMENTS[name], null, 2)}\n`);
+    });
+}
+
+/**
+ * The subcommands. Only those a command line can reach are defined: the one it names, or all of
+ * them for help (the root's help lists each with its arguments); defining the options of the
+ * others would be start-up time spent on nothing.
+ */
+const SUBCOMMANDS: Readonly<Record<string, (program: Command, io: Io, run: Run) => void>> = {
+  check: checkCommand,
+  diff: diffCommand,
+  web: webCommand,
+  schema: schemaCommand,
+};
+
+const HELP = ['help', '-h', '--help'];
+
+function buildProgram(io: Io, run: Run, argv: readonly string[]): Command {
+  const wanted = (name: string): boolean => argv.includes(name) || argv.some((a) => HELP.includes(a));
   const program = new Command();
   program
     .name('resnet-shapes')
@@ -114,73 +207,7 @@ function buildProgram(io: Io, run: (p: Promise<ExitCode>) => void): Command {
       run(runTrace(opts, io, (option) => command.getOptionValueSource(option) === 'cli').then(() => EXIT.ok)),
     );
 
-  program
-    .command('check')
-    .description('check model configs against expectations (exit 0 all pass, 1 a check failed, 2 an invalid file)')
-    .argument('<paths...>', 'check files, folders (their *.json) or globs')
-    .addOption(new Option('-r, --reporter <name>', 'how to report').choices(REPORTER_NAMES).default('text'))
-    .addOption(new Option('-q, --quiet', 'text reporter: print failures and the closing line only'))
-    .addOption(new Option('--no-color', 'never colour the output (the reporters write no colour; accepted for scripts that pass it everywhere)'))
-    .addHelpText(
-      'after',
-      `
-Example:
-  $ resnet-shapes check configs/checks
-  $ resnet-shapes check 'configs/checks/*.json' --reporter junit > report.xml
-
-A check file is a model config (or "extends": "<preset>" plus overrides) with "input" and
-"expect"; its JSON Schema: resnet-shapes schema check.`,
-    )
-    .action(async (paths: string[], opts: { reporter: ReporterName; quiet?: boolean }) => {
-      run(runCheck(paths, opts.reporter, io, opts.quiet ?? false));
-    });
-
-  program
-    .command('diff')
-    .description('compare two models (presets or config files) layer by layer')
-    .argument('<a>', 'preset name or config file')
-    .argument('[b]', 'preset name or config file (default: a, with --input-b)')
-    .addOption(new Option(OPTION_FLAGS.input, 'input of both').argParser(parseInput).default(DEFAULT_INPUT, '1,3,224,224'))
-    .addOption(new Option('--input-b <N,C,H,W>', "b's input, when it differs from a's").argParser(parseInput))
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--exit-code', 'exit 1 when the traces differ (as git diff --exit-code)'))
-    .addOption(new Option('--no-color', 'never colour the output'))
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ resnet-shapes diff a.json b.json --input 10,3,224,224
-  $ resnet-shapes diff resnet50 resnet50d
-  $ resnet-shapes diff resnet50 --input 1,3,224,224 --input-b 1,3,97,61`,
-    )
-    .action(async (a: string, b: string | undefined, opts: DiffOptions, command: Command) => {
-      run(runDiff(a, b, opts, io, (option) => command.getOptionValueSource(option) === 'cli'));
-    });
-
-  program
-    .command('web')
-    .description('serve the web page (the tracer in a browser) on 127.0.0.1 and print its address')
-    .addOption(new Option('-p, --port <n>', 'port (0 picks a free one)').argParser(parsePort).default(0))
-    .addHelpText(
-      'after',
-      `
-The page is also a plain file: open dist/web/index.html, or put dist/web on any static host.
-Its URL fragment holds the view: #arch=resnet50&input=10,3,224,224&classes=1`,
-    )
-    .action(async (opts: { port: number }) => {
-      // a dynamic import: the server's modules (node:http) load only for this command
-      const { runWeb } = await import('./web-command.js');
-      run(runWeb(opts.port, io));
-    });
-
-  program
-    .command('schema')
-    .description('print the JSON Schema of config files, check files or the trace document')
-    .addArgument(new Argument('<document>', 'which schema').choices(['config', 'check', 'trace']))
-    .action(async (name: 'config' | 'check' | 'trace') => {
-      const { DOCUMENTS } = await import('../schemas/documents.js');
-      io.out(`${JSON.stringify(DOCUMENTS[name], null, 2)}\n`);
-    });
+  for (const [name, define] of Object.entries(SUBCOMMANDS)) if (wanted(name)) define(program, io, run);
 
   return program;
 }
@@ -188,9 +215,13 @@ Its URL fragment holds the view: #arch=resnet50&input=10,3,224,224&classes=1`,
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
   let pending: Promise<ExitCode> = Promise.resolve(EXIT.ok);
-  const program = buildProgram(io, (p) => {
-    pending = p;
-  });
+  const program = buildProgram(
+    io,
+    (p) => {
+      pending = p;
+    },
+    argv,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return await pending;
