@@ -8,6 +8,13 @@ import { UsageError } from './exit.js';
 /** Config and check files are small; anything larger is refused before it is read. */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
+/**
+ * The one buffer files and standard input are read through, their bytes copied out: a fresh
+ * 64 KiB buffer per read would be fresh memory to fault in, for files of a few hundred bytes.
+ */
+let scratch: Buffer | undefined;
+const readBuffer = (): Buffer => (scratch ??= Buffer.allocUnsafe(64 * 1024));
+
 /** A JSON file, or standard input for `-`. */
 export function readJsonFile(path: string): unknown {
   return path === '-' ? parseJsonText(readStandardInput(), 'standard input') : parseJsonText(readFileBytes(path), path);
@@ -17,11 +24,11 @@ export function readJsonFile(path: string): unknown {
 export function readStandardInput(): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
+  const buffer = readBuffer();
   for (;;) {
-    const chunk = Buffer.allocUnsafe(64 * 1024);
     let n: number;
     try {
-      n = readSync(0, chunk, 0, chunk.length, null);
+      n = readSync(0, buffer, 0, buffer.length, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN') continue;
@@ -31,10 +38,11 @@ export function readStandardInput(): Buffer {
     if (n === 0) break;
     total += n;
     if (total > MAX_FILE_BYTES) throw new UsageError(`standard input: expected at most ${groupDigits(MAX_FILE_BYTES)} bytes (a config), found more`);
-    chunks.push(chunk.subarray(0, n));
+    chunks.push(Buffer.from(buffer.subarray(0, n)));
   }
   return Buffer.concat(chunks, total);
 }
+
 
 /**
  * A small regular file's bytes, or a UsageError naming the file and the problem. The size is
@@ -54,17 +62,17 @@ export function readFileBytes(bytesPath: string | Buffer, path = String(bytesPat
   try {
     const chunks: Buffer[] = [];
     let total = 0;
+    const buffer = readBuffer();
     for (;;) {
-      const chunk = Buffer.allocUnsafe(64 * 1024);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       total += n;
       if (total > MAX_FILE_BYTES) {
         throw new UsageError(`${path}: expected at most ${groupDigits(MAX_FILE_BYTES)} bytes (a config or check file), found more`);
       }
-      chunks.push(chunk.subarray(0, n));
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
     }
-    return Buffer.concat(chunks, total);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
   } catch (e) {
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${path}: ${describeError(e)}`);
