@@ -29,10 +29,14 @@ const spans = (row: GridRow): row is { readonly span: string } => !Array.isArray
 function columnWidths(head: readonly string[], rows: Iterable<GridRow>): number[] {
   const widths = head.map((h) => textWidth(h) + 2);
   const spanning: number[] = [];
-  for (const row of rows) {
+  const widen = (row: GridRow) => {
     if (spans(row)) spanning.push(textWidth(row.span) + 2);
-    else row.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, textWidth(cell) + 2)));
-  }
+    else for (let c = 0; c < row.length; c++) widths[c] = Math.max(widths[c]!, textWidth(row[c]!) + 2);
+  };
+  // a held table is indexed (a for-of makes an iterator object per step in the interpreter
+  // that runs this once); a streamed one is iterated
+  if (Array.isArray(rows)) for (let i = 0; i < rows.length; i++) widen(rows[i] as GridRow);
+  else for (const row of rows) widen(row);
   // each spanning cell, last first: share what it lacks among the columns, left to right
   for (let k = spanning.length - 1; k >= 0; k--) {
     const desired = spanning[k]!;
@@ -56,8 +60,11 @@ export function* gridLines(head: readonly string[], aligns: readonly Align[], ro
   const total = widths.reduce((a, b) => a + b, 0) + widths.length - 1;
   const rule = (left: string, junction: string, right: string) =>
     `${left}${widths.map((w) => '─'.repeat(w)).join(junction)}${right}`;
-  const line = (cells: readonly string[]) =>
-    `│${cells.map((cell, c) => ` ${pad(cell, widths[c]! - 2, aligns[c] ?? 'left')} `).join('│')}│`;
+  const line = (cells: readonly string[]) => {
+    let text = '│';
+    for (let c = 0; c < cells.length; c++) text += ` ${pad(cells[c]!, widths[c]! - 2, aligns[c] ?? 'left')} │`;
+    return text;
+  };
   yield rule('┌', '┬', '┐');
   yield line(head);
   let last: GridRow | undefined;
