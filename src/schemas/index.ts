@@ -43,8 +43,12 @@ const channels = (description: string) => described(positive('a positive integer
 
 const booleanField = () => z.boolean({ error: 'expected true or false' });
 
-/** The fields of a model config, named as torchvision names its constructor arguments. */
-const configFields = once(() => ({
+/**
+ * The fields of a model config, named as torchvision names its constructor arguments, given one
+ * schema for every input dimension and pool window: a schema without a description of its own is
+ * shared where it recurs (each one built costs start-up time).
+ */
+const configFieldsWith = (dimension: ReturnType<typeof positive>) => ({
   $schema: optional(z.string({ error: 'expected a string' }), 'JSON Schema of this file, for editors'),
   description: optional(
     z.string({ error: 'expected a string' }).check(z.maxLength(1000, { error: 'expected a description of at most 1,000 characters' })),
@@ -126,7 +130,7 @@ const configFields = once(() => ({
     'Classifier outputs; 0 means no classifier (the output is the pooled features); default 1000',
   ),
   headPool: optional(
-    z.union([z.enum(['global', 'width', 'none']), positive('a positive integer', LIMITS.inputDim)], { error: 'expected "global", "width", "none" or a window size such as 4' }),
+    z.union([z.enum(['global', 'width', 'none']), dimension], { error: 'expected "global", "width", "none" or a window size such as 4' }),
     'The pool before the classifier: global (adaptive average to 1×1, the default); width (a square window as wide as the last map, stride the window: akamaster\'s CIFAR ResNets, which take only maps with width ≤ height < 2 × width); or a number k, a fixed k×k window at stride k (kuangliu\'s F.avg_pool2d(out, 4)), which with a classifier takes only maps it pools to 1×1; or none: no head, the last stage\'s map is the output (a backbone; only with classes 0)',
   ),
   order: optional(
@@ -154,9 +158,7 @@ const configFields = once(() => ({
     "The shortcut of a block that strides without changing channels: projection (the downsample form, the default) or maxpool (a 1×1 max pool at the stride, no parameters: Keras ResNetV2)",
   ),
   input: optional(
-    z.tuple([positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim), positive('a positive integer', LIMITS.inputDim)], {
-      error: 'expected [N, C, H, W], e.g. [1, 3, 32, 32]',
-    }),
+    z.tuple([dimension, dimension, dimension, dimension], { error: 'expected [N, C, H, W], e.g. [1, 3, 32, 32]' }),
     'The input traced when none is given, e.g. [1, 3, 32, 32] for CIFAR; default [1, inChannels, 224, 224]',
   ),
   se: optional(
@@ -172,7 +174,9 @@ const configFields = once(() => ({
     ),
     "Squeeze-and-excitation in every block, on its output before the residual add (timm's SEModule: mean, 1×1 conv with bias, ReLU, 1×1 conv with bias, sigmoid, multiply); default none",
   ),
-}));
+});
+
+const configFields = once(() => configFieldsWith(positive('a positive integer', LIMITS.inputDim)));
 
 const configShape = once(() => {
   const fields = configFields();
