@@ -99,6 +99,32 @@ describe('the binary', () => {
     expect(bundle).toMatch(/resnet152:\{input:\[1,3,224,224\],params:60192808,macs:\d+\}/);
   });
 
+  it('loads zod, picomatch and the JSON Schemas only for the commands that use them', () => {
+    // a preload that reports, at exit, which of the package's bundles the process loaded
+    const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-loaded-'));
+    const preload = join(dir, 'loaded.cjs');
+    writeFileSync(
+      preload,
+      String.raw`process.on('exit', () => {
+        const bundles = Object.keys(require.cache).filter((f) => /[\\/]dist[\\/][^\\/]+\.cjs$/.test(f));
+        process.stderr.write('loaded: ' + bundles.map((f) => f.split(/[\\/]/).pop()).sort().join(' ') + '\n');
+      });`,
+    );
+    const loaded = (...args: string[]) => {
+      const r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status, r.stderr).toBe(0);
+      return /loaded: (.*)/.exec(r.stderr)![1]!.split(' ');
+    };
+    expect(loaded('--layers', '152', '--format', 'json')).toEqual(['cli.cjs']);
+    expect(loaded('--layers', '18', '--format', 'table')).toEqual(['cli.cjs']);
+    const config = join(dir, 'c.json');
+    writeFileSync(config, JSON.stringify({ extends: 'resnet18', classes: 10 }));
+    expect(loaded('--config', config)).toEqual(['cli.cjs', 'zod.cjs']);
+    expect(loaded('check', join(ROOT, 'configs', 'checks'))).toEqual(['cli.cjs', 'zod.cjs']);
+    expect(loaded('check', join(ROOT, 'configs', 'checks', '*.json'))).toEqual(['cli.cjs', 'picomatch.cjs', 'zod.cjs']);
+    expect(loaded('schema', 'config')).toEqual(['cli.cjs', 'documents.cjs']);
+  });
+
   it('maps an internal error to the TypeScript source line through the source map', () => {
     // a frame at the bundle's position of a string from src/format/formats.ts
     const bundle = join(ROOT, 'dist', 'cli.cjs');
