@@ -164,13 +164,15 @@ export async function checkFile(file: string): Promise<CheckResult> {
     if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''), e instanceof JsonSyntaxError ? e.line : 1);
     throw e;
   }
-  const lines = locateFields(text);
+  // where each field is, worked out only when a message points at one
+  let located: Map<string, number> | undefined;
+  const lineAt = (path: string): number => lineOf((located ??= locateFields(text)), path);
   const parsed = checkSchema().safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     // an unknown field is found at its own key
     const where = first.code === 'unrecognized_keys' ? [...first.path, first.keys[0]!] : first.path;
-    return invalid(file, formatZodIssue(first), lineOf(lines, fieldPath(where)));
+    return invalid(file, formatZodIssue(first), lineAt(fieldPath(where)));
   }
   const { input, expect, training, ...fields } = parsed.data;
   let analysis: Analysis;
@@ -181,7 +183,7 @@ export async function checkFile(file: string): Promise<CheckResult> {
     const memory = { dtype: training?.dtype ?? 'float32', optimizer: training?.optimizer ?? 'momentum', weightDecay: training?.weightDecay ?? 0 } as const;
     const result = analyze(config, shape, { symbolicBatch, memory });
     if (!result.ok) {
-      return invalid(file, `the model cannot take its input [${input.join(', ')}]: ${formatIssue(result.issue)}`, lineOf(lines, 'input'));
+      return invalid(file, `the model cannot take its input [${input.join(', ')}]: ${formatIssue(result.issue)}`, lineAt('input'));
     }
     analysis = result.analysis;
   } catch (e) {
@@ -192,7 +194,7 @@ export async function checkFile(file: string): Promise<CheckResult> {
   for (const field of ['maxTrainingMemory', 'maxInferenceMemory'] as const) {
     const given = expect[field];
     if (given !== undefined && byteSize(given) === 0) {
-      return invalid(file, `expect.${field}: expected a memory size of at least 1 byte, got ${JSON.stringify(given)}`, lineOf(lines, `expect.${field}`));
+      return invalid(file, `expect.${field}: expected a memory size of at least 1 byte, got ${JSON.stringify(given)}`, lineAt(`expect.${field}`));
     }
   }
   const expectations: Expectations = {
@@ -212,7 +214,7 @@ export async function checkFile(file: string): Promise<CheckResult> {
     ...(budgeted ? { trainingBytes: modeBytes(analysis.memory, 'train'), inferenceBytes: modeBytes(analysis.memory, 'infer') } : {}),
     ...(expectations.counts ? { counts: analysis.counts } : {}),
   };
-  const failures = evaluateExpectations(analysis.trace, expectations, measured).map((f) => ({ ...f, line: lineOf(lines, f.field) }));
+  const failures = evaluateExpectations(analysis.trace, expectations, measured).map((f) => ({ ...f, line: lineAt(f.field) }));
   return { file, status: failures.length > 0 ? 'fail' : 'pass', failures };
 }
 

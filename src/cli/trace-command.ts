@@ -77,11 +77,13 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
  * when it bundled these presets, so the two cannot disagree. Absent when the sources run unbundled
  * (the tests), which compute them.
  */
-declare const BUILT_PRESET_FIGURES: Readonly<Record<string, { input: number[]; params: number | string; macs: number | string }>> | undefined;
+declare const BUILT_PRESET_FIGURES: string | undefined;
+type BuiltFigures = Readonly<Record<string, { input: number[]; params: number | string; macs: number | string }>>;
 
 /** Every preset with its params and mult-adds at its default input. */
 function listModels(io: Io, format: FormatName): void {
-  const built = typeof BUILT_PRESET_FIGURES === 'undefined' ? undefined : BUILT_PRESET_FIGURES;
+  // JSON text, parsed here: an object literal would be compiled and built on every start-up
+  const built = typeof BUILT_PRESET_FIGURES === 'undefined' ? undefined : (JSON.parse(BUILT_PRESET_FIGURES) as BuiltFigures);
   const rows = presetListing(
     built &&
       ((name) => {
