@@ -20,8 +20,14 @@ const MIN_LARGE_ALLOC = 10 * MB;
 const ROUND_LARGE = 2 * MB;
 const MIN_BLOCK = 512;
 
-interface Block {
+/**
+ * A block of a segment: free in its pool, or handed out for a request (then its size is what
+ * `memory_allocated` counts for that request, and the block is the handle to free it).
+ */
+export interface Block {
   readonly segment: number;
+  /** Of the small pool's segments (requests up to 1 MiB). */
+  readonly small: boolean;
   offset: number;
   size: number;
   free: boolean;
@@ -29,16 +35,21 @@ interface Block {
   next: Block | null;
 }
 
-/** What a request was given: its block's size, and the handle to free it. */
-export interface Allocation {
-  readonly block: Block;
-  readonly size: number;
+/** What a request was given: its block. */
+export type Allocation = Readonly<Block>;
+
+/** Pool order (the allocator's block set): by size, then segment, then offset. */
+function before(a: Block, b: Block): boolean {
+  if (a.size !== b.size) return a.size < b.size;
+  if (a.segment !== b.segment) return a.segment < b.segment;
+  return a.offset < b.offset;
 }
 
 export class CachingAllocator {
   private segments = 0;
   /** Free blocks of each pool, kept sorted by size (then by segment and offset). */
-  private readonly pools: { small: Block[]; large: Block[] } = { small: [], large: [] };
+  private readonly small: Block[] = [];
+  private readonly large: Block[] = [];
   /** Bytes in blocks handed out (what torch.cuda.memory_allocated reports). */
   allocated = 0;
 
@@ -46,18 +57,17 @@ export class CachingAllocator {
   malloc(bytes: number): Allocation {
     const size = Math.max(MIN_BLOCK, Math.ceil(bytes / MIN_BLOCK) * MIN_BLOCK);
     const small = size <= SMALL_SIZE;
-    const pool = small ? this.pools.small : this.pools.large;
+    const pool = small ? this.small : this.large;
     let block = this.bestFit(pool, size);
     if (!block) {
       const segmentSize = small ? SMALL_BUFFER : size < MIN_LARGE_ALLOC ? LARGE_BUFFER : Math.ceil(size / ROUND_LARGE) * ROUND_LARGE;
-      block = { segment: this.segments++, offset: 0, size: segmentSize, free: true, prev: null, next: null };
-      if (small) this.smallSegments.add(block.segment);
+      block = { segment: this.segments++, small, offset: 0, size: segmentSize, free: true, prev: null, next: null };
     } else {
       this.remove(pool, block);
     }
     const remaining = block.size - size;
     if (small ? remaining >= MIN_BLOCK : remaining > SMALL_SIZE) {
-      const rest: Block = { segment: block.segment, offset: block.offset + size, size: remaining, free: true, prev: block, next: block.next };
+      const rest: Block = { segment: block.segment, small, offset: block.offset + size, size: remaining, free: true, prev: block, next: block.next };
       if (block.next) block.next.prev = rest;
       block.next = rest;
       block.size = size;
@@ -65,12 +75,12 @@ export class CachingAllocator {
     }
     block.free = false;
     this.allocated += block.size;
-    return { block, size: block.size };
+    return block;
   }
 
   free(a: Allocation): void {
-    let block = a.block;
-    const pool = this.smallSegments.has(block.segment) ? this.pools.small : this.pools.large;
+    let block = a as Block;
+    const pool = block.small ? this.small : this.large;
     this.allocated -= block.size;
     block.free = true;
     // merge with free neighbours in the segment: the one before absorbs this block, this block
@@ -96,12 +106,21 @@ export class CachingAllocator {
     if (second.next) second.next.prev = first;
   }
 
+  /** Where a block goes in its pool, by the pool's order. */
+  private place(pool: Block[], block: Block): number {
+    let lo = 0;
+    let hi = pool.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(pool[mid]!, block)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   private remove(pool: Block[], block: Block): void {
     pool.splice(pool.indexOf(block), 1);
   }
-
-  /** Segments of the small pool. */
-  private readonly smallSegments = new Set<number>();
 
   private bestFit(pool: Block[], size: number): Block | undefined {
     // the first block of at least `size` in size order
@@ -116,19 +135,6 @@ export class CachingAllocator {
   }
 
   private insert(pool: Block[], block: Block): void {
-    // sorted by size, then segment, then offset (as the allocator's block set orders them)
-    const before = (m: Block): boolean => {
-      if (m.size !== block.size) return m.size < block.size;
-      if (m.segment !== block.segment) return m.segment < block.segment;
-      return m.offset < block.offset;
-    };
-    let lo = 0;
-    let hi = pool.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (before(pool[mid]!)) lo = mid + 1;
-      else hi = mid;
-    }
-    pool.splice(lo, 0, block);
+    pool.splice(this.place(pool, block), 0, block);
   }
 }

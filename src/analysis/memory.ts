@@ -295,23 +295,23 @@ function forwardSlack(f: {
   const allocator = new CachingAllocator();
   const held: (Allocation | undefined)[] = new Array(n);
   let slack = 0;
-  const take = (bytes: number): Allocation | undefined => (bytes > 0 ? allocator.malloc(bytes) : undefined);
+  const outputStorage = storage[n - 1];
   for (let i = 0; i < n; i++) {
-    if (storage[i] === i) held[i] = take(storageBytes[i] as number);
-    const own = take(extras[i] as number);
-    if (own) slack += own.size - (extras[i] as number);
+    if (storage[i] === i && (storageBytes[i] as number) > 0) held[i] = allocator.malloc(storageBytes[i] as number);
+    const own = extras[i] as number;
+    if (own > 0) slack += allocator.malloc(own).size - own;
     for (let t = lastUse.head[i]!; t >= 0; t = lastUse.next[t]!) {
       const a = held[t];
       // the output's storage stays: it is held after the forward
-      if (a && saver[t]! < 0 && storage[n - 1] !== t) {
+      if (a && saver[t]! < 0 && outputStorage !== t) {
         allocator.free(a);
         held[t] = undefined;
       }
     }
   }
   for (let s = 0; s < n; s++) if (held[s]) slack += held[s]!.size - (storageBytes[s] as number);
-  const loss = take(f.lossKept as number);
-  if (loss) slack += loss.size - (f.lossKept as number);
+  const loss = f.lossKept as number;
+  if (loss > 0) slack += allocator.malloc(loss).size - loss;
   return slack;
 }
 

@@ -11,7 +11,7 @@ import { buildGraph, graphSize, MAX_DIAGRAM_NODES } from './graph.js';
 import { jsonChunks } from './json.js';
 import { logLines } from './log.js';
 import { fitLine, memoryLines } from './memory.js';
-import { COLUMNS, DEFAULT_COLUMNS, formatGroupTable, tableLines, type ColumnName } from './table.js';
+import { COLUMNS, DEFAULT_COLUMNS, formatGroupTable, tablePieces, type ColumnName } from './table.js';
 
 export interface FormatOptions {
   readonly hl?: Highlighter;
@@ -71,7 +71,7 @@ export const FORMATS = {
       const column = COLUMNS.find((c) => c.name === n)!;
       return n === 'count' && count ? { ...column, heading: `Count (${count})` } : column;
     });
-    return withNewlines(tableLines(a.trace, hl, { columns: selected, context, footer }));
+    return tablePieces(a.trace, hl, { columns: selected, context, footer });
   },
   /** The trace document (schemaVersion 1; `resnet-shapes schema trace`). */
   json: (a) => jsonChunks(a),

@@ -17,26 +17,32 @@ export function textWidth(s: string): number {
   return s.includes('\x1b') ? s.replace(ANSI, '').length : s.length;
 }
 
-function pad(s: string, width: number, align: Align): string {
-  // colour codes take no room, so they widen the padded length
-  const length = width + s.length - textWidth(s);
-  return align === 'right' ? s.padStart(length) : s.padEnd(length);
+/** Runs of spaces, made once per length. */
+const SPACES: string[] = [''];
+function spaces(n: number): string {
+  return n <= 0 ? '' : (SPACES[n] ??= ' '.repeat(n));
 }
 
 const spans = (row: GridRow): row is { readonly span: string } => !Array.isArray(row);
 
 /** Column widths (padding included), spanning rows widening columns as cli-table3 does. */
-function columnWidths(head: readonly string[], rows: Iterable<GridRow>): number[] {
+function columnWidths(head: readonly string[], chunks: Iterable<readonly GridRow[]>, colored: boolean): number[] {
   const widths = head.map((h) => textWidth(h) + 2);
   const spanning: number[] = [];
-  const widen = (row: GridRow) => {
-    if (spans(row)) spanning.push(textWidth(row.span) + 2);
-    else for (let c = 0; c < row.length; c++) widths[c] = Math.max(widths[c]!, textWidth(row[c]!) + 2);
-  };
-  // a held table is indexed (a for-of makes an iterator object per step in the interpreter
-  // that runs this once); a streamed one is iterated
-  if (Array.isArray(rows)) for (let i = 0; i < rows.length; i++) widen(rows[i] as GridRow);
-  else for (const row of rows) widen(row);
+  // rows come in arrays, indexed (a for-of makes an iterator object per step in the
+  // interpreter that runs this once)
+  for (const rows of chunks) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (spans(row)) spanning.push(textWidth(row.span) + 2);
+      else {
+        for (let c = 0; c < row.length; c++) {
+          const w = (colored ? textWidth(row[c]!) : row[c]!.length) + 2;
+          if (w > widths[c]!) widths[c] = w;
+        }
+      }
+    }
+  }
   // each spanning cell, last first: share what it lacks among the columns, left to right
   for (let k = spanning.length - 1; k >= 0; k--) {
     const desired = spanning[k]!;
@@ -52,31 +58,53 @@ function columnWidths(head: readonly string[], rows: Iterable<GridRow>): number[
 }
 
 /**
- * The table, a line at a time. `rows` is read twice (widths, then lines), so a huge table
- * streams: pass a function that produces the rows anew.
+ * The table as text, a piece per chunk of rows, each line ending in a newline. `chunks` is read
+ * twice (widths, then lines), so a huge table streams: pass a function that makes the rows anew.
+ * `colored`: whether a row's cells may hold colour codes (headings and spanning cells always may).
  */
-export function* gridLines(head: readonly string[], aligns: readonly Align[], rows: () => Iterable<GridRow>): Generator<string> {
-  const widths = columnWidths(head, rows());
+export function* gridPieces(
+  head: readonly string[],
+  aligns: readonly Align[],
+  chunks: () => Iterable<readonly GridRow[]>,
+  colored = true,
+): Generator<string> {
+  const widths = columnWidths(head, chunks(), colored);
   const total = widths.reduce((a, b) => a + b, 0) + widths.length - 1;
   const rule = (left: string, junction: string, right: string) =>
-    `${left}${widths.map((w) => '─'.repeat(w)).join(junction)}${right}`;
-  const line = (cells: readonly string[]) => {
-    let text = '│';
-    for (let c = 0; c < cells.length; c++) text += ` ${pad(cells[c]!, widths[c]! - 2, aligns[c] ?? 'left')} │`;
-    return text;
+    `${left}${widths.map((w) => '─'.repeat(w)).join(junction)}${right}\n`;
+  // a cell is padded to its column (colour codes take no room); a spanning cell takes the
+  // alignment of the column it starts in
+  const cell = (s: string, width: number, align: Align | undefined): string => {
+    const fill = spaces(width - textWidth(s));
+    return align === 'right' ? ` ${fill}${s} │` : ` ${s}${fill} │`;
   };
-  yield rule('┌', '┬', '┐');
-  yield line(head);
+  const line = (row: GridRow): string => {
+    if (spans(row)) return `│${cell(row.span, total - 2, aligns[0])}\n`;
+    let text = '│';
+    for (let c = 0; c < row.length; c++) {
+      const s = row[c]!;
+      const fill = spaces(widths[c]! - 2 - (colored ? textWidth(s) : s.length));
+      text += aligns[c] === 'right' ? ` ${fill}${s} │` : ` ${s}${fill} │`;
+    }
+    return `${text}\n`;
+  };
+  yield rule('┌', '┬', '┐') + `│${head.map((h, c) => cell(h, widths[c]! - 2, aligns[c])).join('')}\n`;
   let last: GridRow | undefined;
-  for (const row of rows()) {
-    if (last === undefined) yield rule('├', spans(row) ? '┴' : '┼', '┤');
-    // a spanning cell takes the alignment of the column it starts in
-    yield spans(row) ? `│ ${pad(row.span, total - 2, aligns[0] ?? 'left')} │` : line(row);
-    last = row;
+  for (const rows of chunks()) {
+    let text = '';
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (last === undefined) text += rule('├', spans(row) ? '┴' : '┼', '┤');
+      text += line(row);
+      last = row;
+    }
+    yield text;
   }
   yield rule('└', last && spans(last) ? '─' : '┴', '┘');
 }
 
 export function renderGrid(head: readonly string[], aligns: readonly Align[], rows: readonly GridRow[]): string {
-  return [...gridLines(head, aligns, () => rows)].join('\n');
+  let text = '';
+  for (const piece of gridPieces(head, aligns, () => [rows])) text += piece;
+  return text.slice(0, -1);
 }

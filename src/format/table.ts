@@ -5,7 +5,7 @@ import { sameSection, type Trace, type TracedLayer } from '../types.js';
 import type { Group } from '../analysis/groups.js';
 import type { ReceptiveField } from '../analysis/receptive.js';
 import { binaryBytes } from './memory.js';
-import { gridLines, renderGrid, type GridRow } from './grid.js';
+import { gridPieces, renderGrid, type GridRow } from './grid.js';
 import { count, giga, perSample, PLAIN, shapeText, type Highlighter } from './common.js';
 
 /** A table column: a documented name (for `--columns`), a heading and a cell. */
@@ -92,41 +92,58 @@ function stageHeading(trace: Trace, stage: number): string {
   return `layer${stage + 1} · ${blocks} ${trace.config.block} block${blocks === 1 ? '' : 's'}`;
 }
 
-function* tableRows(trace: Trace, hl: Highlighter, columns: readonly Column[], context: TableContext): Generator<GridRow> {
-  let previous: TracedLayer['spec']['section'] | null = null;
+/** Rows [start, end) of the trace as table rows, with a heading row where a stage or block begins. */
+function tableRows(trace: Trace, hl: Highlighter, columns: readonly Column[], context: TableContext, start: number, end: number): GridRow[] {
   const { layers } = trace;
-  for (let i = 0; i < layers.length; i++) {
+  const out: GridRow[] = [];
+  let previous: TracedLayer['spec']['section'] | null = start > 0 ? layers[start - 1]!.spec.section : null;
+  for (let i = start; i < end; i++) {
     const layer = layers[i]!;
     const section = layer.spec.section;
     if (previous === null || !sameSection(section, previous)) {
       if (section.kind === 'block') {
-        if (section.index === 0) yield { span: hl.heading(stageHeading(trace, section.stage)) };
+        if (section.index === 0) out.push({ span: hl.heading(stageHeading(trace, section.stage)) });
         const shortcut = section.projection ? ' · projection shortcut' : '';
-        yield { span: hl.dim(`layer${section.stage + 1}.${section.index} · ${section.block}${shortcut}`) };
-      } else yield { span: hl.heading(section.kind) };
+        out.push({ span: hl.dim(`layer${section.stage + 1}.${section.index} · ${section.block}${shortcut}`) });
+      } else out.push({ span: hl.heading(section.kind) });
       previous = section;
     }
-    yield columns.map((c) => c.cell(layer, i, trace, context));
+    const cells: string[] = new Array(columns.length);
+    for (let c = 0; c < columns.length; c++) cells[c] = columns[c]!.cell(layer, i, trace, context);
+    out.push(cells);
   }
+  return out;
 }
 
-/** Above this many rows the table is drawn in two passes instead of holding its cells. */
-const STREAM_ABOVE = 50_000;
+/** Rows made per chunk: a usual network's in one, kept; a huge one's made again for each pass. */
+const CHUNK = 50_000;
 
-/** The table a line at a time (a huge trace streams), then the footer. */
-export function* tableLines(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): Generator<string> {
+/** The table as text, each line ending in a newline, in pieces (a huge trace streams), then the footer. */
+export function* tablePieces(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): Generator<string> {
   const columns = options.columns ?? COLUMNS.filter((c) => DEFAULT_COLUMNS.includes(c.name));
   const context = options.context ?? {};
   const head = columns.map((c) => hl.heading(c.heading));
-  const rows = () => tableRows(trace, hl, columns, context);
-  // a usual network's rows are made once and kept; a huge one's are made again for each pass
-  const kept = trace.layers.length <= STREAM_ABOVE ? [...rows()] : null;
-  yield* gridLines(head, columns.map((c) => c.align), kept ? () => kept : rows);
-  for (const line of footerLines(trace, options.footer ?? [])) yield hl.dim(line);
+  const n = trace.layers.length;
+  function* chunks(): Generator<GridRow[]> {
+    for (let start = 0; start < n; start += CHUNK) yield tableRows(trace, hl, columns, context, start, Math.min(n, start + CHUNK));
+  }
+  const kept = n <= CHUNK ? [...chunks()] : null;
+  // colour comes only from the highlighter: cells of the plain one are measured by length
+  yield* gridPieces(
+    head,
+    columns.map((c) => c.align),
+    kept ? () => kept : chunks,
+    hl !== PLAIN,
+  );
+  let footer = '';
+  for (const line of footerLines(trace, options.footer ?? [])) footer += `${hl.dim(line)}\n`;
+  yield footer;
 }
 
 export function formatTable(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): string {
-  return `${[...tableLines(trace, hl, options)].join('\n')}\n`;
+  let text = '';
+  for (const piece of tablePieces(trace, hl, options)) text += piece;
+  return text;
 }
 
 /** One row per group (stem, stage or block, head): the table folded by `--depth`. */
