@@ -92,10 +92,17 @@ export function allocation(bytes: Int): Int {
 }
 
 function bytesOf(shape: readonly number[], elementSize: number): Int {
+  // dimensions are whole numbers ≥ 0: a float product that is a safe integer is exact (as in
+  // int.ts's product), so the common case needs no exact arithmetic
+  let bytes = elementSize;
+  for (let i = 0; i < shape.length; i++) bytes *= shape[i]!;
+  if (Number.isSafeInteger(bytes)) return bytes === 0 ? 0 : Math.ceil(bytes / 512) * 512;
   return allocation(mul(product(shape), elementSize));
 }
 
 const DTYPE_BYTES: Record<Dtype, number> = { float32: 4, bfloat16: 2, float16: 2 };
+
+const MAX = Number.MAX_SAFE_INTEGER;
 
 /** A running byte counter that remembers its peak. */
 class Live {
@@ -105,12 +112,20 @@ class Live {
     this.now = start;
     this.peak = start;
   }
+  // A sum or difference of two safe integers computed in floats is exact when it is itself safe
+  // (a true result beyond 2^53 rounds to a float beyond it too): plain numbers while it is,
+  // exact arithmetic beyond (these run a few times per row).
   alloc(b: Int): void {
-    this.now = add(this.now, b);
-    if (this.now > this.peak) this.peak = this.now;
+    const now = this.now;
+    const s = typeof now === 'number' && typeof b === 'number' ? now + b : MAX + 1;
+    const sum = s <= MAX && s >= -MAX ? s : add(now, b);
+    this.now = sum;
+    if (sum > this.peak) this.peak = sum;
   }
   free(b: Int): void {
-    this.now = sub(this.now, b);
+    const now = this.now;
+    const d = typeof now === 'number' && typeof b === 'number' ? now - b : MAX + 1;
+    this.now = d <= MAX && d >= -MAX ? d : sub(now, b);
   }
 }
 

@@ -17,9 +17,15 @@ export const PLAIN: Highlighter = { name: same, shape: same, number: same, headi
 
 /** `[10, 64, 112, 112]`; with a symbolic batch, dimension 0 reads `N`. */
 export function shapeText(shape: Shape, symbolicBatch = false): string {
-  if (!symbolicBatch) return `[${shape.join(', ')}]`;
-  return `[${['N', ...shape.slice(1)].join(', ')}]`;
+  if (symbolicBatch) return `[${['N', ...shape.slice(1)].join(', ')}]`;
+  // a trace's rows share their shape arrays (the tracer interns them): each is joined once
+  let text = SHAPE_TEXT.get(shape);
+  if (text === undefined) SHAPE_TEXT.set(shape, (text = `[${shape.join(', ')}]`));
+  return text;
 }
+
+/** Shape arrays are never changed once made (`Shape` is read-only): their text is kept while they live. */
+const SHAPE_TEXT = new WeakMap<Shape, string>();
 
 /** Shape as JSON: integers, with the string "N" for a symbolic batch. */
 export function shapeJson(shape: Shape, symbolicBatch: boolean): (number | 'N')[] {
