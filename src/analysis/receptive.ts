@@ -15,7 +15,7 @@
 
 import { toInt, type Int } from '../int.js';
 import type { LayerSpec, TracedLayer } from '../types.js';
-import { kindOf, operandsOf, type Window } from './kinds.js';
+import { kindOf, operandsOf } from './kinds.js';
 
 export interface ReceptiveField {
   /** Receptive field size in input pixels (may exceed the input). */
@@ -31,30 +31,6 @@ export interface ReceptiveField {
 
 const INPUT: Field = { size: 1, stride: 1, center: 0 };
 
-function windowed(rf: Field, w: Window): Field {
-  const span = w.dilation * (w.kernel - 1) + 1;
-  return {
-    size: rf.size + (span - 1) * rf.stride,
-    stride: rf.stride * w.stride,
-    center: rf.center + ((span - 1) / 2 - w.padBefore) * rf.stride,
-  };
-}
-
-/** The field after a row, from the field of what it reads (and of its other operand). */
-function next(spec: LayerSpec, rf: Field, other: Field | null): Field | null {
-  const rule = kindOf(spec).field(spec);
-  switch (rule.rule) {
-    case 'window':
-      return windowed(rf, rule.window);
-    case 'same':
-      return rf;
-    case 'merge':
-      return other ? { ...rf, size: Math.max(rf.size, other.size) } : null;
-    case 'global':
-      return null;
-  }
-}
-
 /** Numbers as doubles, while they are exact. */
 interface Field {
   readonly size: number;
@@ -64,7 +40,10 @@ interface Field {
 
 const SAFE = Number.MAX_SAFE_INTEGER;
 
-/** The same recurrence in integers: centre in half pixels (2·centre). */
+/**
+ * The recurrence in integers, centre in half pixels (2·centre): a window widens the field by
+ * (span − 1) strides and multiplies the stride; a merge takes the larger field.
+ */
 interface ExactField {
   readonly size: bigint;
   readonly stride: bigint;
@@ -102,21 +81,46 @@ export class ReceptiveFieldTable {
 
   constructor(layers: readonly TracedLayer[]) {
     const n = layers.length;
-    this.size = new Float64Array(n).fill(Number.NaN);
-    this.stride = new Float64Array(n);
-    this.center = new Float64Array(n);
+    const size = (this.size = new Float64Array(n).fill(Number.NaN));
+    const stride = (this.stride = new Float64Array(n));
+    const center = (this.center = new Float64Array(n));
     let overflow = false;
+    // the recurrence of `next` on the arrays themselves (no object per row): NaN marks no field
     for (let i = 0; i < n; i++) {
       const spec = layers[i]!.spec;
-      const rf = this.double(spec.from);
-      const other = operandsOf(spec)[0];
-      const r = rf ? next(spec, rf, other === undefined ? null : this.double(other)) : null;
-      if (r) {
-        this.size[i] = r.size;
-        this.stride[i] = r.stride;
-        this.center[i] = r.center;
-        if (r.size > SAFE || r.stride > SAFE || Math.abs(r.center) > SAFE / 2) overflow = true;
+      const from = spec.from;
+      const s = from < 0 ? 1 : size[from]!;
+      if (Number.isNaN(s)) continue;
+      const t = from < 0 ? 1 : stride[from]!;
+      const c = from < 0 ? 0 : center[from]!;
+      const rule = kindOf(spec).field(spec);
+      switch (rule.rule) {
+        case 'window': {
+          const w = rule.window;
+          const span = w.dilation * (w.kernel - 1) + 1;
+          size[i] = s + (span - 1) * t;
+          stride[i] = t * w.stride;
+          center[i] = c + ((span - 1) / 2 - w.padBefore) * t;
+          break;
+        }
+        case 'same':
+          size[i] = s;
+          stride[i] = t;
+          center[i] = c;
+          break;
+        case 'merge': {
+          const other = operandsOf(spec)[0];
+          const o = other === undefined ? Number.NaN : other < 0 ? 1 : size[other]!;
+          if (Number.isNaN(o)) continue;
+          size[i] = Math.max(s, o);
+          stride[i] = t;
+          center[i] = c;
+          break;
+        }
+        case 'global':
+          continue;
       }
+      if (size[i]! > SAFE || stride[i]! > SAFE || Math.abs(center[i]!) > SAFE / 2) overflow = true;
     }
     if (overflow) {
       const exact: (ExactField | null)[] = new Array(n);

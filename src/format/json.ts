@@ -136,7 +136,9 @@ function documentWithoutRows(a: Analysis): Omit<TraceDocument, 'layers'> {
   };
 }
 
-/** The document in pieces (a row a piece), so a huge trace streams instead of one string. */
+const ROWS_PER_PIECE = 256;
+
+/** The document in pieces (rows a few hundred a piece), so a huge trace streams instead of one string. */
 export function* jsonChunks(a: Analysis): Generator<string> {
   const { schemaVersion, model, input, output, ...rest } = documentWithoutRows(a);
   // the model's name comes from a file name: the one string from outside
@@ -148,11 +150,17 @@ export function* jsonChunks(a: Analysis): Generator<string> {
   const row = rowWriter(symbolicBatch);
   const count = a.count;
   const counts = count ? a.counts : null;
+  // rows in pieces of ROWS_PER_PIECE: a piece per row would cost a generator step each
+  let text = '';
   for (let i = 0; i < layers.length; i++) {
     const figures = { activationBytes: rows[i]!, receptiveField: fields.at(i), count: counts ? counts.row(count!, i) : undefined };
-    yield `${i === 0 ? '\n' : ',\n'}    ${row(layers[i]!, figures)}`;
+    text += `${i === 0 ? '\n' : ',\n'}    ${row(layers[i]!, figures)}`;
+    if ((i + 1) % ROWS_PER_PIECE === 0) {
+      yield text;
+      text = '';
+    }
   }
-  yield '\n  ]';
+  yield `${text}\n  ]`;
   for (const [key, value] of Object.entries(rest)) yield `,\n  ${JSON.stringify(key)}: ${JSON.stringify(value)}`;
   yield '\n}\n';
 }
