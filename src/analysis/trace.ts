@@ -17,21 +17,24 @@ const NO_WEIGHTS: Weights = Object.freeze({ weight: null, bias: null, params: 0,
  */
 function shapeInterner(): <T extends Shape | null>(shape: T) => T {
   const buckets = new Map<number, Shape[]>();
-  const equal = (a: Shape, b: Shape): boolean => {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
-  };
   return <T extends Shape | null>(shape: T): T => {
     if (shape === null) return shape;
-    let h = shape.length;
-    for (let i = 0; i < shape.length; i++) h = (Math.imul(h, 31) + shape[i]!) | 0;
+    const n = shape.length;
+    // h·31 + d stays exact in doubles for any dimension the limits allow, so `| 0` wraps it as
+    // Math.imul would, without a call per dimension
+    let h = n;
+    for (let i = 0; i < n; i++) h = (h * 31 + shape[i]!) | 0;
     const bucket = buckets.get(h);
     if (bucket === undefined) {
       buckets.set(h, [shape]);
       return shape;
     }
-    for (let k = 0; k < bucket.length; k++) if (equal(bucket[k]!, shape)) return bucket[k] as T;
+    next: for (let k = 0; k < bucket.length; k++) {
+      const kept = bucket[k]!;
+      if (kept.length !== n) continue;
+      for (let i = 0; i < n; i++) if (kept[i] !== shape[i]) continue next;
+      return kept as T;
+    }
     bucket.push(shape);
     return shape;
   };
