@@ -23,6 +23,8 @@ function spaces(n: number): string {
   return n <= 0 ? '' : (SPACES[n] ??= ' '.repeat(n));
 }
 
+const LINES_PER_PIECE = 256;
+
 const spans = (row: GridRow): row is { readonly span: string } => !Array.isArray(row);
 
 /** Column widths (padding included), spanning rows widening columns as cli-table3 does. */
@@ -58,7 +60,7 @@ function columnWidths(head: readonly string[], chunks: Iterable<readonly GridRow
 }
 
 /**
- * The table as text, a piece per chunk of rows, each line ending in a newline. `chunks` is read
+ * The table as text, in pieces of a few hundred lines, each line ending in a newline. `chunks` is read
  * twice (widths, then lines), so a huge table streams: pass a function that makes the rows anew.
  * `colored`: whether a row's cells may hold colour codes (headings and spanning cells always may).
  */
@@ -91,12 +93,18 @@ export function* gridPieces(
   yield rule('┌', '┬', '┐') + `│${head.map((h, c) => cell(h, widths[c]! - 2, aligns[c])).join('')}\n`;
   let last: GridRow | undefined;
   for (const rows of chunks()) {
+    // a piece every LINES_PER_PIECE lines: text held longer than that outlives the young
+    // generation, and a huge table's would pile up in the old one
     let text = '';
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       if (last === undefined) text += rule('├', spans(row) ? '┴' : '┼', '┤');
       text += line(row);
       last = row;
+      if ((i + 1) % LINES_PER_PIECE === 0) {
+        yield text;
+        text = '';
+      }
     }
     yield text;
   }

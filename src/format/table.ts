@@ -115,8 +115,10 @@ function tableRows(trace: Trace, hl: Highlighter, columns: readonly Column[], co
   return out;
 }
 
-/** Rows made per chunk: a usual network's in one, kept; a huge one's made again for each pass. */
-const CHUNK = 50_000;
+/** Up to this many rows the table's rows are made once and kept for both passes (widths, lines). */
+const HELD = 50_000;
+/** A larger table's rows are made again for each pass, this many at a time. */
+const CHUNK = 8192;
 
 /** The table as text, each line ending in a newline, in pieces (a huge trace streams), then the footer. */
 export function* tablePieces(trace: Trace, hl: Highlighter = PLAIN, options: TableOptions = {}): Generator<string> {
@@ -127,7 +129,7 @@ export function* tablePieces(trace: Trace, hl: Highlighter = PLAIN, options: Tab
   function* chunks(): Generator<GridRow[]> {
     for (let start = 0; start < n; start += CHUNK) yield tableRows(trace, hl, columns, context, start, Math.min(n, start + CHUNK));
   }
-  const kept = n <= CHUNK ? [...chunks()] : null;
+  const kept = n <= HELD ? [tableRows(trace, hl, columns, context, 0, n)] : null;
   // colour comes only from the highlighter: cells of the plain one are measured by length
   yield* gridPieces(
     head,
