@@ -96,7 +96,7 @@ function bytesOf(shape: readonly number[], elementSize: number): Int {
   // int.ts's product), so the common case needs no exact arithmetic
   let bytes = elementSize;
   for (let i = 0; i < shape.length; i++) bytes *= shape[i]!;
-  if (Number.isSafeInteger(bytes)) return bytes === 0 ? 0 : Math.ceil(bytes / 512) * 512;
+  if (Number.isSafeInteger(bytes)) return allocation(bytes);
   return allocation(mul(product(shape), elementSize));
 }
 

@@ -85,7 +85,7 @@ export class ReceptiveFieldTable {
     const stride = (this.stride = new Float64Array(n));
     const center = (this.center = new Float64Array(n));
     let overflow = false;
-    // the recurrence of `next` on the arrays themselves (no object per row): NaN marks no field
+    // the recurrence above, on the arrays themselves (no object per row): NaN marks no field
     for (let i = 0; i < n; i++) {
       const spec = layers[i]!.spec;
       const from = spec.from;

@@ -74,23 +74,22 @@ export function* gridPieces(
   const total = widths.reduce((a, b) => a + b, 0) + widths.length - 1;
   const rule = (left: string, junction: string, right: string) =>
     `${left}${widths.map((w) => '─'.repeat(w)).join(junction)}${right}\n`;
-  // a cell is padded to its column (colour codes take no room); a spanning cell takes the
-  // alignment of the column it starts in
-  const cell = (s: string, width: number, align: Align | undefined): string => {
-    const fill = spaces(width - textWidth(s));
+  // a cell padded with `room` spaces to its column's width (colour codes take no room); a
+  // spanning cell takes the alignment of the column it starts in
+  const cell = (s: string, room: number, align: Align | undefined): string => {
+    const fill = spaces(room);
     return align === 'right' ? ` ${fill}${s} │` : ` ${s}${fill} │`;
   };
   const line = (row: GridRow): string => {
-    if (spans(row)) return `│${cell(row.span, total - 2, aligns[0])}\n`;
+    if (spans(row)) return `│${cell(row.span, total - 2 - textWidth(row.span), aligns[0])}\n`;
     let text = '│';
     for (let c = 0; c < row.length; c++) {
       const s = row[c]!;
-      const fill = spaces(widths[c]! - 2 - (colored ? textWidth(s) : s.length));
-      text += aligns[c] === 'right' ? ` ${fill}${s} │` : ` ${s}${fill} │`;
+      text += cell(s, widths[c]! - 2 - (colored ? textWidth(s) : s.length), aligns[c]);
     }
     return `${text}\n`;
   };
-  yield rule('┌', '┬', '┐') + `│${head.map((h, c) => cell(h, widths[c]! - 2, aligns[c])).join('')}\n`;
+  yield rule('┌', '┬', '┐') + `│${head.map((h, c) => cell(h, widths[c]! - 2 - textWidth(h), aligns[c])).join('')}\n`;
   let last: GridRow | undefined;
   for (const rows of chunks()) {
     // a piece every LINES_PER_PIECE lines: text held longer than that outlives the young
