@@ -33,11 +33,22 @@ function optional<T extends z.ZodMiniType>(schema: T, description?: string): z.Z
   return z.optional(description === undefined ? schema : described(schema, description));
 }
 
-const positive = (what: string, max: number) =>
-  z.int({ error: `expected ${what}` }).check(
-    z.minimum(1, { error: `expected ${what}` }),
-    z.maximum(max, { error: `expected at most ${groupDigits(max)} (the documented limit)` }),
-  );
+/** One value per key, made on first use. */
+function memo<K, T>(make: (key: K) => T): (key: K) => T {
+  const made = new Map<K, T>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) made.set(key, (value = make(key)));
+    return value;
+  };
+}
+
+// A check holds no state of its own (it marks each schema it is attached to), so equal checks
+// are made once and shared: every zod object made costs start-up time.
+const atLeastOne = memo((what: string) => z.minimum(1, { error: `expected ${what}` }));
+const atMost = memo((max: number) => z.maximum(max, { error: `expected at most ${groupDigits(max)} (the documented limit)` }));
+
+const positive = (what: string, max: number) => z.int({ error: `expected ${what}` }).check(atLeastOne(what), atMost(max));
 
 const channels = (description: string) => described(positive('a positive integer', LIMITS.channels), `${description} (1 to 2^20)`);
 
@@ -267,28 +278,22 @@ export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly Propert
 const SIZE_FORMS = 'expected bytes, or a size with a unit: B, KB, MB, GB, TB (10^3…) or KiB, MiB, GiB, TiB (2^10…), such as "24GiB" or "80GB"';
 
 const checkParts = once(() => {
-  const bigInt = () =>
-    z.union([
-      z.int({ error: 'expected a whole number' }).check(z.minimum(0, { error: 'expected a whole number ≥ 0' })),
-      z.string().check(z.regex(/^\d+$/, { error: 'expected a whole number (digits in a string for values above 2^53)' })),
-    ]);
+  // the forms of a whole number, shared by the unions (each union is described on its own)
+  const wholeNumber = z.int({ error: 'expected a whole number' }).check(z.minimum(0, { error: 'expected a whole number ≥ 0' }));
+  const digits = z.string().check(z.regex(/^\d+$/, { error: 'expected a whole number (digits in a string for values above 2^53)' }));
+  const bigInt = () => z.union([wholeNumber, digits]);
   // one schema for the fields without a description of their own
   const anyBigInt = bigInt();
+  const atLeastOneWhole = z.minimum(1, { error: 'expected a whole number ≥ 1' });
   const dim = z.int({ error: 'expected a whole number ≥ 1' }).check(
-    z.minimum(1, { error: 'expected a whole number ≥ 1' }),
+    atLeastOneWhole,
     z.maximum(LIMITS.inputDim, { error: `expected at most ${LIMITS.inputDim} (the documented limit)` }),
   );
-  const memorySize = () =>
-    described(
-      z.union(
-        [
-          z.int({ error: SIZE_FORMS }).check(z.minimum(1, { error: SIZE_FORMS })),
-          z.string({ error: SIZE_FORMS }).check(z.regex(/^\s*\d+(\.\d+)?\s*([kmgtKMGT]i?[bB]|[bB])?\s*$/, { error: SIZE_FORMS })),
-        ],
-        { error: SIZE_FORMS },
-      ),
-      'Bytes, or a string with a unit: "24GiB" = 24·2^30, "80GB" = 80·10^9',
-    );
+  const sizeForms = [
+    z.int({ error: SIZE_FORMS }).check(z.minimum(1, { error: SIZE_FORMS })),
+    z.string({ error: SIZE_FORMS }).check(z.regex(/^\s*\d+(\.\d+)?\s*([kmgtKMGT]i?[bB]|[bB])?\s*$/, { error: SIZE_FORMS })),
+  ] as const;
+  const memorySize = () => described(z.union(sizeForms, { error: SIZE_FORMS }), 'Bytes, or a string with a unit: "24GiB" = 24·2^30, "80GB" = 80·10^9');
   const training = described(
     z.strictObject(
       {
@@ -314,7 +319,7 @@ const checkParts = once(() => {
     maxTrainingMemory: optional(memorySize(), 'Peak bytes of a training step (see "training") must not exceed this'),
     maxInferenceMemory: optional(memorySize(), 'Parameters, input and peak activations of a no-grad forward must not exceed this'),
     minFinalSpatial: optional(
-      z.int({ error: 'expected a whole number ≥ 1' }).check(z.minimum(1, { error: 'expected a whole number ≥ 1' })),
+      z.int({ error: 'expected a whole number ≥ 1' }).check(atLeastOneWhole),
       'Height and width of the last feature map (before the global pool) must both be at least this',
     ),
     counts: optional(
