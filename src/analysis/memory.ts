@@ -102,8 +102,6 @@ function bytesOf(shape: readonly number[], elementSize: number): Int {
 
 const DTYPE_BYTES: Record<Dtype, number> = { float32: 4, bfloat16: 2, float16: 2 };
 
-const MAX = Number.MAX_SAFE_INTEGER;
-
 /** A running byte counter that remembers its peak. */
 class Live {
   now: Int;
@@ -112,20 +110,12 @@ class Live {
     this.now = start;
     this.peak = start;
   }
-  // A sum or difference of two safe integers computed in floats is exact when it is itself safe
-  // (a true result beyond 2^53 rounds to a float beyond it too): plain numbers while it is,
-  // exact arithmetic beyond (these run a few times per row).
   alloc(b: Int): void {
-    const now = this.now;
-    const s = typeof now === 'number' && typeof b === 'number' ? now + b : MAX + 1;
-    const sum = s <= MAX && s >= -MAX ? s : add(now, b);
-    this.now = sum;
-    if (sum > this.peak) this.peak = sum;
+    this.now = add(this.now, b);
+    if (this.now > this.peak) this.peak = this.now;
   }
   free(b: Int): void {
-    const now = this.now;
-    const d = typeof now === 'number' && typeof b === 'number' ? now - b : MAX + 1;
-    this.now = d <= MAX && d >= -MAX ? d : sub(now, b);
+    this.now = sub(this.now, b);
   }
 }
 

@@ -43,7 +43,6 @@ export function readStandardInput(): Buffer {
   return Buffer.concat(chunks, total);
 }
 
-
 /**
  * A small regular file's bytes, or a UsageError naming the file and the problem. The size is
  * bounded as the file is read: a file may report size 0 and never end (/proc/self/pagemap).
