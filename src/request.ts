@@ -134,7 +134,7 @@ export function parseJson(text: string, source: string): unknown {
  * field path. The schemas are passed in: the CLI loads zod only when it reads a file.
  */
 export function validConfigFile(value: unknown, source: string, schemas: typeof Schemas): ConfigFile {
-  const parsed = schemas.configSchema().safeParse(value, { reportInput: true });
+  const parsed = schemas.configSchemaFor(value).safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const [first, ...more] = parsed.error.issues;
     throw new InputError(`${source}: ${schemas.formatZodIssue(first!)}${more.length > 0 ? ` (and ${more.length} more)` : ''}`);

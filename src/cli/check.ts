@@ -14,7 +14,7 @@ import { parseByteSize } from '../request.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, describeError, readFileBytes } from './files.js';
 import { finishConfig, JsonSyntaxError, parseJson } from '../request.js';
-import { checkSchema, fieldPath, formatZodIssue } from '../schemas/index.js';
+import { checkSchemaFor, fieldPath, formatZodIssue } from '../schemas/index.js';
 import { lineOf, locateFields } from '../schemas/locate.js';
 import type { Io } from './io.js';
 import { mergeConfigFile } from './model.js';
@@ -167,7 +167,7 @@ export async function checkFile(file: string): Promise<CheckResult> {
   // where each field is, worked out only when a message points at one
   let located: Map<string, number> | undefined;
   const lineAt = (path: string): number => lineOf((located ??= locateFields(text)), path);
-  const parsed = checkSchema().safeParse(value, { reportInput: true });
+  const parsed = checkSchemaFor(value).safeParse(value, { reportInput: true });
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     // an unknown field is found at its own key

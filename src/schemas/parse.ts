@@ -3,7 +3,7 @@
 import { checkConfig, resolveConfig } from '../network/config.js';
 import { mergeExtends } from '../network/presets.js';
 import type { ModelConfig } from '../types.js';
-import { configSchema, fieldPath, formatZodIssue } from './index.js';
+import { configSchemaFor, fieldPath, formatZodIssue } from './index.js';
 
 export interface ConfigProblem {
   /** The field path, as the CLI names it (`layers[1]`); '' for the whole value. */
@@ -19,7 +19,7 @@ export type ParsedConfig = { readonly ok: true; readonly config: ModelConfig } |
  */
 export function parseConfig(raw: unknown, name = 'config'): ParsedConfig {
   try {
-    const parsed = configSchema().safeParse(raw, { reportInput: true });
+    const parsed = configSchemaFor(raw).safeParse(raw, { reportInput: true });
     if (!parsed.success) {
       return {
         ok: false,
