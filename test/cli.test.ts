@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, stripAnsi } from './helpers/cli.js';
+import { main } from '../src/cli/main.js';
 import { fixture, REFERENCE } from './helpers/model.js';
 
 const notes = readFileSync(join(REFERENCE, 'notes-resnet50-trace.txt'), 'utf8');
@@ -120,6 +121,27 @@ describe('table format', () => {
     expect(r.stdout).toContain('Total mult-adds: 4.089 G');
     expect(r.stdout).toContain('FLOPs = 2 × mult-adds');
     expect(r.stdout).toContain('layer3 · 6 bottleneck blocks');
+  });
+});
+
+describe('standard input', () => {
+  it('--config - reads the standard input it is given, not the process standard input', async () => {
+    let out = '';
+    const code = await main(['--config', '-', '--format', 'json'], {
+      out: (s) => {
+        out += s;
+      },
+      err: () => {},
+      env: { NO_COLOR: '1' },
+      stdoutIsTTY: false,
+      stdin: () => Buffer.from('{"extends":"resnet18","classes":7}'),
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(out).output).toEqual([1, 7]);
+    // the helper hands the CLI an empty standard input: one line naming it, exit 2
+    const empty = await cli(['--config', '-']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^error: standard input: /);
   });
 });
 

@@ -16,9 +16,11 @@ let scratch: Buffer | undefined;
 const readBuffer = (): Buffer => (scratch ??= Buffer.allocUnsafe(64 * 1024));
 
 /** A JSON file, or standard input for `-`. */
-export function readJsonFile(path: string): unknown {
-  return path === '-' ? parseJsonText(readStandardInput(), 'standard input') : parseJsonText(readFileBytes(path), path);
+export function readJsonFile(path: string, stdin: () => Buffer = readStandardInput): unknown {
+  return path === '-' ? parseJsonText(stdin(), 'standard input') : parseJsonText(readFileBytes(path), path);
 }
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** Standard input's bytes, bounded like a file's. */
 export function readStandardInput(): Buffer {
@@ -31,7 +33,11 @@ export function readStandardInput(): Buffer {
       n = readSync(0, buffer, 0, buffer.length, null);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
+      // a non-blocking pipe with nothing in it yet: wait a little rather than spin
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 5);
+        continue;
+      }
       if (code === 'EOF') break;
       throw new UsageError(`standard input: ${describeError(e)}`);
     }

@@ -16,6 +16,8 @@ export interface Io {
   readonly webRoot?: string;
   /** `resnet-shapes web` hands over how to stop serving (tests stop it in-process). */
   readonly serving?: (stop: () => void) => void;
+  /** Standard input's bytes, for `--config -` (default: file descriptor 0, read to its end). */
+  readonly stdin?: () => Buffer;
 }
 
 /** Writes generated text in large pieces: a huge trace streams, a small one is one write. */

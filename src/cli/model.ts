@@ -46,17 +46,18 @@ export async function mergeConfigFile(file: ConfigFile, source: string, chain: r
   return overlay(parent, file);
 }
 
-export async function loadConfigFile(path: string): Promise<ConfigInput> {
+export async function loadConfigFile(path: string, stdin?: () => Buffer): Promise<ConfigInput> {
   // standard input is named as its read errors name it, and its extends resolve from the cwd
-  return configFromValue(readJsonFile(path), path === '-' ? 'standard input' : path);
+  return configFromValue(readJsonFile(path, stdin), path === '-' ? 'standard input' : path);
 }
 
-export async function resolveModel(o: ModelOptions): Promise<ModelConfig> {
+/** The model the options name; `stdin` gives standard input's bytes for `--config -`. */
+export async function resolveModel(o: ModelOptions, stdin?: () => Buffer): Promise<ModelConfig> {
   const given = [o.arch && '--arch', o.layers !== undefined && '--layers', o.config && '--config'].filter(Boolean);
   if (given.length > 1) throw new UsageError(`${given.join(' and ')} both name a model: give one of them`);
   if (o.config !== undefined) {
     if (o.config.trim() === '') throw new UsageError('--config: expected a file name, found an empty one');
-    const input = await loadConfigFile(o.config);
+    const input = await loadConfigFile(o.config, stdin);
     const name = o.config === '-' ? 'stdin' : basename(o.config).replace(/\.json$/i, '');
     return finishConfig(input, name, o, o.config === '-' ? 'standard input' : o.config);
   }

@@ -58,7 +58,7 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
   const say = (line: string) => opts.quiet || io.err(`warning: ${inert(line)}\n`);
   for (const line of ignoredOptions(opts, given)) say(line);
   if (opts.list) return listModels(io, opts.format);
-  const config = await resolveModel(opts);
+  const config = await resolveModel(opts, io.stdin);
   // without --input, a config with other input channels is traced with its own
   const input = opts.input && given('input') ? opts.input : defaultInput(config);
   const analysis = analyzeModel(config, input, {

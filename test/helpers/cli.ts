@@ -20,6 +20,8 @@ export async function cli(args: string[], env: Record<string, string> = {}, isTT
     },
     env: { NO_COLOR: '1', ...env },
     stdoutIsTTY: isTTY,
+    // the test process's own standard input is not the CLI's: `--config -` reads an empty one
+    stdin: () => Buffer.alloc(0),
   });
   return { code, stdout, stderr };
 }
