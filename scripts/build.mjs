@@ -1,6 +1,8 @@
 // Builds what `bin/resnet-shapes.js` runs and what the package exports:
-//   dist/cli.cjs      the CLI: commander, chalk and the core in one CommonJS bundle (it starts
-//                     faster than ESM; see README "Speed"), with its source map
+//   dist/cli.cjs      the CLI: commander and the core in one CommonJS bundle (it starts faster
+//                     than ESM; see README "Speed"), with its source map
+//   dist/files.cjs, diff.cjs, web.cjs  the CLI's parts that only some commands load: checking
+//                     files and reading a config file, diff, the web server (see PARTS)
 //   dist/zod.cjs      zod (what src/schemas/zod.ts exports), loaded only when a file is read
 //   dist/documents.cjs  the committed JSON Schemas, loaded only by `resnet-shapes schema`
 //   dist/chalk.cjs    chalk, loaded only when there is colour to add
@@ -12,8 +14,9 @@
 //                     graphviz.js (loaded when a diagram is first drawn)
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sourceHash } from './source-hash.mjs';
 
@@ -39,6 +42,107 @@ const lazyParts = {
     });
   },
 };
+
+/**
+ * The CLI's modules a command line reaches only through a dynamic import from src/cli/, in
+ * bundles of their own with what only they import: checking files and reading a config file
+ * (the schemas, the reporters), diff, and the web server (node:http). A trace of a preset never
+ * compiles them: start-up compiles every byte of a bundle it loads, and runs its module code. The
+ * modules a part shares with the CLI bundle are not copied into it: the CLI bundle exports their
+ * namespaces (`core`) and the part gets each through a stand-in that reads it from there, so
+ * every module is compiled and initialised once.
+ */
+const PARTS = {
+  'files.cjs': ['src/cli/check.ts', 'src/cli/config-file.ts'],
+  'diff.cjs': ['src/cli/diff-command.ts'],
+  'web.cjs': ['src/cli/web-command.ts'],
+};
+const partOf = (key) => Object.keys(PARTS).find((bundle) => PARTS[bundle].includes(key));
+/** A module's key: its path from the project root, as esbuild's metafile names it. */
+const keyOf = (absolute) => relative(process.cwd(), absolute).split('\\').join('/');
+/** The TypeScript source an import from src/ names (`./x.js` is `./x.ts`), or null. */
+function sourceOf(args) {
+  if (!args.path.startsWith('.') || !args.importer.includes('/src/')) return null;
+  const file = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+  return existsSync(file) ? keyOf(file) : null;
+}
+
+/** A dynamic import of a part's module loads the part's bundle and takes the module from it. */
+const partImports = {
+  name: 'part-imports',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const key = sourceOf(args);
+      return key && partOf(key) ? { path: key, namespace: 'part-module' } : undefined;
+    });
+    b.onResolve({ filter: /.*/, namespace: 'part-module' }, (args) => ({ path: args.path, external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'part-module' }, (args) => ({
+      contents: `module.exports = require('./${partOf(args.path)}').parts[${JSON.stringify(args.path)}];`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** The names a module exports (a build of it alone says), for the modules the parts share. */
+const exportNames = new Map();
+async function exportsOf(key) {
+  if (!exportNames.has(key)) {
+    const r = await build({ entryPoints: [key], bundle: false, format: 'esm', write: false, metafile: true, outdir: 'dist/.exports', logLevel: 'warning' });
+    exportNames.set(key, Object.values(r.metafile.outputs).find((o) => o.entryPoint === key).exports);
+  }
+  return exportNames.get(key);
+}
+
+/**
+ * The CLI bundle's entry: src/cli/run.ts, and `core`, a function per module the parts share that
+ * returns its exports (an object made only when a part asks: start-up makes none).
+ */
+async function cliEntry(core) {
+  // strict, as the TypeScript modules are (a bundle takes its entry's directive)
+  const lines = [`'use strict';`, `import './src/cli/run.ts';`];
+  const fields = [];
+  for (const [i, key] of core.entries()) {
+    const names = await exportsOf(key);
+    lines.push(`import { ${names.map((name) => `${name} as m${i}_${name}`).join(', ')} } from './${key}';`);
+    fields.push(`${JSON.stringify(key)}: () => ({ ${names.map((name) => `${name}: m${i}_${name}`).join(', ')} })`);
+  }
+  lines.push(`export const core = { ${fields.join(', ')} };`);
+  return { contents: lines.join('\n'), resolveDir: process.cwd(), loader: 'js' };
+}
+
+/** A part's entry: its modules, by key. */
+function partEntry(keys) {
+  const lines = [`'use strict';`, ...keys.map((key, i) => `import * as p${i} from './${key}';`)];
+  lines.push(`export const parts = { ${keys.map((key, i) => `${JSON.stringify(key)}: p${i}`).join(', ')} };`);
+  return { contents: lines.join('\n'), resolveDir: process.cwd(), loader: 'js' };
+}
+
+/**
+ * In a part: a module of the CLI bundle is a stand-in holding the CLI bundle's exports of it, as
+ * constants (no module exports a `let`): the part's code reads them as plain variables.
+ */
+function coreImports(cliModules, used) {
+  return {
+    name: 'core-imports',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        const key = sourceOf(args);
+        if (!key || !cliModules.has(key) || (args.kind === 'dynamic-import' && partOf(key))) return undefined;
+        used.add(key);
+        return { path: key, namespace: 'core-module' };
+      });
+      b.onResolve({ filter: /.*/, namespace: 'core-module' }, (args) => ({ path: args.path, external: true }));
+      b.onLoad({ filter: /.*/, namespace: 'core-module' }, async (args) => {
+        const names = await exportsOf(args.path);
+        return {
+          contents: `export const { ${names.join(', ')} } = require('./cli.cjs').core[${JSON.stringify(args.path)}]();`,
+          loader: 'js',
+        };
+      });
+    },
+  };
+}
 
 /**
  * zod, the one dependency the schemas have: a bundle of its own (dist/zod.cjs, what
@@ -128,14 +232,42 @@ const zod = createRequire(import.meta.url)(`../dist/${ZOD.bundle}`);
 const zodNames = Object.keys(zod).filter((name) => name !== '__esModule');
 const notFunctions = zodNames.filter((name) => typeof zod[name] !== 'function');
 if (notFunctions.length > 0) throw new Error(`src/schemas/zod.ts exports ${notFunctions.join(', ')}, which the CLI's stand-in cannot forward: export functions only`);
+/**
+ * The CLI bundle and its parts: the CLI bundle is built, then each part with stand-ins for the
+ * modules the CLI bundle has, then the CLI bundle again exporting those; until they agree
+ * (exporting a module whole can bring in what its other exports import). No module is in two.
+ */
+async function buildCli() {
+  const plugins = [lazyParts, partImports, zodStandIn(zodNames), jsonAsText];
+  const define = { BUILT_PRESET_FIGURES: JSON.stringify(JSON.stringify(figures)) };
+  let core = [];
+  for (let round = 0; round < 4; round++) {
+    const cli = await build({ ...cjs, define, stdin: await cliEntry(core), outfile: 'dist/cli.cjs', metafile: true, plugins });
+    const cliModules = new Set(Object.keys(cli.metafile.inputs));
+    const used = new Set();
+    const held = new Map([...cliModules].filter((key) => existsSync(key)).map((key) => [key, 'cli.cjs']));
+    for (const [bundle, keys] of Object.entries(PARTS)) {
+      const part = await build({
+        ...cjs,
+        stdin: partEntry(keys),
+        outfile: `dist/${bundle}`,
+        metafile: true,
+        plugins: [coreImports(cliModules, used), ...plugins],
+      });
+      for (const key of Object.keys(part.metafile.inputs).filter((k) => existsSync(k))) {
+        if (held.has(key)) throw new Error(`dist/${held.get(key)} and dist/${bundle} both hold ${key}`);
+        held.set(key, bundle);
+      }
+    }
+    const wanted = [...used].sort();
+    if (wanted.every((key) => core.includes(key))) return;
+    core = [...new Set([...core, ...wanted])].sort();
+  }
+  throw new Error('dist/cli.cjs and its parts did not settle on the modules they share');
+}
+
 await Promise.all([
-  build({
-    ...cjs,
-    entryPoints: ['src/cli/run.ts'],
-    outfile: 'dist/cli.cjs',
-    define: { BUILT_PRESET_FIGURES: JSON.stringify(JSON.stringify(figures)) },
-    plugins: [lazyParts, zodStandIn(zodNames), jsonAsText],
-  }),
+  buildCli(),
   ...Object.values(LAZY).map((part) => build({ ...cjs, entryPoints: [part.entry], outfile: `dist/${part.bundle}` })),
   buildWeb(),
 ]);

@@ -119,25 +119,38 @@ describe('the binary', () => {
     expect(loaded('--layers', '18', '--format', 'table')).toEqual(['cli.cjs']);
     const config = join(dir, 'c.json');
     writeFileSync(config, JSON.stringify({ extends: 'resnet18', classes: 10 }));
-    expect(loaded('--config', config)).toEqual(['cli.cjs', 'zod.cjs']);
-    expect(loaded('check', join(ROOT, 'configs', 'checks'))).toEqual(['cli.cjs', 'zod.cjs']);
-    expect(loaded('check', join(ROOT, 'configs', 'checks', '*.json'))).toEqual(['cli.cjs', 'picomatch.cjs', 'zod.cjs']);
+    // a config file and check load the part that reads files; diff its own, and a config file's part for a file
+    expect(loaded('--config', config)).toEqual(['cli.cjs', 'files.cjs', 'zod.cjs']);
+    expect(loaded('check', join(ROOT, 'configs', 'checks'))).toEqual(['cli.cjs', 'files.cjs', 'zod.cjs']);
+    expect(loaded('check', join(ROOT, 'configs', 'checks', '*.json'))).toEqual(['cli.cjs', 'files.cjs', 'picomatch.cjs', 'zod.cjs']);
+    expect(loaded('diff', 'resnet18', 'resnet34')).toEqual(['cli.cjs', 'diff.cjs']);
+    expect(loaded('diff', config, 'resnet18')).toEqual(['cli.cjs', 'diff.cjs', 'files.cjs', 'zod.cjs']);
     expect(loaded('schema', 'config')).toEqual(['cli.cjs', 'documents.cjs']);
+    // and the trace bundle does not carry them: the config files' messages are in files.cjs only
+    const marker = 'without a cycle, found';
+    expect(readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')).not.toContain(marker);
+    expect(readFileSync(join(ROOT, 'dist', 'files.cjs'), 'utf8')).toContain(marker);
   });
 
-  it('maps an internal error to the TypeScript source line through the source map', () => {
-    // a frame at the bundle's position of a string from src/format/formats.ts
-    const bundle = join(ROOT, 'dist', 'cli.cjs');
+  it.each([
+    ['cli.cjs', 'nodes at --depth', ['src', 'format', 'formats.ts']],
+    ['files.cjs', 'without a cycle, found', ['src', 'cli', 'config-file.ts']],
+  ])('maps an internal error in %s to the TypeScript source line through its source map', (name, marker, sourcePath) => {
+    // a frame at the bundle's position of a string from the source file
+    const bundle = join(ROOT, 'dist', name);
     const text = readFileSync(bundle, 'utf8');
-    const marker = 'nodes at --depth';
     const at = text.indexOf(marker);
     expect(at).toBeGreaterThan(0);
     const line = text.slice(0, at).split('\n').length;
     const column = at - text.lastIndexOf('\n', at - 1);
-    const mapped = sourceMapped(`Error: x\n    at f (${bundle}:${line}:${column})`, bundle);
-    const source = readFileSync(join(ROOT, 'src', 'format', 'formats.ts'), 'utf8').split('\n');
+    const elsewhere = `    at g (${join(ROOT, 'bin', 'resnet-shapes.js')}:${line}:${column})`;
+    const mapped = sourceMapped(`Error: x\n    at f (${bundle}:${line}:${column})\n${elsewhere}`, join(ROOT, 'dist'));
+    const source = readFileSync(join(ROOT, ...sourcePath), 'utf8').split('\n');
     const sourceLine = source.findIndex((l) => l.includes(marker)) + 1;
-    expect(mapped).toContain(`${join(ROOT, 'src', 'format', 'formats.ts')}:${sourceLine}:`);
+    expect(sourceLine).toBeGreaterThan(0);
+    expect(mapped).toContain(`${join(ROOT, ...sourcePath)}:${sourceLine}:`);
+    // a frame outside the bundles' folder is left as it is
+    expect(mapped).toContain(elsewhere);
   });
 });
 

@@ -102,7 +102,11 @@ function bytesOf(shape: readonly number[], elementSize: number): Int {
 
 const DTYPE_BYTES: Record<Dtype, number> = { float32: 4, bfloat16: 2, float16: 2 };
 
-/** A running byte counter that remembers its peak. */
+/**
+ * A running byte counter that remembers its peak. Figures are safe integers or BigInts (int.ts);
+ * two numbers are added or subtracted in place while the result stays safe, the common case, so
+ * a simulation of thousands of steps makes no call per step.
+ */
 class Live {
   now: Int;
   peak: Int;
@@ -111,11 +115,16 @@ class Live {
     this.peak = start;
   }
   alloc(b: Int): void {
-    this.now = add(this.now, b);
-    if (this.now > this.peak) this.peak = this.now;
+    const now = this.now;
+    const sum = typeof now === 'number' && typeof b === 'number' ? now + b : NaN;
+    const next = sum <= Number.MAX_SAFE_INTEGER && sum >= -Number.MAX_SAFE_INTEGER ? sum : add(now, b);
+    this.now = next;
+    if (next > this.peak) this.peak = next;
   }
   free(b: Int): void {
-    this.now = sub(this.now, b);
+    const now = this.now;
+    const difference = typeof now === 'number' && typeof b === 'number' ? now - b : NaN;
+    this.now = difference <= Number.MAX_SAFE_INTEGER && difference >= -Number.MAX_SAFE_INTEGER ? difference : sub(now, b);
   }
 }
 
@@ -133,11 +142,14 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const paramBytes: Int[] = new Array(n);
   const storage = new Int32Array(n);
   const storageBytes: Int[] = new Array(n).fill(0);
-  // each row's memory traits, looked up once
-  const traits = layers.map((layer) => memoryOf(layer.spec));
+  // each row's memory traits and operands, looked up once
+  const traits: MemoryTraits[] = new Array(n);
+  const operands: (readonly number[])[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
     const { spec } = layer;
+    traits[i] = memoryOf(spec);
+    operands[i] = operandsOf(spec);
     // in-place and view rows share their input's shape array, and so its byte count
     outputBytes[i] = spec.from >= 0 && layer.output === layer.input ? outputBytes[spec.from]! : bytesOf(layer.output, act);
     paramBytes[i] = layer.weight ? add(bytesOf(layer.weight, 4), layer.bias ? bytesOf(layer.bias, 4) : 0) : 0;
@@ -163,10 +175,11 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   };
   // autocast casts the weights of the kinds it runs in 16 bits (conv, linear; not BatchNorm),
   // and caches the copies
-  const weightCopies: Int[] = layers.map((layer, i) => (autocast && traits[i]!.autocast && layer.weight ? bytesOf(layer.weight, 2) : 0));
+  const weightCopies: Int[] = new Array(n).fill(0);
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
     const own = traits[i]!;
+    if (autocast && own.autocast && layer.weight) weightCopies[i] = bytesOf(layer.weight, 2);
     if (own.saves === 'input') {
       // the network input is counted as input; under autocast a 16-bit kind casts it to a copy it keeps
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
@@ -174,10 +187,11 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     } else if (own.saves === 'output') keep(storage[i]!, i);
     else if (own.saves === 'operands') {
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
-      const operands = operandsOf(layer.spec);
-      for (let k = 0; k < operands.length; k++) if (operands[k]! >= 0) keep(storage[operands[k]!]!, i);
+      const others = operands[i]!;
+      for (let k = 0; k < others.length; k++) if (others[k]! >= 0) keep(storage[others[k]!]!, i);
     }
-    extras[i] = add(add(extras[i]!, own.ownSaved?.(layer, bytesOf) ?? 0), weightCopies[i]!);
+    if (own.ownSaved) extras[i] = add(extras[i]!, own.ownSaved(layer, bytesOf));
+    if (weightCopies[i] !== 0) extras[i] = add(extras[i]!, weightCopies[i]!);
   }
   const rows: Int[] = extras.slice();
   for (let s = 0; s < n; s++) if (saver[s]! >= 0) rows[saver[s]!] = add(rows[saver[s]!]!, storageBytes[s]!);
@@ -212,7 +226,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const beforeStep = add(add(add(allParams, optimizerState), input), cudaWorkspaces);
 
   // Forward (training): kept storages stay, the others live until their last use.
-  const lastUse = lastUses(trace, storage);
+  const lastUse = lastUses(trace, storage, operands);
   const forward = new Live(beforeStep);
   const inference = new Live(0);
   for (let i = 0; i < n; i++) {
@@ -239,6 +253,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const backwardPeak = simulateBackward(trace, {
     start: add(add(beforeStep, activations), allocatorSlack),
     traits,
+    operands,
     outputBytes,
     paramBytes,
     storageBytes,
@@ -278,6 +293,8 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
 
 /** Rows above which the allocator is not simulated (a slack of 0 is reported). */
 const SIMULATED_ROWS = 100_000;
+/** Tensors above which it is not simulated either (its block arithmetic is in doubles). */
+const SIMULATED_BYTES = 2 ** 48;
 
 /**
  * The training forward's requests, in order, through the caching allocator: each new storage
@@ -295,8 +312,12 @@ function forwardSlack(f: {
   lossKept: Int;
 }): Int {
   const { n, storage, storageBytes, extras, saver, lastUse } = f;
-  const exact = (x: Int): x is number => typeof x === 'number' && x <= 2 ** 48;
-  if (n > SIMULATED_ROWS || !storageBytes.every(exact) || !extras.every(exact) || !exact(f.lossKept)) return 0;
+  if (n > SIMULATED_ROWS || !(typeof f.lossKept === 'number' && f.lossKept <= SIMULATED_BYTES)) return 0;
+  for (let i = 0; i < n; i++) {
+    const a = storageBytes[i]!;
+    const b = extras[i]!;
+    if (!(typeof a === 'number' && a <= SIMULATED_BYTES && typeof b === 'number' && b <= SIMULATED_BYTES)) return 0;
+  }
   const allocator = new CachingAllocator();
   const held: (Allocation | undefined)[] = new Array(n);
   let slack = 0;
@@ -324,6 +345,8 @@ interface BackwardInput {
   /** Bytes allocated when backward starts: everything before the step, and the activations. */
   readonly start: Int;
   readonly traits: readonly MemoryTraits[];
+  /** Each row's operands besides `from` (operandsOf). */
+  readonly operands: readonly (readonly number[])[];
   readonly outputBytes: readonly Int[];
   readonly paramBytes: readonly Int[];
   readonly storageBytes: readonly Int[];
@@ -346,7 +369,7 @@ function simulateBackward(trace: Trace, b: BackwardInput): Int {
   const { traits, outputBytes, paramBytes, storageBytes, extras, saver, autocast } = b;
   const backward = new Live(b.start);
   // storages released when the row that kept them first is done (backward runs in reverse)
-  const released = buckets(n, (s) => saver[s]!);
+  const released = buckets(saver);
   const pending: (Grad | undefined)[] = new Array(n);
   if (n > 0) {
     // the loss's backward: grads of the loss and of log-softmax's input (fp32), then of the output
@@ -374,7 +397,7 @@ function simulateBackward(trace: Trace, b: BackwardInput): Int {
     // free what only this row kept, and the gradient of its output
     backward.free(extras[i]!);
     for (let s = released.head[i]!; s >= 0; s = released.next[s]!) backward.free(storageBytes[s]!);
-    const operands = operandsOf(spec);
+    const operands = b.operands[i]!;
     if (passThrough && operands.length > 0) {
       // the same gradient flows to every operand (the residual add)
       const shared = { bytes: gOut?.bytes ?? 0, refs: 1 + operands.length };
@@ -434,11 +457,13 @@ interface Buckets {
   readonly next: Int32Array;
 }
 
-function buckets(n: number, keyOf: (item: number) => number): Buckets {
+/** Items 0..n-1 by `keys[item]`, a row (-1: the item is in no list). */
+function buckets(keys: Int32Array): Buckets {
+  const n = keys.length;
   const head = new Int32Array(n).fill(-1);
   const next = new Int32Array(n).fill(-1);
   for (let item = 0; item < n; item++) {
-    const key = keyOf(item);
+    const key = keys[item]!;
     if (key < 0) continue;
     next[item] = head[key]!;
     head[key] = item;
@@ -450,28 +475,34 @@ function buckets(n: number, keyOf: (item: number) => number): Buckets {
  * For each row, the storages whose last use it is. A block's input stays alive until the
  * block returns (Python holds it), so its last use is the block's last row.
  */
-function lastUses(trace: Trace, storage: Int32Array): Buckets {
+function lastUses(trace: Trace, storage: Int32Array, operands: readonly (readonly number[])[]): Buckets {
   const { layers } = trace;
   const n = layers.length;
+  // rows run in order, so a storage's last use is the last row that reads it: each read sets it
   const last = new Int32Array(n).fill(-1);
-  const use = (s: number, i: number) => {
-    if (s >= 0 && last[s]! < i) last[s] = i;
-  };
   let blockStart = 0;
   for (let i = 0; i < n; i++) {
     const spec = layers[i]!.spec;
-    if (spec.from >= 0) use(storage[spec.from]!, i);
-    const operands = operandsOf(spec);
-    for (let k = 0; k < operands.length; k++) if (operands[k]! >= 0) use(storage[operands[k]!]!, i);
-    use(storage[i]!, i);
+    // it reads `from` and its operands, and writes its own storage (-1: the network input, not tracked)
+    let s = spec.from < 0 ? -1 : storage[spec.from]!;
+    if (s >= 0) last[s] = i;
+    const others = operands[i]!;
+    for (let k = 0; k < others.length; k++) {
+      s = others[k]! < 0 ? -1 : storage[others[k]!]!;
+      if (s >= 0) last[s] = i;
+    }
+    s = storage[i]!;
+    if (s >= 0) last[s] = i;
     // block inputs: alive to the end of their block
     const section = spec.section;
     if (section.kind !== 'block') continue;
     if (!sameSection(layers[i - 1]?.spec.section, section)) blockStart = i;
     if (!sameSection(layers[i + 1]?.spec.section, section)) {
       const from = layers[blockStart]!.spec.from;
-      if (from >= 0) use(storage[from]!, i);
+      s = from < 0 ? -1 : storage[from]!;
+      if (s >= 0) last[s] = i;
     }
   }
-  return buckets(n, (s) => (storage[s] === s ? last[s]! : -1));
+  for (let s = 0; s < n; s++) if (storage[s] !== s) last[s] = -1;
+  return buckets(last);
 }

@@ -17,7 +17,7 @@ import { finishConfig, JsonSyntaxError, parseJson } from '../request.js';
 import { checkSchemaFor, fieldPath, formatZodIssue } from '../schemas/index.js';
 import { lineOf, locateFields } from '../schemas/locate.js';
 import type { Io } from './io.js';
-import { mergeConfigFile } from './model.js';
+import { mergeConfigFile } from './config-file.js';
 
 /** What may make an argument a pattern; picomatch (loaded only then) says whether it is one. */
 const MAYBE_GLOB = /[*?[\]{}()!+@]/;

@@ -15,8 +15,7 @@ import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, par
 import { DEFAULT_INPUT, OPTION_FLAGS } from '../request.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
-import { runCheck } from './check.js';
-import { runDiff, type DiffOptions } from './diff-command.js';
+import type { DiffOptions } from './diff-command.js';
 import { runTrace, type TraceOptions } from './trace-command.js';
 
 const DEPTHS = ['stage', 'block', 'layer'] as const;
@@ -87,6 +86,7 @@ A check file is a model config (or "extends": "<preset>" plus overrides) with "i
 "expect"; its JSON Schema: resnet-shapes schema check.`,
     )
     .action(async (paths: string[], opts: { reporter: ReporterName; quiet?: boolean }) => {
+      const { runCheck } = await import('./check.js');
       run(runCheck(paths, opts.reporter, io, opts.quiet ?? false));
     });
 }
@@ -111,6 +111,7 @@ Examples:
   $ resnet-shapes diff resnet50 --input 1,3,224,224 --input-b 1,3,97,61`,
     )
     .action(async (a: string, b: string | undefined, opts: DiffOptions, command: Command) => {
+      const { runDiff } = await import('./diff-command.js');
       run(runDiff(a, b, opts, io, (option) => command.getOptionValueSource(option) === 'cli'));
     });
 }

@@ -72,7 +72,7 @@ async function start(): Promise<void> {
     env: process.env,
     stdoutIsTTY: stdoutIsTTY(),
     stopped: () => stdout.closed,
-    mapStack: (stack) => sourceMapped(stack, __filename),
+    mapStack: (stack) => sourceMapped(stack, __dirname),
     webRoot: join(__dirname, 'web'),
   });
   if (stdout.failure) {

@@ -1,23 +1,36 @@
-// An internal error's stack with the bundle's frames mapped to the TypeScript sources through
-// the bundle's source map (`<bundle>.map`). The map is read only here, on the error path:
-// start-up never pays for it.
+// An internal error's stack with the bundles' frames mapped to the TypeScript sources through
+// each bundle's source map (`<bundle>.map`). The maps are read only here, on the error path:
+// start-up never pays for them.
 
 import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
-/** `stack` with each frame in `bundle` rewritten to `src/….ts:line:column`; unchanged if unmappable. */
-export function sourceMapped(stack: string, bundle: string): string {
-  try {
-    const mapFile = `${bundle}.map`;
-    const map = new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')));
-    return stack.replace(/(\(|at )([^()\s]+):(\d+):(\d+)/g, (frame, open: string, file: string, line: string, column: string) => {
-      if (resolve(file) !== resolve(bundle)) return frame;
-      const entry = map.findEntry(Number(line) - 1, Number(column) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
-      if (!entry.originalSource) return frame;
-      return `${open}${resolve(dirname(mapFile), entry.originalSource)}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}`;
-    });
-  } catch {
-    return stack;
-  }
+/**
+ * `stack` with each frame in a bundle of `folder` (a file there with a `.map` beside it)
+ * rewritten to `src/….ts:line:column`; frames elsewhere, or unmappable, unchanged.
+ */
+export function sourceMapped(stack: string, folder: string): string {
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (file: string): SourceMap | null => {
+    let map = maps.get(file);
+    if (map === undefined) {
+      try {
+        map = new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
+      } catch {
+        map = null;
+      }
+      maps.set(file, map);
+    }
+    return map;
+  };
+  return stack.replace(/(\(|at )([^()\s]+):(\d+):(\d+)/g, (frame, open: string, file: string, line: string, column: string) => {
+    const bundle = resolve(file);
+    if (dirname(bundle) !== resolve(folder)) return frame;
+    const map = mapOf(bundle);
+    if (!map) return frame;
+    const entry = map.findEntry(Number(line) - 1, Number(column) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+    if (!entry.originalSource) return frame;
+    return `${open}${resolve(dirname(bundle), entry.originalSource)}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}`;
+  });
 }
