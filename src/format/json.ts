@@ -54,20 +54,25 @@ export interface RowWriter {
 export function rowWriter(symbolicBatch: boolean): RowWriter {
   const activation = shapeWriter(symbolicBatch);
   const plain = symbolicBatch ? shapeWriter(false) : activation;
+  // integers are written in place (`intText` written out: a call per figure is a visible share
+  // of a row that runs once, in the interpreter)
   return (layer, figures) => {
-    const { spec } = layer;
-    let text =
+    const { spec, params, macs } = layer;
+    const head =
       `{"name":${JSON.stringify(spec.name)},"paddleName":${spec.paddleName === null ? 'null' : JSON.stringify(spec.paddleName)}` +
       `,"type":"${spec.kind}","input":${activation(layer.input)},"output":${activation(layer.output)}` +
-      `,"weight":${plain(layer.weight)},"bias":${plain(layer.bias)},"params":${intText(layer.params)},"macs":${intText(layer.macs)}`;
-    if (figures) {
-      const rf = figures.receptiveField;
+      `,"weight":${plain(layer.weight)},"bias":${plain(layer.bias)},"params":${typeof params === 'number' ? params : `"${params}"`}` +
+      `,"macs":${typeof macs === 'number' ? macs : `"${macs}"`}`;
+    if (!figures) return `${head}}`;
+    const { activationBytes: bytes, receptiveField: rf, count } = figures;
+    let text = `${head},"activationBytes":${typeof bytes === 'number' ? bytes : `"${bytes}"`}`;
+    if (rf) {
+      const { size, stride, center } = rf;
       text +=
-        `,"activationBytes":${intText(figures.activationBytes)}` +
-        (rf ? `,"receptiveField":${intText(rf.size)},"effectiveStride":${intText(rf.stride)},"receptiveFieldCenter":${intText(rf.center)}` : ',"receptiveField":null,"effectiveStride":null,"receptiveFieldCenter":null');
-      if (figures.count !== undefined) text += `,"count":${intText(figures.count)}`;
-    }
-    return `${text}}`;
+        `,"receptiveField":${typeof size === 'number' ? size : `"${size}"`},"effectiveStride":${typeof stride === 'number' ? stride : `"${stride}"`}` +
+        `,"receptiveFieldCenter":${typeof center === 'number' ? center : `"${center}"`}`;
+    } else text += ',"receptiveField":null,"effectiveStride":null,"receptiveFieldCenter":null';
+    return count === undefined ? `${text}}` : `${text},"count":${intText(count)}}`;
   };
 }
 
@@ -152,9 +157,13 @@ export function* jsonChunks(a: Analysis): Generator<string> {
   const counts = count ? a.counts : null;
   // rows in pieces of ROWS_PER_PIECE: a piece per row would cost a generator step each
   let text = '';
+  // one figures object, refilled for each row
+  const figures: { activationBytes: Int; receptiveField: ReceptiveField | null; count: Int | undefined } = { activationBytes: 0, receptiveField: null, count: undefined };
   for (let i = 0; i < layers.length; i++) {
-    const figures = { activationBytes: rows[i]!, receptiveField: fields.at(i), count: counts ? counts.row(count!, i) : undefined };
-    text += `${i === 0 ? '\n' : ',\n'}    ${row(layers[i]!, figures)}`;
+    figures.activationBytes = rows[i]!;
+    figures.receptiveField = fields.at(i);
+    if (counts) figures.count = counts.row(count!, i);
+    text += (i === 0 ? '\n    ' : ',\n    ') + row(layers[i]!, figures);
     if ((i + 1) % ROWS_PER_PIECE === 0) {
       yield text;
       text = '';
