@@ -16,7 +16,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sourceHash } from './source-hash.mjs';
 
@@ -48,9 +48,9 @@ const lazyParts = {
  * bundles of their own with what only they import: checking files and reading a config file
  * (the schemas, the reporters), diff, and the web server (node:http). A trace of a preset never
  * compiles them: start-up compiles every byte of a bundle it loads, and runs its module code. The
- * modules a part shares with the CLI bundle are not copied into it: the CLI bundle exports their
- * namespaces (`core`) and the part gets each through a stand-in that reads it from there, so
- * every module is compiled and initialised once.
+ * modules a part shares with the CLI bundle are not copied into it: the CLI bundle exports them
+ * (`core`) and the part gets each through a stand-in that takes its exports from there, so every
+ * module is compiled and initialised once.
  */
 const PARTS = {
   'files.cjs': ['src/cli/check.ts', 'src/cli/config-file.ts'],
@@ -84,10 +84,15 @@ const partImports = {
   },
 };
 
-/** The names a module exports (a build of it alone says), for the modules the parts share. */
+/**
+ * The names a module exports (a build of it alone says), for the modules the parts share. A part
+ * holds their values as they are when it loads, so a shared module may not export a `let` or `var`
+ * (a binding that could change later).
+ */
 const exportNames = new Map();
 async function exportsOf(key) {
   if (!exportNames.has(key)) {
+    if (/^export\s+(let|var)\b/m.test(readFileSync(key, 'utf8'))) throw new Error(`${key} exports a let or var, which a CLI part would read once: export a const or a function`);
     const r = await build({ entryPoints: [key], bundle: false, format: 'esm', write: false, metafile: true, outdir: 'dist/.exports', logLevel: 'warning' });
     exportNames.set(key, Object.values(r.metafile.outputs).find((o) => o.entryPoint === key).exports);
   }
