@@ -24,13 +24,18 @@ export function sourceMapped(stack: string, folder: string): string {
     }
     return map;
   };
-  return stack.replace(/(\(|at )([^()\s]+):(\d+):(\d+)/g, (frame, open: string, file: string, line: string, column: string) => {
-    const bundle = resolve(file);
-    if (dirname(bundle) !== resolve(folder)) return frame;
-    const map = mapOf(bundle);
-    if (!map) return frame;
-    const entry = map.findEntry(Number(line) - 1, Number(column) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
-    if (!entry.originalSource) return frame;
-    return `${open}${resolve(dirname(bundle), entry.originalSource)}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}`;
-  });
+  // this runs while an internal error is reported: whatever goes wrong here, the stack as it was
+  try {
+    return stack.replace(/(\(|at )([^()\s]+):(\d+):(\d+)/g, (frame, open: string, file: string, line: string, column: string) => {
+      const bundle = resolve(file);
+      if (dirname(bundle) !== resolve(folder)) return frame;
+      const map = mapOf(bundle);
+      if (!map) return frame;
+      const entry = map.findEntry(Number(line) - 1, Number(column) - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+      if (!entry.originalSource) return frame;
+      return `${open}${resolve(dirname(bundle), entry.originalSource)}:${entry.originalLine! + 1}:${entry.originalColumn! + 1}`;
+    });
+  } catch {
+    return stack;
+  }
 }
