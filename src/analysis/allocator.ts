@@ -38,6 +38,13 @@ export interface Block {
 /** What a request was given: its block. */
 export type Allocation = Readonly<Block>;
 
+/** Pool order (the allocator's block set): by size, then segment, then offset. */
+function before(a: Block, b: Block): boolean {
+  if (a.size !== b.size) return a.size < b.size;
+  if (a.segment !== b.segment) return a.segment < b.segment;
+  return a.offset < b.offset;
+}
+
 export class CachingAllocator {
   private segments = 0;
   /** Free blocks of each pool, kept sorted by size (then by segment and offset). */
@@ -99,15 +106,13 @@ export class CachingAllocator {
     if (second.next) second.next.prev = first;
   }
 
-  /** Where a block goes in its pool: the pool's order (the allocator's block set) is by size, then segment, then offset. */
+  /** Where a block goes in its pool, by the pool's order. */
   private place(pool: Block[], block: Block): number {
-    const { size, segment, offset } = block;
     let lo = 0;
     let hi = pool.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const m = pool[mid]!;
-      if (m.size < size || (m.size === size && (m.segment < segment || (m.segment === segment && m.offset < offset)))) lo = mid + 1;
+      if (before(pool[mid]!, block)) lo = mid + 1;
       else hi = mid;
     }
     return lo;

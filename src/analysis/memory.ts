@@ -102,11 +102,7 @@ function bytesOf(shape: readonly number[], elementSize: number): Int {
 
 const DTYPE_BYTES: Record<Dtype, number> = { float32: 4, bfloat16: 2, float16: 2 };
 
-/**
- * A running byte counter that remembers its peak. Figures are safe integers or BigInts (int.ts);
- * two numbers are added or subtracted in place while the result stays safe, the common case, so
- * a simulation of thousands of steps makes no call per step.
- */
+/** A running byte counter that remembers its peak. */
 class Live {
   now: Int;
   peak: Int;
@@ -115,16 +111,11 @@ class Live {
     this.peak = start;
   }
   alloc(b: Int): void {
-    const now = this.now;
-    const sum = typeof now === 'number' && typeof b === 'number' ? now + b : NaN;
-    const next = sum <= Number.MAX_SAFE_INTEGER && sum >= -Number.MAX_SAFE_INTEGER ? sum : add(now, b);
-    this.now = next;
-    if (next > this.peak) this.peak = next;
+    this.now = add(this.now, b);
+    if (this.now > this.peak) this.peak = this.now;
   }
   free(b: Int): void {
-    const now = this.now;
-    const difference = typeof now === 'number' && typeof b === 'number' ? now - b : NaN;
-    this.now = difference <= Number.MAX_SAFE_INTEGER && difference >= -Number.MAX_SAFE_INTEGER ? difference : sub(now, b);
+    this.now = sub(this.now, b);
   }
 }
 
@@ -480,28 +471,24 @@ function lastUses(trace: Trace, storage: Int32Array, operands: readonly (readonl
   const n = layers.length;
   // rows run in order, so a storage's last use is the last row that reads it: each read sets it
   const last = new Int32Array(n).fill(-1);
+  /** Row `i` uses the storage of row `row` (-1, the network input, is not tracked). */
+  const use = (row: number, i: number) => {
+    const s = row < 0 ? -1 : storage[row]!;
+    if (s >= 0) last[s] = i;
+  };
   let blockStart = 0;
   for (let i = 0; i < n; i++) {
     const spec = layers[i]!.spec;
-    // it reads `from` and its operands, and writes its own storage (-1: the network input, not tracked)
-    let s = spec.from < 0 ? -1 : storage[spec.from]!;
-    if (s >= 0) last[s] = i;
+    // it reads `from` and its operands, and writes its own storage
+    use(spec.from, i);
     const others = operands[i]!;
-    for (let k = 0; k < others.length; k++) {
-      s = others[k]! < 0 ? -1 : storage[others[k]!]!;
-      if (s >= 0) last[s] = i;
-    }
-    s = storage[i]!;
-    if (s >= 0) last[s] = i;
+    for (let k = 0; k < others.length; k++) use(others[k]!, i);
+    use(i, i);
     // block inputs: alive to the end of their block
     const section = spec.section;
     if (section.kind !== 'block') continue;
     if (!sameSection(layers[i - 1]?.spec.section, section)) blockStart = i;
-    if (!sameSection(layers[i + 1]?.spec.section, section)) {
-      const from = layers[blockStart]!.spec.from;
-      s = from < 0 ? -1 : storage[from]!;
-      if (s >= 0) last[s] = i;
-    }
+    if (!sameSection(layers[i + 1]?.spec.section, section)) use(layers[blockStart]!.spec.from, i);
   }
   for (let s = 0; s < n; s++) if (storage[s] !== s) last[s] = -1;
   return buckets(last);

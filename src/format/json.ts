@@ -54,24 +54,17 @@ export interface RowWriter {
 export function rowWriter(symbolicBatch: boolean): RowWriter {
   const activation = shapeWriter(symbolicBatch);
   const plain = symbolicBatch ? shapeWriter(false) : activation;
-  // integers are written in place (`intText` written out: a call per figure is a visible share
-  // of a row that runs once, in the interpreter)
   return (layer, figures) => {
-    const { spec, params, macs } = layer;
+    const { spec } = layer;
     const head =
       `{"name":${JSON.stringify(spec.name)},"paddleName":${spec.paddleName === null ? 'null' : JSON.stringify(spec.paddleName)}` +
       `,"type":"${spec.kind}","input":${activation(layer.input)},"output":${activation(layer.output)}` +
-      `,"weight":${plain(layer.weight)},"bias":${plain(layer.bias)},"params":${typeof params === 'number' ? params : `"${params}"`}` +
-      `,"macs":${typeof macs === 'number' ? macs : `"${macs}"`}`;
+      `,"weight":${plain(layer.weight)},"bias":${plain(layer.bias)},"params":${intText(layer.params)},"macs":${intText(layer.macs)}`;
     if (!figures) return `${head}}`;
-    const { activationBytes: bytes, receptiveField: rf, count } = figures;
-    let text = `${head},"activationBytes":${typeof bytes === 'number' ? bytes : `"${bytes}"`}`;
-    if (rf) {
-      const { size, stride, center } = rf;
-      text +=
-        `,"receptiveField":${typeof size === 'number' ? size : `"${size}"`},"effectiveStride":${typeof stride === 'number' ? stride : `"${stride}"`}` +
-        `,"receptiveFieldCenter":${typeof center === 'number' ? center : `"${center}"`}`;
-    } else text += ',"receptiveField":null,"effectiveStride":null,"receptiveFieldCenter":null';
+    const { receptiveField: rf, count } = figures;
+    let text = `${head},"activationBytes":${intText(figures.activationBytes)}`;
+    if (rf) text += `,"receptiveField":${intText(rf.size)},"effectiveStride":${intText(rf.stride)},"receptiveFieldCenter":${intText(rf.center)}`;
+    else text += ',"receptiveField":null,"effectiveStride":null,"receptiveFieldCenter":null';
     return count === undefined ? `${text}}` : `${text},"count":${intText(count)}}`;
   };
 }
