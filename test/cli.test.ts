@@ -145,6 +145,29 @@ describe('standard input', () => {
   });
 });
 
+describe('an internal error', () => {
+  it('exits 3 with the message, the stack as mapStack gives it and a request to report it', async () => {
+    let err = '';
+    const code = await main(['--layers', '18', '--format', 'json'], {
+      // a failure that is no user's mistake: the output callback throws a TypeError
+      out: () => {
+        throw new TypeError('boom \x1b[31mred');
+      },
+      err: (s) => {
+        err += s;
+      },
+      env: { NO_COLOR: '1' },
+      stdoutIsTTY: false,
+      mapStack: async (stack) => stack.replace(/^ {4}at .*$/gm, '    at mapped (src/x.ts:1:1)'),
+    });
+    expect(code).toBe(3);
+    expect(err).toMatch(/^resnet-shapes: internal error: boom \\x1b\[31mred\n/);
+    expect(err).toContain('    at mapped (src/x.ts:1:1)');
+    expect(err).not.toMatch(/^ {4}at (?!mapped)/m);
+    expect(err).toMatch(/This is a bug in resnet-shapes \d+\.\d+\.\d+; please report it/);
+  });
+});
+
 describe('bad input: exit 2, one line on stderr, nothing on stdout', () => {
   it.each([
     [['--input', '10,3,224'], /expected 4 comma-separated dimensions N,C,H,W .*found 3/],

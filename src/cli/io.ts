@@ -11,7 +11,7 @@ export interface Io {
   /** True once stdout is closed (its reader went away, or writing failed): stop producing output. */
   readonly stopped?: () => boolean;
   /** Maps an internal error's stack to source lines (the process entry reads the source map). */
-  readonly mapStack?: (stack: string) => string;
+  readonly mapStack?: (stack: string) => Promise<string>;
   /** Where the built web page is (dist/web beside the CLI bundle) for `resnet-shapes web`. */
   readonly webRoot?: string;
   /** `resnet-shapes web` hands over how to stop serving (tests stop it in-process). */

@@ -236,8 +236,9 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
       return EXIT.usage;
     }
     const err = e as Error;
+    const stack = io.mapStack && err?.stack ? await io.mapStack(err.stack) : (err?.stack ?? '');
     io.err(
-      `resnet-shapes: internal error: ${inert(err?.message ?? String(e))}\n${(io.mapStack && err?.stack ? io.mapStack(err.stack) : (err?.stack ?? '')).split('\n').map(inert).join('\n')}\n` +
+      `resnet-shapes: internal error: ${inert(err?.message ?? String(e))}\n${stack.split('\n').map(inert).join('\n')}\n` +
         `This is a bug in resnet-shapes ${pkg.version}; please report it with the command you ran.\n`,
     );
     return EXIT.internal;
