@@ -18,6 +18,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { createRequire } from 'node:module';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { eagerWrappers } from './eager-wrappers.mjs';
 import { sourceHash } from './source-hash.mjs';
 
 /**
@@ -272,7 +273,13 @@ async function buildCli() {
 }
 
 await Promise.all([
-  buildCli(),
+  buildCli().then(() => {
+    // commander's module wrappers run at every start-up: compiled with the bundle, parsed once
+    // (esbuild writes them as arrows when it minifies, as methods when it does not)
+    if (eagerWrappers('dist/cli.cjs') === 0 && common.minify) {
+      throw new Error('dist/cli.cjs: no CommonJS wrapper of a dependency found to compile eagerly (has esbuild changed its wrappers?)');
+    }
+  }),
   ...Object.values(LAZY).map((part) => build({ ...cjs, entryPoints: [part.entry], outfile: `dist/${part.bundle}` })),
   buildWeb(),
 ]);

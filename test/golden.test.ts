@@ -5,8 +5,9 @@
 
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sourceHash } from '../scripts/source-hash.mjs';
 import { sourceMapped } from '../src/cli/stack.js';
@@ -136,6 +137,27 @@ describe('the binary', () => {
     const marker = 'without a cycle, found';
     expect(readFileSync(join(ROOT, 'dist', 'cli.cjs'), 'utf8')).not.toContain(marker);
     expect(readFileSync(join(ROOT, 'dist', 'files.cjs'), 'utf8')).toContain(marker);
+  });
+
+  it("compiles commander's module wrappers eagerly, and its source map still points at every token", () => {
+    const bundle = join(ROOT, 'dist', 'cli.cjs');
+    const text = readFileSync(bundle, 'utf8');
+    // commander's seven files, each wrapped as `(function (…) {…})` (scripts/eager-wrappers.mjs)
+    expect(text.match(/=[\w$]+\(\(function\(/g)).toHaveLength(7);
+    // the wrappers lengthen the lines they are on: every short string literal of the bundle still
+    // maps to that literal in its source (a map off by the few characters added would not)
+    const map = new SourceMap(JSON.parse(readFileSync(`${bundle}.map`, 'utf8')));
+    let checked = 0;
+    for (const literal of ['ReLU', 'Linear', 'Conv2d', 'BatchNorm2d', 'option', 'string', 'number']) {
+      for (let at = text.indexOf(`"${literal}"`); at >= 0; at = text.indexOf(`"${literal}"`, at + 1)) {
+        const line = text.slice(0, at).split('\n').length - 1;
+        const entry = map.findEntry(line, at - text.lastIndexOf('\n', at - 1) - 1) as { originalSource: string; originalLine: number; originalColumn: number };
+        const source = readFileSync(resolve(ROOT, 'dist', entry.originalSource), 'utf8').split('\n')[entry.originalLine]!;
+        expect(source.slice(entry.originalColumn, entry.originalColumn + literal.length + 2), `"${literal}" at ${line}:${at}`).toMatch(new RegExp(`^['"]${literal}['"]$`));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(40);
   });
 
   it.each([
