@@ -8,9 +8,11 @@
 //       time's %M, where present)
 //   (b) in-process trace + JSON formatting of ResNet-50/101/152 (the library bundle)
 //   (c) synthetic bottleneck networks [3, 4, K, 3] doubling up to the row limit, for json, log
-//       and table: whole-process time (the median of --repeats runs, default 5), peak RSS, and
-//       the growth factor per doubling (row counts come from the library's countRows, the
-//       expander's own count)
+//       and table: whole-process time, peak RSS, and the growth factor per doubling, in
+//       --repeats rounds (default 5) that each run every size once: a size's time is its median,
+//       a doubling's growth the median of the ratios within a round, so a machine that slows
+//       down between sizes moves both runs of a ratio alike (row counts come from the library's
+//       countRows, the expander's own count)
 //
 // Options: --runs N (default 31), --repeats N (default 5), --quick (fewer runs and sizes, for a
 // smoke test), --formats json,log (which formats (c) runs).
@@ -116,24 +118,32 @@ for (const name of ['resnet50', 'resnet101', 'resnet152']) {
   console.log(`    ${name.padEnd(10)} ${median(times).toFixed(3)} ms`);
 }
 
-console.log(`(c) synthetic [3, 4, K, 3] bottleneck networks doubling to the row limit, > /dev/null, median of ${REPEATS}`);
+console.log(`(c) synthetic [3, 4, K, 3] bottleneck networks doubling to the row limit, > /dev/null: ${REPEATS} rounds, each running every size once;`);
+console.log('    a size\'s time is its median, a doubling\'s growth the median of its rounds\' ratios (runs seconds apart, as in (a))');
 console.log('    format  rows        time     peak RSS   growth per doubling');
 const limit = lib.LIMITS.rows;
 const sizes = quick ? [limit / 64, limit / 32, limit / 16] : [limit / 32, limit / 16, limit / 8, limit / 4, limit / 2, limit];
+// the largest K whose network is within each target (the expander counts the rows)
+const configOf = (k) => lib.resolveConfig({ block: 'bottleneck', layers: [3, 4, k, 3] }, 'bench');
+const perBlock = lib.countRows(configOf(2)) - lib.countRows(configOf(1));
+const cases = sizes.map((target) => {
+  const k = Math.max(1, Math.floor((target - lib.countRows(configOf(1)) + perBlock) / perBlock));
+  const file = join(dir, `k${k}.json`);
+  writeFileSync(file, JSON.stringify({ block: 'bottleneck', layers: [3, 4, k, 3] }));
+  return { rows: lib.countRows(configOf(k)), file };
+});
 for (const format of formatsArg ?? ['json', 'log', 'table']) {
-  let previous = null;
-  for (const target of sizes) {
-    // the largest K whose network is within the target (the expander counts the rows)
-    const configOf = (k) => lib.resolveConfig({ block: 'bottleneck', layers: [3, 4, k, 3] }, 'bench');
-    const perBlock = lib.countRows(configOf(2)) - lib.countRows(configOf(1));
-    const k = Math.max(1, Math.floor((target - lib.countRows(configOf(0 + 1)) + perBlock) / perBlock));
-    const rows = lib.countRows(configOf(k));
-    const file = join(dir, `k${k}.json`);
-    writeFileSync(file, JSON.stringify({ block: 'bottleneck', layers: [3, 4, k, 3] }));
-    const runs = Array.from({ length: REPEATS }, () => run([BIN, '--config', file, '--input', '1,3,224,224', '--format', format]));
-    const r = { ms: median(runs.map((x) => x.ms)), rssKiB: Math.max(...runs.map((x) => x.rssKiB)) };
-    const growth = previous ? (r.ms / previous).toFixed(2) : '—';
-    console.log(`    ${format.padEnd(7)} ${String(rows).padEnd(10)} ${(r.ms / 1000).toFixed(2).padStart(6)} s ${mib(r.rssKiB).padStart(12)}   ${growth}`);
-    previous = r.ms;
+  const times = cases.map(() => []);
+  const rss = cases.map(() => 0);
+  for (let round = 0; round < REPEATS; round++) {
+    cases.forEach((c, i) => {
+      const r = run([BIN, '--config', c.file, '--input', '1,3,224,224', '--format', format]);
+      times[i].push(r.ms);
+      rss[i] = Math.max(rss[i], r.rssKiB);
+    });
   }
+  cases.forEach((c, i) => {
+    const growth = i === 0 ? '—' : median(times[i].map((t, round) => t / times[i - 1][round])).toFixed(2);
+    console.log(`    ${format.padEnd(7)} ${String(c.rows).padEnd(10)} ${(median(times[i]) / 1000).toFixed(2).padStart(6)} s ${mib(rss[i]).padStart(12)}   ${growth}`);
+  });
 }
