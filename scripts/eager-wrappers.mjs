@@ -21,7 +21,7 @@ function isCommonJsHelper(node, text) {
 }
 
 /** Whether the function's own body (not its nested non-arrow functions) reads `this` or `arguments`. */
-function usesOwnThis(fn) {
+function usesThisOrArguments(fn) {
   let found = false;
   const visit = (node) => {
     if (found) return;
@@ -107,7 +107,7 @@ export function eagerWrappers(bundle) {
       if (isCommonJsHelper(init, text)) helpers.add(declaration.name.text);
       else if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && helpers.has(init.expression.text) && init.arguments.length === 1) {
         const fn = init.arguments[0];
-        if (!ts.isArrowFunction(fn) || !ts.isBlock(fn.body) || fn.modifiers?.length || usesOwnThis(fn)) continue;
+        if (!ts.isArrowFunction(fn) || !ts.isBlock(fn.body) || fn.modifiers?.length || usesThisOrArguments(fn)) continue;
         const { line, character } = at(fn.getStart(file));
         const source = origin.findEntry(line, character).originalSource ?? '';
         if (source.includes('/node_modules/')) wrappers.push(fn);
