@@ -7,10 +7,9 @@ import { formatIssue, shapeText } from './format/common.js';
 import { analyze, sampledTotals, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
 import { InputError } from './errors.js';
 import { groupDigits, toInt, type Int } from './int.js';
-import { checkConfig, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
-import { PRESET_NAMES, presetConfig, type ConfigFile } from './network/presets.js';
+import { checkRules, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
+import { PRESET_NAMES, presetConfig } from './network/presets.js';
 import type { ModelConfig, Shape } from './types.js';
-import type * as Schemas from './schemas/index.js';
 
 /** The CLI's option flags: main.ts declares them, and commander quotes them in a sentence about a bad value. */
 export const OPTION_FLAGS = {
@@ -129,19 +128,6 @@ export function parseJson(text: string, source: string): unknown {
   }
 }
 
-/**
- * A parsed JSON value validated as a config file (not yet merged); the first problem names its
- * field path. The schemas are passed in: the CLI loads zod only when it reads a file.
- */
-export function validConfigFile(value: unknown, source: string, schemas: typeof Schemas): ConfigFile {
-  const parsed = schemas.configSchemaFor(value).safeParse(value, { reportInput: true });
-  if (!parsed.success) {
-    const [first, ...more] = parsed.error.issues;
-    throw new InputError(`${source}: ${schemas.formatZodIssue(first!)}${more.length > 0 ? ` (and ${more.length} more)` : ''}`);
-  }
-  return parsed.data;
-}
-
 /** Flags that override a config's fields (`--classes`, `--stride-in-1x1`, `--output-stride`). */
 export interface ConfigOverrides {
   readonly classes?: number | undefined;
@@ -159,7 +145,7 @@ export function finishConfig(input: ConfigInput, name: string, o: ConfigOverride
     replaceStrideWithDilation:
       o.outputStride !== undefined ? dilationForOutputStride(o.outputStride, config.layers.length) : config.replaceStrideWithDilation,
   };
-  const [problem] = checkConfig(config);
+  const [problem] = checkRules(config);
   if (problem) {
     const flag = problem.path === 'replaceStrideWithDilation' && o.outputStride !== undefined ? `--output-stride ${o.outputStride}` : source;
     throw new InputError(`${flag}: ${formatIssue(problem)}`);

@@ -7,109 +7,22 @@
 // names every other place a new kind must be handled.
 
 import type { Int } from './int.js';
+import type { BlockKind } from './network/designs.js';
 
-export type BlockKind = 'basic' | 'bottleneck';
-export type StemKind = 'standard' | 'deep' | 'cifar';
-/** One conv of a stem: a square kernel padded to keep the size ("same", kernel // 2). */
-export interface StemConv {
-  readonly kernel: number;
-  /** Default 1. */
-  readonly stride?: number;
-  readonly channels: number;
-}
-/**
- * A stem as data: its convs in order, each followed by BN and ReLU (unless `stemNorm` is false:
- * then the last is bare), and its pool: a 3×3/2 max pool (padding 1) or none.
- */
-export interface StemDesign {
-  readonly convs: readonly StemConv[];
-  /** Default `max`. */
-  readonly pool?: 'max' | 'none';
-}
-export type DownsampleKind = 'conv' | 'avgpool' | 'zeropad' | 'conv1x1';
-/** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
-export type NamingKind = 'torchvision' | 'timm' | 'keras' | 'kerasv2' | 'akamaster' | 'kuangliu' | 'wrn' | 'bearpaw';
-/**
- * `global`: adaptive average pool to 1×1; `width`: a square window as wide as the map
- * (akamaster); a number k: a fixed k×k window at stride k (kuangliu's `F.avg_pool2d(out, 4)`);
- * `none`: no head at all, the last stage's map is the output (a backbone; classes must be 0).
- */
-export type HeadPool = 'global' | 'width' | 'none' | number;
-/** Where a block normalises: after each conv (post-activation, ResNet v1) or before (pre-activation, v2). */
-export type BlockOrderKind = 'post' | 'pre';
+import type { ModelConfig } from './network/fields.js';
 
-/**
- * Squeeze-and-excitation on each block's output, before the residual add (Hu et al. 2018, as timm
- * places it): a global mean, a 1×1 conv down to `channels / reduction` (rounded as `divisor`
- * says), ReLU, a 1×1 conv back up, a sigmoid, and the block's output multiplied by it.
- */
-export interface SqueezeExcitation {
-  /** The squeeze: block output channels / reduction. */
-  readonly reduction: number;
-  /**
-   * Rounds the squeezed channels to a multiple of it, at least it (timm's make_divisible: 8);
-   * absent: floor(channels / reduction), as Hu et al.
-   */
-  readonly divisor?: number;
-}
-
-/** A ResNet described as data, every field resolved (defaults filled in). */
-export interface ModelConfig {
-  /** Preset name or file the config came from; for display only. */
-  readonly name: string;
-  readonly block: BlockKind;
-  /** Blocks per stage. */
-  readonly layers: readonly number[];
-  /** Base width (torchvision's `planes`) per stage, before expansion. */
-  readonly widths: readonly number[];
-  readonly groups: number;
-  readonly widthPerGroup: number;
-  /** A named stem, or its convs and pool as data. */
-  readonly stem: StemKind | StemDesign;
-  /** Width w of the deep stem's first two convs (the third has 2w). */
-  readonly stemWidth: number;
-  readonly downsample: DownsampleKind;
-  /** ResNet v1: stride on the first 1×1 conv of a bottleneck instead of its 3×3. */
-  readonly strideIn1x1: boolean;
-  /** One flag per stage after the first: replace that stage's stride with dilation. */
-  readonly replaceStrideWithDilation: readonly boolean[];
-  readonly inChannels: number;
-  /** 0 means no classifier: the output is the pooled features. */
-  readonly classes: number;
-  /**
-   * Every conv has a bias (Keras), or `unnormalized`: the convs no BN follows (Keras V2); absent:
-   * none has.
-   */
-  readonly convBias?: boolean | 'unnormalized';
-  /** Layer names; absent: torchvision's, or timm's for its deep-stem and avg-pool variants. */
-  readonly naming?: NamingKind;
-  /** The pool before the classifier; absent: a global average pool. */
-  readonly headPool?: HeadPool;
-  /** The input traced when none is given, [N, C, H, W]; absent: [1, inChannels, 224, 224]. */
-  readonly input?: readonly [number, number, number, number];
-  /** Squeeze-and-excitation in every block; absent: none. */
-  readonly se?: SqueezeExcitation;
-  /** Post-activation blocks (conv, BN, ReLU) or pre-activation (BN, ReLU, conv); absent: post. */
-  readonly order?: BlockOrderKind;
-  /** The stem's BN and ReLU after its conv; absent: true (pre-activation networks may have none). */
-  readonly stemNorm?: boolean;
-  /**
-   * Where a pre-activation block's projection shortcut reads: the first unit's activation
-   * (absent: kuangliu, WRN, He et al.) or the block's input (bearpaw's PreResNet).
-   */
-  readonly shortcutFrom?: 'input' | 'preactivation';
-  /** A BN and ReLU before the head's pool (pre-activation networks' last activation); absent: none. */
-  readonly headNorm?: boolean;
-  /** Each stage's stride; absent: 1 for the first stage, 2 for the others. */
-  readonly strides?: readonly number[];
-  /** Which block of a stage carries its stride: the first (torchvision; absent) or the last (Keras V2). */
-  readonly strideAt?: 'first' | 'last';
-  /**
-   * The shortcut of a block that strides without changing channels: a projection (absent) or a
-   * 1×1 max pool at the stride, no parameters (Keras V2).
-   */
-  readonly strideShortcut?: 'projection' | 'maxpool';
-}
+// A config's fields, their kinds and their defaults are written once, in src/schemas/config.ts:
+// these are its types.
+export type { ConfigInput, ModelConfig } from './network/fields.js';
+export type { BlockKind, DownsampleKind } from './network/designs.js';
+export type { NamingKind } from './network/naming.js';
+export type StemKind = Extract<ModelConfig['stem'], string>;
+/** A stem as data: its convs in order (each a square kernel padded to keep the size), and its pool. */
+export type StemDesign = Exclude<ModelConfig['stem'], string>;
+export type StemConv = StemDesign['convs'][number];
+export type HeadPool = NonNullable<ModelConfig['headPool']>;
+export type BlockOrderKind = NonNullable<ModelConfig['order']>;
+export type SqueezeExcitation = NonNullable<ModelConfig['se']>;
 
 export type Pair = readonly [number, number];
 /** Padding before and after, for height then width. */

@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { add, mul, type Int } from '../src/int.js';
-import { checkConfig, resolveConfig, type ConfigInput } from '../src/network/config.js';
+import { resolveConfig, type ConfigInput } from '../src/network/config.js';
+import { checkConfig } from '../src/schemas/config.js';
 import { countRows, expandResNet } from '../src/network/expand.js';
 import { allocation, estimateMemory } from '../src/analysis/memory.js';
 import type { ModelConfig } from '../src/types.js';

@@ -4,13 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { add, groupDigits, mul, scaled, toJsonValue } from '../src/int.js';
 import { convOutputLength, traceShapes } from '../src/analysis/trace.js';
 import { formatIssue } from '../src/format/common.js';
-import { checkConfig, dilationForOutputStride, MAX_BLOCK_ROWS, resolveConfig } from '../src/network/config.js';
-import { countRows, expandResNet, seChannels } from '../src/network/expand.js';
+import { dilationForOutputStride, MAX_BLOCK_ROWS, resolveConfig } from '../src/network/config.js';
+import { checkConfig } from '../src/schemas/config.js';
+import { countRows, expandResNet } from '../src/network/expand.js';
+import { seChannels } from '../src/network/designs.js';
 import type { LayerSpec, ModelConfig, Section } from '../src/types.js';
 import { preset, trace } from './helpers/model.js';
 import { PRESET_NAMES, presetConfig } from '../src/network/presets.js';
 import { parseConfig } from '../src/schemas/parse.js';
-import { analyze } from '../src/analysis/analyze.js';
+import { analyze } from '../src/library.js';
 import { ReceptiveFieldTable } from '../src/analysis/receptive.js';
 import { estimateMemory } from '../src/analysis/memory.js';
 

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as schemas from '../src/schemas/index.js';
 import { commandOf, DEFAULT_STATE, fragmentOf, shellWord, stateFromFragment, traceState } from '../src/web/state.js';
 import { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, figures, launchChromium, openPage, PAGE_URL, setFragment, type PageGlobals } from './helpers/browser.js';
 import { cli } from './helpers/cli.js';
@@ -96,7 +95,7 @@ describe('page state (pure)', () => {
       cwd: ROOT,
       encoding: 'utf8',
     });
-    const o = traceState(s, schemas);
+    const o = traceState(s);
     expect(o.ok).toBe(true);
     const doc = JSON.parse(out) as TraceDoc;
     if (o.ok) {
@@ -107,13 +106,13 @@ describe('page state (pure)', () => {
 
   it('a config mistake points at its line in the text', () => {
     const text = '{\n  "block": "basic",\n  "layers": [2, -1, 2, 2]\n}';
-    const o = traceState(stateFromFragment(`config=${encodeURIComponent(text)}`), schemas);
+    const o = traceState(stateFromFragment(`config=${encodeURIComponent(text)}`));
     expect(o.ok).toBe(false);
     if (!o.ok) {
       expect(o.error).toMatch(/^standard input: layers\[1\]: /);
       expect(o.configLine).toBe(3);
     }
-    const broken = traceState(stateFromFragment(`config=${encodeURIComponent('{\n  "block": "basic",\n  "layers": [2, 2\n}')}`), schemas);
+    const broken = traceState(stateFromFragment(`config=${encodeURIComponent('{\n  "block": "basic",\n  "layers": [2, 2\n}')}`));
     expect(broken.ok).toBe(false);
     if (!broken.ok) expect(broken.configLine).toBe(4);
   });

@@ -3,7 +3,7 @@
 // computed once, when first asked for, so a format pays only for what it prints.
 
 import { add, mul, type Int } from '../int.js';
-import { checkConfig, LIMITS } from '../network/config.js';
+import { checkRules, LIMITS } from '../network/config.js';
 import { expandResNet, expandSampled } from '../network/expand.js';
 import type { LayerSpec, ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
 import { countConventions, type Counts, type CountName } from './counts.js';
@@ -126,7 +126,7 @@ export function sampledTotals(
   /** The config has passed `checkConfig` already (the CLI's finishConfig checks every model it resolves). */
   checked = false,
 ): { ok: true; params: Int; macs: Int } | { ok: false; issue: ShapeIssue } {
-  const [problem] = checked ? [] : checkConfig(config);
+  const [problem] = checked ? [] : checkRules(config);
   if (problem) return { ok: false, issue: problem };
   const { specs, weights } = expandSampled(config);
   const result = traceShapes(config, specs, input);
@@ -154,9 +154,13 @@ function checkInput(input: Shape): ShapeIssue | null {
   return bad < 0 ? null : { code: 'config', path: `input[${bad}]`, expected: `a whole number ≥ 1 for the ${DIMENSIONS[bad]}`, found: String(input[bad]) };
 }
 
-/** Checks a resolved config and an input, expands the config and traces it at the input. */
+/**
+ * Checks a resolved config's rules across fields and the input, expands the config and traces it
+ * at the input. Its fields are taken as checked (a file by its schema, a preset by the tests); the
+ * library's `analyze` (src/library.ts) checks them too.
+ */
 export function analyze(config: ModelConfig, input: Shape, options: AnalysisOptions = {}): AnalysisResult {
-  const [problem] = checkConfig(config);
+  const [problem] = checkRules(config);
   if (problem) return { ok: false, issue: problem };
   const bad = checkInput(input);
   if (bad) return { ok: false, issue: bad };

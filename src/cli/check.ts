@@ -3,31 +3,17 @@
 
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import type Picomatch from 'picomatch';
-import { basename, join, relative, sep } from 'node:path';
-import { formatIssue } from '../format/common.js';
+import { join, relative, resolve, sep } from 'node:path';
+import { checkText } from '../config-text.js';
 import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../format/report.js';
-import { analyze, type Analysis } from '../analysis/analyze.js';
-import { evaluateExpectations, type Expectations } from '../analysis/expect.js';
-import { modeBytes } from '../analysis/fit.js';
-import { toInt, type Int } from '../int.js';
-import { parseByteSize } from '../request.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, describeError, readFileBytes } from './files.js';
-import { finishConfig, JsonSyntaxError, parseJson } from '../request.js';
-import { checkSchemaFor, fieldPath, formatZodIssue } from '../schemas/index.js';
-import { lineOf, locateFields } from '../schemas/locate.js';
 import type { Io } from './io.js';
-import { mergeConfigFile } from './config-file.js';
+import { readExtends } from './config-file.js';
 
 /** What may make an argument a pattern; picomatch (loaded only then) says whether it is one. */
 const MAYBE_GLOB = /[*?[\]{}()!+@]/;
 type Matcher = typeof Picomatch;
-
-/** A size the schema already accepted (bytes, or a string with a unit), exact. */
-function byteSize(x: number | string): Int {
-  return typeof x === 'number' ? x : (parseByteSize(x) ?? 0);
-}
-
 
 /** What a walk found: the files, and the folders it could not read. */
 export interface Walked {
@@ -153,69 +139,16 @@ function invalid(file: string, message: string, line = 1): CheckResult {
   return { file, status: 'invalid', failures: [], error: { message, line } };
 }
 
-/** Checks one file; never throws for anything the file contains. */
-export async function checkFile(file: string): Promise<CheckResult> {
+/** Checks one file (the core's checkText on its text); never throws for anything the file contains. */
+export function checkFile(file: string): CheckResult {
   let text: string;
-  let value: unknown;
   try {
     text = decodeText(readFileBytes(RAW_PATHS.get(file) ?? file, file), file);
-    value = parseJson(text, file);
-  } catch (e) {
-    if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''), e instanceof JsonSyntaxError ? e.line : 1);
-    throw e;
-  }
-  // where each field is, worked out only when a message points at one
-  let located: Map<string, number> | undefined;
-  const lineAt = (path: string): number => lineOf((located ??= locateFields(text)), path);
-  const parsed = checkSchemaFor(value).safeParse(value, { reportInput: true });
-  if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    // an unknown field is found at its own key
-    const where = first.code === 'unrecognized_keys' ? [...first.path, first.keys[0]!] : first.path;
-    return invalid(file, formatZodIssue(first), lineAt(fieldPath(where)));
-  }
-  const { input, expect, training, ...fields } = parsed.data;
-  let analysis: Analysis;
-  try {
-    const config = finishConfig(await mergeConfigFile(fields, file), basename(file).replace(/\.json$/i, ''), {}, file);
-    const symbolicBatch = input[0] === 'N';
-    const shape = [symbolicBatch ? 1 : (input[0] as number), input[1], input[2], input[3]];
-    const memory = { dtype: training?.dtype ?? 'float32', optimizer: training?.optimizer ?? 'momentum', weightDecay: training?.weightDecay ?? 0 } as const;
-    const result = analyze(config, shape, { symbolicBatch, memory });
-    if (!result.ok) {
-      return invalid(file, `the model cannot take its input [${input.join(', ')}]: ${formatIssue(result.issue)}`, lineAt('input'));
-    }
-    analysis = result.analysis;
   } catch (e) {
     if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''));
     throw e;
   }
-  // a budget below one byte (`"0"`, `"0.1"`) would fail every model: say so instead
-  for (const field of ['maxTrainingMemory', 'maxInferenceMemory'] as const) {
-    const given = expect[field];
-    if (given !== undefined && byteSize(given) === 0) {
-      return invalid(file, `expect.${field}: expected a memory size of at least 1 byte, got ${JSON.stringify(given)}`, lineAt(`expect.${field}`));
-    }
-  }
-  const expectations: Expectations = {
-    output: expect.output,
-    params: expect.params === undefined ? undefined : toInt(expect.params),
-    macs: expect.macs === undefined ? undefined : toInt(expect.macs),
-    maxParams: expect.maxParams === undefined ? undefined : toInt(expect.maxParams),
-    maxMacs: expect.maxMacs === undefined ? undefined : toInt(expect.maxMacs),
-    minFinalSpatial: expect.minFinalSpatial,
-    maxTrainingMemory: expect.maxTrainingMemory === undefined ? undefined : byteSize(expect.maxTrainingMemory),
-    maxInferenceMemory: expect.maxInferenceMemory === undefined ? undefined : byteSize(expect.maxInferenceMemory),
-    counts: expect.counts && Object.fromEntries(Object.entries(expect.counts).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toInt(v!)])),
-    paramCounts: expect.paramCounts && Object.fromEntries(Object.entries(expect.paramCounts).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toInt(v!)])),
-  };
-  const budgeted = expectations.maxTrainingMemory !== undefined || expectations.maxInferenceMemory !== undefined;
-  const measured = {
-    ...(budgeted ? { trainingBytes: modeBytes(analysis.memory, 'train'), inferenceBytes: modeBytes(analysis.memory, 'infer') } : {}),
-    ...(expectations.counts ? { counts: analysis.counts } : {}),
-  };
-  const failures = evaluateExpectations(analysis.trace, expectations, measured).map((f) => ({ ...f, line: lineAt(f.field) }));
-  return { file, status: failures.length > 0 ? 'fail' : 'pass', failures };
+  return checkText(text, file, readExtends, resolve(file));
 }
 
 export async function runCheck(paths: readonly string[], reporter: ReporterName, io: Io, quiet = false): Promise<ExitCode> {
@@ -225,7 +158,7 @@ export async function runCheck(paths: readonly string[], reporter: ReporterName,
   if (files.length === 0 && unreadable.length === 0) throw new UsageError(`no check files matched ${paths.join(' ')}`);
   // a folder that could not be read is an error: CI must not pass over checks it never saw
   const results: CheckResult[] = unreadable.map((u) => invalid(u.path, u.reason));
-  for (const file of files) results.push(await checkFile(file));
+  for (const file of files) results.push(checkFile(file));
   const report = REPORTERS[reporter](results, { quiet });
   if (report.stdout) io.out(report.stdout);
   if (report.stderr) io.err(report.stderr);

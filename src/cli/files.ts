@@ -2,7 +2,6 @@
 
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { groupDigits } from '../int.js';
-import { parseJson } from '../request.js';
 import { UsageError } from './exit.js';
 
 /** Config and check files are small; anything larger is refused before it is read. */
@@ -14,11 +13,6 @@ export const MAX_FILE_BYTES = 1024 * 1024;
  */
 let scratch: Buffer | undefined;
 const readBuffer = (): Buffer => (scratch ??= Buffer.allocUnsafe(64 * 1024));
-
-/** A JSON file, or standard input for `-`. */
-export function readJsonFile(path: string, stdin: () => Buffer = readStandardInput): unknown {
-  return path === '-' ? parseJsonText(stdin(), 'standard input') : parseJsonText(readFileBytes(path), path);
-}
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
@@ -94,9 +88,6 @@ export function describeError(e: unknown): string {
   return `cannot read (${code ?? String(e)})`;
 }
 
-export function parseJsonText(bytes: Uint8Array, path: string): unknown {
-  return parseJson(decodeText(bytes, path), path);
-}
 
 export function decodeText(bytes: Uint8Array, path: string): string {
   let text: string;

@@ -128,7 +128,6 @@ The page is also a plain file: open dist/web/index.html, or put dist/web on any 
 Its URL fragment holds the view: #arch=resnet50&input=10,3,224,224&classes=1`,
     )
     .action(async (opts: { port: number }) => {
-      // a dynamic import: the server's modules (node:http) load only for this command
       const { runWeb } = await import('./web-command.js');
       run(runWeb(opts.port, io));
     });

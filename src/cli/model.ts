@@ -18,9 +18,8 @@ export async function resolveModel(o: ModelOptions, stdin?: () => Buffer): Promi
   if (given.length > 1) throw new UsageError(`${given.join(' and ')} both name a model: give one of them`);
   if (o.config !== undefined) {
     if (o.config.trim() === '') throw new UsageError('--config: expected a file name, found an empty one');
-    // the schemas and the file reading load only when a file is named (config-file.ts)
     const { loadConfigFile } = await import('./config-file.js');
-    const input = await loadConfigFile(o.config, stdin);
+    const input = loadConfigFile(o.config, stdin);
     const name = o.config === '-' ? 'stdin' : basename(o.config).replace(/\.json$/i, '');
     return finishConfig(input, name, o, o.config === '-' ? 'standard input' : o.config);
   }

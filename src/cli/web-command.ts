@@ -2,7 +2,7 @@
 // command to opening a file. Static files only: the page computes everything itself.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
@@ -36,6 +36,8 @@ function pageFiles(root: string): Map<string, { body: Buffer; type: string }> {
 
 export async function runWeb(port: number, io: Io): Promise<ExitCode> {
   const files = pageFiles(io.webRoot ?? 'dist/web');
+  // node:http loads only for this command: a trace never pays for it
+  const { createServer } = await import('node:http');
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split(/[?#]/)[0]!;
     const file = files.get(path);

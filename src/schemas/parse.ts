@@ -1,9 +1,10 @@
 // A config as data, checked the way the CLI checks a file: the library's way in.
 
-import { checkConfig, resolveConfig } from '../network/config.js';
+import { resolveConfig } from '../network/config.js';
+import { checkConfig } from './config.js';
 import { mergeExtends } from '../network/presets.js';
 import type { ModelConfig } from '../types.js';
-import { configSchemaFor, fieldPath, formatZodIssue } from './index.js';
+import { configSchema, fieldPath, formatZodIssue } from './index.js';
 
 export interface ConfigProblem {
   /** The field path, as the CLI names it (`layers[1]`); '' for the whole value. */
@@ -19,7 +20,7 @@ export type ParsedConfig = { readonly ok: true; readonly config: ModelConfig } |
  */
 export function parseConfig(raw: unknown, name = 'config'): ParsedConfig {
   try {
-    const parsed = configSchemaFor(raw).safeParse(raw, { reportInput: true });
+    const parsed = configSchema().safeParse(raw, { reportInput: true });
     if (!parsed.success) {
       return {
         ok: false,

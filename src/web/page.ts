@@ -3,7 +3,6 @@
 // classic script, so the page works opened from disk (Chromium runs no module script there).
 
 import pkg from '../../package.json' with { type: 'json' };
-import * as schemas from '../schemas/index.js';
 import { COUNT_NAMES } from '../analysis/counts.js';
 import { groupTrace, type Group } from '../analysis/groups.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
@@ -170,7 +169,7 @@ function applyTheme(): void {
 
 function render(): void {
   const start = performance.now();
-  outcome = traceState(state, schemas);
+  outcome = traceState(state);
   const traced = performance.now();
   drawSummary(outcome);
   const summarized = performance.now();

@@ -9,7 +9,6 @@ import { COUNT_NAMES, type CountName } from '../analysis/counts.js';
 import { InputError } from '../errors.js';
 import { inert } from '../format/common.js';
 import type { Int } from '../int.js';
-import { mergeExtends } from '../network/presets.js';
 import {
   analyzeModel,
   defaultInput,
@@ -20,13 +19,10 @@ import {
   parseByteSize,
   parseClasses,
   parseInput,
-  parseJson,
   presetInput,
-  validConfigFile,
   type InputArg,
 } from '../request.js';
-import { lineOf, locateFields } from '../schemas/locate.js';
-import type * as Schemas from '../schemas/index.js';
+import { configFromText, configLineOf } from '../config-text.js';
 import type { ModelConfig } from '../types.js';
 
 export const VIEWS = ['table', 'log', 'json', 'diagram', 'memory', 'counts'] as const;
@@ -163,17 +159,11 @@ function option<T>(flags: string, text: string, parse: (text: string) => T): T {
 
 const STDIN = 'standard input';
 
-/** The config text's line for a problem sentence (`standard input: layers[1]: expected …`). */
-function configLineOf(text: string, sentence: string): number {
-  const path = /^standard input: ([A-Za-z$][\w$]*(?:\[\d+\]|\.[A-Za-z$][\w$]*)*):/.exec(sentence)?.[1];
-  return path ? lineOf(locateFields(text), path) : 1;
-}
-
 /**
  * Traces what the state asks for, as `commandOf(state)` would, in the CLI's order: the option
  * values, then the model, then the network at the input. Never throws for a user's mistake.
  */
-export function traceState(state: PageState, schemas: typeof Schemas): Outcome {
+export function traceState(state: PageState): Outcome {
   try {
     const input = state.input.trim() === '' ? null : option(OPTION_FLAGS.input, state.input, parseInput);
     const classes = state.classes.trim() === '' ? undefined : option(OPTION_FLAGS.classes, state.classes, parseClasses);
@@ -181,14 +171,10 @@ export function traceState(state: PageState, schemas: typeof Schemas): Outcome {
     if (state.config !== null) {
       if (state.arch !== '') throw new InputError('--arch and --config both name a model: give one of them');
       try {
-        const file = validConfigFile(parseJson(state.config, STDIN), STDIN, schemas);
-        if (file.extends !== undefined && /\.json$/i.test(file.extends)) {
-          throw new InputError(`${STDIN}: extends: names a file (${file.extends}): the page reads no files; paste its fields, or extend a preset`);
-        }
-        config = finishConfig(mergeExtends(file), 'stdin', { classes }, STDIN);
+        config = finishConfig(configFromText(state.config, STDIN), 'stdin', { classes }, STDIN);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        const line = e instanceof JsonSyntaxError ? e.line : configLineOf(state.config, e.message);
+        const line = e instanceof JsonSyntaxError ? e.line : configLineOf(state.config, STDIN, e.message);
         return { ok: false, error: inert(e.message), configLine: line };
       }
     } else {

@@ -2,7 +2,8 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkConfig, resolveConfig, type ConfigInput } from '../../src/network/config.js';
+import { resolveConfig, type ConfigInput } from '../../src/network/config.js';
+import { checkConfig } from '../../src/schemas/config.js';
 import { expandResNet } from '../../src/network/expand.js';
 import { presetConfig } from '../../src/network/presets.js';
 import { traceShapes } from '../../src/analysis/trace.js';

@@ -1,0 +1,250 @@
+// What a ResNet is made of, as data: BLOCKS says which convs a block has (kernel, width, where
+// the stride and the dilation go), ORDERS in which order a conv unit's conv, BatchNorm and ReLU
+// run and where the shortcut branches, SHORTCUTS what a projection shortcut is made of, and
+// stemDesign what a named stem is. The expander (expand.ts) reads them; it has no code path of its
+// own per block kind.
+
+import type { BlockOrderKind, ModelConfig, Section, SqueezeExcitation, StemDesign } from '../types.js';
+import type { Naming } from './naming.js';
+import { pair, type Rows } from './rows.js';
+
+// ---------------------------------------------------------------------------------------------
+// Blocks as data
+
+/** One conv of a block. */
+export interface ConvDesign {
+  readonly kernel: number;
+  /** Output channels: the block's inner width, or its output (planes × expansion). */
+  readonly out: 'width' | 'output';
+  /**
+   * Which conv carries the block's stride: `always`, or one of the two placements a
+   * bottleneck can have (`v1`: on the first 1×1 with strideIn1x1; `v1.5`: on the 3×3 otherwise).
+   */
+  readonly stride: 'always' | 'v1' | 'v1.5' | 'never';
+  /** `entry`: the previous stage's dilation on a stage's first block, the stage's after; `stage`: the stage's. */
+  readonly dilation: 'entry' | 'stage' | 'none';
+  /** Grouped by the config's `groups` (ResNeXt). */
+  readonly grouped: boolean;
+}
+
+export interface BlockDesign {
+  /** Its name and what it is, in a few words, for the config schema. */
+  readonly description: string;
+  /** Output channels = planes × expansion. */
+  readonly expansion: number;
+  /** Inner width: `planes`, or torchvision's floor(planes × widthPerGroup / 64) × groups. */
+  readonly width: 'planes' | 'grouped';
+  readonly convs: readonly ConvDesign[];
+}
+
+export const BLOCK_KINDS = ['basic', 'bottleneck'] as const;
+export type BlockKind = (typeof BLOCK_KINDS)[number];
+
+export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
+  basic: {
+    description: 'basic (two 3×3 convs)',
+    expansion: 1,
+    width: 'planes',
+    convs: [
+      { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: false },
+      { kernel: 3, out: 'output', stride: 'never', dilation: 'stage', grouped: false },
+    ],
+  },
+  bottleneck: {
+    description: 'bottleneck (1×1, 3×3, 1×1 with ×4 expansion)',
+    expansion: 4,
+    width: 'grouped',
+    convs: [
+      { kernel: 1, out: 'width', stride: 'v1', dilation: 'none', grouped: false },
+      { kernel: 3, out: 'width', stride: 'v1.5', dilation: 'entry', grouped: true },
+      { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
+    ],
+  },
+};
+
+
+type Step = 'conv' | 'bn' | 'act';
+
+/** The order of a block's operations. */
+export interface BlockOrder {
+  /** Each conv unit but the last. */
+  readonly unit: readonly Step[];
+  /** The last conv unit. */
+  readonly lastUnit: readonly Step[];
+  /** After the residual add. */
+  readonly afterAdd: readonly Step[];
+  /** Where a projection shortcut starts by default: the block's input, or its first unit's activation. */
+  readonly shortcutFrom: ShortcutSource;
+}
+
+export type ShortcutSource = 'input' | 'preactivation';
+
+/** Post-activation, as torchvision and timm (ResNet v1/v1.5): conv, BN, ReLU; ReLU after the add. */
+export const POST_ACTIVATION: BlockOrder = {
+  unit: ['conv', 'bn', 'act'],
+  lastUnit: ['conv', 'bn'],
+  afterAdd: ['act'],
+  shortcutFrom: 'input',
+};
+
+/**
+ * Pre-activation (He et al. 2016, "Identity Mappings"): BN, ReLU, conv in every unit, nothing
+ * after the add; a projection shortcut branches from the first unit's activation (an identity
+ * shortcut carries the block's input).
+ */
+export const PRE_ACTIVATION: BlockOrder = {
+  unit: ['bn', 'act', 'conv'],
+  lastUnit: ['bn', 'act', 'conv'],
+  afterAdd: [],
+  shortcutFrom: 'preactivation',
+};
+
+export const ORDERS: Readonly<Record<BlockOrderKind, BlockOrder>> = { post: POST_ACTIVATION, pre: PRE_ACTIVATION };
+
+/** A stage's plan, threaded through as values (no mutable builder state). */
+export interface StagePlan {
+  readonly planes: number;
+  readonly inChannels: number;
+  readonly outChannels: number;
+  /** The stride of the stage's first block (1 when replaced with dilation). */
+  readonly stride: number;
+  /** Dilation of the stage's 3×3 convs after the first block. */
+  readonly dilation: number;
+  /** Dilation of the first block's entry 3×3 (the previous stage's). */
+  readonly firstDilation: number;
+  readonly hasDownsample: boolean;
+  readonly blocks: number;
+}
+
+/** Each stage's stride before dilation: the first stage keeps the stem's resolution, the others halve it. */
+export function stageStrides(config: ModelConfig): number[] {
+  return config.strides ? [...config.strides] : config.layers.map((_, s) => (s === 0 ? 1 : 2));
+}
+
+/** The stem as data: a named stem's convs and pool, or the config's own. */
+export function stemDesign(config: ModelConfig): StemDesign {
+  const w = config.stemWidth;
+  switch (config.stem) {
+    case 'standard':
+      return { convs: [{ kernel: 7, stride: 2, channels: 64 }], pool: 'max' };
+    // timm's deep stem (ResNet-C/D/S): three 3×3 convs of w, w, 2w
+    case 'deep':
+      return { convs: [{ kernel: 3, stride: 2, channels: w }, { kernel: 3, channels: w }, { kernel: 3, channels: 2 * w }], pool: 'max' };
+    // He et al. 2016 §4.2: one 3×3 conv at stride 1, no pool
+    case 'cifar':
+      return { convs: [{ kernel: 3, channels: w }], pool: 'none' };
+    default:
+      return config.stem;
+  }
+}
+
+export function stemChannels(config: ModelConfig): number {
+  const { convs } = stemDesign(config);
+  return convs[convs.length - 1]?.channels ?? config.inChannels;
+}
+
+/** A block's inner width. */
+export function blockWidth(config: ModelConfig, planes: number): number {
+  return BLOCKS[config.block].width === 'planes' ? planes : Math.floor((planes * config.widthPerGroup) / 64) * config.groups;
+}
+
+export function planStages(config: ModelConfig): StagePlan[] {
+  const plans: StagePlan[] = [];
+  const { expansion } = BLOCKS[config.block];
+  const strides = stageStrides(config);
+  let inChannels = stemChannels(config);
+  let dilation = 1;
+  config.layers.forEach((blocks, s) => {
+    const planes = config.widths[s] ?? 0;
+    let stride = strides[s]!;
+    const firstDilation = dilation;
+    if (s > 0 && config.replaceStrideWithDilation[s - 1]) {
+      dilation *= stride;
+      stride = 1;
+    }
+    const outChannels = planes * expansion;
+    plans.push({ planes, inChannels, outChannels, stride, dilation, firstDilation, hasDownsample: stride !== 1 || inChannels !== outChannels, blocks });
+    inChannels = outChannels;
+  });
+  return plans;
+}
+
+/** torchvision has no deep stem or pooled shortcut: such networks are named as timm names them. */
+
+/** What one block of a stage needs to know. */
+export interface BlockArgs {
+  readonly prefix: string;
+  readonly names: Naming;
+  readonly section: Section;
+  readonly plan: StagePlan;
+  readonly inChannels: number;
+  readonly stride: number;
+  readonly first: boolean;
+  readonly projection: boolean;
+  /** It strides without changing channels, and its shortcut is a 1×1 max pool (Keras V2). */
+  readonly subsample: boolean;
+}
+
+/** A form of projection shortcut: the rows that take a block's input to its output's shape. */
+export interface ShortcutDesign {
+  /** Its name and what it is, in a few words, for the config schema. */
+  readonly description: string;
+  /** Why a stage cannot have it (checked for every stage with a projection), or null. */
+  readonly refuse?: (plan: StagePlan) => string | null;
+  readonly expand: (rows: Rows, b: BlockArgs, input: number) => number;
+}
+
+export const SHORTCUT_KINDS = ['conv', 'avgpool', 'conv1x1', 'zeropad'] as const;
+export type DownsampleKind = (typeof SHORTCUT_KINDS)[number];
+
+export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
+  conv: {
+    description: 'conv (strided 1×1)',
+    expand: (rows, b, input) => {
+      const { prefix: p, names } = b;
+      const x = rows.conv(names.shortcut(p, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride, normalized: true });
+      return rows.bn(names.shortcut(p, 1, 'bn'), x, b.section, b.plan.outChannels);
+    },
+  },
+  avgpool: {
+    description: 'avgpool (2×2 average pool, then 1×1; ResNet-D)',
+    expand: (rows, b, input) => {
+      const { prefix: p, names, plan } = b;
+      const pooled =
+        plan.stride === 1 && plan.dilation === 1
+          ? rows.push({ kind: 'identity', name: names.shortcut(p, 0, 'pool'), paddleName: null, from: input, section: b.section })
+          : rows.avgPool(names.shortcut(p, 0, 'pool'), input, b.section, plan.stride);
+      const x = rows.conv(names.shortcut(p, 1, 'conv'), pooled, b.section, { inChannels: b.inChannels, outChannels: plan.outChannels, kernel: 1, normalized: true });
+      return rows.bn(names.shortcut(p, 2, 'bn'), x, b.section, plan.outChannels);
+    },
+  },
+  conv1x1: {
+    description: 'conv1x1 (strided 1×1 without BN, as pre-activation networks)',
+    expand: (rows, b, input) =>
+      rows.conv(b.names.shortcut(b.prefix, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride, normalized: false }),
+  },
+  zeropad: {
+    description: 'zeropad (option A: subsample, then zero channels; no parameters)',
+    // akamaster's LambdaLayer pads out/4 channels on each side: it doubles the channels
+    refuse: (plan) =>
+      plan.inChannels + 2 * Math.floor(plan.outChannels / 4) === plan.outChannels
+        ? null
+        : 'a zero-padding (option A) shortcut to double the channels: out/4 zero channels on each side',
+    expand: (rows, b, input) => {
+      const side = Math.floor(b.plan.outChannels / 4);
+      return rows.push({ kind: 'channelpad', name: `${b.prefix}.shortcut`, paddleName: null, from: input, section: b.section, stride: pair(b.stride), channels: [side, side] });
+    },
+  },
+};
+
+
+/**
+ * Squeezed channels: floor(channels / reduction), or with a divisor d timm's make_divisible:
+ * the nearest multiple of d, at least d (0.5 rounds up).
+ */
+export function seChannels(se: SqueezeExcitation, channels: number): number {
+  if (se.divisor === undefined) return Math.floor(channels / se.reduction);
+  const d = se.divisor;
+  return Math.max(d, Math.floor((channels / se.reduction + d / 2) / d) * d);
+}
+

@@ -1,0 +1,321 @@
+// The config fields, each written once: its schema (type, limits, description) and its default.
+// Everything else derives from this table: `ConfigInput` (a config as written) and `ModelConfig`
+// (every default filled in) are the schemas' types, `resolveConfig` fills the defaults in table
+// order, and src/schemas/config.ts builds the zod schema (and from it the JSON Schema,
+// configs/schemas/config.schema.json) that files and configs built in code are checked with.
+//
+// Each schema is a function of zod, called when a schema is built: the core never loads zod, so
+// a trace of a preset does not pay for it (README "Speed").
+//
+// Adding a field: its entry here; the expander reads it; and a rule in network/config.ts if it
+// constrains other fields.
+
+import type * as Zod from 'zod/mini';
+import { BLOCK_KINDS, BLOCKS, SHORTCUT_KINDS, SHORTCUTS, type BlockKind, type DownsampleKind } from './designs.js';
+import { NAMING_KINDS, type NamingKind } from './naming.js';
+import { groupDigits } from '../int.js';
+
+/** The part of zod the field schemas are made with (src/schemas/config.ts hands it over). */
+export type Z = Pick<typeof Zod, 'array' | 'boolean' | 'enum' | 'int' | 'literal' | 'maxLength' | 'maximum' | 'minLength' | 'minimum' | 'optional' | 'strictObject' | 'tuple' | 'union'>;
+/** Marks a schema with its description (for editors and the JSON Schema). */
+export type Describe = <T extends Zod.ZodMiniType>(schema: T, description: string) => T;
+
+/** Documented limits that keep every trace finite. */
+export const LIMITS = {
+  stages: 64,
+  blocksPerStage: 1_000_000,
+  /** widths, groups, widthPerGroup, stemWidth, inChannels, classes */
+  channels: 2 ** 20,
+  /**
+   * Rows of a whole network (ResNet-1202 has about 6,000). A trace holds about 450 bytes a row
+   * and `diff` holds two; past about 10^6 rows V8's collector makes time grow faster than the
+   * rows (measured: 1.9× per doubling up to 1.5·10^6, 2.5–2.8× from there to 3·10^6).
+   */
+  rows: 1_000_000,
+  /** each input dimension */
+  inputDim: 2 ** 31 - 1,
+  /** a bottleneck's 3×3 width, floor(width × widthPerGroup / 64) × groups */
+  bottleneckWidth: 2 ** 31 - 1,
+} as const;
+
+export const STEM_KINDS = ['standard', 'deep', 'cifar'] as const;
+export const STEM_POOLS = ['max', 'none'] as const;
+export const ORDER_KINDS = ['post', 'pre'] as const;
+export const SHORTCUT_SOURCES = ['preactivation', 'input'] as const;
+export const STRIDE_PLACES = ['first', 'last'] as const;
+export const STRIDE_SHORTCUTS = ['projection', 'maxpool'] as const;
+export const HEAD_POOLS = ['global', 'width', 'none'] as const;
+
+/** `a, b or c` */
+export const inWords = (items: readonly string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
+/** `"a", "b" or "c"` */
+export const oneOf = (names: readonly string[]): string => inWords(names.map((n) => JSON.stringify(n)));
+
+/** A whole number from 1 to `max`. */
+export const positive = (z: Z, what: string, max: number) =>
+  z.int({ error: `expected ${what}` }).check(z.minimum(1, { error: `expected ${what}` }), z.maximum(max, { error: `expected at most ${groupDigits(max)} (the documented limit)` }));
+const channels = (z: Z, d: Describe, description: string) => d(positive(z, 'a positive integer', LIMITS.channels), `${description} (1 to 2^20)`);
+const flag = (z: Z) => z.boolean({ error: 'expected true or false' });
+const choice = <T extends readonly [string, ...string[]]>(z: Z, values: T) => z.enum(values, { error: `expected ${oneOf(values)}` });
+const dimension = (z: Z) => positive(z, 'a positive integer', LIMITS.inputDim);
+
+/** What every network names. */
+interface RequiredFields {
+  readonly block: BlockKind;
+  readonly layers: readonly number[];
+}
+/** The fields a resolved config always has: absent from a file, their default. */
+interface DefaultedFields {
+  readonly widths: readonly number[];
+  readonly groups: number;
+  readonly widthPerGroup: number;
+  readonly stem: StemKind | StemDesign;
+  readonly stemWidth: number;
+  readonly downsample: DownsampleKind;
+  readonly strideIn1x1: boolean;
+  readonly replaceStrideWithDilation: readonly boolean[];
+  readonly inChannels: number;
+  readonly classes: number;
+}
+/** The fields that stay absent when not given (a config without one resolves, and prints, as before it existed). */
+interface OptionalFields {
+  readonly convBias: boolean | 'unnormalized';
+  readonly naming: NamingKind;
+  readonly headPool: (typeof HEAD_POOLS)[number] | number;
+  readonly input: readonly [number, number, number, number];
+  readonly order: (typeof ORDER_KINDS)[number];
+  readonly stemNorm: boolean;
+  readonly shortcutFrom: (typeof SHORTCUT_SOURCES)[number];
+  readonly headNorm: boolean;
+  readonly strides: readonly number[];
+  readonly strideAt: (typeof STRIDE_PLACES)[number];
+  readonly strideShortcut: (typeof STRIDE_SHORTCUTS)[number];
+  readonly se: SqueezeExcitation;
+}
+export type StemKind = (typeof STEM_KINDS)[number];
+/** A stem as data: its convs in order (each a square kernel padded to keep the size, then BN and ReLU), and its pool. */
+export interface StemDesign {
+  readonly convs: readonly { readonly kernel: number; readonly stride?: number | undefined; readonly channels: number }[];
+  /** Default `max`: a 3×3/2 max pool with padding 1. */
+  readonly pool?: (typeof STEM_POOLS)[number] | undefined;
+}
+/** Squeeze-and-excitation: a block output of C channels squeezed to C / reduction, rounded to a multiple of `divisor` where given. */
+export interface SqueezeExcitation {
+  readonly reduction: number;
+  readonly divisor?: number | undefined;
+}
+type AllFields = RequiredFields & DefaultedFields & OptionalFields;
+export type FieldName = keyof AllFields;
+
+/** What a default may read of the fields given. */
+type Given = RequiredFields;
+
+/**
+ * One config field: its schema, a function of zod whose output the compiler holds to the
+ * field's type above.
+ */
+interface Field<T> {
+  readonly schema: (z: Z, d: Describe) => Zod.ZodMiniType<Mutable<T>>;
+}
+/** A field with a default: its value when not given, made from the fields given. */
+interface Defaulted<T> extends Field<T> {
+  readonly default: (given: Given) => T;
+}
+/** zod's output types are mutable; the config's are read-only. */
+type Mutable<T> = T extends readonly unknown[] ? { -readonly [K in keyof T]: Mutable<T[K]> } : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+
+type FieldTable = { readonly [K in keyof RequiredFields]: Field<RequiredFields[K]> } & { readonly [K in keyof DefaultedFields]: Defaulted<DefaultedFields[K]> } & {
+  readonly [K in keyof OptionalFields]: Field<OptionalFields[K]>;
+};
+
+/**
+ * The model's fields, named as torchvision names its constructor arguments, in the order a
+ * resolved config lists them (those with a default first).
+ */
+export const FIELDS: FieldTable = {
+  block: { schema: (z, d) => d(choice(z, BLOCK_KINDS), `Residual block: ${inWords(BLOCK_KINDS.map((k) => BLOCKS[k].description))}`) },
+  layers: {
+    schema: (z, d) =>
+      d(
+        z.array(positive(z, 'a positive integer', LIMITS.blocksPerStage), { error: 'expected an array of stage depths' }).check(
+          z.minLength(1, { error: 'expected at least one stage' }),
+          z.maxLength(LIMITS.stages, { error: `expected at most ${LIMITS.stages} stages (the documented limit)` }),
+        ),
+        'Blocks per stage, e.g. [3, 4, 6, 3] for ResNet-50',
+      ),
+  },
+  widths: {
+    schema: (z, d) =>
+      d(
+        z.array(positive(z, 'a positive integer', LIMITS.channels), { error: 'expected an array of widths' }).check(z.maxLength(LIMITS.stages, { error: `expected at most ${LIMITS.stages} widths` })),
+        "Base width per stage before expansion (torchvision's planes); default 64·2^i",
+      ),
+    default: (c) => c.layers.map((_, i) => 64 * 2 ** i),
+  },
+  groups: { schema: (z, d) => channels(z, d, 'Groups of the 3×3 conv (ResNeXt cardinality); default 1'), default: () => 1 },
+  widthPerGroup: { schema: (z, d) => channels(z, d, "Width per group (torchvision's width_per_group); default 64"), default: () => 64 },
+  stem: {
+    schema: (z, d) =>
+      d(
+        z.union(
+          [
+            z.enum(STEM_KINDS),
+            z.strictObject({
+              convs: d(
+                z
+                  .array(
+                    z.strictObject(
+                      {
+                        kernel: d(positive(z, 'a kernel from 1 to 15', 15), 'Square kernel, padded to keep the size (kernel // 2)'),
+                        stride: z.optional(d(positive(z, 'a stride from 1 to 16', 16), 'Default 1')),
+                        channels: channels(z, d, 'Output channels'),
+                      },
+                      { error: 'expected { "kernel": 3, "stride": 2, "channels": 32 }' },
+                    ),
+                    { error: 'expected an array of convs' },
+                  )
+                  .check(z.minLength(1, { error: 'expected at least one conv' }), z.maxLength(8, { error: 'expected at most 8 convs' })),
+                "The stem's convs in order, each followed by BN and ReLU (with stemNorm false, the last is bare)",
+              ),
+              pool: z.optional(d(choice(z, STEM_POOLS), 'After the convs: a 3×3/2 max pool with padding 1 (max, the default) or none')),
+            }),
+          ],
+          { error: 'expected "standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "none" }' },
+        ),
+        'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2); or the stem as data: { "convs": [{ "kernel", "stride", "channels" }, ...], "pool": "max" | "none" }',
+      ),
+    default: () => 'standard' as const,
+  },
+  stemWidth: { schema: (z, d) => channels(z, d, 'w of the deep stem; default 32'), default: () => 32 },
+  downsample: {
+    schema: (z, d) => d(choice(z, SHORTCUT_KINDS), `Projection shortcut: ${inWords(SHORTCUT_KINDS.map((k) => SHORTCUTS[k].description))}`),
+    default: () => 'conv' as const,
+  },
+  strideIn1x1: { schema: (z, d) => d(flag(z), "ResNet v1: stride on the bottleneck's first 1×1 instead of its 3×3; default false"), default: () => false },
+  replaceStrideWithDilation: {
+    schema: (z, d) =>
+      d(
+        z.array(flag(z), { error: 'expected an array of booleans' }).check(z.maxLength(LIMITS.stages, { error: `expected at most ${LIMITS.stages} flags` })),
+        'One flag per stage after the first: dilate instead of striding (DeepLab)',
+      ),
+    default: (c) => new Array<boolean>(Math.max(0, c.layers.length - 1)).fill(false),
+  },
+  inChannels: { schema: (z, d) => channels(z, d, 'Input channels; default 3'), default: () => 3 },
+  classes: {
+    schema: (z, d) =>
+      d(
+        z.int({ error: 'expected a whole number ≥ 0' }).check(
+          z.minimum(0, { error: 'expected a whole number ≥ 0' }),
+          z.maximum(LIMITS.channels, { error: `expected at most ${LIMITS.channels} (the documented limit)` }),
+        ),
+        'Classifier outputs; 0 means no classifier (the output is the pooled features); default 1000',
+      ),
+    default: () => 1000,
+  },
+  convBias: {
+    schema: (z, d) =>
+      d(
+        z.union([flag(z), z.literal('unnormalized')], { error: 'expected true, false or "unnormalized"' }),
+        'Convs with a bias: true for every conv (Keras applications V1), "unnormalized" for those no BN follows (Keras V2); default false',
+      ),
+  },
+  naming: {
+    schema: (z, d) =>
+      d(
+        choice(z, NAMING_KINDS),
+        "Layer names: torchvision module paths, timm's (its deep-stem and avg-pool variants) or Keras layer names (conv2_block1_1_conv; the shortcut first, as Keras runs it); default torchvision, or timm for those variants",
+      ),
+  },
+  headPool: {
+    schema: (z, d) =>
+      d(
+        z.union([z.enum(HEAD_POOLS), dimension(z)], { error: 'expected "global", "width", "none" or a window size such as 4' }),
+        "The pool before the classifier: global (adaptive average to 1×1, the default); width (a square window as wide as the last map, stride the window: akamaster's CIFAR ResNets, which take only maps with width ≤ height < 2 × width); or a number k, a fixed k×k window at stride k (kuangliu's F.avg_pool2d(out, 4)), which with a classifier takes only maps it pools to 1×1; or none: no head, the last stage's map is the output (a backbone; only with classes 0)",
+      ),
+  },
+  input: {
+    schema: (z, d) =>
+      d(
+        z.tuple([dimension(z), dimension(z), dimension(z), dimension(z)], { error: 'expected [N, C, H, W], e.g. [1, 3, 32, 32]' }),
+        'The input traced when none is given, e.g. [1, 3, 32, 32] for CIFAR; default [1, inChannels, 224, 224]',
+      ),
+  },
+  order: {
+    schema: (z, d) =>
+      d(
+        choice(z, ORDER_KINDS),
+        'Block order: post (conv, BN, ReLU; a ReLU after the add: ResNet v1, the default) or pre (BN, ReLU, conv; nothing after the add; a projection shortcut branches from the first activation: He et al. 2016, "Identity Mappings")',
+      ),
+  },
+  stemNorm: { schema: (z, d) => d(flag(z), "The stem's BN and ReLU after its conv; default true (pre-activation networks such as kuangliu's PreActResNet have none)") },
+  shortcutFrom: {
+    schema: (z, d) =>
+      d(
+        choice(z, SHORTCUT_SOURCES),
+        "Where a pre-activation block's projection shortcut reads: preactivation (its first BN-ReLU, the default: He et al., kuangliu, Wide ResNet) or input (the block's input, as bearpaw's PreResNet); post-activation blocks read their input",
+      ),
+  },
+  headNorm: { schema: (z, d) => d(flag(z), "A BN and ReLU before the head's pool: a pre-activation network's last activation; default false") },
+  strides: {
+    schema: (z, d) =>
+      d(
+        z.array(positive(z, 'a positive integer', 64), { error: 'expected an array of strides' }).check(z.maxLength(LIMITS.stages, { error: `expected at most ${LIMITS.stages} strides` })),
+        "Each stage's stride, one per stage, e.g. [2, 2, 2, 1] for Keras V2; default 1 for the first stage, 2 for the others",
+      ),
+  },
+  strideAt: { schema: (z, d) => d(choice(z, STRIDE_PLACES), 'Which block of a stage strides: first (torchvision, the default) or last (Keras ResNetV2)') },
+  strideShortcut: {
+    schema: (z, d) =>
+      d(
+        choice(z, STRIDE_SHORTCUTS),
+        'The shortcut of a block that strides without changing channels: projection (the downsample form, the default) or maxpool (a 1×1 max pool at the stride, no parameters: Keras ResNetV2)',
+      ),
+  },
+  se: {
+    schema: (z, d) =>
+      d(
+        z.strictObject(
+          {
+            reduction: d(positive(z, 'a positive integer', LIMITS.channels), 'The squeeze: a block output of C channels is squeezed to C / reduction (16 in SENet and timm)'),
+            divisor: z.optional(
+              d(
+                positive(z, 'a positive integer', LIMITS.channels),
+                "Round the squeezed channels to the nearest multiple of it, at least it (timm's make_divisible; 8 in timm); absent: floor(C / reduction), as Hu et al.",
+              ),
+            ),
+          },
+          { error: 'expected an object { "reduction": 16, "divisor": 8 }' },
+        ),
+        "Squeeze-and-excitation in every block, on its output before the residual add (timm's SEModule: mean, 1×1 conv with bias, ReLU, 1×1 conv with bias, sigmoid, multiply); default none",
+      ),
+  },
+};
+
+/** A config as written in a file or preset: only `block` and `layers` are required. */
+export type ConfigInput = RequiredFields & { readonly [K in keyof (DefaultedFields & OptionalFields)]?: (DefaultedFields & OptionalFields)[K] | undefined } & {
+  readonly $schema?: string | undefined;
+  readonly description?: string | undefined;
+};
+
+/** A ResNet described as data, every default filled in. */
+export type ModelConfig = {
+  /** Preset name or file the config came from; for display only. */
+  readonly name: string;
+} & RequiredFields & DefaultedFields & Partial<OptionalFields>;
+
+export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
+
+/** A copy that shares no array or object with what it was made from. */
+const copy = <T>(value: T): T => (typeof value === 'object' && value !== null ? (structuredClone(value) as T) : value);
+
+/** Every default filled in, in the table's order; fields without a default only when given. */
+export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
+  const out: Record<string, unknown> = { name };
+  for (const key of FIELD_NAMES) {
+    const given = (input as unknown as Record<string, unknown>)[key];
+    const make = (FIELDS[key] as Partial<Defaulted<unknown>>).default;
+    if (given !== undefined) out[key] = copy(given);
+    else if (make) out[key] = make(input);
+  }
+  return out as unknown as ModelConfig;
+}

@@ -1,0 +1,176 @@
+// How each source names its layers (torchvision, timm, Keras, the CIFAR repositories), so rows
+// line up with its checkpoints and its forward hooks.
+
+import type { BlockOrderKind, ModelConfig } from '../types.js';
+import { stemDesign } from './designs.js';
+
+/**
+ * How a source names its layers, so rows line up with its checkpoints. `p` is a block's prefix.
+ * Keras also runs a block's projection shortcut before its main path.
+ */
+export interface Naming {
+  readonly stemConv: string;
+  readonly stemBn: string;
+  readonly stemAct: string;
+  readonly stemPool: string;
+  readonly block: (stage: number, index: number) => string;
+  readonly conv: (p: string, n: number) => string;
+  readonly bn: (p: string, n: number) => string;
+  /** The n-th activation of a block's units (1-based). */
+  readonly act: (p: string, n: number) => string;
+  readonly add: (p: string) => string;
+  /** The activation after the residual add. */
+  readonly out: (p: string, n: number) => string;
+  /** The i-th row of a projection shortcut, of the given kind. */
+  readonly shortcut: (p: string, i: number, kind: 'conv' | 'bn' | 'pool') => string;
+  readonly pool: string;
+  readonly flatten: string;
+  readonly fc: string;
+  /** The rows of a block's squeeze-and-excitation. */
+  readonly se: (p: string, part: SqueezePart) => string;
+  /**
+   * When a projection shortcut runs, as the source's forward runs it: `first` (before the main
+   * path: Keras), `branch` (a pre-activation projection as soon as its activation exists, before
+   * the first conv: kuangliu's PreActBlock; otherwise last) or `last` (after the main path:
+   * torchvision, timm, Wide ResNet).
+   */
+  readonly shortcutAt: 'first' | 'branch' | 'last';
+  /** A pre-activation network's BN and ReLU before the head's pool (`headNorm`). */
+  readonly headBn: string;
+  readonly headAct: string;
+  /** A fixed-window head pool is an nn.AvgPool2d module (else an F.avg_pool2d call). */
+  readonly poolModule?: boolean;
+  /** The residual sum is `torch.add(a, b)`, a new tensor, rather than `out += shortcut`. */
+  readonly outOfPlaceAdd?: boolean;
+  /** ReLUs are F.relu calls in the forward, not modules. */
+  readonly functionalRelu?: boolean;
+  /**
+   * The row an identity shortcut is, where the source calls a module for it (an empty
+   * nn.Sequential, which forward hooks see); absent: none.
+   */
+  readonly identityShortcut?: (p: string, order: BlockOrderKind) => string | null;
+}
+
+type SqueezePart = 'mean' | 'fc1' | 'act' | 'fc2' | 'gate' | 'mul';
+
+const TORCHVISION_NAMES: Naming = {
+  stemConv: 'conv1',
+  stemBn: 'bn1',
+  stemAct: 'relu',
+  stemPool: 'maxpool',
+  block: (s, i) => `layer${s + 1}.${i}`,
+  conv: (p, n) => `${p}.conv${n}`,
+  bn: (p, n) => `${p}.bn${n}`,
+  act: (p) => `${p}.relu`,
+  add: (p) => `${p}.add`,
+  out: (p) => `${p}.relu`,
+  shortcut: (p, i) => `${p}.downsample.${i}`,
+  pool: 'avgpool',
+  flatten: 'flatten',
+  fc: 'fc',
+  // timm's SEModule: fc1, act, fc2, gate; the mean and the product are its forward's
+  se: (p, part) => `${p}.se.${part}`,
+  shortcutAt: 'last',
+  headBn: 'bn',
+  headAct: 'relu',
+};
+
+/** keras.applications' layer names (ResNet V1; V2 renames a few). */
+const KERAS_NAMES: Naming = {
+  stemConv: 'conv1_conv',
+  stemBn: 'conv1_bn',
+  stemAct: 'conv1_relu',
+  stemPool: 'pool1_pool',
+  block: (s, i) => `conv${s + 2}_block${i + 1}`,
+  conv: (p, n) => `${p}_${n}_conv`,
+  bn: (p, n) => `${p}_${n}_bn`,
+  act: (p, n) => `${p}_${n}_relu`,
+  add: (p) => `${p}_add`,
+  out: (p) => `${p}_out`,
+  shortcut: (p, _, kind) => `${p}_0_${kind}`,
+  pool: 'avg_pool',
+  flatten: 'avg_pool.flatten',
+  fc: 'predictions',
+  se: (p, part) => `${p}_se_${part}`,
+  shortcutAt: 'first',
+  headBn: 'post_bn',
+  headAct: 'post_relu',
+};
+
+/**
+ * akamaster's pytorch_resnet_cifar10 resnet.py: torchvision's paths, F.relu and F.avg_pool2d in
+ * forward (rows named for where they run), the classifier `linear`, the projection in a
+ * Sequential `shortcut` and the identity an empty one, which forward hooks see too.
+ */
+const AKAMASTER_NAMES: Naming = {
+  ...TORCHVISION_NAMES,
+  pool: 'avg_pool2d',
+  flatten: 'view',
+  fc: 'linear',
+  functionalRelu: true,
+  shortcut: (p, i) => `${p}.shortcut.${i}`,
+  identityShortcut: (p) => `${p}.shortcut`,
+};
+
+export const NAMING_KINDS = ['torchvision', 'timm', 'akamaster', 'kuangliu', 'wrn', 'bearpaw', 'keras', 'kerasv2'] as const;
+/** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
+export type NamingKind = (typeof NAMING_KINDS)[number];
+
+export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
+  torchvision: TORCHVISION_NAMES,
+  timm: {
+    ...TORCHVISION_NAMES,
+    stemAct: 'act1',
+    act: (p, n) => `${p}.act${n}`,
+    out: (p, n) => `${p}.act${n}`,
+    pool: 'global_pool.pool',
+    flatten: 'global_pool.flatten',
+  },
+  akamaster: AKAMASTER_NAMES,
+  // kuangliu's pytorch-cifar models/resnet.py and preact_resnet.py: akamaster's names; the
+  // pre-activation block has no shortcut module unless it projects, and runs it first
+  kuangliu: {
+    ...AKAMASTER_NAMES,
+    identityShortcut: (p, order) => (order === 'post' ? `${p}.shortcut` : null),
+    shortcutAt: 'branch',
+  },
+  // xternalz's WideResNet-pytorch (wideresnet.py): block1.layer.0.bn1, relu1, conv1, bn2, relu2,
+  // conv2, convShortcut (run last, from the first activation); the final bn1 and relu
+  wrn: {
+    ...TORCHVISION_NAMES,
+    block: (s, i) => `block${s + 1}.layer.${i}`,
+    act: (p, n) => `${p}.relu${n}`,
+    shortcut: (p) => `${p}.convShortcut`,
+    headBn: 'bn1',
+    headAct: 'relu',
+    pool: 'avg_pool2d',
+    flatten: 'view',
+    outOfPlaceAdd: true,
+  },
+  // bearpaw's pytorch-classification models/cifar/preresnet.py: torchvision's block names, the
+  // final bn and relu, an nn.AvgPool2d(8) head
+  bearpaw: { ...TORCHVISION_NAMES, flatten: 'view', poolModule: true },
+  // keras.applications.resnet: conv2_block1_1_conv …, the shortcut (_0_) first
+  keras: KERAS_NAMES,
+  // keras.applications.resnet_v2 (block2): conv2_block1_preact_bn, _preact_relu, the shortcut
+  // (_0_conv, or an unnamed 1×1 MaxPooling2D, here _0_pool), _1_conv, _1_bn, _1_relu, … _3_conv, _out
+  kerasv2: {
+    ...KERAS_NAMES,
+    // the BN and ReLU before conv n are named after conv n − 1 (the first: the pre-activation)
+    bn: (p, n) => (n === 1 ? `${p}_preact_bn` : `${p}_${n - 1}_bn`),
+    act: (p, n) => (n === 1 ? `${p}_preact_relu` : `${p}_${n - 1}_relu`),
+    add: (p) => `${p}_out`,
+    out: (p) => `${p}_out_relu`,
+  },
+};
+
+
+/** The naming a config asks for; without one, timm's where torchvision has no such network. */
+export function namingOf(config: ModelConfig): Naming {
+  return NAMINGS[config.naming ?? (usesTimmNames(config) ? 'timm' : 'torchvision')];
+}
+
+/** torchvision has no deep stem or pooled shortcut: such networks are named as timm names them. */
+export function usesTimmNames(config: ModelConfig): boolean {
+  return stemDesign(config).convs.length > 1 || config.downsample === 'avgpool';
+}

@@ -1,0 +1,110 @@
+// The row builder: appends layer specs and numbers Paddle's convs and average pools. Its only
+// state is the growing list (and those two counters); every method returns the new row's index.
+
+import type { LayerSpec, Padding, Pair, Role, Section } from '../types.js';
+
+// Attribute tuples are read-only and shared between rows: a million-row network then holds a
+// handful of them instead of millions.
+const pairs = new Map<number, Pair>();
+const pads = new Map<number, Padding>();
+export function pair(n: number): Pair {
+  let p = pairs.get(n);
+  if (!p) pairs.set(n, (p = Object.freeze([n, n]) as Pair));
+  return p;
+}
+export function pad(n: number): Padding {
+  let p = pads.get(n);
+  if (!p) pads.set(n, (p = Object.freeze([pair(n), pair(n)]) as Padding));
+  return p;
+}
+export const PAD_AFTER: Padding = Object.freeze([Object.freeze([0, 1]), Object.freeze([0, 1])]) as Padding;
+
+interface ConvArgs {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernel: number;
+  readonly stride?: number;
+  readonly padding?: number;
+  readonly dilation?: number;
+  readonly groups?: number;
+  /** A bias whatever the network's convs have (the squeeze-and-excitation convs). */
+  readonly bias?: boolean;
+  /** A BN follows it (with `convBias: "unnormalized"`, such a conv has no bias). */
+  readonly normalized?: boolean;
+}
+
+/** Appends rows and numbers Paddle's convs and average pools. */
+export class Rows {
+  readonly list: LayerSpec[] = [];
+  private convs = 0;
+  private avgPools = 0;
+
+  push(row: LayerSpec): number {
+    this.list.push(row);
+    return this.list.length - 1;
+  }
+
+  /**
+   * Runs `make`, and the rows it pushes take `role` (rows are built here and published
+   * read-only: the role is set before anyone sees them). Returns what `make` returns.
+   */
+  as(role: Role, make: () => number): number {
+    const first = this.list.length;
+    const result = make();
+    for (let i = first; i < this.list.length; i++) (this.list[i] as { role?: Role }).role = role;
+    return result;
+  }
+
+  /**
+   * Whether convs get a bias (Keras puts one on every conv), and whether ReLUs are F.relu calls
+   * in a forward rather than modules (akamaster).
+   */
+  constructor(
+    readonly convBias: boolean | 'unnormalized' = false,
+    readonly functionalRelu = false,
+  ) {}
+
+  conv(name: string, from: number, section: Section, a: ConvArgs): number {
+    return this.push({
+      kind: 'conv2d',
+      name,
+      paddleName: `conv2d_${this.convs++}`,
+      from,
+      section,
+      inChannels: a.inChannels,
+      outChannels: a.outChannels,
+      kernel: pair(a.kernel),
+      stride: pair(a.stride ?? 1),
+      padding: pad(a.padding ?? 0),
+      dilation: pair(a.dilation ?? 1),
+      groups: a.groups ?? 1,
+      bias: a.bias ?? (this.convBias === 'unnormalized' ? !(a.normalized ?? true) : this.convBias),
+    });
+  }
+
+  bn(name: string, from: number, section: Section, channels: number): number {
+    return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels });
+  }
+
+  relu(name: string, from: number, section: Section): number {
+    if (this.functionalRelu) return this.push({ kind: 'relu', name, paddleName: null, from, section, inplace: false, functional: true });
+    return this.push({ kind: 'relu', name, paddleName: null, from, section, inplace: true });
+  }
+
+  avgPool(name: string, from: number, section: Section, stride: number): number {
+    // timm's avg-down shortcut: AvgPool2d(2, stride, ceil_mode=True, count_include_pad=False);
+    // on a dilated stage (stride 1) it is AvgPool2dSame(2, 1), padded by one after.
+    return this.push({
+      kind: 'avgpool2d',
+      name,
+      paddleName: `avg_pool2d_${this.avgPools++}`,
+      from,
+      section,
+      kernel: pair(2),
+      stride: pair(stride),
+      padding: stride === 1 ? PAD_AFTER : pad(0),
+      ceilMode: true,
+      countIncludePad: false,
+    });
+  }
+}
