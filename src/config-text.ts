@@ -12,7 +12,7 @@ import type { CheckResult } from './format/report.js';
 import { toInt, type Int } from './int.js';
 import { mergeExtends, overlay, type ConfigFile } from './network/presets.js';
 import { defaultInput, finishConfig, JsonSyntaxError, parseByteSize, parseJson } from './request.js';
-import { checkSchema, configSchema, fieldPath, formatZodIssue } from './schemas/index.js';
+import { checkSchema, configSchema, describeIssues, fieldPath } from './schemas/index.js';
 import { lineOf, locateFields } from './schemas/locate.js';
 import type { ConfigInput } from './types.js';
 
@@ -29,11 +29,9 @@ const namesFile = (base: string | undefined): base is string => base !== undefin
 
 /** A parsed JSON value validated as a config file (not yet merged); the first problem names its field path. */
 export function validConfigFile(value: unknown, source: string): ConfigFile {
-  const parsed = configSchema().safeParse(value, { reportInput: true });
-  if (!parsed.success) {
-    const [first, ...more] = parsed.error.issues;
-    throw new InputError(`${source}: ${formatZodIssue(first!)}${more.length > 0 ? ` (and ${more.length} more)` : ''}`);
-  }
+  const schema = configSchema();
+  const parsed = schema.safeParse(value, { reportInput: true });
+  if (!parsed.success) throw new InputError(`${source}: ${describeIssues(parsed.error.issues, schema).message}`);
   return parsed.data;
 }
 
@@ -90,12 +88,12 @@ export function checkText(text: string, file: string, read?: ReadExtends, id = f
   // where each field is, worked out only when a message points at one
   let located: Map<string, number> | undefined;
   const lineAt = (path: string): number => lineOf((located ??= locateFields(text)), path);
-  const parsed = checkSchema().safeParse(value, { reportInput: true });
+  const schema = checkSchema();
+  const parsed = schema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
     // an unknown field is found at its own key
-    const where = first.code === 'unrecognized_keys' ? [...first.path, first.keys[0]!] : first.path;
-    return invalid(file, formatZodIssue(first), lineAt(fieldPath(where)));
+    const { message, path } = describeIssues(parsed.error.issues, schema);
+    return invalid(file, message, lineAt(fieldPath(path)));
   }
   const { input: given, expect, training, ...fields } = parsed.data;
   let analysis: Analysis;

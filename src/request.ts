@@ -9,6 +9,7 @@ import { InputError } from './errors.js';
 import { groupDigits, toInt, type Int } from './int.js';
 import { checkRules, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
 import { PRESET_NAMES, presetConfig } from './network/presets.js';
+import { nearest } from './nearest.js';
 import type { ModelConfig, Shape } from './types.js';
 
 /** The CLI's option flags: main.ts declares them, and commander quotes them in a sentence about a bad value. */
@@ -93,8 +94,14 @@ export function parseByteSize(text: string): Int | null {
 /** A preset's config, or the sentence listing the presets there are. */
 export function presetInput(name: string): ConfigInput {
   const preset = presetConfig(name);
-  if (!preset) throw new InputError(`unknown architecture '${name}': expected one of ${PRESET_NAMES.join(', ')} (see --list)`);
+  if (!preset) throw new InputError(unknownPreset(`unknown architecture '${name}'`, name));
   return preset;
+}
+
+/** `what`, and the preset the name probably means, or where every preset is listed. */
+export function unknownPreset(what: string, name: string): string {
+  const near = nearest(name, PRESET_NAMES);
+  return near ? `${what}: did you mean '${near}'? (--list names every preset)` : `${what}: not a preset (--list names every preset)`;
 }
 
 /** A text that is not JSON: the line where the parser stopped (check reports annotate it). */

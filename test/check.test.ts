@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import { checkText, configFromText } from '../src/config-text.js';
 import { PRESET_NAMES } from '../src/network/presets.js';
 import { checkSchema, configSchema } from '../src/schemas/index.js';
 import { locateFields } from '../src/schemas/locate.js';
@@ -329,5 +330,33 @@ describe('extends may name a config file', () => {
     const r = await cli(['--config', join(dir, 'a.json')]);
     expect([r.code, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(/extends: expected a chain of at most 16 files without a cycle, found a\.json again\n$/);
+  });
+});
+
+describe('a misspelt field gets the nearest name', () => {
+  it('a config file: an unknown field names the field it probably meant', () => {
+    expect(() => configFromText('{"block": "basic", "layers": [2, 2], "width": [64, 128]}', 'my.json')).toThrow(
+      'my.json: the file: unknown field "width" (did you mean "widths"?)',
+    );
+    expect(() => configFromText('{"extends": "resnet18", "stem": {"convs": [{"kernel": 3, "channels": 8}], "pol": "max"}}', 'my.json')).toThrow(
+      'my.json: stem: unknown field "pol" (did you mean "pool"?)',
+    );
+    expect(() => configFromText('{"extends": "resnet18", "se": {"reducton": 16}}', 'my.json')).toThrow(/se: unknown field "reducton" \(did you mean "reduction"\?\)/);
+  });
+  it('a check file: an unknown field beside a missing one names both, at the unknown one', () => {
+    const r = checkText('{\n  "extends": "resnet18",\n  "expcet": { "params": 11689512 }\n}', 'c.json');
+    expect(r.status).toBe('invalid');
+    expect(r.error).toEqual({ message: 'the file: unknown field "expcet" (did you mean "expect"?), and required field "expect" is missing', line: 3 });
+  });
+  it('extends: a preset name folds case and separators, and a near miss is suggested', () => {
+    // torchvision's published ResNet-18 count
+    expect(checkText('{"extends": "ResNet-18", "expect": {"params": 11689512}}', 'c.json').status).toBe('pass');
+    expect(checkText('{"extends": "resnt18", "expect": {}}', 'c.json').error?.message).toMatch(/^extends: expected a preset name \(did you mean "resnet18"\? --list names every preset\)/);
+  });
+  it("a check file extending a preset takes the preset's input when it gives none", () => {
+    // kuangliu's CIFAR ResNet-18 is traced at its own 1×3×32×32: a 10-class output
+    expect(checkText('{"extends": "resnet18_cifar", "expect": {"output": [1, 10], "params": 11173962}}', 'c.json')).toMatchObject({ status: 'pass' });
+    // and torchvision's at 1×3×224×224: the final map 7×7
+    expect(checkText('{"extends": "resnet18", "expect": {"minFinalSpatial": 8}}', 'c.json').failures[0]).toMatchObject({ field: 'expect.minFinalSpatial', foundValue: [7, 7] });
   });
 });

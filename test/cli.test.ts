@@ -183,7 +183,16 @@ describe('bad input: exit 2, one line on stderr, nothing on stdout', () => {
     [['--format', 'xml'], /Allowed choices are log, table, json/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
     [['--input', '1,4,224,224'], /conv1: expected 3 input channels, found 4/],
-    [['--arch', 'resnet9000'], /unknown architecture 'resnet9000': expected one of resnet18, /],
+    [['--arch', 'resnet9000'], /^error: unknown architecture 'resnet9000': not a preset \(--list names every preset\)$/m],
+    // the nearest name, in place of the whole list
+    [['--arch', 'resnet56'], /^error: unknown architecture 'resnet56': did you mean 'resnet56_cifar'\? \(--list names every preset\)$/m],
+    [['--arch', 'wrn28_10'], /did you mean 'wrn28_10_cifar'\?/],
+    [['--arch', 'resnxt50_32x4d'], /did you mean 'resnext50_32x4d'\?/],
+    [['chek', 'configs/checks'], /^error: unknown command 'chek': did you mean 'check'\?/m],
+    [['dif', 'resnet18', 'resnet34'], /unknown command 'dif': did you mean 'diff'\?/],
+    [['resnet50'], /^error: unknown command 'resnet50': did you mean --arch resnet50\?$/m],
+    [['ResNet-152'], /did you mean --arch resnet152\?$/m],
+    [['frobnicate'], /^error: unknown command 'frobnicate' \(resnet-shapes --help lists the commands; a preset is --arch NAME\)$/m],
     [['--arch', 'resnet50', '--layers', '50'], /--arch and --layers both name a model/],
     [['--arch', 'resnet18', '--output-stride', '8'], /basic-block networks cannot be dilated/],
     [['--output-stride', '4'], /expected 8, 16 or 32, found 4/],
@@ -195,6 +204,17 @@ describe('bad input: exit 2, one line on stderr, nothing on stdout', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a preset is named with case and separators folded', () => {
+  it.each(['ResNet-50', 'RESNET50', 'resnet_50', 'Wide-ResNet50-2'])('--arch %s traces the preset it folds to, under its own name', async (name) => {
+    const r = await cli(['--arch', name, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    // torchvision's published counts
+    expect(doc.totals.params).toBe(name.startsWith('Wide') ? 68_883_240 : 25_557_032);
+    expect(doc.model.name).toBe(name.startsWith('Wide') ? 'wide_resnet50_2' : 'resnet50');
   });
 });
 

@@ -14,6 +14,8 @@ import { inert } from '../format/common.js';
 import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parsePort, parseWeightDecay } from './args.js';
 import { DEFAULT_INPUT, OPTION_FLAGS } from '../request.js';
 import { EXIT, type ExitCode } from './exit.js';
+import { nearest } from '../nearest.js';
+import { PRESET_NAMES, presetName } from '../network/presets.js';
 import type { Io } from './io.js';
 import type { DiffOptions } from './diff-command.js';
 import { runTrace, type TraceOptions } from './trace-command.js';
@@ -158,6 +160,16 @@ const SUBCOMMANDS: Readonly<Record<string, (program: Command, io: Io, run: Run) 
 
 const HELP = ['help', '-h', '--help'];
 
+/** What a word given where a command goes probably meant: a command, or a preset for --arch. */
+function notACommand(word: string): string {
+  const commands = [...Object.keys(SUBCOMMANDS), 'help'];
+  const command = nearest(word, commands);
+  if (command) return `unknown command '${word}': did you mean '${command}'? (resnet-shapes --help lists the commands)`;
+  const preset = presetName(word) ?? nearest(word, PRESET_NAMES);
+  if (preset) return `unknown command '${word}': did you mean --arch ${preset}?`;
+  return `unknown command '${word}' (resnet-shapes --help lists the commands; a preset is --arch NAME)`;
+}
+
 function buildProgram(io: Io, run: Run, argv: readonly string[]): Command {
   const wanted = (name: string): boolean => argv.includes(name) || argv.some((a) => HELP.includes(a));
   const program = new Command();
@@ -203,9 +215,14 @@ function buildProgram(io: Io, run: Run, argv: readonly string[]): Command {
     .addOption(new Option('--no-color', 'never colour the output (also: NO_COLOR=1)'))
     .addHelpText('after', EXAMPLES)
     .enablePositionalOptions()
-    .action((opts: TraceOptions, command: Command) =>
-      run(runTrace(opts, io, (option) => command.getOptionValueSource(option) === 'cli').then(() => EXIT.ok)),
-    );
+    // words that name no command reach the trace, which says what they probably meant
+    .argument('[command]')
+    .allowExcessArguments()
+    .usage('[options] [command]')
+    .action((word: string | undefined, opts: TraceOptions, command: Command) => {
+      if (word !== undefined) throw new InputError(notACommand(word));
+      run(runTrace(opts, io, (option) => command.getOptionValueSource(option) === 'cli').then(() => EXIT.ok));
+    });
 
   for (const [name, define] of Object.entries(SUBCOMMANDS)) if (wanted(name)) define(program, io, run);
 

@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import { finishConfig, presetInput, type ConfigOverrides } from '../request.js';
 import type { ModelConfig } from '../types.js';
 import { UsageError } from './exit.js';
+import { presetName } from '../network/presets.js';
 
 export interface ModelOptions extends ConfigOverrides {
   readonly arch?: string | undefined;
@@ -23,6 +24,6 @@ export async function resolveModel(o: ModelOptions, stdin?: () => Buffer): Promi
     const name = o.config === '-' ? 'stdin' : basename(o.config).replace(/\.json$/i, '');
     return finishConfig(input, name, o, o.config === '-' ? 'standard input' : o.config);
   }
-  const name = o.arch ?? `resnet${o.layers ?? 50}`;
+  const name = (o.arch !== undefined ? presetName(o.arch) : undefined) ?? o.arch ?? `resnet${o.layers ?? 50}`;
   return finishConfig(presetInput(name), name, o, name);
 }

@@ -2,6 +2,7 @@
 // config schema, so the common path need not load zod).
 
 import type { ConfigInput } from './config.js';
+import { sameName } from '../nearest.js';
 import resnet18 from '../../configs/presets/resnet18.json' with { type: 'json' };
 import resnet34 from '../../configs/presets/resnet34.json' with { type: 'json' };
 import resnet50 from '../../configs/presets/resnet50.json' with { type: 'json' };
@@ -86,8 +87,16 @@ export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);
 /** Depths `--layers N` accepts: those of the torchvision `resnetN` presets. */
 export const LAYER_DEPTHS: readonly number[] = [18, 34, 50, 101, 152];
 
+/** The preset a name means, with case and separators folded (`ResNet-50` is `resnet50`), or undefined. */
+export function presetName(name: string): string | undefined {
+  if (typeof name !== 'string') return undefined;
+  return Object.hasOwn(PRESETS, name) ? name : (sameName(name, PRESET_NAMES) ?? undefined);
+}
+
+/** A preset's config (a copy: it shares nothing with the table), by its name folded as `presetName` folds it. */
 export function presetConfig(name: string): ConfigInput | undefined {
-  return Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+  const found = presetName(name);
+  return found === undefined ? undefined : structuredClone(PRESETS[found]);
 }
 
 /** A config file's own fields over the preset it extends (the schema has checked the name). */

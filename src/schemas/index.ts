@@ -8,11 +8,12 @@ import { COUNT_NAMES, type CountName } from '../analysis/counts.js';
 import { KIND_NAMES } from '../analysis/kinds.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { BLOCK_KINDS } from '../network/designs.js';
-import { PRESET_NAMES } from '../network/presets.js';
+import { PRESET_NAMES, presetName } from '../network/presets.js';
 import { LIMITS, oneOf } from '../network/fields.js';
 import { modelFields } from './config.js';
 import { fieldPath } from './path.js';
 import { described, once } from './zod.js';
+import { nearest } from '../nearest.js';
 
 export { fieldPath };
 
@@ -42,12 +43,13 @@ const fileFields = () => {
 const requireOwnArchitecture = () =>
   z.superRefine((value: { extends?: string | undefined; block?: unknown; layers?: unknown }, ctx) => {
     if (value.extends !== undefined) {
-      if (!PRESET_NAMES.includes(value.extends) && !/\.json$/i.test(value.extends)) {
+      if (presetName(value.extends) === undefined && !/\.json$/i.test(value.extends)) {
+        const near = nearest(value.extends, PRESET_NAMES);
         ctx.addIssue({
           code: 'custom',
           path: ['extends'],
           input: value.extends,
-          message: `expected a preset name (${PRESET_NAMES.join(', ')}) or a config file ending in .json`,
+          message: `expected a preset name${near ? ` (did you mean ${JSON.stringify(near)}? --list names every preset)` : ' (--list names every preset)'} or a config file ending in .json`,
         });
       }
       return;
@@ -72,13 +74,41 @@ function shown(value: unknown): string {
   return String(value);
 }
 
+/** The field names an object schema has at `path` (through optionals, arrays and unions), for suggestions. */
+export function fieldsAt(schema: z.ZodMiniType, path: readonly PropertyKey[]): string[] {
+  type Def = { type: string; shape?: Record<string, z.ZodMiniType>; innerType?: z.ZodMiniType; element?: z.ZodMiniType; options?: z.ZodMiniType[] };
+  const defOf = (s: z.ZodMiniType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+  const objects = (s: z.ZodMiniType): Def[] => {
+    const def = defOf(s);
+    if (def.type === 'optional' && def.innerType) return objects(def.innerType);
+    if (def.type === 'union' && def.options) return def.options.flatMap(objects);
+    return def.type === 'object' ? [def] : [];
+  };
+  let current: z.ZodMiniType[] = [schema];
+  for (const key of path) {
+    current = current.flatMap((s) => {
+      const def = defOf(s);
+      if (def.type === 'optional' && def.innerType) return [def.innerType];
+      return [s];
+    });
+    current = current.flatMap((s) => {
+      const def = defOf(s);
+      if (typeof key === 'number') return def.type === 'array' && def.element ? [def.element] : [];
+      return objects(s).flatMap((o) => (o.shape && Object.hasOwn(o.shape, key) ? [o.shape[key as string]!] : []));
+    });
+  }
+  return [...new Set(current.flatMap((s) => objects(s).flatMap((o) => Object.keys(o.shape ?? {}))))];
+}
+
 /** One sentence per zod issue: the field path, what was expected, what was found. */
-export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = []): string {
+export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[] = [], schema?: z.ZodMiniType): string {
   const path = fieldPath([...prefix, ...issue.path]);
   const where = path === '' ? 'the file' : path;
   if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
-    return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+    const keys = issue.keys.map((k) => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k));
+    const shownKeys = keys.length > 3 ? `${keys.slice(0, 3).join(', ')} and ${keys.length - 3} more` : keys.join(', ');
+    const near = schema && issue.keys.length === 1 ? nearest(issue.keys[0]!, fieldsAt(schema, [...prefix, ...issue.path])) : null;
+    return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${shownKeys}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`;
   }
   if ((issue.code === 'invalid_type' || issue.code === 'custom') && issue.input === undefined) {
     return `${where}: required field is missing (${issue.message})`;
@@ -89,9 +119,28 @@ export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly Propert
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
     // report the branch that got furthest
     const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
-    if (best[0]) return formatZodIssue(best[0], [...prefix, ...issue.path]);
+    if (best[0]) return formatZodIssue(best[0], [...prefix, ...issue.path], schema);
   }
   return `${where}: ${issue.message}, got ${shown(issue.input)}`;
+}
+
+/**
+ * The sentence for a value's issues: the first one's, and where an unknown field stands beside a
+ * missing one (a misspelt required field), both; `(and N more)` for the rest. Also the path of
+ * the field it names first.
+ */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], schema: z.ZodMiniType): { readonly message: string; readonly path: readonly PropertyKey[] } {
+  const first = issues[0]!;
+  const at = (i: z.core.$ZodIssue) => (i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]!] : i.path);
+  const unknown = issues.find((i) => i.code === 'unrecognized_keys');
+  const missing = issues.find((i) => (i.code === 'invalid_type' || i.code === 'custom') && i.input === undefined && i.path.length > 0);
+  const paired = unknown && missing && fieldPath(unknown.path) === fieldPath(missing.path.slice(0, -1));
+  const told = paired ? [unknown, missing] : [first];
+  const rest = issues.length - told.length;
+  const sentence = paired
+    ? `${formatZodIssue(unknown, [], schema)}, and required field ${JSON.stringify(fieldPath(missing.path))} is missing`
+    : formatZodIssue(first, [], schema);
+  return { message: `${sentence}${rest > 0 ? ` (and ${rest} more)` : ''}`, path: at(told[0]!) };
 }
 
 // ---------------------------------------------------------------------------------------------

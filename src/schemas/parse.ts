@@ -20,13 +20,14 @@ export type ParsedConfig = { readonly ok: true; readonly config: ModelConfig } |
  */
 export function parseConfig(raw: unknown, name = 'config'): ParsedConfig {
   try {
-    const parsed = configSchema().safeParse(raw, { reportInput: true });
+    const schema = configSchema();
+    const parsed = schema.safeParse(raw, { reportInput: true });
     if (!parsed.success) {
       return {
         ok: false,
         issues: parsed.error.issues.map((issue) => {
           const path = fieldPath(issue.path);
-          const sentence = formatZodIssue(issue);
+          const sentence = formatZodIssue(issue, [], schema);
           return { path, message: path !== '' && sentence.startsWith(`${path}: `) ? sentence.slice(path.length + 2) : sentence };
         }),
       };
