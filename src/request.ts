@@ -201,5 +201,7 @@ export function analyzeModel(config: ModelConfig, input: InputArg, options: Omit
   if (!result.ok) {
     throw new InputError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name})`);
   }
+  const fails = options.count && result.analysis.counts.conventions[options.count].fails;
+  if (fails) throw new InputError(`--count ${options.count}: the tool cannot run on this network, so it prints no figure: ${fails}`);
   return result.analysis;
 }

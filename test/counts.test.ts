@@ -114,3 +114,27 @@ describe('Keras presets: paramCounts.keras is Keras model.summary()', () => {
     expect(names).toContain('conv5_block3_out');
   });
 });
+
+describe('a tool that cannot run on a network prints no figure (test/fixtures/fvcore/trace-cifar.json)', () => {
+  // fvcore run from its source on akamaster's head as written (F.avg_pool2d(out, out.size()[3]))
+  // and on kuangliu's fixed F.avg_pool2d(out, 4): scripts/pytorch/fvcore_trace.py
+  const fixture = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'fvcore', 'trace-cifar.json'), 'utf8')) as {
+    cases: { preset: string; input: number[]; fvcore: number | null; error: string | null }[];
+  };
+  it.each(fixture.cases)('$preset at $input: fvcore $fvcore', async ({ preset: name, input, fvcore, error }) => {
+    const { cli } = await import('./helpers/cli.js');
+    const doc = JSON.parse((await cli(['--arch', name, '--input', input.join(','), '--format', 'json'])).stdout);
+    expect(doc.counts.fvcore).toBe(fvcore);
+    if (error === null) expect(doc.countFailures).toBeUndefined();
+    else {
+      expect(error).toMatch(/kernel_size/);
+      expect(doc.counts['fvcore-train']).toBeNull();
+      expect(doc.countFailures.fvcore).toMatch(/torch\.jit trace fails at avg_pool2d/);
+      // the other tools run hooks, not a trace: they still count
+      expect(typeof doc.counts.thop).toBe('number');
+      const r = await cli(['--arch', name, '--count', 'fvcore']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: --count fvcore: the tool cannot run on this network, so it prints no figure: /);
+    }
+  });
+});

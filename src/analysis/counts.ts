@@ -42,7 +42,20 @@ export interface Convention {
   readonly description: string;
   /** Added to torchvision's mult-adds, row by row. */
   readonly terms: readonly Term[];
+  /** Why the tool cannot run on a network with this row (it fails there, so prints no figure), or null. */
+  readonly fails?: (layer: TracedLayer) => string | null;
 }
+
+/**
+ * fvcore traces the model (torch.jit._get_trace_graph), and under tracing `x.size(i)` is a
+ * tensor: a pool whose window is read from the map's size (akamaster's
+ * `F.avg_pool2d(out, out.size()[3])`) raises "avg_pool2d(): argument 'kernel_size' must be tuple
+ * of ints, not Tensor" (scripts/pytorch/fvcore_trace.py, on PyTorch 1.13).
+ */
+const failsUnderTracing = (layer: TracedLayer): string | null =>
+  layer.spec.kind === 'widthpool2d' && layer.spec.window === undefined
+    ? `its torch.jit trace fails at ${layer.spec.name} (a window from out.size())`
+    : null;
 
 /** Bias elements × output positions of a conv with a bias (the bias add per output element). */
 const convBias = (r: RowFacts): Int => (r.module === 'Conv2d' && r.layer.bias ? r.outputElements : 0);
@@ -106,6 +119,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('BN 2 per element (eval, affine)', 'BatchNorm2d', bnPerElement(2)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
     ],
+    fails: failsUnderTracing,
   },
   'fvcore-train': {
     description: 'fvcore FlopCountAnalysis in train mode: BatchNorm counts 5 per element',
@@ -113,6 +127,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('BN 5 per element (train, affine)', 'BatchNorm2d', bnPerElement(5)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
     ],
+    fails: failsUnderTracing,
   },
   ptflops: {
     description:
@@ -176,7 +191,10 @@ function factsOf(layer: TracedLayer): RowFacts {
 }
 
 export interface ConventionCount {
+  /** What the rules sum to (rows and terms explain it even where the tool prints nothing). */
   readonly total: Int;
+  /** Why the tool cannot run on this network (so it reports no figure: JSON `null`), or null. */
+  readonly fails: string | null;
   /** Each term's total, in the convention's order. */
   readonly terms: readonly { readonly label: string; readonly total: Int }[];
 }
@@ -230,7 +248,10 @@ export function countConventions(trace: Trace): Counts {
   const conventions = {} as Record<CountName, ConventionCount>;
   COUNT_NAMES.forEach((name, c) => {
     const terms = CONVENTIONS[name].terms.map((t, k) => ({ label: t.label, total: sums[c]![k]! }));
-    conventions[name] = { total: terms.reduce<Int>((a, t) => add(a, t.total), trace.totals.macs), terms };
+    const { fails } = CONVENTIONS[name];
+    let why: string | null = null;
+    for (let i = 0; fails && why === null && i < layers.length; i++) why = fails(layers[i]!);
+    conventions[name] = { total: terms.reduce<Int>((a, t) => add(a, t.total), trace.totals.macs), fails: why, terms };
   });
   return { conventions, row: rowCount };
 }

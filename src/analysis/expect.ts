@@ -76,8 +76,9 @@ export function evaluateExpectations(trace: Trace, e: Expectations, measured: Me
     }
   }
   for (const [name, expected] of Object.entries(e.counts ?? {}) as [CountName, Int | undefined][]) {
-    const found = measured.counts?.conventions[name].total;
-    if (expected !== undefined && found !== undefined && found !== expected) fail(`counts.${name}`, num(expected), num(found), expected, found);
+    const counted = measured.counts?.conventions[name];
+    if (expected !== undefined && counted?.fails) fail(`counts.${name}`, num(expected), `no figure (${name} cannot run on this network: ${counted.fails})`, expected, null);
+    else if (expected !== undefined && counted !== undefined && counted.total !== expected) fail(`counts.${name}`, num(expected), num(counted.total), expected, counted.total);
   }
   const params = paramCounts(trace);
   for (const [name, expected] of Object.entries(e.paramCounts ?? {}) as [keyof ParamCounts, Int | undefined][]) {

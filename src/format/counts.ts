@@ -16,6 +16,10 @@ export function formatCounts(a: Analysis, hl: Highlighter = PLAIN): string {
   const rows: GridRow[] = [];
   for (const name of COUNT_NAMES) {
     const c = conventions[name];
+    if (c.fails) {
+      rows.push([name, '—', '—', `no figure: ${inert(c.fails)}`]);
+      continue;
+    }
     const terms = c.terms.filter((t) => t.total !== 0 && t.total !== 0n);
     const delta = c.terms.reduce<Int>((sum, t) => add(sum, t.total), 0);
     const why = terms.length === 0 ? (name === 'torchvision' ? 'conv and linear mult-adds only' : 'the same as torchvision here') : `${terms[0]!.label}: ${signed(terms[0]!.total)}`;

@@ -103,12 +103,15 @@ export function groupJson(g: Group, symbolicBatch: boolean): NonNullable<TraceDo
 }
 
 /** Every convention's total, the parameter totals by framework and torchinfo's size lines. */
-function countsJson(a: Analysis): Pick<TraceDocument, 'counts' | 'countConvention' | 'paramCounts' | 'torchinfoSizes'> {
+function countsJson(a: Analysis): Pick<TraceDocument, 'counts' | 'countFailures' | 'countConvention' | 'paramCounts' | 'torchinfoSizes'> {
   const { conventions } = a.counts;
-  const counts = Object.fromEntries(COUNT_NAMES.map((name) => [name, toJsonValue(conventions[name].total)])) as NonNullable<TraceDocument['counts']>;
+  // a tool that cannot run on the network prints no figure: null, and the reason in countFailures
+  const counts = Object.fromEntries(COUNT_NAMES.map((name) => [name, conventions[name].fails ? null : toJsonValue(conventions[name].total)])) as NonNullable<TraceDocument['counts']>;
+  const failures = COUNT_NAMES.filter((name) => conventions[name].fails);
   const p = paramCounts(a.trace);
   return {
     counts,
+    ...(failures.length > 0 ? { countFailures: Object.fromEntries(failures.map((name) => [name, conventions[name].fails!])) } : {}),
     ...(a.count ? { countConvention: a.count } : {}),
     paramCounts: { pytorch: toJsonValue(p.pytorch), keras: toJsonValue(p.keras), paddle: toJsonValue(p.paddle) },
     torchinfoSizes: { ...torchinfoSizes(a.trace) },

@@ -300,8 +300,12 @@ function buildTraceSchema() {
         'CUDA allocator bytes (multiples of 512) of a training step and an inference pass',
       ),
       counts: optional(
-        z.looseObject(Object.fromEntries(COUNT_NAMES.map((name) => [name, jsonInt()])) as Record<CountName, ReturnType<typeof jsonInt>>),
-        'What each counting tool reports for this network and input (resnet-shapes --format counts explains the differences)',
+        z.looseObject(Object.fromEntries(COUNT_NAMES.map((name) => [name, z.union([jsonInt(), z.null()])])) as Record<CountName, z.ZodMiniUnion<[ReturnType<typeof jsonInt>, z.ZodMiniNull]>>),
+        'What each counting tool reports for this network and input (resnet-shapes --format counts explains the differences); null where the tool cannot run on the network (countFailures says why)',
+      ),
+      countFailures: optional(
+        z.record(z.string(), z.string()),
+        'Where a counting tool cannot run on the network (it fails, printing no figure): the convention and why; its count is null',
       ),
       countConvention: optional(z.enum(COUNT_NAMES), 'With --count: the convention of the rows\' count field'),
       paramCounts: optional(
