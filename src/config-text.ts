@@ -11,7 +11,7 @@ import { formatIssue } from './format/common.js';
 import type { CheckResult } from './format/report.js';
 import { toInt, type Int } from './int.js';
 import { mergeExtends, overlay, type ConfigFile } from './network/presets.js';
-import { defaultInput, finishConfig, JsonSyntaxError, parseByteSize, parseJson } from './request.js';
+import { channelsLastHint, defaultInput, finishConfig, JsonSyntaxError, parseByteSize, parseJson } from './request.js';
 import { checkSchema, configSchema, describeIssues, fieldPath } from './schemas/index.js';
 import { lineOf, locateFields } from './schemas/locate.js';
 import type { ConfigInput } from './types.js';
@@ -107,7 +107,10 @@ export function checkText(text: string, file: string, read?: ReadExtends, id = f
     const shape = [symbolicBatch ? 1 : (input[0] as number), input[1] as number, input[2] as number, input[3] as number];
     const memory = { dtype: training?.dtype ?? 'float32', optimizer: training?.optimizer ?? 'momentum', weightDecay: training?.weightDecay ?? 0 } as const;
     const result = analyze(config, shape, { symbolicBatch, memory });
-    if (!result.ok) return invalid(file, `the model cannot take its input [${input.join(', ')}]: ${formatIssue(result.issue)}`, lineAt(given ? 'input' : 'extends'));
+    if (!result.ok) {
+      const hint = result.issue.code === 'channels' ? channelsLastHint(config, shape) : '';
+      return invalid(file, `the model cannot take its input [${input.join(', ')}]: ${formatIssue(result.issue)}${hint && ` (${hint.slice(2)})`}`, lineAt(given ? 'input' : 'extends'));
+    }
     analysis = result.analysis;
   } catch (e) {
     if (e instanceof InputError) return invalid(file, e.message.replace(`${file}: `, ''));

@@ -91,6 +91,28 @@ export function parseByteSize(text: string): Int | null {
   return toInt(bytes.toString());
 }
 
+/**
+ * A memory budget as `--fit` (and the page's GPU box) takes it: a size with its unit. A bare
+ * number is refused rather than read as bytes: `--fit 24` meant 24 GiB to whoever typed it.
+ */
+export function parseMemorySize(text: string): Int {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) throw new InputError(`'${text}' has no unit: write ${t}GiB (${t}·2^30 bytes) or ${t}GB (${t}·10^9), or ${t}B for bytes`);
+  const bytes = parseByteSize(t);
+  if (bytes === null) throw new InputError(`expected a memory size such as 24GiB, 80GB or 512MiB, found '${text}'`);
+  if (bytes === 0) throw new InputError(`expected a memory size of at least 1 byte, found '${text}'`);
+  return bytes;
+}
+
+/**
+ * The hint for an input whose channels sit last (N,H,W,C, as TensorFlow and Keras order them):
+ * the order the tool takes, and the input in it.
+ */
+export function channelsLastHint(config: ModelConfig, shape: Shape): string {
+  const [n, c, h, w] = shape;
+  return shape.length === 4 && w === config.inChannels && c !== config.inChannels ? `; shapes are N,C,H,W: did you mean ${[n, w, c, h].join(',')}?` : '';
+}
+
 /** A preset's config, or the sentence listing the presets there are. */
 export function presetInput(name: string): ConfigInput {
   const preset = presetConfig(name);
@@ -199,7 +221,8 @@ export function presetListing(figures: (name: string) => PresetFigures = presetF
 export function analyzeModel(config: ModelConfig, input: InputArg, options: Omit<AnalysisOptions, 'symbolicBatch'> = {}): Analysis {
   const result = analyze(config, input.shape, { ...options, symbolicBatch: input.symbolicBatch });
   if (!result.ok) {
-    throw new InputError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name})`);
+    const hint = result.issue.code === 'channels' ? channelsLastHint(config, input.shape) : '';
+    throw new InputError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name}${hint})`);
   }
   const fails = options.count && result.analysis.counts.conventions[options.count].fails;
   if (fails) throw new InputError(`--count ${options.count}: the tool cannot run on this network, so it prints no figure: ${fails}`);

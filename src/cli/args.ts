@@ -5,7 +5,7 @@ import { InvalidArgumentError } from 'commander';
 import { InputError } from '../errors.js';
 import type { Int } from '../int.js';
 import { LAYER_DEPTHS } from '../network/presets.js';
-import { parseByteSize, parseClasses as parseClassesText, parseInput as parseInputText, wholeNumber as wholeNumberOf } from '../request.js';
+import { parseMemorySize, parseClasses as parseClassesText, parseInput as parseInputText, wholeNumber as wholeNumberOf } from '../request.js';
 
 /** A core parser as commander's argParser: its InputError becomes commander's "is invalid" sentence. */
 function argument<T>(parse: (text: string) => T): (text: string) => T {
@@ -44,10 +44,12 @@ export function parseOutputStride(text: string): number {
 }
 
 export function parseFit(text: string): Int {
-  const bytes = parseByteSize(text);
-  if (bytes === null) throw new InvalidArgumentError(`expected a memory size such as 24GiB, 80GB or 512MiB, found '${text}'`);
-  if (bytes === 0) throw new InvalidArgumentError(`expected a memory size of at least 1 byte, found '${text}'`);
-  return bytes;
+  try {
+    return parseMemorySize(text);
+  } catch (e) {
+    if (e instanceof InputError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
 }
 
 export function parseWeightDecay(text: string): number {

@@ -41,7 +41,7 @@ Examples:
   $ resnet-shapes --layers 50 --format table --count fvcore
       the table with fvcore's figure for every row
   $ resnet-shapes --list
-      every preset with its params and GMACs at 1×3×224×224
+      every preset with its params and mult-adds at its own input
   $ resnet-shapes web
       the same in a web page on 127.0.0.1 (or open dist/web/index.html)
 
@@ -210,7 +210,7 @@ function buildProgram(io: Io, run: Run, argv: readonly string[]): Command {
     .addOption(new Option('--fit <size>', 'largest batch whose memory fits SIZE (24GiB = 24·2^30 bytes, 80GB = 80·10^9)').argParser(parseFit))
     .addOption(new Option('--mode <mode>', 'what --fit budgets: a training step or inference').choices(MEMORY_MODES).default('train'))
     .addOption(new Option('--count <name>', 'per-row and total figures as this tool counts them (see --format counts)').choices(COUNT_NAMES))
-    .addOption(new Option('--list', 'list every preset with its params and GMACs at 1×3×224×224'))
+    .addOption(new Option('--list', 'list every preset with its params and mult-adds at its own input'))
     .addOption(new Option('-q, --quiet', 'no warnings on stderr, only the data and errors'))
     .addOption(new Option('--no-color', 'never colour the output (also: NO_COLOR=1)'))
     .addHelpText('after', EXAMPLES)

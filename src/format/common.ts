@@ -1,7 +1,7 @@
 // What every printer shares: the highlighter it is handed, shapes as text, the issue sentence.
 
 import { groupDigits, scaled, type Int } from '../int.js';
-import type { Shape, ShapeIssue, Trace } from '../types.js';
+import type { ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
 
 /** Colour comes in from the CLI; printers only say what a piece of text is. */
 export interface Highlighter {
@@ -79,6 +79,30 @@ export function giga(x: Int, digits = 3): string {
   const { power, unit } = LARGE_UNITS.find((u) => magnitude >= 10n ** BigInt(u.power)) ?? { power: 9, unit: 'G' };
   const [whole = '0', frac] = scaled(x, power, digits).split('.');
   return `${groupDigits(BigInt(whole))}${frac ? `.${frac}` : ''} ${unit}`;
+}
+
+/** The scale of a figure: K, M, G, T, P, E (powers of 10^3), the largest the figure reaches. */
+const SCALES = [
+  ...LARGE_UNITS,
+  { power: 9, unit: 'G' },
+  { power: 6, unit: 'M' },
+] as const;
+
+/**
+ * A count in the unit it reaches, three decimals: 40551040 -> "40.551 M", 4089184256 ->
+ * "4.089 G" (the table, the counts and the page; the log keeps the notes' G).
+ */
+export function metric(x: Int, digits = 3): string {
+  const big = typeof x === 'bigint' ? x : BigInt(x);
+  const magnitude = big < 0n ? -big : big;
+  const { power, unit } = SCALES.find((u) => magnitude >= 10n ** BigInt(u.power)) ?? { power: 3, unit: 'K' };
+  const [whole = '0', frac] = scaled(x, power, digits).split('.');
+  return `${groupDigits(BigInt(whole))}${frac ? `.${frac}` : ''} ${unit}`;
+}
+
+/** The label of a block whose shortcut changes its input's shape: a projection, or the zero-padding of option A (no parameters). */
+export function shortcutLabel(config: ModelConfig): string {
+  return config.downsample === 'zeropad' ? 'zero-padding shortcut' : 'projection shortcut';
 }
 
 export function count(x: Int): string {

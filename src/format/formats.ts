@@ -4,7 +4,7 @@
 import type { Analysis } from '../analysis/analyze.js';
 import { InputError } from '../errors.js';
 import { groupDigits } from '../int.js';
-import { giga, perSample, PLAIN, type Highlighter } from './common.js';
+import { metric, perSample, PLAIN, type Highlighter } from './common.js';
 import { formatCounts } from './counts.js';
 import { formatDot, formatMermaid } from './diagram.js';
 import { buildGraph, graphSize, MAX_DIAGRAM_NODES } from './graph.js';
@@ -29,7 +29,7 @@ const fitLines = (a: Analysis): string[] => (a.fit ? [fitLine(a.fit)] : []);
 
 /** With --count: the convention's total (its rows are in the table and JSON). */
 const countLines = (a: Analysis): string[] =>
-  a.count ? [`Count (${a.count}): ${giga(a.counts.conventions[a.count].total)}${perSample(a.trace)} (${groupDigits(a.counts.conventions[a.count].total)}; see --format counts)`] : [];
+  a.count ? [`Count (${a.count}): ${metric(a.counts.conventions[a.count].total)}${perSample(a.trace)} (${groupDigits(a.counts.conventions[a.count].total)}; see --format counts)`] : [];
 
 /** Mermaid's default maxEdges: a larger flowchart is not drawn (GitHub renders with it). */
 export const MERMAID_MAX_EDGES = 500;

@@ -1,6 +1,7 @@
 // `--list`: every preset with its totals, as a text table or a JSON document.
 
-import { groupDigits, scaled, toJsonValue } from '../int.js';
+import { groupDigits, toJsonValue } from '../int.js';
+import { metric } from './common.js';
 import { DEFAULT_INPUT, type PresetTotals } from '../request.js';
 import { SCHEMA_VERSION } from './json.js';
 
@@ -9,10 +10,10 @@ const HEADLINE = DEFAULT_INPUT.shape;
 
 export function presetListText(rows: readonly PresetTotals[]): string {
   const width = Math.max(...rows.map((r) => r.name.length));
-  let out = `${'preset'.padEnd(width)}  ${'params'.padStart(11)}  ${'GMACs'.padStart(7)}  description (at ${HEADLINE.join('×')}, 1000 classes, unless noted)\n`;
+  let out = `${'preset'.padEnd(width)}  ${'params'.padStart(11)}  ${'mult-adds'.padStart(9)}  description (at ${HEADLINE.join('×')}, 1000 classes, unless noted)\n`;
   for (const r of rows) {
     const own = r.input.join('×') === HEADLINE.join('×') ? '' : ` (at ${r.input.join('×')})`;
-    out += `${r.name.padEnd(width)}  ${groupDigits(r.params).padStart(11)}  ${scaled(r.macs, 9, 3).padStart(7)}  ${r.description}${own}\n`;
+    out += `${r.name.padEnd(width)}  ${groupDigits(r.params).padStart(11)}  ${metric(r.macs).padStart(9)}  ${r.description}${own}\n`;
   }
   return out;
 }

@@ -1,12 +1,12 @@
 // The table: one row per layer, stages and blocks as heading rows, totals below.
 
-import { groupDigits, mul, type Int } from '../int.js';
+import { add, groupDigits, mul, type Int } from '../int.js';
 import { sameSection, type Trace, type TracedLayer } from '../types.js';
 import type { Group } from '../analysis/groups.js';
 import type { ReceptiveField } from '../analysis/receptive.js';
 import { binaryBytes } from './memory.js';
 import { gridPieces, renderGrid, type GridRow } from './grid.js';
-import { count, giga, perSample, PLAIN, shapeText, type Highlighter } from './common.js';
+import { count, metric, perSample, PLAIN, shapeText, shortcutLabel, type Highlighter } from './common.js';
 
 /** A table column: a documented name (for `--columns`), a heading and a cell. */
 export interface Column {
@@ -103,7 +103,7 @@ function tableRows(trace: Trace, hl: Highlighter, columns: readonly Column[], co
     if (previous === null || !sameSection(section, previous)) {
       if (section.kind === 'block') {
         if (section.index === 0) out.push({ span: hl.heading(stageHeading(trace, section.stage)) });
-        const shortcut = section.projection ? ' · projection shortcut' : '';
+        const shortcut = section.projection ? ` · ${shortcutLabel(trace.config)}` : '';
         out.push({ span: hl.dim(`layer${section.stage + 1}.${section.index} · ${section.block}${shortcut}`) });
       } else out.push({ span: hl.heading(section.kind) });
       previous = section;
@@ -170,11 +170,22 @@ export function footerLines(trace: Trace, more: readonly string[]): string[] {
   const t = trace.totals;
   const n = perSample(trace);
   const inputElements = trace.input.reduce<Int>((a, b) => mul(a, b), 1);
+  // a Keras network's figures as Keras' summary() prints them, PyTorch's beside them
+  const keras = trace.config.naming === 'keras' || trace.config.naming === 'kerasv2';
+  const params = keras
+    ? [
+        `Total params: ${count(add(t.params, t.bnRunningStats))} (Keras; PyTorch ${count(t.params)}, BatchNorm's moving mean and variance being buffers there)`,
+        `Trainable params: ${count(t.trainableParams)}`,
+        `Non-trainable params: ${count(t.bnRunningStats)} (BatchNorm's moving mean and variance)`,
+      ]
+    : [
+        `Total params: ${count(t.params)}`,
+        `Trainable params: ${count(t.trainableParams)}`,
+        `BN running stats: ${count(t.bnRunningStats)} (buffers in PyTorch; non-trainable params in Paddle and Keras)`,
+      ];
   return [
-    `Total params: ${count(t.params)}`,
-    `Trainable params: ${count(t.trainableParams)}`,
-    `BN running stats: ${count(t.bnRunningStats)} (buffers in PyTorch; non-trainable params in Paddle and Keras)`,
-    `Total mult-adds: ${giga(t.macs)}${n} (conv and linear; FLOPs = 2 × mult-adds)`,
+    ...params,
+    `Total mult-adds: ${metric(t.macs)}${n} (conv and linear; FLOPs = 2 × mult-adds)`,
     `Input size: ${shapeText(trace.input, trace.symbolicBatch)}, ${count(mul(inputElements, 4))} bytes as float32${n}`,
     ...more,
   ];

@@ -8,7 +8,7 @@ import { groupTrace, type Group } from '../analysis/groups.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { finalReceptiveField } from '../analysis/receptive.js';
 import { warningsOf } from '../analysis/analyze.js';
-import { giga, perSample, shapeText } from '../format/common.js';
+import { metric, perSample, shapeText, shortcutLabel } from '../format/common.js';
 import { formatAnalysis } from '../format/formats.js';
 import { formatDot } from '../format/diagram.js';
 import { buildGraph, graphSize, MAX_DIAGRAM_NODES } from '../format/graph.js';
@@ -214,7 +214,7 @@ function drawSummary(o: Outcome): void {
   DIMENSIONS.forEach((d, i) => (byId<HTMLInputElement>(d).placeholder = i === 0 && own.symbolicBatch ? 'N' : String(own.shape[i])));
   byId<HTMLInputElement>('classes').placeholder = String(o.config.classes);
   params.textContent = groupDigits(trace.totals.params);
-  macs.textContent = `${giga(trace.totals.macs)}MACs${perSample(trace)}`;
+  macs.textContent = `${metric(trace.totals.macs)}MACs${perSample(trace)}`;
   macs.dataset['value'] = String(trace.totals.macs);
   macs.title = `${groupDigits(trace.totals.macs)} mult-adds${perSample(trace)} (torchvision's convention; FLOPs = 2 × mult-adds)`;
   byId('output-shape').textContent = shapeText(trace.output, trace.symbolicBatch);
@@ -293,7 +293,7 @@ function drawTable(panel: HTMLElement, o: Traced): void {
   const stages = new Map(groupTrace(trace, 'stage').map((g) => [g.name, g]));
   const blocks = new Map(groupTrace(trace, 'block').map((g) => [g.name, g]));
   const figuresText = (g: Group | undefined) =>
-    g ? `${groupDigits(g.params)} params · ${giga(g.macs)}MACs${perSample(trace)} · out ${shapeText(g.output, trace.symbolicBatch)}` : '';
+    g ? `${groupDigits(g.params)} params · ${metric(g.macs)}MACs${perSample(trace)} · out ${shapeText(g.output, trace.symbolicBatch)}` : '';
   // the same network and columns as drawn: only figures change, so the rows are kept and their texts set
   const key = `${JSON.stringify(o.config)}|${headings.join('|')}|${widths.join(',')}`;
   if (drawnTable && drawnTable.key === key && panel.contains(drawnTable.cells[0] ?? null)) {
@@ -331,7 +331,7 @@ function drawTable(panel: HTMLElement, o: Traced): void {
       const first = i;
       while (i < layers.length && sameSection(layers[i]!.spec.section, blockSection)) i++;
       out.push(
-        `<div class="group block${folded.has(block) ? ' folded' : ''}" data-key="${block}">${heading(block, `${block}${blockSection.projection ? ' · projection shortcut' : ''}`, blocks.get(block))}` +
+        `<div class="group block${folded.has(block) ? ' folded' : ''}" data-key="${block}">${heading(block, `${block}${blockSection.projection ? ` · ${shortcutLabel(trace.config)}` : ''}`, blocks.get(block))}` +
           `<div class="rows" style="contain-intrinsic-size: auto ${(i - first) * 1.6}em">`,
       );
       for (let j = first; j < i; j++) out.push(row(j));

@@ -16,7 +16,7 @@ import {
   JsonSyntaxError,
   OPTION_FLAGS,
   optionSentence,
-  parseByteSize,
+  parseMemorySize,
   parseClasses,
   parseInput,
   presetInput,
@@ -129,7 +129,7 @@ export function commandOf(state: PageState): string {
   if (state.view === 'memory' || state.view === 'json') {
     if (state.dtype !== DEFAULT_STATE.dtype) args.push('--dtype', state.dtype);
     if (state.optimizer !== DEFAULT_STATE.optimizer) args.push('--optimizer', state.optimizer);
-    if (parseByteSize(state.gpu)) args.push('--fit', state.gpu.trim());
+    if (state.gpu.trim() !== '') args.push('--fit', state.gpu.trim());
     if (state.mode !== DEFAULT_STATE.mode) args.push('--mode', state.mode);
   }
   if (state.count !== '' && (state.view === 'table' || state.view === 'log' || state.view === 'json')) args.push('--count', state.count);
@@ -181,7 +181,7 @@ export function traceState(state: PageState): Outcome {
       config = finishConfig(presetInput(state.arch), state.arch, { classes }, state.arch);
     }
     // the views whose command has --fit (commandOf) find the largest batch
-    const budget = state.view === 'memory' || state.view === 'json' ? parseByteSize(state.gpu) : null;
+    const budget = (state.view === 'memory' || state.view === 'json') && state.gpu.trim() !== '' ? option('--fit <size>', state.gpu, parseMemorySize) : null;
     const analysis = analyzeModel(config, input ?? defaultInput(config), {
       memory: { dtype: state.dtype, optimizer: state.optimizer, weightDecay: 0 },
       fit: budget ? { budgetBytes: budget, mode: state.mode } : undefined,
