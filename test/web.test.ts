@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commandOf, DEFAULT_STATE, fragmentOf, shellWord, stateFromFragment, traceState } from '../src/web/state.js';
+import { commandOf, DEFAULT_STATE, errorForPerson, fragmentOf, shellWord, stateFromFragment, traceState } from '../src/web/state.js';
 import { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, figures, launchChromium, openPage, PAGE_URL, setFragment, type PageGlobals } from './helpers/browser.js';
 import { cli } from './helpers/cli.js';
 import { REFERENCE, ROOT } from './helpers/model.js';
@@ -116,6 +116,23 @@ describe('page state (pure)', () => {
     expect(broken.ok).toBe(false);
     if (!broken.ok) expect(broken.configLine).toBe(4);
   });
+
+  it.each([
+    ['arch=resnet50&input=1,3,0,224', 'Height: expected a whole number ≥ 1, found 0'],
+    ['arch=resnet50&input=1,3,224,2.5', "Width: expected a whole number, found '2.5' (a fraction)"],
+    ['arch=resnet50&input=1,3,224', "Input: expected the four boxes Batch, Channels, Height and Width, found 3 ('1,3,224')"],
+    ['arch=resnet50&classes=-1', 'Classes: expected a whole number ≥ 0, found -1'],
+    ['arch=resnet50&input=1,4,224,224', 'Channels: the network cannot take the input [1, 4, 224, 224]: conv1: expected 3 input channels, found 4'],
+    ['arch=resnet50&input=1,224,224,3', 'Channels: the network cannot take the input [1, 224, 224, 3]: conv1: expected 3 input channels, found 224 (the boxes are Batch, Channels, Height, Width: did you mean 1,3,224,224?)'],
+    ['arch=resnet56', "Preset: 'resnet56' is unknown; did you mean 'resnet56_cifar'?"],
+    ['arch=resnet999', "Preset: 'resnet999' is unknown"],
+    [`config=${encodeURIComponent('{\n  "block": "basic",\n  "layers": [2, -1]\n}')}`, 'Config line 3: layers[1]: expected a positive integer, got -1'],
+    ['arch=resnet50&view=memory&gpu=24', "GPU memory: '24' has no unit: write 24GiB (24·2^30 bytes) or 24GB (24·10^9), or 24B for bytes"],
+  ])('#%s reads, in plain words naming the control: %s', (fragment, words) => {
+    const o = traceState(stateFromFragment(fragment));
+    expect(o.ok).toBe(false);
+    if (!o.ok) expect(errorForPerson(o.error, o.configLine)).toBe(words);
+  });
 });
 
 /**
@@ -193,9 +210,12 @@ inBrowser('the page in Chromium', () => {
     `config=${encodeURIComponent('{"extends":"resnet18","widths":[64,128]}')}`,
   ];
 
-  it.each(INVALID)('#%s shows the CLI error sentence', async (fragment) => {
+  it.each(INVALID)('#%s shows the CLI error sentence, and in plain words naming the control', async (fragment) => {
     const page = await openPage(browser, fragment);
     const f = await figures(page);
+    const shown = (await page.textContent('[role="alert"][data-testid="problem"]'))!;
+    expect(shown).toMatch(/^(Batch|Channels|Height|Width|Height and Width|Input|Classes|Preset|Config line \d+): /);
+    expect(shown).not.toMatch(/option '|--|standard input/);
     const run = runCli(fragment, ['--format', 'json']);
     expect(run.code).toBe(2);
     const sentence = run.stderr.trim().replace(/^error: /, '');

@@ -20,6 +20,7 @@ import { inputText, parseInput } from '../request.js';
 import { sameSection, type Trace } from '../types.js';
 import {
   commandOf,
+  errorForPerson,
   DIAGRAM_DEPTHS,
   fragmentOf,
   stateFromFragment,
@@ -191,7 +192,9 @@ function render(): void {
 }
 
 function drawSummary(o: Outcome): void {
+  // the CLI's sentence for scripts, the same in plain words for a person
   byId('error').textContent = o.ok ? '' : o.error;
+  byId('problem').textContent = o.ok ? '' : errorForPerson(o.error, o.configLine);
   const config = byId<HTMLTextAreaElement>('config');
   const problem = !o.ok && o.configLine !== null;
   config.setAttribute('aria-invalid', String(problem));

@@ -193,3 +193,33 @@ export function traceState(state: PageState): Outcome {
     throw e;
   }
 }
+
+/** The page's controls, by the words of the CLI's sentence that point at them. */
+const DIMENSION_CONTROLS: Readonly<Record<string, string>> = { batch: 'Batch', channels: 'Channels', height: 'Height', width: 'Width' };
+
+/**
+ * The CLI's error sentence as a person at the page reads it: the control it concerns first (Height,
+ * Classes, Preset, Config line 3), then what is wrong, in the CLI's words but for its flags.
+ */
+export function errorForPerson(sentence: string, configLine: number | null): string {
+  const option = /^option '([^']*)' argument '([^']*)' is invalid\. (.*)$/s.exec(sentence);
+  if (option) {
+    const [, flags = '', value = '', reason = ''] = option;
+    if (flags.includes('--classes')) return `Classes: ${reason.replace(/^classes: /, '')}`;
+    if (flags.includes('--fit')) return `GPU memory: ${reason}`;
+    const dimension = /^(batch|channels|height|width): (.*)$/s.exec(reason);
+    if (dimension) return `${DIMENSION_CONTROLS[dimension[1]!]}: ${dimension[2]}`;
+    return `Input: ${reason.replace(/^expected 4 comma-separated dimensions N,C,H,W \(e\.g\. 1,3,224,224\)/, 'expected the four boxes Batch, Channels, Height and Width')} ('${value}')`;
+  }
+  if (sentence.startsWith(`${STDIN}: `)) return `Config line ${configLine ?? 1}: ${sentence.slice(STDIN.length + 2)}`;
+  const preset = /^unknown architecture '([^']*)': (.*)$/s.exec(sentence);
+  if (preset) return `Preset: '${preset[1]}' is unknown; ${preset[2]!.replace(/\s*\(--list names every preset\)$/, '')}`.replace(/; not a preset$/, '');
+  // the network refused the input: the channels, or the size
+  const shape = /^(.*) \(input (\[[^\]]*\]), model [^)]*?(; shapes are N,C,H,W: did you mean ([^?]*)\?)?\)$/s.exec(sentence);
+  if (shape) {
+    const [, what = '', input = '', , meant] = shape;
+    const control = /input channels/.test(what) ? 'Channels' : 'Height and Width';
+    return `${control}: the network cannot take the input ${input}: ${what}${meant ? ` (the boxes are Batch, Channels, Height, Width: did you mean ${meant}?)` : ''}`;
+  }
+  return sentence;
+}
