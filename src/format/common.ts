@@ -65,40 +65,33 @@ export function formatIssue(issue: ShapeIssue): string {
   return `${issue.path}: expected ${issue.expected}, found ${issue.found}`;
 }
 
-/** 4089184256 -> "4.089 G" */
-const LARGE_UNITS = [
+/** The units a figure is written in: powers of 10^3, largest first. */
+const UNITS = [
   { power: 18, unit: 'E' },
   { power: 15, unit: 'P' },
   { power: 12, unit: 'T' },
+  { power: 9, unit: 'G' },
+  { power: 6, unit: 'M' },
+  { power: 3, unit: 'K' },
 ] as const;
 
-/** 4089184256 -> "4.089 G"; from 1,000 G on, T, P or E (136,660,695.450 G -> "136.661 P"). */
-export function giga(x: Int, digits = 3): string {
+/** x in the largest unit it reaches, but none below 10^`smallest`, with `digits` decimals. */
+function inUnits(x: Int, smallest: number, digits: number): string {
   const big = typeof x === 'bigint' ? x : BigInt(x);
   const magnitude = big < 0n ? -big : big;
-  const { power, unit } = LARGE_UNITS.find((u) => magnitude >= 10n ** BigInt(u.power)) ?? { power: 9, unit: 'G' };
+  const { power, unit } = UNITS.find((u) => u.power === smallest || magnitude >= 10n ** BigInt(u.power))!;
   const [whole = '0', frac] = scaled(x, power, digits).split('.');
   return `${groupDigits(BigInt(whole))}${frac ? `.${frac}` : ''} ${unit}`;
 }
 
-/** The scale of a figure: K, M, G, T, P, E (powers of 10^3), the largest the figure reaches. */
-const SCALES = [
-  ...LARGE_UNITS,
-  { power: 9, unit: 'G' },
-  { power: 6, unit: 'M' },
-] as const;
+/** 4089184256 -> "4.089 G"; from 1,000 G on, T, P or E (136,660,695.450 G -> "136.661 P"): the notes' log. */
+export const giga = (x: Int, digits = 3): string => inUnits(x, 9, digits);
 
 /**
  * A count in the unit it reaches, three decimals: 40551040 -> "40.551 M", 4089184256 ->
  * "4.089 G" (the table, the counts and the page; the log keeps the notes' G).
  */
-export function metric(x: Int, digits = 3): string {
-  const big = typeof x === 'bigint' ? x : BigInt(x);
-  const magnitude = big < 0n ? -big : big;
-  const { power, unit } = SCALES.find((u) => magnitude >= 10n ** BigInt(u.power)) ?? { power: 3, unit: 'K' };
-  const [whole = '0', frac] = scaled(x, power, digits).split('.');
-  return `${groupDigits(BigInt(whole))}${frac ? `.${frac}` : ''} ${unit}`;
-}
+export const metric = (x: Int, digits = 3): string => inUnits(x, 3, digits);
 
 /** The label of a block whose shortcut changes its input's shape: a projection, or the zero-padding of option A (no parameters). */
 export function shortcutLabel(config: ModelConfig): string {
