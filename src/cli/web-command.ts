@@ -1,7 +1,7 @@
 // `resnet-shapes web`: the built page (dist/web) served on 127.0.0.1, for people who prefer one
 // command to opening a file. Static files only: the page computes everything itself.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
@@ -16,7 +16,11 @@ const TYPES: Readonly<Record<string, string>> = {
   '.svg': 'image/svg+xml',
 };
 
-/** The page's files by URL path (`/` is index.html): read once, so nothing else can be asked for. */
+/**
+ * The page's files by URL path (`/` is index.html): read once, so nothing else can be asked for.
+ * Only regular files it can read are served: not a folder, a FIFO (reading one would wait
+ * forever), a device or a link (whose target could be anything).
+ */
 function pageFiles(root: string): Map<string, { body: Buffer; type: string }> {
   let names: string[];
   try {
@@ -24,13 +28,20 @@ function pageFiles(root: string): Map<string, { body: Buffer; type: string }> {
   } catch {
     throw new UsageError(`the web page is not built (no ${root}): run npm run build:web`);
   }
-  if (!names.includes('index.html')) throw new UsageError(`the web page is not built (no index.html in ${root}): run npm run build:web`);
   const files = new Map<string, { body: Buffer; type: string }>();
   for (const name of names) {
     const type = TYPES[name.slice(name.lastIndexOf('.'))];
-    if (type) files.set(`/${name}`, { body: readFileSync(join(root, name)), type });
+    if (!type) continue;
+    try {
+      const path = join(root, name);
+      if (lstatSync(path).isFile()) files.set(`/${name}`, { body: readFileSync(path), type });
+    } catch {
+      // unreadable: not served
+    }
   }
-  files.set('/', files.get('/index.html')!);
+  const index = files.get('/index.html');
+  if (!index) throw new UsageError(`the web page is not built (no readable index.html in ${root}): run npm run build:web`);
+  files.set('/', index);
   return files;
 }
 
@@ -63,7 +74,12 @@ export async function runWeb(port: number, io: Io): Promise<ExitCode> {
   io.out(`http://127.0.0.1:${bound}/\n`);
   io.err('serving the resnet-shapes page on 127.0.0.1 only; Ctrl-C stops\n');
   return new Promise<ExitCode>((resolve) => {
-    const stop = () => server.close(() => resolve(EXIT.ok));
+    // close every connection too, a client holding a half-sent request included (close alone
+    // waits for it): the server stops at once
+    const stop = () => {
+      server.close(() => resolve(EXIT.ok));
+      server.closeAllConnections();
+    };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     io.serving?.(stop);

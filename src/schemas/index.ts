@@ -149,7 +149,12 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], schema: z.Zo
 const SIZE_FORMS = 'expected bytes, or a size with a unit: B, KB, MB, GB, TB (10^3…) or KiB, MiB, GiB, TiB (2^10…), such as "24GiB" or "80GB"';
 
 const wholeNumber = () => z.int({ error: 'expected a whole number' }).check(z.minimum(0, { error: 'expected a whole number ≥ 0' }));
-const digits = () => z.string().check(z.regex(/^\d+$/, { error: 'expected a whole number (digits in a string for values above 2^53)' }));
+// at most 100 digits: far above any count or size (10^40 bytes), and an echo stays short
+const digits = () =>
+  z.string().check(
+    z.regex(/^\d+$/, { error: 'expected a whole number (digits in a string for values above 2^53)' }),
+    z.maxLength(100, { error: 'expected a whole number of at most 100 digits' }),
+  );
 const bigInt = () => z.union([wholeNumber(), digits()]);
 const checkDim = () =>
   z.int({ error: 'expected a whole number ≥ 1' }).check(
@@ -162,7 +167,7 @@ const memorySize = () =>
       [
         z.int({ error: SIZE_FORMS }).check(z.minimum(1, { error: SIZE_FORMS })),
         // a string of digits alone is bytes: JSON numbers lose digits above 2^53
-        z.string({ error: SIZE_FORMS }).check(z.regex(/^\s*\d+(\.\d+)?\s*([kmgtKMGT]i?[bB]|[bB])?\s*$/, { error: SIZE_FORMS })),
+        z.string({ error: SIZE_FORMS }).check(z.regex(/^\s*\d+(\.\d+)?\s*([kmgtKMGT]i?[bB]|[bB])?\s*$/, { error: SIZE_FORMS }), z.maxLength(100, { error: 'expected a size of at most 100 characters' })),
       ],
       { error: SIZE_FORMS },
     ),

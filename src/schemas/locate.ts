@@ -1,6 +1,13 @@
 // Line numbers of the fields in a JSON text, for annotations that point at the failing field.
 // A small scanner, not a parser: it assumes the text already parsed with JSON.parse.
 
+/**
+ * How deep paths are located: no schema has a field deeper than a few levels, so a value nested
+ * deeper is passed over, and a hostile text nested 45,000 deep costs a scan, not a path string
+ * per level (quadratic in the depth).
+ */
+const MAX_DEPTH = 32;
+
 /** Maps field paths (`expect.output`, `layers[2]`) to 1-based line numbers. */
 export function locateFields(text: string): Map<string, number> {
   const lines = new Map<string, number>();
@@ -16,7 +23,7 @@ export function locateFields(text: string): Map<string, number> {
   };
   const markValue = (): void => {
     const top = stack[stack.length - 1];
-    if (top?.kind === 'array') {
+    if (top?.kind === 'array' && stack.length <= MAX_DEPTH) {
       const path = childPath();
       if (!lines.has(path)) lines.set(path, line);
     }
@@ -42,13 +49,15 @@ export function locateFields(text: string): Map<string, number> {
       const top = stack[stack.length - 1];
       if (text[k] === ':' && top?.kind === 'object') {
         top.key = value;
-        const path = childPath();
-        if (!lines.has(path)) lines.set(path, line);
+        if (stack.length <= MAX_DEPTH) {
+          const path = childPath();
+          if (!lines.has(path)) lines.set(path, line);
+        }
       } else markValue();
       i = j + 1;
     } else if (ch === '{' || ch === '[') {
       markValue();
-      stack.push({ kind: ch === '{' ? 'object' : 'array', key: '', index: 0, path: childPath() });
+      stack.push({ kind: ch === '{' ? 'object' : 'array', key: '', index: 0, path: stack.length < MAX_DEPTH ? childPath() : '' });
       i++;
     } else if (ch === '}' || ch === ']') {
       stack.pop();

@@ -111,9 +111,29 @@ export function fragmentOf(state: PageState): string {
   return params.toString().replace(/\+/g, '%20');
 }
 
-/** A word for a POSIX shell: as it is when it holds nothing the shell would act on. */
+/**
+ * Characters a terminal or a shell acts on even inside quotes, or that reorder what is shown:
+ * C0 and C1 controls (ESC starts a sequence that can end bracketed paste, CR and ^U edit the
+ * line), DEL, line and paragraph separators, bidi controls, and the invisible format characters.
+ */
+const ACTIVE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/;
+const ACTIVE_ALL = new RegExp(ACTIVE.source, 'g');
+
+/**
+ * A word for the shell, inert when pasted: as it is when it holds nothing the shell would act on;
+ * single-quoted when it holds only printable characters; otherwise ANSI-C quoted (`$'…'`, bash,
+ * zsh and ksh), each active character written as an escape (`\x1b`, `\u202e`: a UTF-8 locale reads
+ * it back as the character; another shows the escape), so that the
+ * terminal and the shell see the characters as data and the page shows them the same way.
+ */
 export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  if (!ACTIVE.test(word)) return `'${word.replace(/'/g, `'\\''`)}'`;
+  const escaped = word.replace(/[\\']/g, (c) => `\\${c}`).replace(ACTIVE_ALL, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x80 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return `$'${escaped}'`;
 }
 
 /** The `resnet-shapes` command line that prints what the page shows. */
