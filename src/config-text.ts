@@ -17,10 +17,12 @@ import { lineOf, locateFields } from './schemas/locate.js';
 import type { ConfigInput } from './types.js';
 
 /**
- * Reads the file an `extends` names, relative to the file `from`: its text and the name its
- * mistakes start with. Throws an InputError when it cannot (or may not) be read.
+ * Reads the file an `extends` names, relative to the file `from`: its text, the name its
+ * mistakes start with, and whether it is foreign (reached by an absolute or `..` path or through
+ * a link: it may be any file, so no mistake of it quotes its content). Throws an InputError when
+ * it cannot (or may not) be read.
  */
-export type ReadExtends = (name: string, from: string) => { readonly text: string; readonly source: string };
+export type ReadExtends = (name: string, from: string) => { readonly text: string; readonly source: string; readonly foreign?: boolean };
 
 /** How many config files may extend one another in a chain. */
 export const MAX_EXTENDS = 16;
@@ -44,7 +46,15 @@ export function mergeConfigFile(file: ConfigFile, source: string, read?: ReadExt
   if (chain.includes(parent.source) || chain.length >= MAX_EXTENDS) {
     throw new InputError(`${source}: extends: expected a chain of at most ${MAX_EXTENDS} files without a cycle, found ${base} again`);
   }
-  const merged = mergeConfigFile(validConfigFile(parseJson(parent.text, parent.source), parent.source), parent.source, read, [...chain, parent.source]);
+  let merged: ConfigInput;
+  try {
+    merged = mergeConfigFile(validConfigFile(parseJson(parent.text, parent.source), parent.source), parent.source, read, [...chain, parent.source]);
+  } catch (e) {
+    if (parent.foreign && e instanceof InputError) {
+      throw new InputError(`${source}: extends: ${base} is not a valid config file (an absolute or .. path, or a link: nothing of it is quoted)`);
+    }
+    throw e;
+  }
   return overlay(merged, file);
 }
 

@@ -43,9 +43,10 @@ function expandGlob(picomatch: Matcher, pattern: string, into: Walked): string[]
 export function walk(dir: string, depth: number, into: Walked, readdir = readdirSync): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
-  const pending: [string, number][] = [[dir, depth]];
+  // whether the walk reached a folder through a link: what lies below it is outside the tree
+  const pending: [string, number, boolean][] = [[dir, depth, false]];
   while (pending.length > 0) {
-    const [folder, left] = pending.pop()!;
+    const [folder, left, linked] = pending.pop()!;
     const folderBytes = RAW_PATHS.get(folder) ?? folder;
     try {
       const real = realpathSync(folderBytes, 'buffer').toString('latin1');
@@ -64,8 +65,11 @@ export function walk(dir: string, depth: number, into: Walked, readdir = readdir
           }
         }
         if (isDir) {
-          if (left > 1) pending.push([path, left - 1]);
-        } else if (left === 1 || left === Infinity) out.push(path);
+          if (left > 1) pending.push([path, left - 1, linked || entry.isSymbolicLink()]);
+        } else if (left === 1 || left === Infinity) {
+          out.push(path);
+          if (linked || entry.isSymbolicLink()) FOREIGN.add(path);
+        }
       }
     } catch (e) {
       into.unreadable.push({ path: folder, reason: `cannot read the folder: ${describeError(e)}` });
@@ -73,6 +77,13 @@ export function walk(dir: string, depth: number, into: Walked, readdir = readdir
   }
   return out.sort();
 }
+
+/**
+ * Files a walk reached through a link (the file is one, or a folder above it): they may lie
+ * anywhere, so nothing of their content is quoted in a report (a link to /proc/self/environ in a
+ * checked folder must not print the runner's environment into a CI log).
+ */
+const FOREIGN = new Set<string>();
 
 /**
  * Paths whose names are not UTF-8, by the text they are shown as (each byte that is not part of
@@ -148,7 +159,9 @@ export function checkFile(file: string): CheckResult {
     if (e instanceof UsageError) return invalid(file, e.message.replace(`${file}: `, ''));
     throw e;
   }
-  return checkText(text, file, readExtends, resolve(file));
+  const result = checkText(text, file, readExtends, resolve(file));
+  if (result.status !== 'invalid' || !FOREIGN.has(file)) return result;
+  return invalid(file, `not a valid check file (reached through a link: nothing of it is quoted)`, result.error?.line ?? 1);
 }
 
 export async function runCheck(paths: readonly string[], reporter: ReporterName, io: Io, quiet = false): Promise<ExitCode> {
