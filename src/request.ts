@@ -144,7 +144,8 @@ export function parseJson(text: string, source: string): unknown {
   } catch (e) {
     if (e instanceof RangeError) throw new InputError(`${source}: invalid JSON: nested too deeply`);
     // V8 says where as an offset ("… at position 111"): say it as a line and column
-    const first = (e as Error).message.split('\n')[0]!;
+    // V8 quotes a snippet of the text, which may hold a newline: kept on the line, escaped
+    const first = (e as Error).message.replace(/\r?\n/g, '\\n').slice(0, 300);
     const at = /^(.*?)(?: in JSON)? at position (\d+)/.exec(first);
     // a truncated text: the parser stopped at its end
     const end = /end of JSON input/.test(first);

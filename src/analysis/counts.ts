@@ -292,6 +292,8 @@ export function torchinfoSizes(trace: Trace): TorchinfoSizes {
  */
 export function pythonFixed2(bytes: Int): string {
   const d = Number(bytes) / 1e6;
+  // from 10^21 on toFixed writes an exponent; Python writes the double's exact integer digits
+  if (Math.abs(d) >= 1e21) return `${BigInt(d)}.00`;
   const scaled = d * 100;
   if (Number.isInteger(d * 8) && !Number.isInteger(scaled) && Math.abs(scaled - Math.trunc(scaled)) === 0.5) {
     const down = Math.floor(scaled);

@@ -56,8 +56,10 @@ function ignoredOptions(opts: TraceOptions, given: Given): string[] {
 
 export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => false): Promise<void> {
   const say = (line: string) => opts.quiet || io.err(`warning: ${inert(line)}\n`);
-  for (const line of ignoredOptions(opts, given)) say(line);
-  if (opts.list) return listModels(io, opts.format);
+  if (opts.list) {
+    for (const line of ignoredOptions(opts, given)) say(line);
+    return listModels(io, opts.format);
+  }
   const config = await resolveModel(opts, io.stdin);
   // without --input, a config with other input channels is traced with its own
   const input = opts.input && given('input') ? opts.input : defaultInput(config);
@@ -67,6 +69,8 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
     fit: opts.fit === undefined ? undefined : { budgetBytes: opts.fit, mode: opts.mode },
     count: opts.count,
   });
+  // warnings once the run is known to succeed: an error is the run's only line
+  for (const line of ignoredOptions(opts, given)) say(line);
   for (const w of warningsOf(analysis)) say(`${w.path} ${w.message}`);
   const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
   writeAll(io, FORMATS[opts.format](analysis, { hl, columns: opts.columns }));

@@ -150,7 +150,7 @@ export const FIELDS: FieldTable = {
         z.array(positive(z, 'a positive integer', LIMITS.channels), { error: 'expected an array of widths' }).check(z.maxLength(LIMITS.stages, { error: `expected at most ${LIMITS.stages} widths` })),
         "Base width per stage before expansion (torchvision's planes); default 64·2^i",
       ),
-    default: (c) => c.layers.map((_, i) => 64 * 2 ** i),
+    default: (c) => (Array.isArray(c.layers) ? c.layers.map((_, i) => 64 * 2 ** i) : []),
   },
   groups: { schema: (z, d) => channels(z, d, 'Groups of the 3×3 conv (ResNeXt cardinality); default 1'), default: () => 1 },
   widthPerGroup: { schema: (z, d) => channels(z, d, "Width per group (torchvision's width_per_group); default 64"), default: () => 64 },
@@ -198,7 +198,7 @@ export const FIELDS: FieldTable = {
         z.array(flag(z), { error: 'expected an array of booleans' }).check(z.maxLength(LIMITS.stages, { error: `expected at most ${LIMITS.stages} flags` })),
         'One flag per stage after the first: dilate instead of striding (DeepLab)',
       ),
-    default: (c) => new Array<boolean>(Math.max(0, c.layers.length - 1)).fill(false),
+    default: (c) => (Array.isArray(c.layers) ? new Array<boolean>(Math.max(0, c.layers.length - 1)).fill(false) : []),
   },
   inChannels: { schema: (z, d) => channels(z, d, 'Input channels; default 3'), default: () => 3 },
   classes: {
@@ -305,12 +305,23 @@ export type ModelConfig = {
 
 export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
 
-/** A copy that shares no array or object with what it was made from. */
-const copy = <T>(value: T): T => (typeof value === 'object' && value !== null ? (structuredClone(value) as T) : value);
+/**
+ * A copy that shares no array or object with what it was made from (a value structuredClone
+ * cannot copy, such as a Proxy, is kept as it is: checkConfig reads it and says what is wrong).
+ */
+const copy = <T>(value: T): T => {
+  if (typeof value !== 'object' || value === null) return value;
+  try {
+    return structuredClone(value);
+  } catch {
+    return value;
+  }
+};
 
 /** Every default filled in, in the table's order; fields without a default only when given. */
 export function resolveConfig(input: ConfigInput, name: string): ModelConfig {
   const out: Record<string, unknown> = { name };
+  if (typeof input !== 'object' || input === null) return out as unknown as ModelConfig;
   for (const key of FIELD_NAMES) {
     const given = (input as unknown as Record<string, unknown>)[key];
     const make = (FIELDS[key] as Partial<Defaulted<unknown>>).default;

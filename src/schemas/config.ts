@@ -24,23 +24,60 @@ const modelSchema = once(() => {
   return z.strictObject(Object.fromEntries(FIELD_NAMES.map((k) => [k, z.optional(f[k])])) as { [K in FieldName]: ZodMiniOptional<Schemas[K]> });
 });
 
-/** A zod issue's value as a config problem's `found`. */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${Array.from(value, shown).join(', ')}]`;
-  if (typeof value === 'object' && value !== null) return 'an object';
+/** A value as a problem's `found`, short whatever it is (it never reads more than it shows). */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'symbol') return 'a symbol';
   return String(value);
+}
+
+/** What an exception says, whatever was thrown (a value with a throwing getter, without a prototype, a Proxy). */
+export function thrownText(e: unknown): string {
+  try {
+    const message = (e as { message?: unknown } | null)?.message;
+    if (typeof message === 'string') return message.length > 200 ? `${message.slice(0, 200)}…` : message;
+  } catch {
+    // its message cannot be read either
+  }
+  return 'an exception';
+}
+
+const problem = (path: string, expected: string, found: string): ShapeIssue => ({ code: 'config', path, expected, found });
+
+export type CheckedConfig = { readonly ok: true; readonly config: ModelConfig } | { readonly ok: false; readonly issues: readonly ShapeIssue[] };
+
+/**
+ * A config built in code, as the schema reads it: a fresh copy (each field read once, sharing
+ * nothing with the value given) that keeps its rules, or its issues: each field by the schema a
+ * file is checked with, then the rules across fields. Never throws, whatever the value.
+ */
+export function checkedConfig(value: unknown): CheckedConfig {
+  try {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, issues: [problem('config', 'a config object', shown(value))] };
+    const { name, ...fields } = value as Record<string, unknown>;
+    if (typeof name !== 'string') return { ok: false, issues: [problem('name', "a string (the model's name, for display)", shown(name))] };
+    const parsed = modelSchema().safeParse(fields, { reportInput: true });
+    if (!parsed.success) {
+      return { ok: false, issues: parsed.error.issues.map((i) => problem(fieldPath(i.path), i.message.replace(/^expected /, ''), shown(i.input))) };
+    }
+    const config = { name, ...parsed.data } as ModelConfig;
+    const rules = checkRules(config);
+    return rules.length > 0 ? { ok: false, issues: rules } : { ok: true, config };
+  } catch (e) {
+    return { ok: false, issues: [problem('config', 'a config whose fields can be read', `a value that throws when read (${thrownText(e)})`)] };
+  }
 }
 
 /**
  * Rules a resolved config must keep (the library's check of a config built in code): each field
  * by the schema a file is checked with, then the rules across fields. An empty list means the
- * config can be expanded.
+ * config can be expanded. Never throws.
  */
 export function checkConfig(config: ModelConfig): ShapeIssue[] {
-  if (typeof config !== 'object' || config === null) return [{ code: 'config', path: 'config', expected: 'a config object', found: config === null ? 'null' : typeof config }];
-  const { name: _name, ...fields } = config as ModelConfig & Record<string, unknown>;
-  const parsed = modelSchema().safeParse(fields, { reportInput: true });
-  if (parsed.success) return checkRules(config);
-  return parsed.error.issues.map((i) => ({ code: 'config', path: fieldPath(i.path), expected: i.message.replace(/^expected /, ''), found: shown(i.input) }));
+  const checked = checkedConfig(config);
+  return checked.ok ? [] : [...checked.issues];
 }

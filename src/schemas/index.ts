@@ -117,9 +117,11 @@ export function formatZodIssue(issue: z.core.$ZodIssue, prefix: readonly Propert
     return `expected a JSON object, got ${shown(issue.input)}`;
   }
   if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-    // report the branch that got furthest
-    const best = issue.errors.reduce((a, b) => (b.length < a.length ? b : a));
-    if (best[0]) return formatZodIssue(best[0], [...prefix, ...issue.path], schema);
+    // report the branch that got furthest into the value; where none got past the value itself
+    // (a number where a name or an object goes), the union's own sentence says what it takes
+    const reach = (branch: readonly z.core.$ZodIssue[]) => Math.max(...branch.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 1 : 0)));
+    const best = issue.errors.reduce((a, b) => (reach(b) > reach(a) ? b : a));
+    if (best[0] && reach(best) > 0) return formatZodIssue(best.find((i) => i.path.length + (i.code === 'unrecognized_keys' ? 1 : 0) === reach(best))!, [...prefix, ...issue.path], schema);
   }
   return `${where}: ${issue.message}, got ${shown(issue.input)}`;
 }

@@ -1,7 +1,7 @@
 // A config as data, checked the way the CLI checks a file: the library's way in.
 
 import { resolveConfig } from '../network/config.js';
-import { checkConfig } from './config.js';
+import { checkConfig, thrownText } from './config.js';
 import { mergeExtends } from '../network/presets.js';
 import type { ModelConfig } from '../types.js';
 import { configSchema, fieldPath, formatZodIssue } from './index.js';
@@ -40,6 +40,6 @@ export function parseConfig(raw: unknown, name = 'config'): ParsedConfig {
     if (problems.length > 0) return { ok: false, issues: problems.map((p) => ({ path: p.path, message: `expected ${p.expected}, found ${p.found}` })) };
     return { ok: true, config };
   } catch (e) {
-    return { ok: false, issues: [{ path: '', message: `not a config: ${(e as Error)?.message ?? String(e)}` }] };
+    return { ok: false, issues: [{ path: '', message: `not a config: ${thrownText(e)}` }] };
   }
 }

@@ -1,0 +1,60 @@
+// Smaller promises under hostile input: messages and reports stay short and well formed whatever
+// the input holds, and an error is the run's only line.
+
+import { describe, expect, it } from 'vitest';
+import { pythonFixed2 } from '../src/analysis/counts.js';
+import { checkText, configFromText } from '../src/config-text.js';
+import { cli } from './helpers/cli.js';
+
+describe('bounded and well-formed messages', () => {
+  it('78,000 unknown keys: one line naming three of them', () => {
+    const keys = Object.fromEntries(Array.from({ length: 78_000 }, (_, i) => [`k${i}`, 1]));
+    let message = '';
+    try {
+      configFromText(JSON.stringify({ extends: 'resnet18', ...keys }), 'c.json');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^c\.json: the file: unknown fields "k0", "k1", "k2" and 77997 more$/);
+  });
+
+  it('a 900,000-digit expectation is refused in a short line', () => {
+    const r = checkText(`{"extends": "resnet18", "expect": {"params": "${'9'.repeat(900_000)}"}}`, 'c.json');
+    expect(r.status).toBe('invalid');
+    expect(r.error!.message.length).toBeLessThan(2000);
+    expect(r.error!.message).toMatch(/expect\.params: expected a whole number of at most 100 digits/);
+  });
+
+  it('a JSON snippet holding a newline stays on the line, escaped', () => {
+    let message = '';
+    try {
+      configFromText('{"block": "basic",\n "layers": [2, 2],\n "x": tru\ne}', 'c.json');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^c\.json: invalid JSON/);
+    expect(message.includes('\n')).toBe(false);
+    // the snippet V8 quotes is whole: its quotes close
+    expect(message.split('"').length % 2).toBe(1);
+  });
+
+  it("a union field's wrong value is said in the field's own words, not zod's", () => {
+    expect(() => configFromText('{"extends": "resnet18", "stem": 5}', 'c.json')).toThrow('c.json: stem: expected "standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "none" }, got 5');
+  });
+
+  it("torchinfo's sizes keep Python's digits past 10^21 (no exponent)", () => {
+    // Python: f"{1e27 / 1e6:.2f}" == '1000000000000000013287555072.00'... of the double 1e21
+    expect(pythonFixed2(10n ** 27n)).toBe(`${BigInt(1e21)}.00`);
+    expect(pythonFixed2(10n ** 27n)).not.toMatch(/e/);
+    expect(pythonFixed2(1_500_000)).toBe('1.50');
+  });
+
+  it('an error is the only line: no warning before it', async () => {
+    const r = await cli(['--columns', 'name', '--input', '1,3,0,224']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: /);
+    // and on success the warning is still said
+    expect((await cli(['--columns', 'name'])).stderr).toMatch(/^warning: --columns is ignored/);
+  });
+});
