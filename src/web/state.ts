@@ -181,11 +181,11 @@ function option<T>(flags: string, text: string, parse: (text: string) => T): T {
 const STDIN = 'standard input';
 
 /**
- * The most rows the page traces: it draws on its own thread, and measured in Chromium on this
- * project's machine 14,000 rows take 1.3 s to trace and draw, 42,000 rows 3.4 s, 140,000 rows 9 s
- * (and 1,000,000 crash the tab).
+ * The most rows the page traces: it traces on its own thread, and measured in Chromium on this
+ * project's machine 14,000 rows took 0.13 s to trace, 42,000 rows 0.43 s, 140,000 rows 0.95 s, and
+ * 1,000,000 crashed the tab (ResNet-1202 has 4,806 rows).
  */
-export const PAGE_MAX_ROWS = 20_000;
+export const PAGE_MAX_ROWS = 10_000;
 
 /**
  * Traces what the state asks for, as `commandOf(state)` would, in the CLI's order: the option
@@ -213,7 +213,7 @@ export function traceState(state: PageState): Outcome {
     const rows = countRows(config);
     if (rows > PAGE_MAX_ROWS) {
       throw new InputError(
-        `the network has ${groupDigits(rows)} rows; the page draws up to ${groupDigits(PAGE_MAX_ROWS)} (ResNet-1202 has 6,000): the command below traces it (up to 1,000,000 rows), and --depth stage folds its table`,
+        `the network has ${groupDigits(rows)} rows; the page draws up to ${groupDigits(PAGE_MAX_ROWS)} (ResNet-1202 has 4,806): the command below traces it (up to 1,000,000 rows), and --depth stage folds its table`,
       );
     }
     // the views whose command has --fit (commandOf) find the largest batch
