@@ -27,7 +27,7 @@ export const LIMITS = {
   /** widths, groups, widthPerGroup, stemWidth, inChannels, classes */
   channels: 2 ** 20,
   /**
-   * Rows of a whole network (ResNet-1202 has about 6,000). A trace holds about 450 bytes a row
+   * Rows of a whole network (ResNet-1202 has 4,806). A trace holds about 450 bytes a row
    * and `diff` holds two; past about 10^6 rows V8's collector makes time grow faster than the
    * rows (measured: 1.9× per doubling up to 1.5·10^6, 2.5–2.8× from there to 3·10^6).
    */
