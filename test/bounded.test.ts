@@ -58,3 +58,16 @@ describe('bounded and well-formed messages', () => {
     expect((await cli(['--columns', 'name'])).stderr).toMatch(/^warning: --columns is ignored/);
   });
 });
+
+describe('diff --format json is written a row at a time', () => {
+  it("the pieces make JSON.stringify's own text of the document", async () => {
+    const r = await cli(['diff', 'resnet50', 'resnet50d', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.rows.length).toBeGreaterThan(10);
+    expect(r.stdout).toBe(`${JSON.stringify(doc, null, 2)}\n`);
+    const same = await cli(['diff', 'resnet50', 'resnet50', '--format', 'json']);
+    expect(same.stdout).toBe(`${JSON.stringify(JSON.parse(same.stdout), null, 2)}\n`);
+    expect(JSON.parse(same.stdout).rows).toEqual([]);
+  });
+});

@@ -2,10 +2,10 @@
 
 import { existsSync } from 'node:fs';
 import { diffTraces } from '../analysis/diff.js';
-import { formatDiffJson, formatDiffText } from '../format/diff.js';
+import { diffJsonPieces, formatDiffText } from '../format/diff.js';
 import { colorLevel, highlighter } from './color.js';
 import { EXIT, type ExitCode } from './exit.js';
-import type { Io } from './io.js';
+import { writeAll, type Io } from './io.js';
 import { analyzeModel, defaultInput, type InputArg } from '../request.js';
 import { resolveModel } from './model.js';
 import type { ModelConfig } from '../types.js';
@@ -35,7 +35,7 @@ export async function runDiff(a: string, b: string | undefined, opts: DiffOption
     { label: a, trace: ta },
     { label: b ?? a, trace: tb },
   ] as const;
-  if (opts.format === 'json') io.out(formatDiffJson(sides[0], sides[1], diff));
+  if (opts.format === 'json') writeAll(io, diffJsonPieces(sides[0], sides[1], diff));
   else {
     const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
     io.out(formatDiffText(sides[0], sides[1], diff, hl));

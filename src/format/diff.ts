@@ -67,7 +67,16 @@ export function formatDiffText(a: DiffSide, b: DiffSide, diff: TraceDiff, hl: Hi
   return out;
 }
 
+/** The diff as JSON text, whole (see diffJsonPieces). */
 export function formatDiffJson(a: DiffSide, b: DiffSide, diff: TraceDiff): string {
+  return [...diffJsonPieces(a, b, diff)].join('');
+}
+
+/**
+ * The diff as JSON text in pieces, a row at a time: the text `JSON.stringify(document, null, 2)`
+ * would give, without ever holding it whole (a diff at the row limit has two million rows).
+ */
+export function* diffJsonPieces(a: DiffSide, b: DiffSide, diff: TraceDiff): Generator<string> {
   const sideJson = (s: DiffSide) => ({
     label: s.label,
     model: { ...s.trace.config },
@@ -75,19 +84,13 @@ export function formatDiffJson(a: DiffSide, b: DiffSide, diff: TraceDiff): strin
     output: shapeJson(s.trace.output, s.trace.symbolicBatch),
   });
   const total = (x: { a: Int; b: Int; delta: Int }) => ({ a: toJsonValue(x.a), b: toJsonValue(x.b), delta: toJsonValue(x.delta) });
-  return `${jsonText(
+  const whole = jsonText(
     {
       schemaVersion: SCHEMA_VERSION,
       a: sideJson(a),
       b: sideJson(b),
       identical: diff.identical,
-      rows: diff.rows.map((r) => ({
-        key: r.key,
-        status: !r.a ? 'onlyB' : !r.b ? 'onlyA' : 'changed',
-        fields: r.fields,
-        a: r.a ? rowJson(r.a, a.trace.symbolicBatch) : null,
-        b: r.b ? rowJson(r.b, b.trace.symbolicBatch) : null,
-      })),
+      rows: [],
       totals: {
         params: total(diff.totals.params),
         macs: total(diff.totals.macs),
@@ -95,5 +98,25 @@ export function formatDiffJson(a: DiffSide, b: DiffSide, diff: TraceDiff): strin
       },
     },
     2,
-  )}\n`;
+  );
+  const rows = diff.rows;
+  if (rows.length === 0) {
+    yield `${whole}\n`;
+    return;
+  }
+  // the rows go where the empty array stands, each as stringify nests it (four spaces in)
+  const at = whole.indexOf('\n  "rows": []') + '\n  "rows": ['.length;
+  yield `${whole.slice(0, at)}\n`;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const row = {
+      key: r.key,
+      status: !r.a ? 'onlyB' : !r.b ? 'onlyA' : 'changed',
+      fields: r.fields,
+      a: r.a ? rowJson(r.a, a.trace.symbolicBatch) : null,
+      b: r.b ? rowJson(r.b, b.trace.symbolicBatch) : null,
+    };
+    yield `    ${jsonText(row, 2).replace(/\n/g, '\n    ')}${i < rows.length - 1 ? ',' : ''}\n`;
+  }
+  yield `  ]${whole.slice(at + 1)}\n`;
 }
