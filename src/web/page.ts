@@ -9,7 +9,7 @@ import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { finalReceptiveField } from '../analysis/receptive.js';
 import { warningsOf } from '../analysis/analyze.js';
 import { metric, perSample, shapeText, shortcutLabel } from '../format/common.js';
-import { formatAnalysis } from '../format/formats.js';
+import { FORMATS, formatAnalysis } from '../format/formats.js';
 import { formatDot } from '../format/diagram.js';
 import { buildGraph, graphSize, MAX_DIAGRAM_NODES } from '../format/graph.js';
 import { fitLine, memoryLines } from '../format/memory.js';
@@ -243,13 +243,50 @@ function drawView(o: Outcome): void {
 
 type Traced = Extract<Outcome, { ok: true }>;
 
+/** Which text view is being filled: a newer one stops the previous one's later tasks. */
+let textDrawing = 0;
+
+/**
+ * A text view's text, from its format's pieces: at once for a network of a few hundred rows,
+ * otherwise a few tens of milliseconds of pieces a task, so that the page answers input between
+ * them (the text is the same; a script waits for the whole as for any view).
+ */
+function fillText(pre: HTMLElement, pieces: Iterable<string>, rows: number): void {
+  const drawing = ++textDrawing;
+  if (rows <= TABLE_ROWS_AT_ONCE) {
+    let text = '';
+    for (const piece of pieces) text += piece;
+    pre.textContent = text;
+    return;
+  }
+  const iterator = pieces[Symbol.iterator]();
+  const step = () => {
+    if (drawing !== textDrawing || !pre.isConnected) return;
+    const start = performance.now();
+    let text = '';
+    for (let next = iterator.next(); ; next = iterator.next()) {
+      if (next.done) {
+        pre.append(text);
+        return;
+      }
+      text += next.value;
+      if (performance.now() - start > 30) break;
+    }
+    pre.append(text);
+    setTimeout(step, 0);
+  };
+  step();
+}
+
 const VIEW_DRAWERS: Record<View, (panel: HTMLElement, o: Traced) => void> = {
   table: drawTable,
   log: (panel, o) => {
-    panel.innerHTML = `<p class="muted small">The notes' per-layer trace: Paddle's layer names, output, weight and bias shapes (<code>--format log</code>).</p><pre data-testid="log">${html(formatAnalysis(o.analysis, 'log'))}</pre>`;
+    panel.innerHTML = `<p class="muted small">The notes' per-layer trace: Paddle's layer names, output, weight and bias shapes (<code>--format log</code>).</p><pre data-testid="log"></pre>`;
+    fillText(panel.querySelector('pre')!, FORMATS.log(o.analysis, {}), o.analysis.trace.layers.length);
   },
   json: (panel, o) => {
-    panel.innerHTML = `<p class="muted small">The trace document (<code>--format json</code>, schemaVersion 1; its JSON Schema: <code>resnet-shapes schema trace</code>). Download it with the button above.</p><pre data-testid="json">${html(formatAnalysis(o.analysis, 'json'))}</pre>`;
+    panel.innerHTML = `<p class="muted small">The trace document (<code>--format json</code>, schemaVersion 1; its JSON Schema: <code>resnet-shapes schema trace</code>). Download it with the button above.</p><pre data-testid="json"></pre>`;
+    fillText(panel.querySelector('pre')!, FORMATS.json(o.analysis), o.analysis.trace.layers.length);
   },
   diagram: drawDiagram,
   memory: drawMemory,
