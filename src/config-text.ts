@@ -73,7 +73,8 @@ export function configLineOf(text: string, source: string, sentence: string): nu
   return path ? lineOf(locateFields(text), path) : 1;
 }
 
-function invalid(file: string, message: string, line = 1): CheckResult {
+/** The result of a check file that is not one: the sentence and the line it points at. */
+export function invalid(file: string, message: string, line = 1): CheckResult {
   return { file, status: 'invalid', failures: [], error: { message, line } };
 }
 

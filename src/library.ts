@@ -6,18 +6,17 @@
 
 import { analyze as analyzeChecked, type AnalysisOptions, type AnalysisResult } from './analysis/analyze.js';
 import { COUNT_NAMES } from './analysis/counts.js';
+import { DEPTHS } from './analysis/groups.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from './analysis/memory.js';
 import { checkedConfig, shown, thrownText } from './schemas/config.js';
 import type { ModelConfig, Shape, ShapeIssue } from './types.js';
-
-const DEPTHS = ['stage', 'block', 'layer'] as const;
 
 const problem = (path: string, expected: string, found: unknown): { ok: false; issue: ShapeIssue } => ({
   ok: false,
   issue: { code: 'config', path, expected, found: shown(found) },
 });
 
-const oneOf = (values: readonly unknown[], value: unknown): boolean => values.includes(value);
+const isOneOf = (values: readonly unknown[], value: unknown): boolean => values.includes(value);
 
 /** The options as the analysis takes them, copied, or the issue with one of them. */
 function readOptions(o: unknown): AnalysisOptions | { ok: false; issue: ShapeIssue } {
@@ -25,14 +24,14 @@ function readOptions(o: unknown): AnalysisOptions | { ok: false; issue: ShapeIss
   if (typeof o !== 'object' || o === null) return problem('options', 'an object of options', o);
   const { symbolicBatch, memory, depth, fit, count } = o as Record<string, unknown>;
   if (symbolicBatch !== undefined && typeof symbolicBatch !== 'boolean') return problem('options.symbolicBatch', 'true or false', symbolicBatch);
-  if (depth !== undefined && !oneOf(DEPTHS, depth)) return problem('options.depth', DEPTHS.join(', '), depth);
-  if (count !== undefined && !oneOf(COUNT_NAMES, count)) return problem('options.count', COUNT_NAMES.join(', '), count);
+  if (depth !== undefined && !isOneOf(DEPTHS, depth)) return problem('options.depth', DEPTHS.join(', '), depth);
+  if (count !== undefined && !isOneOf(COUNT_NAMES, count)) return problem('options.count', COUNT_NAMES.join(', '), count);
   let memoryOptions: AnalysisOptions['memory'];
   if (memory !== undefined) {
     if (typeof memory !== 'object' || memory === null) return problem('options.memory', 'an object { dtype, optimizer, weightDecay }', memory);
     const { dtype, optimizer, weightDecay } = memory as Record<string, unknown>;
-    if (!oneOf(DTYPES, dtype)) return problem('options.memory.dtype', DTYPES.join(', '), dtype);
-    if (!oneOf(OPTIMIZERS, optimizer)) return problem('options.memory.optimizer', OPTIMIZERS.join(', '), optimizer);
+    if (!isOneOf(DTYPES, dtype)) return problem('options.memory.dtype', DTYPES.join(', '), dtype);
+    if (!isOneOf(OPTIMIZERS, optimizer)) return problem('options.memory.optimizer', OPTIMIZERS.join(', '), optimizer);
     if (typeof weightDecay !== 'number' || !Number.isFinite(weightDecay) || weightDecay < 0) return problem('options.memory.weightDecay', 'a number ≥ 0', weightDecay);
     memoryOptions = { dtype: dtype as never, optimizer: optimizer as never, weightDecay };
   }
@@ -42,7 +41,7 @@ function readOptions(o: unknown): AnalysisOptions | { ok: false; issue: ShapeIss
     const { budgetBytes, mode } = fit as Record<string, unknown>;
     const whole = (typeof budgetBytes === 'number' && Number.isSafeInteger(budgetBytes) && budgetBytes > 0) || (typeof budgetBytes === 'bigint' && budgetBytes > 0n);
     if (!whole) return problem('options.fit.budgetBytes', 'a whole number of bytes ≥ 1', budgetBytes);
-    if (!oneOf(MEMORY_MODES, mode)) return problem('options.fit.mode', MEMORY_MODES.join(', '), mode);
+    if (!isOneOf(MEMORY_MODES, mode)) return problem('options.fit.mode', MEMORY_MODES.join(', '), mode);
     fitOptions = { budgetBytes: budgetBytes as number | bigint, mode: mode as never };
   }
   return {

@@ -3,7 +3,9 @@
 import { add, type Int } from '../int.js';
 import type { Shape, Trace } from '../types.js';
 
-export type Depth = 'stage' | 'block' | 'layer';
+/** How far a trace is folded: a group per stage, per block, or per row. */
+export const DEPTHS = ['stage', 'block', 'layer'] as const;
+export type Depth = (typeof DEPTHS)[number];
 
 export interface Group {
   /** `stem`, `layer2`, `layer2.0`, `head` */

@@ -4,7 +4,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import type Picomatch from 'picomatch';
 import { join, relative, resolve, sep } from 'node:path';
-import { checkText } from '../config-text.js';
+import { checkText, invalid } from '../config-text.js';
 import { REPORTERS, summarize, type CheckResult, type ReporterName } from '../format/report.js';
 import { EXIT, UsageError, type ExitCode } from './exit.js';
 import { decodeText, describeError, readFileBytes } from './files.js';
@@ -146,9 +146,6 @@ export function expandPaths(args: readonly string[], picomatch: Matcher | null):
   return walked;
 }
 
-function invalid(file: string, message: string, line = 1): CheckResult {
-  return { file, status: 'invalid', failures: [], error: { message, line } };
-}
 
 /** Checks one file (the core's checkText on its text); never throws for anything the file contains. */
 export function checkFile(file: string): CheckResult {

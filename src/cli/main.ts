@@ -5,6 +5,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { COUNT_NAMES } from '../analysis/counts.js';
+import { DEPTHS } from '../analysis/groups.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { FORMAT_NAMES } from '../format/formats.js';
 import { SCHEMA_VERSION } from '../format/json.js';
@@ -20,7 +21,6 @@ import type { Io } from './io.js';
 import type { DiffOptions } from './diff-command.js';
 import { runTrace, type TraceOptions } from './trace-command.js';
 
-const DEPTHS = ['stage', 'block', 'layer'] as const;
 
 const EXAMPLES = `
 Examples:

@@ -26,6 +26,7 @@ const modelSchema = once(() => {
 
 /** A value as a problem's `found`, short whatever it is (it never reads more than it shows). */
 export function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';

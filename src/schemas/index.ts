@@ -10,7 +10,7 @@ import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { BLOCK_KINDS } from '../network/designs.js';
 import { PRESET_NAMES, presetName } from '../network/presets.js';
 import { LIMITS, oneOf } from '../network/fields.js';
-import { modelFields } from './config.js';
+import { modelFields, shown } from './config.js';
 import { fieldPath } from './path.js';
 import { described, once } from './zod.js';
 import { nearest } from '../nearest.js';
@@ -65,14 +65,6 @@ export const configSchema = once(() =>
   described(z.strictObject(fileFields()).check(requireOwnArchitecture()), 'A resnet-shapes model config: a ResNet described as data, or a preset it extends with overrides'),
 );
 
-function shown(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
 
 /** The field names an object schema has at `path` (through optionals, arrays and unions), for suggestions. */
 export function fieldsAt(schema: z.ZodMiniType, path: readonly PropertyKey[]): string[] {

@@ -6,6 +6,7 @@
 import { DTYPES, MEMORY_MODES, OPTIMIZERS, type Dtype, type MemoryMode, type Optimizer } from '../analysis/memory.js';
 import type { Analysis } from '../analysis/analyze.js';
 import { COUNT_NAMES, type CountName } from '../analysis/counts.js';
+import { DEPTHS } from '../analysis/groups.js';
 import { InputError } from '../errors.js';
 import { inert } from '../format/common.js';
 import { groupDigits, type Int } from '../int.js';
@@ -30,7 +31,7 @@ export const VIEWS = ['table', 'log', 'json', 'diagram', 'memory', 'counts'] as 
 export type View = (typeof VIEWS)[number];
 export const THEMES = ['auto', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];
-export const DIAGRAM_DEPTHS = ['stage', 'block', 'layer'] as const;
+export const DIAGRAM_DEPTHS = DEPTHS;
 export type DiagramDepth = (typeof DIAGRAM_DEPTHS)[number];
 
 export interface PageState {
