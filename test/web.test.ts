@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandOf, DEFAULT_STATE, errorForPerson, fragmentOf, shellWord, stateFromFragment, traceState } from '../src/web/state.js';
 import { ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, figures, launchChromium, openPage, PAGE_URL, setFragment, type PageGlobals } from './helpers/browser.js';
@@ -322,6 +323,37 @@ inBrowser('the page in Chromium', () => {
     expect((await figures(page)).error).toMatch(error);
     await page.close();
   });
+
+  // random hostile fragments: the page always answers (a trace or a sentence), throws nothing, and
+  // puts no active character into the command it offers to copy
+  it('random fragments: answered, nothing thrown, an inert command', async () => {
+    const hostile = fc.constantFrom('\x1b[201~', '\u202e', '\r', '\n', "'", '"', '<script>', '&', '%', '#', '{', '[', '-1', '0', 'N', '1e308', '9'.repeat(30));
+    const text = fc.array(fc.oneof(hostile, fc.string({ maxLength: 8 })), { maxLength: 6 }).map((p) => p.join(''));
+    const value = fc.oneof(text, fc.json({ maxDepth: 3 }), fc.constantFrom('{"block":"basic","layers":[2,2]}', '{"extends":"resnet18","se":{"reduction":1}}'));
+    const key = fc.constantFrom('arch', 'config', 'input', 'classes', 'view', 'gpu', 'count', 'depth', 'theme', 'dtype', 'x');
+    const fragment = fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 4 }).map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'));
+    const page = await browser.newPage();
+    const thrown: string[] = [];
+    page.on('pageerror', (e) => thrown.push(e.message));
+    await page.goto(`${PAGE_URL}#arch=resnet18`);
+    await page.waitForSelector('html[data-traced="true"]');
+    await fc.assert(
+      fc.asyncProperty(fragment, async (f) => {
+        await setFragment(page, f);
+        const command = await page.inputValue('#command');
+        expect(command).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069]/);
+        const shown = await page.evaluate(() => {
+          const d = (globalThis as unknown as PageGlobals).document;
+          return { problem: d.querySelector('[data-testid="problem"]')?.textContent ?? '', params: d.querySelector('[data-testid="total-params"]')?.textContent ?? '' };
+        });
+        // a trace or a sentence saying why not
+        expect(shown.problem !== '' || shown.params !== '').toBe(true);
+        expect(thrown).toEqual([]);
+      }),
+      { numRuns: Number(process.env['FRAGMENT_RUNS'] ?? 25) },
+    );
+    await page.close();
+  }, 300_000);
 
   it('a diagram the page cannot lay out quickly is refused with what works, and Graphviz is not run', async () => {
     const page = await openPage(browser, 'arch=resnet1202_cifar&view=diagram&depth=layer');
