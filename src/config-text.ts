@@ -119,8 +119,8 @@ export function checkText(text: string, file: string, read?: ReadExtends, id = f
     const memory = { dtype: training?.dtype ?? 'float32', optimizer: training?.optimizer ?? 'momentum', weightDecay: training?.weightDecay ?? 0 } as const;
     const result = analyze(config, shape, { symbolicBatch, memory });
     if (!result.ok) {
-      const hint = result.issue.code === 'channels' ? channelsLastHint(config, shape) : '';
-      return invalid(file, `the model cannot take its input [${input.join(', ')}]: ${formatIssue(result.issue)}${hint && ` (${hint.slice(2)})`}`, lineAt(given ? 'input' : 'extends'));
+      const hint = channelsLastHint(result.issue, config, shape);
+      return invalid(file, `the model cannot take its input [${input.join(', ')}]: ${formatIssue(result.issue)}${hint && ` (${hint})`}`, lineAt(given ? 'input' : 'extends'));
     }
     analysis = result.analysis;
   } catch (e) {

@@ -10,7 +10,7 @@ import { groupDigits, toInt, type Int } from './int.js';
 import { checkRules, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
 import { PRESET_NAMES, presetConfig } from './network/presets.js';
 import { nearest } from './nearest.js';
-import type { ModelConfig, Shape } from './types.js';
+import type { ModelConfig, Shape, ShapeIssue } from './types.js';
 
 /** The CLI's option flags: main.ts declares them, and commander quotes them in a sentence about a bad value. */
 export const OPTION_FLAGS = {
@@ -105,12 +105,13 @@ export function parseMemorySize(text: string): Int {
 }
 
 /**
- * The hint for an input whose channels sit last (N,H,W,C, as TensorFlow and Keras order them):
- * the order the tool takes, and the input in it.
+ * The hint for an issue about an input whose channels sit last (N,H,W,C, as TensorFlow and Keras
+ * order them): the order the tool takes, and the input in it; '' for any other issue.
  */
-export function channelsLastHint(config: ModelConfig, shape: Shape): string {
+export function channelsLastHint(issue: ShapeIssue, config: ModelConfig, shape: Shape): string {
   const [n, c, h, w] = shape;
-  return shape.length === 4 && w === config.inChannels && c !== config.inChannels ? `; shapes are N,C,H,W: did you mean ${[n, w, c, h].join(',')}?` : '';
+  const last = issue.code === 'channels' && shape.length === 4 && w === config.inChannels && c !== config.inChannels;
+  return last ? `shapes are N,C,H,W: did you mean ${[n, w, c, h].join(',')}?` : '';
 }
 
 /** A preset's config, or the sentence listing the presets there are. */
@@ -222,8 +223,8 @@ export function presetListing(figures: (name: string) => PresetFigures = presetF
 export function analyzeModel(config: ModelConfig, input: InputArg, options: Omit<AnalysisOptions, 'symbolicBatch'> = {}): Analysis {
   const result = analyze(config, input.shape, { ...options, symbolicBatch: input.symbolicBatch });
   if (!result.ok) {
-    const hint = result.issue.code === 'channels' ? channelsLastHint(config, input.shape) : '';
-    throw new InputError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name}${hint})`);
+    const hint = channelsLastHint(result.issue, config, input.shape);
+    throw new InputError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name}${hint && `; ${hint}`})`);
   }
   const fails = options.count && result.analysis.counts.conventions[options.count].fails;
   if (fails) throw new InputError(`--count ${options.count}: the tool cannot run on this network, so it prints no figure: ${fails}`);

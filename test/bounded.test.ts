@@ -43,7 +43,7 @@ describe('bounded and well-formed messages', () => {
   });
 
   it("torchinfo's sizes keep Python's digits past 10^21 (no exponent)", () => {
-    // Python: f"{1e27 / 1e6:.2f}" == '1000000000000000013287555072.00'... of the double 1e21
+    // Python: f"{10**27 / 1e6:.2f}" prints the double 1e21's exact digits, '1000000000000000000000.00'
     expect(pythonFixed2(10n ** 27n)).toBe(`${BigInt(1e21)}.00`);
     expect(pythonFixed2(10n ** 27n)).not.toMatch(/e/);
     expect(pythonFixed2(1_500_000)).toBe('1.50');

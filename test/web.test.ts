@@ -40,6 +40,8 @@ function runCli(fragment: string, more: string[]): { code: number; stdout: strin
     input: config ?? '',
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
+    // a large network's JSON is more than spawnSync's default megabyte
+    maxBuffer: 1 << 28,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
@@ -323,6 +325,20 @@ inBrowser('the page in Chromium', () => {
     expect((await figures(page)).error).toMatch(error);
     await page.close();
   });
+
+  it('a large network is drawn in pieces: the table gets every row, the log and JSON the CLI\'s text', async () => {
+    const fragment = 'arch=resnet1202_cifar';
+    const page = await openPage(browser, fragment);
+    const rows = page.locator('[data-testid="layers"] [role="cell"]:first-child');
+    // 4,806 rows, drawn 600 a task after the first
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(4806);
+    for (const view of ['log', 'json'] as const) {
+      await setFragment(page, `${fragment}&view=${view}`);
+      const expected = runCli(`${fragment}&view=${view}`, view === 'log' ? [] : ['--format', 'json', '--fit', '24GiB']).stdout;
+      await expect.poll(() => page.textContent(`[data-testid="${view}"]`), { timeout: 20_000 }).toBe(expected);
+    }
+    await page.close();
+  }, 60_000);
 
   // random hostile fragments: the page always answers (a trace or a sentence), throws nothing, and
   // puts no active character into the command it offers to copy

@@ -233,6 +233,8 @@ function drawView(o: Outcome): void {
     tab.tabIndex = selected ? 0 : -1;
   }
   const panel = byId('panel');
+  // a view drawn in pieces stops when another is drawn
+  drawing++;
   panel.setAttribute('aria-labelledby', `tab-${state.view}`);
   if (!o.ok) {
     panel.innerHTML = '<p class="muted">Nothing to show until the model and the input are valid (see the error above).</p>';
@@ -243,8 +245,22 @@ function drawView(o: Outcome): void {
 
 type Traced = Extract<Outcome, { ok: true }>;
 
-/** Which text view is being filled: a newer one stops the previous one's later tasks. */
-let textDrawing = 0;
+/** Which drawing of a view is under way: a newer one stops the previous one's later tasks. */
+let drawing = 0;
+
+/**
+ * Runs `step` (now, or from the next task with `later`) and then in later tasks, one a task, until
+ * it says it is done or another view is drawn: a large view draws in pieces, and the page answers
+ * input between them.
+ */
+function inTasks(step: () => boolean, later = false): void {
+  const mine = drawing;
+  const run = () => {
+    if (mine === drawing && !step()) setTimeout(run, 0);
+  };
+  if (later) setTimeout(run, 0);
+  else run();
+}
 
 /**
  * A text view's text, from its format's pieces: at once for a network of a few hundred rows,
@@ -252,7 +268,6 @@ let textDrawing = 0;
  * them (the text is the same; a script waits for the whole as for any view).
  */
 function fillText(pre: HTMLElement, pieces: Iterable<string>, rows: number): void {
-  const drawing = ++textDrawing;
   if (rows <= TABLE_ROWS_AT_ONCE) {
     let text = '';
     for (const piece of pieces) text += piece;
@@ -260,22 +275,15 @@ function fillText(pre: HTMLElement, pieces: Iterable<string>, rows: number): voi
     return;
   }
   const iterator = pieces[Symbol.iterator]();
-  const step = () => {
-    if (drawing !== textDrawing || !pre.isConnected) return;
+  inTasks(() => {
     const start = performance.now();
     let text = '';
-    for (let next = iterator.next(); ; next = iterator.next()) {
-      if (next.done) {
-        pre.append(text);
-        return;
-      }
-      text += next.value;
-      if (performance.now() - start > 30) break;
-    }
+    let next = iterator.next();
+    for (; !next.done && performance.now() - start <= 30; next = iterator.next()) text += next.value;
+    if (!next.done) text += next.value;
     pre.append(text);
-    setTimeout(step, 0);
-  };
-  step();
+    return next.done === true;
+  });
 }
 
 const VIEW_DRAWERS: Record<View, (panel: HTMLElement, o: Traced) => void> = {
@@ -313,8 +321,6 @@ let drawnTable: { key: string; cells: HTMLElement[]; figures: HTMLElement[] } | 
  * this project's machine, 3,500 rows drawn at once blocked the page 0.56 s, 14,000 rows 1.4 s).
  */
 const TABLE_ROWS_AT_ONCE = 600;
-/** Which drawing of the table is under way: a new one stops the previous one's later tasks. */
-let tableDrawing = 0;
 
 const TABLE_COLUMNS: readonly Column['name'][] = ['name', 'type', 'output', 'weight', 'bias', 'params', 'macs', 'count', 'rf', 'stride'];
 
@@ -411,20 +417,18 @@ function drawTable(panel: HTMLElement, o: Traced): void {
   else {
     // the rest in tasks of a few hundred rows: the page answers input between them
     drawnTable = null;
-    const drawing = ++tableDrawing;
     let next = 0;
-    const step = () => {
-      if (drawing !== tableDrawing || !panel.isConnected) return;
-      let rows = 0;
-      while (next < later.length && rows < TABLE_ROWS_AT_ONCE) {
+    // from the next task: the rows drawn at once are laid out first
+    inTasks(() => {
+      for (let rows = 0; next < later.length && rows < TABLE_ROWS_AT_ONCE; ) {
         const piece = later[next++]!;
         panel.querySelector(`.group[data-key="${piece.stage}"] > .rows`)?.insertAdjacentHTML('beforeend', piece.html());
         rows += piece.end - piece.first;
       }
-      if (next < later.length) setTimeout(step, 0);
-      else finish();
-    };
-    setTimeout(step, 0);
+      if (next < later.length) return false;
+      finish();
+      return true;
+    }, true);
   }
   const fold = (key: string, on: boolean) => {
     if (on) folded.add(key);
