@@ -1,12 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+/** Runs alone, after every other file: it measures the web page's tasks (see the file). */
+const ALONE = 'test/responsiveness.test.ts';
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // a temporary folder per run, removed at its end (TMPDIR for the workers and what they start)
     globalSetup: ['./test/helpers/temp-root.ts'],
     reporters: ['default', './test/reporters/plain-summary.ts'],
     // the golden and fuzz suites spawn processes and run thousands of cases
     testTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'tests', include: ['test/**/*.test.ts'], exclude: [ALONE], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'alone', include: [ALONE], fileParallelism: false, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

@@ -3,7 +3,7 @@
 // (the CLI prints it after `error: `; the page shows it in its error line). Pure: the CLI reads
 // files and standard input itself and hands the text over.
 
-import { formatIssue, shapeText } from './format/common.js';
+import { echo, formatIssue, shapeText } from './format/common.js';
 import { analyze, sampledTotals, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
 import { InputError } from './errors.js';
 import { groupDigits, toInt, type Int } from './int.js';
@@ -20,7 +20,7 @@ export const OPTION_FLAGS = {
 
 /** The sentence about a bad option value, worded as commander words it for the CLI. */
 export function optionSentence(flags: string, value: string, reason: string): string {
-  return `option '${flags}' argument '${value}' is invalid. ${reason}`;
+  return `option '${flags}' argument '${echo(value)}' is invalid. ${reason}`;
 }
 
 export interface InputArg {
@@ -36,11 +36,11 @@ export function wholeNumber(text: string, what: string, min: number, max: number
   const t = text.trim();
   if (!/^[+-]?\d+$/.test(t)) {
     const kind = /^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?e[+-]?\d+)$/i.test(t) ? 'a fraction' : 'not a number';
-    throw new InputError(`${what}: expected a whole number, found '${text}' (${kind})`);
+    throw new InputError(`${what}: expected a whole number, found '${echo(text)}' (${kind})`);
   }
   const n = Number(t);
-  if (n < min) throw new InputError(`${what}: expected a whole number ≥ ${min}, found ${t}`);
-  if (n > max) throw new InputError(`${what}: expected at most ${groupDigits(max)}, found ${t}`);
+  if (n < min) throw new InputError(`${what}: expected a whole number ≥ ${min}, found ${echo(t)}`);
+  if (n > max) throw new InputError(`${what}: expected at most ${groupDigits(max)}, found ${echo(t)}`);
   return n;
 }
 
@@ -97,10 +97,13 @@ export function parseByteSize(text: string): Int | null {
  */
 export function parseMemorySize(text: string): Int {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) throw new InputError(`'${text}' has no unit: write ${t}GiB (${t}·2^30 bytes) or ${t}GB (${t}·10^9), or ${t}B for bytes`);
+  if (/^\d+(\.\d+)?$/.test(t)) {
+    const n = echo(t);
+    throw new InputError(`'${echo(text)}' has no unit: write ${n}GiB (${n}·2^30 bytes) or ${n}GB (${n}·10^9), or ${n}B for bytes`);
+  }
   const bytes = parseByteSize(t);
-  if (bytes === null) throw new InputError(`expected a memory size such as 24GiB, 80GB or 512MiB, found '${text}'`);
-  if (bytes === 0) throw new InputError(`expected a memory size of at least 1 byte, found '${text}'`);
+  if (bytes === null) throw new InputError(`expected a memory size such as 24GiB, 80GB or 512MiB, found '${echo(text)}'`);
+  if (bytes === 0) throw new InputError(`expected a memory size of at least 1 byte, found '${echo(text)}'`);
   return bytes;
 }
 
@@ -117,7 +120,7 @@ export function channelsLastHint(issue: ShapeIssue, config: ModelConfig, shape: 
 /** A preset's config, or the sentence listing the presets there are. */
 export function presetInput(name: string): ConfigInput {
   const preset = presetConfig(name);
-  if (!preset) throw new InputError(unknownPreset(`unknown architecture '${name}'`, name));
+  if (!preset) throw new InputError(unknownPreset(`unknown architecture '${echo(name)}'`, name));
   return preset;
 }
 

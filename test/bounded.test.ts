@@ -1,7 +1,11 @@
 // Smaller promises under hostile input: messages and reports stay short and well formed whatever
 // the input holds, and an error is the run's only line.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { bounded, echo, LINE_MAX } from '../src/format/common.js';
+import { present } from '../src/web/present.js';
+import { stateFromFragment } from '../src/web/state.js';
 import { pythonFixed2 } from '../src/analysis/counts.js';
 import { checkText, configFromText } from '../src/config-text.js';
 import { cli } from './helpers/cli.js';
@@ -69,5 +73,43 @@ describe('diff --format json is written a row at a time', () => {
     const same = await cli(['diff', 'resnet50', 'resnet50', '--format', 'json']);
     expect(same.stdout).toBe(`${JSON.stringify(JSON.parse(same.stdout), null, 2)}\n`);
     expect(JSON.parse(same.stdout).rows).toEqual([]);
+  });
+
+  it('any long value of any option, or a long word, is one error line of at most 2,000 characters', async () => {
+    const flag = fc.constantFrom('--input', '--classes', '--layers', '--arch', '--fit', '--columns', '--weight-decay', '--output-stride', '--format', '--count', '--dtype', null);
+    // a value past every bound: digits, letters, or text with controls and separators
+    const long = fc.tuple(fc.constantFrom('9', 'x', '1,3,', '\u202e\x1b', ' ,'), fc.integer({ min: 2_001, max: 200_000 })).map(([unit, n]) => unit.repeat(Math.ceil(n / unit.length)));
+    await fc.assert(
+      fc.asyncProperty(flag, long, async (f, value) => {
+        const r = await cli(f === null ? [value] : [f, value]);
+        expect(r.code).toBe(2);
+        const lines = r.stderr.split('\n').filter((l) => l !== '');
+        expect(lines).toHaveLength(1);
+        expect(lines[0]!.length).toBeLessThanOrEqual(LINE_MAX);
+        expect(lines[0]).toMatch(/^error: /);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("the page's sentence for a long value is bounded the same way", () => {
+    for (const fragment of [`arch=resnet50&input=${'9'.repeat(100_000)}`, `arch=${'x'.repeat(100_000)}`, `arch=resnet50&view=memory&gpu=${'9'.repeat(100_000)}`]) {
+      const p = present(stateFromFragment(fragment));
+      expect(p.ok).toBe(false);
+      if (!p.ok) expect(p.error.length).toBeLessThanOrEqual(LINE_MAX);
+    }
+  });
+
+  it('echo and bounded: what they keep, by arithmetic', () => {
+    expect(echo('a'.repeat(100))).toBe('a'.repeat(100));
+    // 100 characters, then the count of all 5,000
+    expect(echo('a'.repeat(5_000))).toBe(`${'a'.repeat(100)}… (5,000 characters)`);
+    // 1,200 + 700 kept of 10,000: 8,100 cut
+    const line = `${'a'.repeat(1_200)}${'b'.repeat(8_100)}${'c'.repeat(700)}`;
+    expect(bounded(line)).toBe(`${'a'.repeat(1_200)} …(8,100 characters cut)… ${'c'.repeat(700)}`);
+    expect(bounded(line).length).toBeLessThanOrEqual(LINE_MAX);
+    // never between the halves of a surrogate pair
+    const emoji = '\u{1F600}'.repeat(3_000);
+    expect(bounded(emoji)).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
   });
 });

@@ -3,6 +3,7 @@
 
 import { InvalidArgumentError } from 'commander';
 import { InputError } from '../errors.js';
+import { echo } from '../format/common.js';
 import type { Int } from '../int.js';
 import { LAYER_DEPTHS } from '../network/presets.js';
 import { parseMemorySize, parseClasses as parseClassesText, parseInput as parseInputText, wholeNumber as wholeNumberOf } from '../request.js';
@@ -56,7 +57,7 @@ export function parseWeightDecay(text: string): number {
   // a decimal number (0.001, 1e-4); not hexadecimal, binary or Infinity, which Number() takes
   const n = Number(text);
   if (!/^\s*(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?\s*$/i.test(text) || !Number.isFinite(n) || n < 0) {
-    throw new InvalidArgumentError(`expected a number ≥ 0 (e.g. 0.001), found '${text}'`);
+    throw new InvalidArgumentError(`expected a number ≥ 0 (e.g. 0.001), found '${echo(text)}'`);
   }
   return n;
 }

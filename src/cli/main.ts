@@ -11,7 +11,7 @@ import { FORMAT_NAMES } from '../format/formats.js';
 import { SCHEMA_VERSION } from '../format/json.js';
 import { COLUMN_NAMES, type ColumnName } from '../format/table.js';
 import { InputError } from '../errors.js';
-import { inert } from '../format/common.js';
+import { bounded, echo, inert } from '../format/common.js';
 import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parsePort, parseWeightDecay } from './args.js';
 import { DEFAULT_INPUT, OPTION_FLAGS } from '../request.js';
 import { EXIT, type ExitCode } from './exit.js';
@@ -60,7 +60,7 @@ function parseColumns(text: string): ColumnName[] {
   const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const unknown = names.filter((n) => !(COLUMN_NAMES as readonly string[]).includes(n));
   if (names.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError(`expected column names from ${COLUMN_LIST}, found '${unknown[0] ?? text}'`);
+    throw new InvalidArgumentError(`expected column names from ${COLUMN_LIST}, found '${echo(unknown[0] ?? text)}'`);
   }
   return names as ColumnName[];
 }
@@ -164,10 +164,10 @@ const HELP = ['help', '-h', '--help'];
 function notACommand(word: string): string {
   const commands = [...Object.keys(SUBCOMMANDS), 'help'];
   const command = nearest(word, commands);
-  if (command) return `unknown command '${word}': did you mean '${command}'? (resnet-shapes --help lists the commands)`;
+  if (command) return `unknown command '${echo(word)}': did you mean '${command}'? (resnet-shapes --help lists the commands)`;
   const preset = presetName(word) ?? nearest(word, PRESET_NAMES);
-  if (preset) return `unknown command '${word}': did you mean --arch ${preset}?`;
-  return `unknown command '${word}' (resnet-shapes --help lists the commands; a preset is --arch NAME)`;
+  if (preset) return `unknown command '${echo(word)}': did you mean --arch ${preset}?`;
+  return `unknown command '${echo(word)}' (resnet-shapes --help lists the commands; a preset is --arch NAME)`;
 }
 
 function buildProgram(io: Io, run: Run, argv: readonly string[]): Command {
@@ -184,7 +184,7 @@ function buildProgram(io: Io, run: Run, argv: readonly string[]): Command {
       writeOut: (s) => io.out(s),
       writeErr: (s) => io.err(s),
       // one line, whatever the argument it quotes holds (commander adds a hint on a second line)
-      outputError: (s, write) => write(`${s.split('\n').filter((line) => line.trim() !== '').map(inert).join(' ')}\n`),
+      outputError: (s, write) => write(`${bounded(s.split('\n').filter((line) => line.trim() !== '').map(inert).join(' '))}\n`),
     })
     .showSuggestionAfterError(true)
     .helpCommand('help [command]', 'show help for a command');
@@ -248,7 +248,7 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof InputError) {
-      io.err(`error: ${inert(e.message)}\n`);
+      io.err(`${bounded(`error: ${inert(e.message)}`)}\n`);
       return EXIT.usage;
     }
     const err = e as Error;

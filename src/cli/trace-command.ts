@@ -4,7 +4,7 @@ import type { CountName } from '../analysis/counts.js';
 import type { Depth } from '../analysis/groups.js';
 import type { Dtype, MemoryMode, Optimizer } from '../analysis/memory.js';
 import { warningsOf } from '../analysis/analyze.js';
-import { inert } from '../format/common.js';
+import { bounded, inert } from '../format/common.js';
 import { FORMATS, type FormatName } from '../format/formats.js';
 import { presetListJson, presetListText } from '../format/list.js';
 import type { ColumnName } from '../format/table.js';
@@ -55,7 +55,7 @@ function ignoredOptions(opts: TraceOptions, given: Given): string[] {
 }
 
 export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => false): Promise<void> {
-  const say = (line: string) => opts.quiet || io.err(`warning: ${inert(line)}\n`);
+  const say = (line: string) => opts.quiet || io.err(`${bounded(`warning: ${inert(line)}`)}\n`);
   if (opts.list) {
     for (const line of ignoredOptions(opts, given)) say(line);
     return listModels(io, opts.format);

@@ -52,6 +52,31 @@ export function inert(text: string): string {
   });
 }
 
+/** Where a cut falls: never between the halves of a surrogate pair. */
+const cutAt = (text: string, at: number): number => (/[\udc00-\udfff]/.test(text.charAt(at)) ? at - 1 : at);
+
+/** The most characters of a value from outside that a message quotes. */
+export const ECHO_MAX = 100;
+
+/** A value from outside as a message quotes it: up to ECHO_MAX characters, then how many there are. */
+export function echo(text: string): string {
+  return text.length <= ECHO_MAX ? text : `${text.slice(0, cutAt(text, ECHO_MAX))}… (${groupDigits(text.length)} characters)`;
+}
+
+/** The longest line an error, a warning or a report prints. */
+export const LINE_MAX = 2_000;
+
+/**
+ * A line of an error or a report, at most LINE_MAX characters: its start (what) and its end (why)
+ * kept, its middle cut and counted. The guard behind the bounded quotes of each message.
+ */
+export function bounded(line: string): string {
+  if (line.length <= LINE_MAX) return line;
+  const head = cutAt(line, 1_200);
+  const tail = cutAt(line, line.length - 700);
+  return `${line.slice(0, head)} …(${groupDigits(tail - head)} characters cut)… ${line.slice(tail)}`;
+}
+
 // what JSON.stringify leaves raw that a terminal may still act on
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 

@@ -1,35 +1,21 @@
-// The web page: reads its state from the URL fragment and the form, traces with the same core as
-// the CLI (state.ts), and draws the summary and the chosen view. Built into dist/web/app.js as a
-// classic script, so the page works opened from disk (Chromium runs no module script there).
+// The web page: reads its state from the URL fragment and the form, has its worker (worker.ts)
+// trace it with the same core as the CLI, and draws the summary and the chosen view from what the
+// worker sends (present.ts): the page's own thread only draws, in pieces where a view is large, so
+// it answers input whatever the link holds. Built into dist/web/app.js as a classic script, so the
+// page works opened from disk (Chromium runs no module script there).
 
 import pkg from '../../package.json' with { type: 'json' };
 import { COUNT_NAMES } from '../analysis/counts.js';
-import { groupTrace, type Group } from '../analysis/groups.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
-import { finalReceptiveField } from '../analysis/receptive.js';
-import { warningsOf } from '../analysis/analyze.js';
-import { metric, perSample, shapeText, shortcutLabel } from '../format/common.js';
-import { FORMATS, formatAnalysis } from '../format/formats.js';
-import { formatDot } from '../format/diagram.js';
-import { buildGraph, graphSize, MAX_DIAGRAM_NODES } from '../format/graph.js';
-import { fitLine, memoryLines } from '../format/memory.js';
-import { COLUMNS, type Column, type TableContext } from '../format/table.js';
 import { groupDigits } from '../int.js';
 import { PRESET_NAMES, presetConfig } from '../network/presets.js';
-import { inputText, parseInput } from '../request.js';
-import { sameSection, type Trace } from '../types.js';
-import {
-  commandOf,
-  errorForPerson,
-  DIAGRAM_DEPTHS,
-  fragmentOf,
-  stateFromFragment,
-  THEMES,
-  traceState,
-  type Outcome,
-  type PageState,
-  type View,
-} from './state.js';
+import type { LayoutAnswer, LayoutAsk } from './graphviz.js';
+import type { Presented, TableData, RowGroup } from './present.js';
+import { commandOf, DIAGRAM_DEPTHS, fragmentOf, stateFromFragment, THEMES, type PageState, type View } from './state.js';
+import type { Answer, Ask } from './worker.js';
+
+/** The worker's script (worker.ts, bundled) as a data: URL, put here by the build. */
+declare const WORKER_SOURCE: string;
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -41,12 +27,108 @@ const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;'
 const html = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 let state: PageState = stateFromFragment(location.hash);
-let outcome: Outcome | null = null;
+/** What the worker sent for the state on screen. */
+let shown: Presented | null = null;
 /** Stages and blocks folded in the table (`layer2`, `layer2.0`). */
 const folded = new Set<string>();
-/** How long the last trace and drawing took, for the benchmark script. */
-const timing = { firstTraceMs: -1, lastRenderMs: -1, renders: 0, parts: { trace: 0, summary: 0, view: 0, layout: 0 } };
+/**
+ * How long the last trace and drawing took, for the benchmark script: from the request to the
+ * laid-out page, of which the worker's time (`trace`), the time the answer waited to be read
+ * (`wait`, including messages), and the page's own drawing (`view`).
+ */
+const timing = { firstTraceMs: -1, lastRenderMs: -1, renders: 0, parts: { trace: 0, wait: 0, view: 0 } };
 (window as unknown as { resnetShapes: unknown }).resnetShapes = { timing, version: pkg.version };
+
+// ---- the worker -----------------------------------------------------------------------------
+
+/**
+ * A classic script's worker, started from a data: URL (a page opened from disk can start no worker
+ * from a file; a Blob URL is registered through a synchronous call to the browser, which blocked
+ * the page 6 s while the browser was still busy with a 2 MB link).
+ */
+const workerOf = (source: string): Worker => new Worker(source);
+
+/**
+ * The worker and what it is asked: one request at a time, and of the requests to show a state
+ * only the newest waits (typing asks on every key; the states typed past are never traced).
+ */
+const tracer = {
+  worker: null as Worker | null,
+  busy: false,
+  queue: [] as Ask[],
+  ids: 0,
+  /** The newest request to show, and when it was made. */
+  newest: 0,
+  askedAt: 0,
+  downloads: new Map<number, (json: string | null) => void>(),
+};
+
+function startTracer(): Worker {
+  const worker = workerOf(WORKER_SOURCE);
+  worker.onmessage = ({ data }: MessageEvent<Answer>) => {
+    tracer.busy = false;
+    pump();
+    answered(data);
+  };
+  worker.onerror = (e) => {
+    // the worker itself failed (out of memory, say): a new one takes the next request
+    e.preventDefault();
+    worker.terminate();
+    tracer.worker = null;
+    tracer.busy = false;
+    answered({ id: tracer.newest, kind: 'bug', bug: e.message || 'the page\'s worker stopped', ms: 0 });
+    pump();
+  };
+  return worker;
+}
+
+function ask(kind: Ask['kind'], s: PageState): number {
+  const id = ++tracer.ids;
+  if (kind === 'show') {
+    tracer.newest = id;
+    tracer.askedAt = performance.now();
+    tracer.queue = tracer.queue.filter((q) => q.kind !== 'show');
+    document.documentElement.dataset['pending'] = 'true';
+  }
+  tracer.queue.push({ id, kind, state: s });
+  pump();
+  return id;
+}
+
+function pump(): void {
+  if (tracer.busy) return;
+  const next = tracer.queue.shift();
+  if (!next) return;
+  tracer.worker ??= startTracer();
+  tracer.busy = true;
+  tracer.worker.postMessage(next);
+}
+
+function answered(a: Answer): void {
+  if (a.kind === 'download') {
+    tracer.downloads.get(a.id)?.(a.json);
+    tracer.downloads.delete(a.id);
+    return;
+  }
+  // an answer for a state typed past is dropped: the newest is on its way
+  if (a.id !== tracer.newest) return;
+  const received = performance.now();
+  const presented: Presented =
+    a.kind === 'show' ? a.shown : { ok: false, error: `internal error: ${a.bug}`, problem: `Internal error (a bug in resnet-shapes, please report it): ${a.bug}`, configLine: null };
+  draw(presented);
+  // the browser lays the page out before the time is read: what the user waits for
+  void document.body.offsetHeight;
+  const end = performance.now();
+  timing.lastRenderMs = end - tracer.askedAt;
+  timing.parts = { trace: a.ms, wait: received - tracer.askedAt - a.ms, view: end - received };
+  delete document.documentElement.dataset['pending'];
+  timing.renders++;
+  if (timing.firstTraceMs < 0) {
+    timing.firstTraceMs = performance.now();
+    performance.mark('first-trace');
+    document.documentElement.dataset['traced'] = 'true';
+  }
+}
 
 // ---- state in, state out --------------------------------------------------------------------
 
@@ -54,7 +136,7 @@ function setState(next: Partial<PageState>): void {
   state = { ...state, ...next };
   const fragment = `#${fragmentOf(state)}`;
   if (location.hash !== fragment) history.replaceState(null, '', fragment);
-  render();
+  refresh();
 }
 
 /** The preset's own fields, as a config file would hold them: where editing starts. */
@@ -67,18 +149,29 @@ function presetText(name: string): string {
 
 const DIMENSIONS = ['batch', 'channels', 'height', 'width'] as const;
 
+/** The longest config text the page shows opened: a text box lays all of its text out. */
+const CONFIG_OPENED = 10_000;
+
+/**
+ * A value from the link as a one-line field shows it: at most FIELD_SHOWN characters (a field lays
+ * all of its text out: 2 MB of digits blocked the page a second). The error names the whole.
+ */
+const FIELD_SHOWN = 1_000;
+const fieldText = (text: string): string => (text.length <= FIELD_SHOWN ? text : text.slice(0, FIELD_SHOWN));
+
 /** Puts the state into the form (after a load or a fragment change), without tracing. */
 function fillForm(): void {
   const arch = byId<HTMLSelectElement>('arch');
   arch.value = state.config === null && PRESET_NAMES.includes(state.arch) ? state.arch : '';
   const config = byId<HTMLTextAreaElement>('config');
   config.value = state.config ?? presetText(state.arch);
-  if (state.config !== null) byId<HTMLDetailsElement>('config-box').open = true;
+  // a config from a link is shown, but for one too long to lay out at once (the box opens on a click)
+  if (state.config !== null && state.config.length <= CONFIG_OPENED) byId<HTMLDetailsElement>('config-box').open = true;
   const parts = state.input === '' ? [] : state.input.split(/[,x×]/);
   DIMENSIONS.forEach((d, i) => {
-    byId<HTMLInputElement>(d).value = parts.length === 4 ? parts[i]!.trim() : i === 0 ? state.input : '';
+    byId<HTMLInputElement>(d).value = fieldText(parts.length === 4 ? parts[i]!.trim() : i === 0 ? state.input : '');
   });
-  byId<HTMLInputElement>('classes').value = state.classes;
+  byId<HTMLInputElement>('classes').value = fieldText(state.classes);
   applyTheme();
 }
 
@@ -116,7 +209,7 @@ function wireForm(): void {
   window.addEventListener('hashchange', () => {
     state = stateFromFragment(location.hash);
     fillForm();
-    render();
+    refresh();
   });
   byId('theme').addEventListener('click', () => {
     setState({ theme: THEMES[(THEMES.indexOf(state.theme) + 1) % THEMES.length]! });
@@ -125,19 +218,27 @@ function wireForm(): void {
   byId('copy').addEventListener('click', () => {
     const command = commandOf(state);
     const done = () => (byId('copied').textContent = 'Copied.');
-    navigator.clipboard?.writeText(command).then(done, () => {
-      byId<HTMLInputElement>('command').select();
+    // where the page may not copy, the whole command is put in the box and selected
+    const select = () => {
+      const box = byId<HTMLInputElement>('command');
+      box.value = command;
+      box.select();
       byId('copied').textContent = 'Selected: copy it with Ctrl+C.';
-    }) ?? byId<HTMLInputElement>('command').select();
+    };
+    if (navigator.clipboard) navigator.clipboard.writeText(command).then(done, select);
+    else select();
   });
   byId('download').addEventListener('click', () => {
-    if (!outcome?.ok) return;
-    const blob = new Blob([formatAnalysis(outcome.analysis, 'json')], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${outcome.config.name}-${outcome.input.shape.join('x')}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    if (!shown?.ok) return;
+    const name = shown.download;
+    tracer.downloads.set(ask('download', state), (json) => {
+      if (json === null) return;
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    });
   });
   wireTabs();
 }
@@ -166,87 +267,98 @@ function applyTheme(): void {
   button.setAttribute('aria-label', `Colour theme: ${state.theme} (change)`);
 }
 
+
+/**
+ * The most characters the command box shows: a one-line box lays all of its text out, and a
+ * 2 MB command (a link's config) blocked the page 1.5 s in Chromium on this project's machine.
+ * A longer command is shown cut, saying so; "Copy as command" copies all of it.
+ */
+const COMMAND_SHOWN = 4_000;
+
+function showCommand(command: string): void {
+  let cut = COMMAND_SHOWN;
+  // not between the halves of a surrogate pair
+  if (/[\udc00-\udfff]/.test(command.charAt(cut))) cut--;
+  byId<HTMLInputElement>('command').value =
+    command.length <= COMMAND_SHOWN ? command : `${command.slice(0, cut)} … (cut here: the command has ${groupDigits(command.length)} characters, and "Copy as command" copies them all)`;
+}
+
 // ---- drawing --------------------------------------------------------------------------------
 
-function render(): void {
-  const start = performance.now();
-  outcome = traceState(state);
-  const traced = performance.now();
-  drawSummary(outcome);
-  const summarized = performance.now();
-  drawView(outcome);
-  byId<HTMLInputElement>('command').value = commandOf(state);
-  byId('copied').textContent = '';
-  const drawn = performance.now();
-  // the browser lays the page out before the time is read: what the user waits for
-  void document.body.offsetHeight;
-  const end = performance.now();
-  timing.lastRenderMs = end - start;
-  timing.parts = { trace: traced - start, summary: summarized - traced, view: drawn - summarized, layout: end - drawn };
-  timing.renders++;
-  if (timing.firstTraceMs < 0) {
-    timing.firstTraceMs = performance.now();
-    performance.mark('first-trace');
-    document.documentElement.dataset['traced'] = 'true';
-  }
-}
-
-function drawSummary(o: Outcome): void {
-  // the CLI's sentence for scripts, the same in plain words for a person
-  byId('error').textContent = o.ok ? '' : o.error;
-  byId('problem').textContent = o.ok ? '' : errorForPerson(o.error, o.configLine);
-  const config = byId<HTMLTextAreaElement>('config');
-  const problem = !o.ok && o.configLine !== null;
-  config.setAttribute('aria-invalid', String(problem));
-  byId('config-problem').textContent = problem ? `line ${o.configLine}: ${o.error.replace(/^standard input: /, '')}` : '';
-  const invalidInput = !o.ok && /^option '-i, --input/.test(o.error);
-  for (const d of DIMENSIONS) byId(d).setAttribute('aria-invalid', String(invalidInput));
-  byId('classes').setAttribute('aria-invalid', String(!o.ok && /^option '-k, --classes/.test(o.error)));
-  const params = byId('total-params');
-  const macs = byId('total-macs');
-  const warnings = byId('warnings');
-  warnings.innerHTML = o.ok ? warningsOf(o.analysis).map((w) => `<li>warning: ${html(`${w.path} ${w.message}`)}</li>`).join('') : '';
-  if (!o.ok) {
-    for (const id of ['total-params', 'total-macs', 'output-shape', 'layer-count', 'receptive-field']) byId(id).textContent = '';
-    macs.removeAttribute('data-value');
-    return;
-  }
-  const { trace } = o.analysis;
-  // the model's own input shows as the fields' placeholders
-  const own = parseInput(inputText(o.input));
-  DIMENSIONS.forEach((d, i) => (byId<HTMLInputElement>(d).placeholder = i === 0 && own.symbolicBatch ? 'N' : String(own.shape[i])));
-  byId<HTMLInputElement>('classes').placeholder = String(o.config.classes);
-  params.textContent = groupDigits(trace.totals.params);
-  macs.textContent = `${metric(trace.totals.macs)}MACs${perSample(trace)}`;
-  macs.dataset['value'] = String(trace.totals.macs);
-  macs.title = `${groupDigits(trace.totals.macs)} mult-adds${perSample(trace)} (torchvision's convention; FLOPs = 2 × mult-adds)`;
-  byId('output-shape').textContent = shapeText(trace.output, trace.symbolicBatch);
-  byId('layer-count').textContent = String(trace.layers.length);
-  const rf = finalReceptiveField(trace.layers);
-  byId('receptive-field').textContent = rf ? `${rf.size} px, stride ${rf.stride}` : '—';
-}
-
-function drawView(o: Outcome): void {
+/** The state asked of the worker: the command is the state's own, shown at once. */
+function refresh(): void {
   for (const tab of document.querySelectorAll<HTMLButtonElement>('[role="tab"]')) {
     const selected = tab.dataset['view'] === state.view;
     tab.setAttribute('aria-selected', String(selected));
     tab.tabIndex = selected ? 0 : -1;
   }
+  showCommand(commandOf(state));
+  byId('copied').textContent = '';
+  ask('show', state);
+}
+
+function draw(p: Presented): void {
+  shown = p;
+  drawSummary(p);
+  drawView(p);
+}
+
+const SUMMARY_IDS = ['total-params', 'total-macs', 'output-shape', 'layer-count', 'receptive-field'] as const;
+
+function drawSummary(p: Presented): void {
+  // the CLI's sentence for scripts, the same in plain words for a person
+  byId('error').textContent = p.ok ? '' : p.error;
+  byId('problem').textContent = p.ok ? '' : p.problem;
+  const config = byId<HTMLTextAreaElement>('config');
+  const problem = !p.ok && p.configLine !== null;
+  config.setAttribute('aria-invalid', String(problem));
+  byId('config-problem').textContent = problem ? `line ${p.configLine}: ${p.error.replace(/^standard input: /, '')}` : '';
+  const invalidInput = !p.ok && /^option '-i, --input/.test(p.error);
+  for (const d of DIMENSIONS) byId(d).setAttribute('aria-invalid', String(invalidInput));
+  byId('classes').setAttribute('aria-invalid', String(!p.ok && /^option '-k, --classes/.test(p.error)));
+  const macs = byId('total-macs');
+  byId('warnings').innerHTML = p.ok ? p.summary.warnings.map((w) => `<li>${html(w)}</li>`).join('') : '';
+  if (!p.ok) {
+    for (const id of SUMMARY_IDS) byId(id).textContent = '';
+    macs.removeAttribute('data-value');
+    return;
+  }
+  const s = p.summary;
+  // the model's own input shows as the fields' placeholders
+  DIMENSIONS.forEach((d, i) => (byId<HTMLInputElement>(d).placeholder = s.placeholders[i] ?? ''));
+  byId<HTMLInputElement>('classes').placeholder = s.classes;
+  byId('total-params').textContent = s.params;
+  macs.textContent = s.macs;
+  macs.dataset['value'] = s.macsValue;
+  macs.title = s.macsTitle;
+  byId('output-shape').textContent = s.output;
+  byId('layer-count').textContent = s.rows;
+  byId('receptive-field').textContent = s.receptiveField;
+}
+
+type Shown = Extract<Presented, { ok: true }>;
+
+function drawView(p: Presented): void {
   const panel = byId('panel');
   // a view drawn in pieces stops when another is drawn
   drawing++;
+  drawingFlag(false);
   panel.setAttribute('aria-labelledby', `tab-${state.view}`);
-  if (!o.ok) {
+  if (!p.ok) {
     panel.innerHTML = '<p class="muted">Nothing to show until the model and the input are valid (see the error above).</p>';
     return;
   }
-  VIEW_DRAWERS[state.view](panel, o);
+  VIEW_DRAWERS[state.view](panel, p);
 }
-
-type Traced = Extract<Outcome, { ok: true }>;
 
 /** Which drawing of a view is under way: a newer one stops the previous one's later tasks. */
 let drawing = 0;
+
+/** `<html data-drawing>` while a view is still being drawn after its first piece (for scripts). */
+const drawingFlag = (on: boolean): void => {
+  if (on) document.documentElement.dataset['drawing'] = 'true';
+  else delete document.documentElement.dataset['drawing'];
+};
 
 /**
  * Runs `step` (now, or from the next task with `later`) and then in later tasks, one a task, until
@@ -256,50 +368,78 @@ let drawing = 0;
 function inTasks(step: () => boolean, later = false): void {
   const mine = drawing;
   const run = () => {
-    if (mine === drawing && !step()) setTimeout(run, 0);
+    if (mine !== drawing) return;
+    if (step()) drawingFlag(false);
+    else setTimeout(run, 0);
   };
+  drawingFlag(true);
   if (later) setTimeout(run, 0);
   else run();
 }
 
+/** The most characters of a text view put on screen in one task (ResNet-50's JSON is 110,000). */
+const TEXT_AT_ONCE = 200_000;
+
+/** Lines in a piece of a long text: each piece is a box the browser lays out only when it is seen. */
+const PIECE_LINES = 500;
+
 /**
- * A text view's text, from its format's pieces: at once for a network of a few hundred rows,
- * otherwise a few tens of milliseconds of pieces a task, so that the page answers input between
- * them (the text is the same; a script waits for the whole as for any view).
+ * A text view's text: at once up to TEXT_AT_ONCE characters; a longer one in pieces of whole
+ * lines, each in its own box (`content-visibility: auto`, so that adding one lays out only it), a
+ * few tens of milliseconds of them a task, so that the page answers input between them. The
+ * text is the same: a script reads the element's textContent once the page is drawn.
  */
-function fillText(pre: HTMLElement, pieces: Iterable<string>, rows: number): void {
-  if (rows <= TABLE_ROWS_AT_ONCE) {
-    let text = '';
-    for (const piece of pieces) text += piece;
+function fillText(pre: HTMLElement, text: string): void {
+  if (text.length <= TEXT_AT_ONCE) {
     pre.textContent = text;
     return;
   }
-  const iterator = pieces[Symbol.iterator]();
+  let at = 0;
   inTasks(() => {
     const start = performance.now();
-    let text = '';
-    let next = iterator.next();
-    for (; !next.done && performance.now() - start <= 30; next = iterator.next()) text += next.value;
-    if (!next.done) text += next.value;
-    pre.append(text);
-    return next.done === true;
+    let pieces = '';
+    while (at < text.length && performance.now() - start <= 15) {
+      let end = at;
+      let lines = 0;
+      for (; lines < PIECE_LINES && end < text.length; lines++) {
+        const cut = text.indexOf('\n', end);
+        end = cut < 0 ? text.length : cut + 1;
+      }
+      // a line of the view is about 1.2em high
+      pieces += `<div class="piece" style="contain-intrinsic-size: auto ${(lines * 1.2).toFixed(1)}em">${html(text.slice(at, end))}</div>`;
+      at = end;
+    }
+    pre.insertAdjacentHTML('beforeend', pieces);
+    return at >= text.length;
   });
 }
 
-const VIEW_DRAWERS: Record<View, (panel: HTMLElement, o: Traced) => void> = {
+const textOf = (p: Shown): string => (p.view.kind === 'text' ? p.view.text : '');
+
+const VIEW_DRAWERS: Record<View, (panel: HTMLElement, p: Shown) => void> = {
   table: drawTable,
-  log: (panel, o) => {
+  log: (panel, p) => {
     panel.innerHTML = `<p class="muted small">The notes' per-layer trace: Paddle's layer names, output, weight and bias shapes (<code>--format log</code>).</p><pre data-testid="log"></pre>`;
-    fillText(panel.querySelector('pre')!, FORMATS.log(o.analysis, {}), o.analysis.trace.layers.length);
+    fillText(panel.querySelector('pre')!, textOf(p));
   },
-  json: (panel, o) => {
+  json: (panel, p) => {
     panel.innerHTML = `<p class="muted small">The trace document (<code>--format json</code>, schemaVersion 1; its JSON Schema: <code>resnet-shapes schema trace</code>). Download it with the button above.</p><pre data-testid="json"></pre>`;
-    fillText(panel.querySelector('pre')!, FORMATS.json(o.analysis), o.analysis.trace.layers.length);
+    fillText(panel.querySelector('pre')!, textOf(p));
   },
   diagram: drawDiagram,
-  memory: drawMemory,
-  counts: (panel, o) => {
-    panel.innerHTML = `${selectHtml('count', 'Table column: count as', ['', ...COUNT_NAMES], state.count, { '': 'torchvision (mult-adds)' })}<pre data-testid="counts">${html(formatAnalysis(o.analysis, 'counts'))}</pre>`;
+  memory: (panel, p) => {
+    panel.innerHTML =
+      `<div class="tools">${selectHtml('dtype', 'Activations', DTYPES, state.dtype)}${selectHtml('optimizer', 'Optimizer', OPTIMIZERS, state.optimizer)}` +
+      `${selectHtml('mode', 'Fit', MEMORY_MODES, state.mode, { train: 'a training step', infer: 'inference' })}` +
+      `<label for="set-gpu">GPU memory</label> <input id="set-gpu" value="${html(fieldText(state.gpu))}" size="8" list="gpus"><datalist id="gpus"><option value="8GiB"><option value="12GiB"><option value="16GiB"><option value="24GiB"><option value="40GB"><option value="48GiB"><option value="80GB"></datalist></div>` +
+      `<pre data-testid="memory">${html(textOf(p))}</pre>` +
+      `<p class="muted small">A model of what PyTorch's CUDA caching allocator holds (see the README, "Memory"): weights, gradients, optimizer state, the activations autograd keeps, and the peak of each phase.</p>`;
+    for (const key of ['dtype', 'optimizer', 'mode'] as const) wireSelect(panel, key);
+    const gpu = panel.querySelector<HTMLInputElement>('#set-gpu')!;
+    gpu.addEventListener('change', () => setState({ gpu: gpu.value }));
+  },
+  counts: (panel, p) => {
+    panel.innerHTML = `${selectHtml('count', 'Table column: count as', ['', ...COUNT_NAMES], state.count, { '': 'torchvision (mult-adds)' })}<pre data-testid="counts">${html(textOf(p))}</pre>`;
     wireSelect(panel, 'count');
   },
 };
@@ -317,113 +457,88 @@ function wireSelect(panel: HTMLElement, key: keyof PageState): void {
 let drawnTable: { key: string; cells: HTMLElement[]; figures: HTMLElement[] } | null = null;
 
 /**
- * Rows drawn in one task: a larger table draws the rest in later tasks (measured in Chromium on
- * this project's machine, 3,500 rows drawn at once blocked the page 0.56 s, 14,000 rows 1.4 s).
+ * Rows drawn at once: a larger table draws the rest in later tasks, TABLE_ROWS_A_TASK at a time
+ * (measured in Chromium on this project's machine, 3,500 rows drawn at once blocked the page 0.56 s,
+ * 14,000 rows 1.4 s; with 300 rows a task, a key pressed meanwhile waited up to 0.33 s for its
+ * paint, the rows' style and layout included).
  */
-const TABLE_ROWS_AT_ONCE = 600;
-
-const TABLE_COLUMNS: readonly Column['name'][] = ['name', 'type', 'output', 'weight', 'bias', 'params', 'macs', 'count', 'rf', 'stride'];
+const TABLE_ROWS_AT_ONCE = 300;
+const TABLE_ROWS_A_TASK = 100;
 
 /**
  * The table as a grid of rows (ARIA table roles): each block's rows in a box the browser lays out
  * only when it scrolls into view (`content-visibility: auto`), so a 500-row ResNet-152 redraws
  * within an edit's budget. Columns are as wide as their longest cell, in `ch` (monospace).
  */
-function drawTable(panel: HTMLElement, o: Traced): void {
-  const a = o.analysis;
-  const { trace } = a;
-  const count = a.count;
-  const columns = COLUMNS.filter((c) => TABLE_COLUMNS.includes(c.name) && (c.name !== 'count' || count));
-  const context: TableContext = { receptiveFields: a.receptiveFields, count: count ? (i) => a.counts.row(count, i) : undefined };
-  const headings = columns.map((c) => (c.name === 'count' ? `Count (${count})` : c.heading));
-  const widths = headings.map((h) => h.length);
-  const cells = trace.layers.map((layer, i) =>
-    columns.map((c, k) => {
-      const text = c.cell(layer, i, trace, context);
-      if (text.length > widths[k]!) widths[k] = text.length;
-      return text;
-    }),
-  );
-  const stages = new Map(groupTrace(trace, 'stage').map((g) => [g.name, g]));
-  const blocks = new Map(groupTrace(trace, 'block').map((g) => [g.name, g]));
-  const figuresText = (g: Group | undefined) =>
-    g ? `${groupDigits(g.params)} params · ${metric(g.macs)}MACs${perSample(trace)} · out ${shapeText(g.output, trace.symbolicBatch)}` : '';
+function drawTable(panel: HTMLElement, p: Shown): void {
+  if (p.view.kind !== 'table') return;
+  const t: TableData = p.view.table;
+  const groupFigures = new Map<string, string>();
+  for (const g of t.groups) {
+    groupFigures.set(g.key, g.figures);
+    for (const b of g.blocks ?? []) groupFigures.set(b.key, b.figures);
+  }
   // the same network and columns as drawn: only figures change, so the rows are kept and their texts set
-  const key = `${JSON.stringify(o.config)}|${headings.join('|')}|${widths.join(',')}`;
-  if (drawnTable && drawnTable.key === key && panel.contains(drawnTable.cells[0] ?? null)) {
-    const flat = cells.flat();
+  if (drawnTable && drawnTable.key === t.key && panel.contains(drawnTable.cells[0] ?? null)) {
+    const flat = t.cells.flat();
     drawnTable.cells.forEach((el, i) => {
       if (el.textContent !== flat[i]) el.textContent = flat[i]!;
     });
-    for (const span of drawnTable.figures) span.textContent = figuresText(stages.get(span.dataset['group']!) ?? blocks.get(span.dataset['group']!));
+    for (const span of drawnTable.figures) span.textContent = groupFigures.get(span.dataset['group']!) ?? '';
     return;
   }
-  const aligns = columns.map((c) => (c.align === 'right' ? ' num' : ''));
-  const head = headings.map((h, k) => `<div role="columnheader" class="cell${aligns[k]}">${html(h)}</div>`).join('');
-  const heading = (key: string, label: string, g: Group | undefined) =>
-    `<div role="row" class="head"><div role="rowheader" class="span"><button type="button" data-fold="${key}" aria-expanded="${!folded.has(key)}">${html(label)}</button><span class="figs" data-group="${key}">${html(figuresText(g))}</span></div></div>`;
-  const row = (i: number) => `<div role="row">${cells[i]!.map((t, k) => `<div role="cell" class="cell${aligns[k]}">${html(t)}</div>`).join('')}</div>`;
-  const out: string[] = [];
-  // the blocks of each stage, drawn into it later, a few hundred rows a task, where the table is large
-  const later: { stage: string; first: number; end: number; html: () => string }[] = [];
-  const deferring = cells.length > TABLE_ROWS_AT_ONCE;
+  const aligns = t.right.map((r) => (r ? ' num' : ''));
+  const head = t.headings.map((h, k) => `<div role="columnheader" class="cell${aligns[k]}">${html(h)}</div>`).join('');
+  const heading = (g: RowGroup) =>
+    `<div role="row" class="head"><div role="rowheader" class="span"><button type="button" data-fold="${html(g.key)}" aria-expanded="${!folded.has(g.key)}">${html(g.label)}</button><span class="figs" data-group="${html(g.key)}">${html(g.figures)}</span></div></div>`;
+  const row = (i: number) => `<div role="row">${t.cells[i]!.map((c, k) => `<div role="cell" class="cell${aligns[k]}">${html(c)}</div>`).join('')}</div>`;
+  const groupHtml = (g: RowGroup, inner: string, block: boolean) =>
+    `<div class="group${block ? ' block' : ''}${folded.has(g.key) ? ' folded' : ''}" data-key="${html(g.key)}">${heading(g)}<div class="rows"${block ? ` style="contain-intrinsic-size: auto ${(g.end - g.first) * 1.6}em"` : ''}>${inner}</div></div>`;
+  const rowsOf = (g: RowGroup) => {
+    let h = '';
+    for (let j = g.first; j < g.end; j++) h += row(j);
+    return h;
+  };
+  // the blocks past the first few hundred rows are drawn into their stage later, a few hundred rows a task
+  const later: { stage: string; block: RowGroup }[] = [];
+  const deferring = t.cells.length > TABLE_ROWS_AT_ONCE;
   let drawnRows = 0;
-  const { layers } = trace;
-  let i = 0;
-  while (i < layers.length) {
-    const section = layers[i]!.spec.section;
-    if (section.kind !== 'block') {
-      // the stem or the head: a group of its own rows
-      const key = section.kind;
-      out.push(`<div class="group${folded.has(key) ? ' folded' : ''}" data-key="${key}">${heading(key, key, stages.get(key))}<div class="rows">`);
-      for (; i < layers.length && sameSection(layers[i]!.spec.section, section); i++) out.push(row(i));
-      out.push('</div></div>');
+  const out: string[] = [];
+  for (const g of t.groups) {
+    if (g.blocks === null) {
+      out.push(groupHtml(g, rowsOf(g), false));
       continue;
     }
-    const stage = `layer${section.stage + 1}`;
-    const n = trace.config.layers[section.stage] ?? 0;
-    out.push(`<div class="group${folded.has(stage) ? ' folded' : ''}" data-key="${stage}">${heading(stage, `${stage} · ${n} ${trace.config.block} block${n === 1 ? '' : 's'}`, stages.get(stage))}<div class="rows">`);
-    while (i < layers.length && layers[i]!.spec.section.kind === 'block' && (layers[i]!.spec.section as typeof section).stage === section.stage) {
-      const blockSection = layers[i]!.spec.section as typeof section;
-      const block = `${stage}.${blockSection.index}`;
-      const first = i;
-      while (i < layers.length && sameSection(layers[i]!.spec.section, blockSection)) i++;
-      const end = i;
-      const blockHtml = () => {
-        let h =
-          `<div class="group block${folded.has(block) ? ' folded' : ''}" data-key="${block}">${heading(block, `${block}${blockSection.projection ? ` · ${shortcutLabel(trace.config)}` : ''}`, blocks.get(block))}` +
-          `<div class="rows" style="contain-intrinsic-size: auto ${(end - first) * 1.6}em">`;
-        for (let j = first; j < end; j++) h += row(j);
-        return `${h}</div></div>`;
-      };
-      if (deferring && drawnRows >= TABLE_ROWS_AT_ONCE) later.push({ stage, first, end, html: blockHtml });
+    let inner = '';
+    for (const b of g.blocks) {
+      if (deferring && drawnRows >= TABLE_ROWS_AT_ONCE) later.push({ stage: g.key, block: b });
       else {
-        out.push(blockHtml());
-        drawnRows += end - first;
+        inner += groupHtml(b, rowsOf(b), true);
+        drawnRows += b.end - b.first;
       }
     }
-    out.push('</div></div>');
+    out.push(groupHtml(g, inner, false));
   }
   panel.innerHTML =
     `<div class="tools"><button type="button" data-fold-all="none">Expand all</button><button type="button" data-fold-all="block">Fold blocks</button><button type="button" data-fold-all="stage">Fold stages</button>` +
     `${selectHtml('count', 'Count column', ['', ...COUNT_NAMES], state.count, { '': 'none' })}</div>` +
-    `<div class="table-wrap" role="table" data-testid="layers" aria-label="Every layer of ${html(trace.config.name)} at ${html(shapeText(trace.input, trace.symbolicBatch))}" aria-rowcount="${layers.length}" style="--columns: ${widths.map((w) => `${w + 2}ch`).join(' ')}">` +
+    `<div class="table-wrap" role="table" data-testid="layers" aria-label="${html(t.label)}" aria-rowcount="${t.cells.length}" style="--columns: ${t.widths.map((w) => `${w + 2}ch`).join(' ')}">` +
     `<div class="columns" role="row">${head}</div>${out.join('')}</div>`;
   wireSelect(panel, 'count');
   const finish = () => {
-    drawnTable = { key, cells: [...panel.querySelectorAll<HTMLElement>('[role="cell"]')], figures: [...panel.querySelectorAll<HTMLElement>('.figs')] };
+    drawnTable = { key: t.key, cells: [...panel.querySelectorAll<HTMLElement>('[role="cell"]')], figures: [...panel.querySelectorAll<HTMLElement>('.figs')] };
   };
+  drawnTable = null;
   if (later.length === 0) finish();
   else {
-    // the rest in tasks of a few hundred rows: the page answers input between them
-    drawnTable = null;
+    const stages = new Map([...panel.querySelectorAll<HTMLElement>('.group:not(.block)')].map((el) => [el.dataset['key']!, el.querySelector(':scope > .rows')!]));
     let next = 0;
     // from the next task: the rows drawn at once are laid out first
     inTasks(() => {
-      for (let rows = 0; next < later.length && rows < TABLE_ROWS_AT_ONCE; ) {
-        const piece = later[next++]!;
-        panel.querySelector(`.group[data-key="${piece.stage}"] > .rows`)?.insertAdjacentHTML('beforeend', piece.html());
-        rows += piece.end - piece.first;
+      for (let rows = 0; next < later.length && rows < TABLE_ROWS_A_TASK; ) {
+        const { stage, block } = later[next++]!;
+        stages.get(stage)?.insertAdjacentHTML('beforeend', groupHtml(block, rowsOf(block), true));
+        rows += block.end - block.first;
       }
       if (next < later.length) return false;
       finish();
@@ -433,7 +548,7 @@ function drawTable(panel: HTMLElement, o: Traced): void {
   const fold = (key: string, on: boolean) => {
     if (on) folded.add(key);
     else folded.delete(key);
-    const group = panel.querySelector<HTMLElement>(`.group[data-key="${key}"]`);
+    const group = panel.querySelector<HTMLElement>(`.group[data-key="${CSS.escape(key)}"]`);
     group?.classList.toggle('folded', on);
     group?.querySelector(':scope > .head button')?.setAttribute('aria-expanded', String(!on));
   };
@@ -451,94 +566,96 @@ function drawTable(panel: HTMLElement, o: Traced): void {
   }
 }
 
-/**
- * The most nodes the page lays out: Graphviz runs on the page's thread, and measured on this
- * project's machine it takes 0.03 s for 100 nodes, 0.2 s for 200, 0.5 s for 400, 8 s for 1,600.
- */
-const PAGE_DIAGRAM_NODES = 250;
+/** The layout worker (graphviz.ts): its script is loaded the first time a diagram is drawn. */
+const layouts = { source: null as Promise<string> | null, worker: null as Worker | null, busy: false, id: 0 };
 
-interface GraphvizModule {
-  layout(dot: string, format: string, engine: string): string;
-}
-let graphviz: Promise<GraphvizModule> | null = null;
-
-/** Graphviz (WASM, about a megabyte) is loaded the first time a diagram is drawn. */
-function loadGraphviz(): Promise<GraphvizModule> {
-  graphviz ??= new Promise<GraphvizModule>((resolve, reject) => {
+function graphvizSource(): Promise<string> {
+  layouts.source ??= new Promise<string>((resolve, reject) => {
     const script = document.createElement('script');
     script.src = 'graphviz.js';
     script.onload = () => {
-      const g = (window as unknown as { resnetShapesGraphviz?: { load(): Promise<GraphvizModule> } }).resnetShapesGraphviz;
-      if (!g) reject(new Error('graphviz.js did not define its loader'));
-      else g.load().then(resolve, reject);
+      const source = (window as unknown as { resnetShapesGraphviz?: unknown }).resnetShapesGraphviz;
+      if (typeof source === 'string') resolve(source);
+      else reject(new Error('graphviz.js did not define its worker'));
     };
     script.onerror = () => reject(new Error('graphviz.js could not be loaded'));
     document.head.append(script);
   });
-  return graphviz;
+  return layouts.source;
 }
 
-function drawDiagram(panel: HTMLElement, o: Traced): void {
-  const { trace } = o.analysis;
-  const nodes = graphSize(trace, state.depth);
+/** Lays a DOT text out into SVG in the layout worker; a layout still running for another diagram is stopped. */
+async function layout(dot: string): Promise<string> {
+  const source = await graphvizSource();
+  if (layouts.busy) {
+    layouts.worker?.terminate();
+    layouts.worker = null;
+  }
+  const worker = (layouts.worker ??= workerOf(source));
+  const id = ++layouts.id;
+  layouts.busy = true;
+  return new Promise<string>((resolve, reject) => {
+    worker.onmessage = ({ data }: MessageEvent<LayoutAnswer>) => {
+      if (data.id !== id) return;
+      layouts.busy = false;
+      if ('svg' in data) resolve(data.svg);
+      else reject(new Error(`Graphviz could not lay this diagram out (${data.error}): fold it by stage, or draw it with the command line.`));
+    };
+    worker.onerror = (e) => {
+      e.preventDefault();
+      worker.terminate();
+      if (layouts.worker === worker) layouts.worker = null;
+      layouts.busy = false;
+      reject(new Error(`Graphviz stopped (${e.message}): fold the diagram by stage, or draw it with the command line.`));
+    };
+    worker.postMessage({ id, dot } satisfies LayoutAsk);
+  });
+}
+
+function drawDiagram(panel: HTMLElement, p: Shown): void {
+  if (p.view.kind !== 'diagram') return;
+  const view = p.view;
   panel.innerHTML =
     `<div class="tools">${selectHtml('depth', 'Fold by', DIAGRAM_DEPTHS, state.depth)}</div>` +
     `<div class="diagram" data-testid="diagram" aria-live="polite"><p class="muted">Drawing with Graphviz…</p></div>` +
     `<details><summary>DOT source (<code>--format dot</code>)</summary><pre data-testid="dot"></pre></details>`;
   wireSelect(panel, 'depth');
   const box = panel.querySelector<HTMLElement>('.diagram')!;
-  if (nodes > PAGE_DIAGRAM_NODES) {
-    box.innerHTML =
-      `<p class="problem">The diagram would have ${groupDigits(nodes)} nodes; the page lays out up to ${PAGE_DIAGRAM_NODES} (Graphviz blocks the page ` +
-      `about 0.2 s per 200 nodes, more as they grow): fold it by ${state.depth === 'layer' ? 'block or stage' : 'stage'}, or draw it with the command line ` +
-      `(<code>--format dot | dot -Tsvg</code>, up to ${groupDigits(MAX_DIAGRAM_NODES)} nodes).</p>`;
+  if (view.dot === null) {
+    box.innerHTML = `<p class="problem">${html(view.refused)}</p>`;
     return;
   }
-  const dot = formatDot(buildGraph(trace, state.depth), trace.config.name);
-  panel.querySelector('pre')!.textContent = dot;
-  const drawn = state;
-  loadGraphviz().then(
-    (g) => {
-      if (state !== drawn) return;
-      try {
-        box.innerHTML = g.layout(dot, 'svg', 'dot');
-      } catch (e) {
-        // Graphviz's own failure (its stack, its memory): said where the diagram would be
-        box.innerHTML = `<p class="problem">Graphviz could not lay this diagram out (${html(String((e as Error)?.message ?? e))}): fold it by stage, or draw it with the command line.</p>`;
-        return;
-      }
-      const svg = box.querySelector('svg');
-      svg?.setAttribute('role', 'img');
-      svg?.setAttribute('aria-label', `Diagram of ${trace.config.name} by ${state.depth}`);
+  panel.querySelector('pre')!.textContent = view.dot;
+  const mine = drawing;
+  drawingFlag(true);
+  layout(view.dot).then(
+    (svg) => {
+      if (mine !== drawing) return;
+      drawingFlag(false);
+      box.innerHTML = svg;
+      const el = box.querySelector('svg');
+      el?.setAttribute('role', 'img');
+      el?.setAttribute('aria-label', `Diagram of ${view.name} by ${state.depth}`);
     },
     (e: Error) => {
+      if (mine !== drawing) return;
+      drawingFlag(false);
       box.innerHTML = `<p class="problem">${html(e.message)}</p>`;
     },
   );
 }
 
-function drawMemory(panel: HTMLElement, o: Traced): void {
-  const a = o.analysis;
-  const lines = memoryLines(a.memory, a.memoryOptions, a.trace.symbolicBatch);
-  const fit = a.fit ? fitLine(a.fit) : o.budget === null ? 'Fit: give a memory size such as 24GiB, 80GB or 512MiB' : '';
-  panel.innerHTML =
-    `<div class="tools">${selectHtml('dtype', 'Activations', DTYPES, state.dtype)}${selectHtml('optimizer', 'Optimizer', OPTIMIZERS, state.optimizer)}` +
-    `${selectHtml('mode', 'Fit', MEMORY_MODES, state.mode, { train: 'a training step', infer: 'inference' })}` +
-    `<label for="set-gpu">GPU memory</label> <input id="set-gpu" value="${html(state.gpu)}" size="8" list="gpus"><datalist id="gpus"><option value="8GiB"><option value="12GiB"><option value="16GiB"><option value="24GiB"><option value="40GB"><option value="48GiB"><option value="80GB"></datalist></div>` +
-    `<pre data-testid="memory">${html([...lines, fit].filter((l) => l !== '').join('\n'))}</pre>` +
-    `<p class="muted small">A model of what PyTorch's CUDA caching allocator holds (see the README, "Memory"): weights, gradients, optimizer state, the activations autograd keeps, and the peak of each phase.</p>`;
-  for (const key of ['dtype', 'optimizer', 'mode'] as const) wireSelect(panel, key);
-  const gpu = panel.querySelector<HTMLInputElement>('#set-gpu')!;
-  gpu.addEventListener('change', () => setState({ gpu: gpu.value }));
-}
-
 // ---- start ----------------------------------------------------------------------------------
 
 function start(): void {
+  performance.mark('page-start');
+  // the worker starts first: it boots while the page wires its form
+  tracer.worker = startTracer();
   byId('version').textContent = pkg.version;
   wireForm();
   fillForm();
-  render();
+  refresh();
+  performance.mark('page-ready');
 }
 
 start();

@@ -4,28 +4,8 @@
 // settings are shown.
 
 import { DTYPES, MEMORY_MODES, OPTIMIZERS, type Dtype, type MemoryMode, type Optimizer } from '../analysis/memory.js';
-import type { Analysis } from '../analysis/analyze.js';
 import { COUNT_NAMES, type CountName } from '../analysis/counts.js';
 import { DEPTHS } from '../analysis/groups.js';
-import { InputError } from '../errors.js';
-import { inert } from '../format/common.js';
-import { groupDigits, type Int } from '../int.js';
-import { countRows } from '../network/expand.js';
-import {
-  analyzeModel,
-  defaultInput,
-  finishConfig,
-  JsonSyntaxError,
-  OPTION_FLAGS,
-  optionSentence,
-  parseMemorySize,
-  parseClasses,
-  parseInput,
-  presetInput,
-  type InputArg,
-} from '../request.js';
-import { configFromText, configLineOf } from '../config-text.js';
-import type { ModelConfig } from '../types.js';
 
 export const VIEWS = ['table', 'log', 'json', 'diagram', 'memory', 'counts'] as const;
 export type View = (typeof VIEWS)[number];
@@ -159,77 +139,8 @@ export function commandOf(state: PageState): string {
   return state.config === null ? command : `printf '%s\\n' ${shellWord(state.config)} | ${command}`;
 }
 
-export type Outcome =
-  | { readonly ok: true; readonly config: ModelConfig; readonly input: InputArg; readonly analysis: Analysis; readonly budget: Int | null }
-  | {
-      readonly ok: false;
-      /** The CLI's sentence, the part after `error: ` of the command `commandOf` gives. */
-      readonly error: string;
-      /** Where in the config text the mistake is (1-based), when it is in the config. */
-      readonly configLine: number | null;
-    };
-
-/** Reads a value as the CLI reads that option: a mistake is commander's sentence about it. */
-function option<T>(flags: string, text: string, parse: (text: string) => T): T {
-  try {
-    return parse(text);
-  } catch (e) {
-    if (e instanceof InputError) throw new InputError(optionSentence(flags, text, e.message));
-    throw e;
-  }
-}
-
-const STDIN = 'standard input';
-
-/**
- * The most rows the page traces: it traces on its own thread, and measured in Chromium on this
- * project's machine 14,000 rows took 0.13 s to trace, 42,000 rows 0.43 s, 140,000 rows 0.95 s, and
- * 1,000,000 crashed the tab (ResNet-1202 has 4,806 rows).
- */
-export const PAGE_MAX_ROWS = 10_000;
-
-/**
- * Traces what the state asks for, as `commandOf(state)` would, in the CLI's order: the option
- * values, then the model, then the network at the input. Never throws for a user's mistake.
- */
-export function traceState(state: PageState): Outcome {
-  try {
-    const input = state.input.trim() === '' ? null : option(OPTION_FLAGS.input, state.input, parseInput);
-    const classes = state.classes.trim() === '' ? undefined : option(OPTION_FLAGS.classes, state.classes, parseClasses);
-    let config: ModelConfig;
-    if (state.config !== null) {
-      if (state.arch !== '') throw new InputError('--arch and --config both name a model: give one of them');
-      try {
-        config = finishConfig(configFromText(state.config, STDIN), 'stdin', { classes }, STDIN);
-      } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        const line = e instanceof JsonSyntaxError ? e.line : configLineOf(state.config, STDIN, e.message);
-        return { ok: false, error: inert(e.message), configLine: line };
-      }
-    } else {
-      config = finishConfig(presetInput(state.arch), state.arch, { classes }, state.arch);
-    }
-    // the page traces and draws on its own thread: a network it cannot draw in a few seconds is
-    // refused before it is expanded, with the command that traces it
-    const rows = countRows(config);
-    if (rows > PAGE_MAX_ROWS) {
-      throw new InputError(
-        `the network has ${groupDigits(rows)} rows; the page draws up to ${groupDigits(PAGE_MAX_ROWS)} (ResNet-1202 has 4,806): the command below traces it (up to 1,000,000 rows), and --depth stage folds its table`,
-      );
-    }
-    // the views whose command has --fit (commandOf) find the largest batch
-    const budget = (state.view === 'memory' || state.view === 'json') && state.gpu.trim() !== '' ? option('--fit <size>', state.gpu, parseMemorySize) : null;
-    const analysis = analyzeModel(config, input ?? defaultInput(config), {
-      memory: { dtype: state.dtype, optimizer: state.optimizer, weightDecay: 0 },
-      fit: budget ? { budgetBytes: budget, mode: state.mode } : undefined,
-      count: state.count === '' ? undefined : state.count,
-    });
-    return { ok: true, config, input: input ?? defaultInput(config), analysis, budget: budget || null };
-  } catch (e) {
-    if (e instanceof InputError) return { ok: false, error: inert(e.message), configLine: null };
-    throw e;
-  }
-}
+/** How the CLI names a config read from `--config -`. */
+export const STDIN = 'standard input';
 
 /** The page's controls, by the words of the CLI's sentence that point at them. */
 const DIMENSION_CONTROLS: Readonly<Record<string, string>> = { batch: 'Batch', channels: 'Channels', height: 'Height', width: 'Width' };

@@ -33,14 +33,27 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }
 
+/**
+ * What the pages the tests opened threw or wrote to the console as an error: the browser tests
+ * check after each test that there is none, and empty it.
+ */
+export const consoleErrors: string[] = [];
+
+/** Keeps what a page throws or logs as an error in `consoleErrors`. */
+export function watch(page: Page): Page {
+  page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`console: ${m.text()}`);
+  });
+  return page;
+}
+
 /** Opens the built page at a fragment and waits for its first trace. */
 export async function openPage(browser: Browser, fragment: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: options.colorScheme ?? 'light' });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
+  const page = watch(await browser.newPage({ viewport: { width: 1280, height: 1000 }, colorScheme: options.colorScheme ?? 'light' }));
   await page.goto(`${PAGE_URL}#${fragment}`);
   await page.waitForSelector('html[data-traced="true"]', { timeout: 10_000 });
-  if (errors.length > 0) throw new Error(`the page threw: ${errors.join('; ')}`);
+  if (consoleErrors.length > 0) throw new Error(`the page threw: ${consoleErrors.join('; ')}`);
   return page;
 }
 
@@ -65,11 +78,20 @@ export interface PageGlobals {
   readonly document: { querySelector(selector: string): PageElement | null; readonly activeElement: { id: string } | null };
   readonly location: { hash: string };
   readonly resnetShapes: { timing: { renders: number; firstTraceMs: number; lastRenderMs: number } };
-  readonly axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+  readonly axe: { run(options?: { preload?: boolean }): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
 }
 
-/** What the page's test hooks hold. */
+/**
+ * Waits until the page shows what its form and fragment ask: it traces in a worker, so an edit is
+ * answered a moment later (`<html data-pending>` meanwhile).
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForSelector('html:not([data-pending])', { timeout: 20_000 });
+}
+
+/** What the page's test hooks hold, once it shows what it was asked. */
 export async function figures(page: Page): Promise<Figures> {
+  await settled(page);
   return page.evaluate(() => {
     const get = (id: string) => (globalThis as unknown as PageGlobals).document.querySelector(`[data-testid="${id}"]`);
     return {

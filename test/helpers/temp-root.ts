@@ -8,12 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
+  // vitest calls it once for each project of the run (vitest.config.ts): the first makes the folder
+  if (process.env['RESNET_SHAPES_TEST_ROOT']) return () => {};
   const root = mkdtempSync(join(tmpdir(), 'resnet-shapes-tests-'));
   const previous = process.env['TMPDIR'];
   process.env['TMPDIR'] = root;
+  process.env['RESNET_SHAPES_TEST_ROOT'] = root;
   return () => {
     if (previous === undefined) delete process.env['TMPDIR'];
     else process.env['TMPDIR'] = previous;
+    delete process.env['RESNET_SHAPES_TEST_ROOT'];
     rmSync(root, { recursive: true, force: true });
   };
 }
