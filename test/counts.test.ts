@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COUNT_NAMES, countConventions, paramCounts, pythonFixed2, torchinfoSizes, type CountName } from '../src/analysis/counts.js';
-import { configFor, preset, REFERENCE, ROOT, trace, type PyTorchRecord } from './helpers/model.js';
+import { configFor, loadFixtures, preset, REFERENCE, ROOT, trace, type PyTorchRecord } from './helpers/model.js';
 
 interface CountRecord {
   model: string;
@@ -136,5 +136,40 @@ describe('a tool that cannot run on a network prints no figure (test/fixtures/fv
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^error: --count fvcore: the tool cannot run on this network, so it prints no figure: /);
     }
+  });
+});
+
+// BN-folded counts against torch.fx's own fuser on the recorded models (scripts/pytorch/bn_folded.py);
+// the models fx cannot trace (akamaster's Python control flow) are written with the error instead
+describe('paramCounts.bnFolded: equal to torch.fx fusing each conv and its BatchNorm', () => {
+  interface Folded {
+    id: string;
+    classes: number;
+    params: number;
+    bnFolded?: number;
+    error?: string;
+  }
+  const folded = Object.values(JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'bn-folded', 'pytorch-fx.json'), 'utf8')) as Record<string, Folded>);
+  const fixtures = loadFixtures();
+  const traced = folded.filter((f) => f.bnFolded !== undefined);
+
+  it('covers torchvision, timm-structured, SE, Keras v2, pre-activation and CIFAR models', () => {
+    expect(traced.length).toBeGreaterThanOrEqual(30);
+    expect(traced.map((f) => f.id)).toEqual(expect.arrayContaining(['resnet50', 'resnet50d', 'seresnet50', 'keras_resnet50v2', 'preact_resnet164_cifar', 'wrn28_10_cifar']));
+  });
+
+  it.each(traced.map((f) => [`${f.id}, ${f.classes} classes`, f] as const))('%s', (_, f) => {
+    const record = fixtures.find((x) => (x.record.case?.id ?? x.record.model) === f.id && x.record.num_classes === f.classes);
+    expect(record, `a recorded fixture of ${f.id}`).toBeDefined();
+    const p = paramCounts(trace(record!.config, record!.record.input));
+    expect(p.pytorch).toBe(f.params);
+    expect(p.bnFolded).toBe(f.bnFolded);
+  });
+
+  it("ResNet-50: 25,557,032 parameters, 25,530,472 folded (the 25.53 M of OpenVINO's model zoo): each of its 53 BNs gives up C", () => {
+    const p = paramCounts(trace(preset('resnet50'), [1, 3, 224, 224]));
+    expect(p.bnFolded).toBe(25_530_472);
+    // 53,120 BN parameters (2C each) become 26,560 conv biases
+    expect(p.pytorch - p.bnFolded).toBe(53_120 / 2);
   });
 });

@@ -8,7 +8,7 @@
 
 import { add, mul, product, sub, type Int } from '../int.js';
 import type { Shape, Trace, TracedLayer } from '../types.js';
-import { kindOf, TORCH_MODULES, type TorchModule } from './kinds.js';
+import { kindOf, operandsOf, TORCH_MODULES, type TorchModule } from './kinds.js';
 
 export const COUNT_NAMES = ['torchvision', 'fvcore', 'fvcore-train', 'ptflops', 'ptflops-aten', 'thop', 'torchinfo', 'flops'] as const;
 export type CountName = (typeof COUNT_NAMES)[number];
@@ -264,11 +264,45 @@ export interface ParamCounts {
   readonly keras: Int;
   /** paddle.summary "Total params": BatchNorm's mean and variance are counted as params. */
   readonly paddle: Int;
+  /**
+   * An exported model's count once each BatchNorm is folded into the conv before it (foldedBatchNorms):
+   * the BN's weight and bias become that conv's bias, so 2C parameters become C (none, when the conv
+   * had a bias already); the BNs that cannot fold stay.
+   */
+  readonly bnFolded: Int;
 }
 
 export function paramCounts(trace: Trace): ParamCounts {
   const all = add(trace.totals.params, trace.totals.bnRunningStats);
-  return { pytorch: trace.totals.params, keras: all, paddle: all };
+  let folded: Int = trace.totals.params;
+  const { layers } = trace;
+  for (const i of foldedBatchNorms(trace)) {
+    const bn = layers[i]!;
+    const conv = layers[bn.spec.from]!.spec;
+    folded = sub(folded, conv.kind === 'conv2d' && conv.bias ? bn.params : sub(bn.params, conv.kind === 'conv2d' ? conv.outChannels : 0));
+  }
+  return { pytorch: trace.totals.params, keras: all, paddle: all, bnFolded: folded };
+}
+
+/**
+ * The BatchNorms an exporter folds into the conv before them, as torch.fx's fuser and ONNX export
+ * tools do: a BN that reads a conv's output when nothing else reads it. A BN before its conv
+ * (pre-activation), or after a conv whose output is also read elsewhere, stays.
+ */
+export function foldedBatchNorms(trace: Trace): number[] {
+  const { layers } = trace;
+  const readers = new Int32Array(layers.length);
+  for (let i = 0; i < layers.length; i++) {
+    const spec = layers[i]!.spec;
+    if (spec.from >= 0) readers[spec.from]!++;
+    for (const o of operandsOf(spec)) if (o >= 0) readers[o]!++;
+  }
+  const folded: number[] = [];
+  for (let i = 0; i < layers.length; i++) {
+    const { spec } = layers[i]!;
+    if (spec.kind === 'batchnorm2d' && spec.from >= 0 && layers[spec.from]!.spec.kind === 'conv2d' && readers[spec.from] === 1) folded.push(i);
+  }
+  return folded;
 }
 
 /** torchinfo's two size lines, in megabytes (10^6 bytes) with two decimals, as it prints them. */

@@ -113,7 +113,7 @@ function countsJson(a: Analysis): Pick<TraceDocument, 'counts' | 'countFailures'
     counts,
     ...(failures.length > 0 ? { countFailures: Object.fromEntries(failures.map((name) => [name, conventions[name].fails!])) } : {}),
     ...(a.count ? { countConvention: a.count } : {}),
-    paramCounts: { pytorch: toJsonValue(p.pytorch), keras: toJsonValue(p.keras), paddle: toJsonValue(p.paddle) },
+    paramCounts: { pytorch: toJsonValue(p.pytorch), keras: toJsonValue(p.keras), paddle: toJsonValue(p.paddle), bnFolded: toJsonValue(p.bnFolded) },
     torchinfoSizes: { ...torchinfoSizes(a.trace) },
   };
 }

@@ -197,7 +197,10 @@ const expectFields = () => ({
   ),
   paramCounts: z.optional(
     described(
-      z.strictObject({ pytorch: z.optional(bigInt()), keras: z.optional(bigInt()), paddle: z.optional(bigInt()) }, { error: 'expected an object of pytorch, keras and paddle' }),
+      z.strictObject(
+        { pytorch: z.optional(bigInt()), keras: z.optional(bigInt()), paddle: z.optional(bigInt()), bnFolded: z.optional(bigInt()) },
+        { error: 'expected an object of pytorch, keras, paddle and bnFolded' },
+      ),
       'Exact parameter totals as each framework reports them',
     ),
   ),
@@ -308,7 +311,7 @@ function buildTraceSchema() {
       ),
       countConvention: optional(z.enum(COUNT_NAMES), 'With --count: the convention of the rows\' count field'),
       paramCounts: optional(
-        z.looseObject({ pytorch: int('PyTorch: parameters (BatchNorm statistics are buffers)'), keras: int('Keras model.summary() total: BatchNorm moving mean and variance are non-trainable params'), paddle: int('paddle.summary total: BatchNorm mean and variance counted') }),
+        z.looseObject({ pytorch: int('PyTorch: parameters (BatchNorm statistics are buffers)'), keras: int('Keras model.summary() total: BatchNorm moving mean and variance are non-trainable params'), paddle: int('paddle.summary total: BatchNorm mean and variance counted'), bnFolded: int('An exported model with each BatchNorm folded into the conv before it (when nothing else reads that conv): the count ONNX export tools and OpenVINO print') }),
         'Total parameters as each framework reports them',
       ),
       torchinfoSizes: optional(
