@@ -36,7 +36,7 @@ export type Given = (option: keyof TraceOptions) => boolean;
 /** Options the chosen output does not use, each with what would use it. */
 function ignoredOptions(opts: TraceOptions, given: Given): string[] {
   const ignored: string[] = [];
-  const table = opts.format === 'table';
+  const table = opts.format === 'table' || opts.format === 'csv' || opts.format === 'markdown' || opts.format === 'latex';
   if (opts.list) {
     for (const o of ['layers', 'arch', 'config', 'input', 'classes', 'count', 'fit', 'depth', 'columns'] as const) {
       if (given(o)) ignored.push(`--${o} is ignored with --list (it lists every preset at its own input)`);
@@ -44,13 +44,13 @@ function ignoredOptions(opts: TraceOptions, given: Given): string[] {
     return ignored;
   }
   if (given('columns') && (!table || opts.depth === 'stage' || opts.depth === 'block')) {
-    ignored.push('--columns is ignored: only the per-row table (--format table, without --depth stage|block) has columns');
+    ignored.push('--columns is ignored: only the per-row table (--format table, csv, markdown or latex, without --depth stage|block) has columns');
   }
   if (given('depth') && (opts.format === 'log' || opts.format === 'counts')) ignored.push(`--depth is ignored by --format ${opts.format} (it folds the table and diagrams, and adds groups to JSON)`);
   if (given('count') && (opts.format === 'dot' || opts.format === 'mermaid' || opts.format === 'counts')) {
     ignored.push(`--count is ignored by --format ${opts.format}${opts.format === 'counts' ? ' (it shows every convention)' : ''}`);
   }
-  if (given('fit') && (opts.format === 'dot' || opts.format === 'mermaid' || opts.format === 'counts')) ignored.push(`--fit is ignored by --format ${opts.format}`);
+  if (given('fit') && ['dot', 'mermaid', 'counts', 'csv', 'markdown', 'latex'].includes(opts.format)) ignored.push(`--fit is ignored by --format ${opts.format}`);
   return ignored;
 }
 

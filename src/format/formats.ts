@@ -11,7 +11,8 @@ import { buildGraph, graphSize, MAX_DIAGRAM_NODES } from './graph.js';
 import { jsonChunks } from './json.js';
 import { logLines } from './log.js';
 import { fitLine, memoryLines } from './memory.js';
-import { COLUMNS, DEFAULT_COLUMNS, formatGroupTable, tablePieces, type ColumnName } from './table.js';
+import { csvPieces, latexPieces, markdownPieces } from './papers.js';
+import { formatGroupTable, tableColumns, tablePieces, type ColumnName } from './table.js';
 
 export interface FormatOptions {
   readonly hl?: Highlighter;
@@ -59,19 +60,7 @@ export const FORMATS = {
     const sym = a.trace.symbolicBatch;
     const footer = [...countLines(a), ...memoryLines(a.memory, a.memoryOptions, sym), ...fitLines(a)];
     if (a.depth === 'stage' || a.depth === 'block') return [formatGroupTable(a.trace, a.groups ?? [], hl, { footer })];
-    // with --count, its figures take the mult-adds column's place
-    const names = columns ?? (a.count ? DEFAULT_COLUMNS.map((n) => (n === 'macs' ? 'count' : n)) : DEFAULT_COLUMNS);
-    const count = a.count;
-    const context = {
-      receptiveFields: names.some((n) => n === 'rf' || n === 'stride' || n === 'center') ? a.receptiveFields : undefined,
-      activationBytes: a.memory.rows,
-      count: count ? (i: number) => a.counts.row(count, i) : undefined,
-    };
-    const selected = names.map((n) => {
-      const column = COLUMNS.find((c) => c.name === n)!;
-      return n === 'count' && count ? { ...column, heading: `Count (${count})` } : column;
-    });
-    return tablePieces(a.trace, hl, { columns: selected, context, footer });
+    return tablePieces(a.trace, hl, { ...tableColumns(a, columns), footer });
   },
   /** The trace document (schemaVersion 1; `resnet-shapes schema trace`). */
   json: (a) => jsonChunks(a),
@@ -81,6 +70,12 @@ export const FORMATS = {
   mermaid: (a) => [diagram(a, 'mermaid')],
   /** Every counting convention's total and the terms that make it differ from torchvision's. */
   counts: (a, { hl = PLAIN }) => [formatCounts(a, hl)],
+  /** The table as data: RFC 4180 CSV, numbers without separators or units. */
+  csv: (a, { columns }) => csvPieces(a, columns),
+  /** The table as GitHub-flavoured Markdown, with the totals below it. */
+  markdown: (a, { columns }) => markdownPieces(a, columns),
+  /** The table as a LaTeX longtable with booktabs rules (a fragment: \usepackage{booktabs,longtable}). */
+  latex: (a, { columns }) => latexPieces(a, columns),
 } as const satisfies Record<string, Formatter>;
 
 export type FormatName = keyof typeof FORMATS;

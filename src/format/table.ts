@@ -4,6 +4,7 @@ import { add, groupDigits, mul, type Int } from '../int.js';
 import { sameSection, type Trace, type TracedLayer } from '../types.js';
 import type { Group } from '../analysis/groups.js';
 import type { ReceptiveField } from '../analysis/receptive.js';
+import type { Analysis } from '../analysis/analyze.js';
 import { binaryBytes } from './memory.js';
 import { gridPieces, renderGrid, type GridRow } from './grid.js';
 import { count, metric, perSample, PLAIN, shapeText, shortcutLabel, type Highlighter } from './common.js';
@@ -14,6 +15,8 @@ export interface Column {
   readonly heading: string;
   readonly align: 'left' | 'right';
   readonly cell: (layer: TracedLayer, index: number, trace: Trace, ctx: TableContext) => string;
+  /** A number's value as data (CSV): digits without separators or units, '' for none. */
+  readonly raw?: (layer: TracedLayer, index: number, trace: Trace, ctx: TableContext) => string;
 }
 
 /** Per-row figures computed outside the trace, for the optional columns. */
@@ -24,10 +27,11 @@ export interface TableContext {
   readonly count?: ((i: number) => Int) | undefined;
 }
 
-const rfCell = (pick: (rf: ReceptiveField) => Int) => (_: TracedLayer, i: number, __: Trace, ctx: TableContext) => {
+const rfCell = (pick: (rf: ReceptiveField) => Int, none = '—') => (_: TracedLayer, i: number, __: Trace, ctx: TableContext) => {
   const rf = ctx.receptiveFields?.at(i);
-  return rf ? String(pick(rf)) : '—';
+  return rf ? String(pick(rf)) : none;
 };
+const rawInt = (x: Int): string => (x === 0 ? '' : String(x));
 
 const shapeOrDash = (shape: readonly number[] | null, sym = false): string => (shape ? shapeText(shape, sym) : '—');
 const intOrDash = (x: Int): string => (x === 0 ? '—' : groupDigits(x));
@@ -39,17 +43,18 @@ export const COLUMNS = [
   { name: 'output', heading: 'Output', align: 'left', cell: (l, _, t) => shapeText(l.output, t.symbolicBatch) },
   { name: 'weight', heading: 'Weight', align: 'left', cell: (l) => shapeOrDash(l.weight) },
   { name: 'bias', heading: 'Bias', align: 'left', cell: (l) => shapeOrDash(l.bias) },
-  { name: 'params', heading: 'Params', align: 'right', cell: (l) => intOrDash(l.params) },
+  { name: 'params', heading: 'Params', align: 'right', cell: (l) => intOrDash(l.params), raw: (l) => rawInt(l.params) },
   {
     name: 'params%',
     heading: 'Params %',
     align: 'right',
     cell: (l, _, t) => (l.params === 0 ? '—' : percent(l.params, t.totals.params)),
+    raw: (l, _, t) => (l.params === 0 ? '' : percent(l.params, t.totals.params).replace('%', '')),
   },
-  { name: 'macs', heading: 'Mult-adds', align: 'right', cell: (l) => intOrDash(l.macs) },
-  { name: 'rf', heading: 'Receptive field', align: 'right', cell: rfCell((r) => r.size) },
-  { name: 'stride', heading: 'Eff. stride', align: 'right', cell: rfCell((r) => r.stride) },
-  { name: 'center', heading: 'RF centre', align: 'right', cell: rfCell((r) => r.center) },
+  { name: 'macs', heading: 'Mult-adds', align: 'right', cell: (l) => intOrDash(l.macs), raw: (l) => rawInt(l.macs) },
+  { name: 'rf', heading: 'Receptive field', align: 'right', cell: rfCell((r) => r.size), raw: rfCell((r) => r.size, '') },
+  { name: 'stride', heading: 'Eff. stride', align: 'right', cell: rfCell((r) => r.stride), raw: rfCell((r) => r.stride, '') },
+  { name: 'center', heading: 'RF centre', align: 'right', cell: rfCell((r) => r.center), raw: rfCell((r) => r.center, '') },
   {
     name: 'memory',
     heading: 'Kept for backward',
@@ -58,12 +63,14 @@ export const COLUMNS = [
       const b = ctx.activationBytes?.[i];
       return b === undefined || b === 0 ? '—' : binaryBytes(b);
     },
+    raw: (_, i, __, ctx) => rawInt(ctx.activationBytes?.[i] ?? 0),
   },
   {
     name: 'count',
     heading: 'Count',
     align: 'right',
     cell: (_, i, __, ctx) => (ctx.count ? intOrDash(ctx.count(i)) : '—'),
+    raw: (_, i, __, ctx) => (ctx.count ? rawInt(ctx.count(i)) : ''),
   },
 ] as const satisfies readonly Column[];
 
@@ -73,7 +80,24 @@ export const COLUMN_NAMES: readonly ColumnName[] = COLUMNS.map((c) => c.name);
 
 export const DEFAULT_COLUMNS: readonly ColumnName[] = ['name', 'type', 'output', 'weight', 'bias', 'params', 'macs'];
 
-function percent(part: Int, whole: Int): string {
+/** The table's columns and what their cells need: `--columns`, or the defaults (with --count, its figures in the mult-adds column's place). */
+export function tableColumns(a: Analysis, columns: readonly ColumnName[] | undefined): { columns: Column[]; context: TableContext } {
+  const names = columns ?? (a.count ? DEFAULT_COLUMNS.map((n) => (n === 'macs' ? 'count' : n)) : DEFAULT_COLUMNS);
+  const count = a.count;
+  const context = {
+    receptiveFields: names.some((n) => n === 'rf' || n === 'stride' || n === 'center') ? a.receptiveFields : undefined,
+    activationBytes: a.memory.rows,
+    count: count ? (i: number) => a.counts.row(count, i) : undefined,
+  };
+  const selected = names.map((n) => {
+    const column: Column = COLUMNS.find((c) => c.name === n)!;
+    return n === 'count' && count ? { ...column, heading: `Count (${count})` } : column;
+  });
+  return { columns: selected, context };
+}
+
+
+export function percent(part: Int, whole: Int): string {
   if (whole === 0) return '—';
   // exact to two decimals for any size
   const bp = (BigInt(part) * 10000n + BigInt(whole) / 2n) / BigInt(whole);
@@ -148,21 +172,40 @@ export function formatTable(trace: Trace, hl: Highlighter = PLAIN, options: Tabl
   return text;
 }
 
+/** A column of the folded table (`--depth stage|block`): one row per group. */
+export interface GroupColumn {
+  readonly heading: string;
+  readonly align: 'left' | 'right';
+  readonly cell: (group: Group, trace: Trace) => string;
+  /** A number's value as data (CSV). */
+  readonly raw?: (group: Group, trace: Trace) => string;
+}
+
+export const GROUP_COLUMNS: readonly GroupColumn[] = [
+  { heading: 'Group', align: 'left', cell: (g) => g.name },
+  {
+    heading: 'Kind',
+    align: 'left',
+    cell: (g, t) => (g.kind === 'stage' ? `${t.config.layers[Number(g.name.slice(5)) - 1]} × ${t.config.block}` : g.kind),
+  },
+  { heading: 'Rows', align: 'right', cell: (g) => String(g.rows[1] - g.rows[0] + 1) },
+  { heading: 'Input', align: 'left', cell: (g, t) => shapeText(g.input, t.symbolicBatch) },
+  { heading: 'Output', align: 'left', cell: (g, t) => shapeText(g.output, t.symbolicBatch) },
+  { heading: 'Params', align: 'right', cell: (g) => intOrDash(g.params), raw: (g) => rawInt(g.params) },
+  {
+    heading: 'Params %',
+    align: 'right',
+    cell: (g, t) => (g.params === 0 ? '—' : percent(g.params, t.totals.params)),
+    raw: (g, t) => (g.params === 0 ? '' : percent(g.params, t.totals.params).replace('%', '')),
+  },
+  { heading: 'Mult-adds', align: 'right', cell: (g) => intOrDash(g.macs), raw: (g) => rawInt(g.macs) },
+];
+
 /** One row per group (stem, stage or block, head): the table folded by `--depth`. */
 export function formatGroupTable(trace: Trace, groups: readonly Group[], hl: Highlighter = PLAIN, options: TableOptions = {}): string {
-  const sym = trace.symbolicBatch;
-  const head = ['Group', 'Kind', 'Rows', 'Input', 'Output', 'Params', 'Params %', 'Mult-adds'].map((h) => hl.heading(h));
-  const rows = groups.map((g) => [
-    g.name,
-    g.kind === 'stage' ? `${trace.config.layers[Number(g.name.slice(5)) - 1]} × ${trace.config.block}` : g.kind,
-    String(g.rows[1] - g.rows[0] + 1),
-    shapeText(g.input, sym),
-    shapeText(g.output, sym),
-    intOrDash(g.params),
-    g.params === 0 ? '—' : percent(g.params, trace.totals.params),
-    intOrDash(g.macs),
-  ]);
-  const table = renderGrid(head, ['left', 'left', 'right', 'left', 'left', 'right', 'right', 'right'], rows);
+  const head = GROUP_COLUMNS.map((c) => hl.heading(c.heading));
+  const rows = groups.map((g) => GROUP_COLUMNS.map((c) => c.cell(g, trace)));
+  const table = renderGrid(head, GROUP_COLUMNS.map((c) => c.align), rows);
   return `${table}\n${footerLines(trace, options.footer ?? []).map((l) => hl.dim(l)).join('\n')}\n`;
 }
 
