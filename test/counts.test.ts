@@ -173,3 +173,62 @@ describe('paramCounts.bnFolded: equal to torch.fx fusing each conv and its Batch
     expect(Number(p.pytorch) - Number(p.bnFolded)).toBe(53_120 / 2);
   });
 });
+
+// The counters people run in 2026: ultralytics-thop and calflops run from their own sources on
+// the recorded models (scripts/pytorch/counts2.py, test/fixtures/counts2/tools.json), and the
+// reference's figures for ResNet-50 (FlopCounterMode on torch 2.13, both tools, paddle.flops)
+describe('the 2026 counters', () => {
+  interface ToolCase {
+    id: string;
+    classes: number;
+    input: number[];
+    params: number;
+    counts: Record<'ultralytics-thop' | 'calflops', number>;
+  }
+  const tools = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'counts2', 'tools.json'), 'utf8')) as { cases: Record<string, ToolCase> };
+  const fixtures = loadFixtures();
+  const cases = Object.entries(tools.cases);
+
+  it('cover torchvision, timm-structured, SE, Keras v2, CIFAR models, batches over 1 and odd sizes', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+    expect(cases.some(([, c]) => c.input[0]! > 1)).toBe(true);
+    expect(cases.some(([, c]) => c.input[2] !== c.input[3])).toBe(true);
+  });
+
+  it.each(cases)('%s', (_, c) => {
+    // the recorded fixture of the same case gives the config (its own check: the same parameters)
+    const record = fixtures.find((x) => (x.record.case?.id ?? x.record.model) === c.id && x.record.num_classes === c.classes && x.record.input.join() === c.input.join());
+    expect(record, `a recorded fixture of ${c.id} at ${c.input.join('x')}`).toBeDefined();
+    const t = trace(record!.config, c.input);
+    expect(t.totals.params).toBe(c.params);
+    const counts = countConventions(t);
+    expect(counts.conventions['ultralytics-thop'].total).toBe(c.counts['ultralytics-thop']);
+    expect(counts.conventions.calflops.total).toBe(c.counts.calflops);
+  });
+
+  it("ResNet-50 at 1×3×224×224: each tool's own figure (counts2-resnet50.json), paddle.flops' overflowed print explained", () => {
+    const reference = JSON.parse(readFileSync(join(REFERENCE, 'counts2-resnet50.json'), 'utf8')) as { records: { convention: CountName; reported: number }[] };
+    const counts = countConventions(trace(preset('resnet50'), [1, 3, 224, 224]));
+    expect(reference.records.length).toBe(5);
+    for (const r of reference.records) expect(counts.conventions[r.convention].total, r.convention).toBe(r.reported);
+    // Paddle printed -183,452,672: the figure less 2^32 (an int32)
+    expect(Number(counts.conventions['paddle-flops'].total) - 2 ** 32).toBe(-183_452_672);
+  });
+
+  it("FlopCounterMode's training step counts a grouped conv's weight gradient × groups: ResNeXt-50 32×4d, 39,481,933,824", () => {
+    const counts = countConventions(trace(preset('resnext50_32x4d'), [1, 3, 224, 224]));
+    expect(counts.conventions['flopcounter-train'].total).toBe(39_481_933_824);
+  });
+
+  it('FlopCounterMode, forward: its per-row figures sum to its total, 2 per mult-add of each conv and linear row', () => {
+    const t = trace(preset('resnet50'), [1, 3, 224, 224]);
+    const counts = countConventions(t);
+    let sum = 0;
+    t.layers.forEach((l, i) => {
+      const row = Number(counts.row('flopcounter', i));
+      expect(row, l.spec.name).toBe(l.spec.kind === 'conv2d' || l.spec.kind === 'linear' ? 2 * Number(l.macs) : 0);
+      sum += row;
+    });
+    expect(sum).toBe(8_178_368_512);
+  });
+});

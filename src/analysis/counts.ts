@@ -10,7 +10,21 @@ import { add, mul, product, sub, type Int } from '../int.js';
 import type { Shape, Trace, TracedLayer } from '../types.js';
 import { kindOf, operandsOf, TORCH_MODULES, type TorchModule } from './kinds.js';
 
-export const COUNT_NAMES = ['torchvision', 'fvcore', 'fvcore-train', 'ptflops', 'ptflops-aten', 'thop', 'torchinfo', 'flops'] as const;
+export const COUNT_NAMES = [
+  'torchvision',
+  'fvcore',
+  'fvcore-train',
+  'ptflops',
+  'ptflops-aten',
+  'thop',
+  'torchinfo',
+  'flops',
+  'flopcounter',
+  'flopcounter-train',
+  'ultralytics-thop',
+  'calflops',
+  'paddle-flops',
+] as const;
 export type CountName = (typeof COUNT_NAMES)[number];
 
 /** What a term sees of a row. */
@@ -105,6 +119,54 @@ const PTFLOPS_FUNCTIONAL_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int
   },
 };
 
+/**
+ * The input positions an average pool's windows cover, summed over its outputs (ultralytics-thop's
+ * count_avgpool): per axis, each window clipped to the input (to the padded input when padding
+ * counts), at the module's own padding (0 for AvgPool2dSame, which pads before it pools).
+ */
+function avgPoolWindows(r: RowFacts): Int {
+  const spec = r.layer.spec as { kernel: readonly number[]; stride: readonly number[]; padding: readonly (readonly [number, number])[]; countIncludePad: boolean };
+  const same = r.module === 'AvgPool2dSame';
+  let windows: Int = 1;
+  for (let d = 0; d < 2; d++) {
+    const size = r.layer.input[2 + d] ?? 1;
+    const out = r.layer.output[2 + d] ?? 1;
+    const [k = 1, s = 1] = [spec.kernel[d], spec.stride[d]];
+    const p = same ? 0 : (spec.padding[d]?.[0] ?? 0);
+    const [lower, upper] = spec.countIncludePad ? [-p, size + p] : [0, size];
+    let sum = 0;
+    for (let i = 0; i < out; i++) sum += Math.max(Math.min(i * s - p + k, upper) - Math.max(i * s - p, lower), 0);
+    windows = mul(windows, sum);
+  }
+  return windows;
+}
+
+/** The input positions an adaptive average pool's windows cover (each axis: ⌈(j+1)·I/O⌉ − ⌊j·I/O⌋ over its outputs j). */
+function adaptiveWindows(r: RowFacts): Int {
+  let windows: Int = 1;
+  for (let d = 2; d < 4; d++) {
+    const i = r.layer.input[d] ?? 1;
+    const o = r.layer.output[d] ?? 1;
+    let sum = 0;
+    for (let j = 0; j < o; j++) sum += Math.ceil(((j + 1) * i) / o) - Math.floor((j * i) / o);
+    windows = mul(windows, sum);
+  }
+  return windows;
+}
+
+/** Batch × channels of a row's input: the planes a pool walks. */
+const planes = (r: RowFacts): Int => mul(r.layer.input[0] ?? 1, r.layer.input[1] ?? 1);
+
+/** The elements of AvgPool2dSame's padded input (it pads, then calls F.avg_pool2d on that). */
+const paddedInputElements = (r: RowFacts): Int => {
+  const spec = r.layer.spec as { padding: readonly (readonly [number, number])[] };
+  const [n = 1, c = 1, h = 1, w = 1] = r.layer.input;
+  return product([n, c, h + spec.padding[0]![0] + spec.padding[0]![1], w + spec.padding[1]![0] + spec.padding[1]![1]]);
+};
+
+/** A conv's groups (1 for any other row). */
+const groupsOf = (r: RowFacts): number => (r.layer.spec.kind === 'conv2d' ? r.layer.spec.groups : 1);
+
 const ptflopsModule = (r: RowFacts): Int => PTFLOPS_MODULE_HOOKS[r.module]?.(r) ?? 0;
 const ptflopsFunctional = (r: RowFacts): Int => PTFLOPS_FUNCTIONAL_HOOKS[r.module]?.(r) ?? 0;
 
@@ -170,6 +232,52 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   flops: {
     description: 'FLOPs as 2 × torchvision mult-adds (a multiply and an add)',
     terms: [term('a mult-add is 2 FLOPs', TORCH_MODULES, (r) => r.layer.macs)],
+  },
+  flopcounter: {
+    description: "PyTorch's torch.utils.flop_counter.FlopCounterMode, forward: 2 FLOPs per mult-add of aten convolution and addmm (no bias); nothing for BN, ReLU, pools or adds",
+    terms: [term('a mult-add is 2 FLOPs', ['Conv2d', 'Linear'], (r) => r.layer.macs)],
+  },
+  'flopcounter-train': {
+    description:
+      'FlopCounterMode around a training step (loss.backward(), an input that needs no grad): the forward, then per conv and linear the input gradient (none for a conv reading the network input) and the weight gradient, which it counts × groups for a grouped conv',
+    terms: [
+      term('forward: a mult-add is 2 FLOPs', ['Conv2d', 'Linear'], (r) => r.layer.macs),
+      term('backward, input gradient: 2 per mult-add (none where the input needs no grad)', ['Conv2d', 'Linear'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
+      term("backward, weight gradient: 2 per mult-add, × groups (FlopCounterMode's rule for a grouped conv)", ['Conv2d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
+    ],
+  },
+  'ultralytics-thop': {
+    description:
+      'ultralytics-thop 2.x profile (eval; what `pip install thop` brings now): rules through the class hierarchy, BN 2 per element doubled for the affine, average pools by their actual windows plus a divide per output',
+    terms: [
+      term('BN 4 per element (2, doubled for the affine)', 'BatchNorm2d', bnPerElement(4)),
+      term('avg pool 1 per input position its windows cover + 1 per output', ['AvgPool2d', 'AvgPool2dSame'], (r) => add(mul(planes(r), avgPoolWindows(r)), r.outputElements)),
+      term('adaptive avg pool 1 per input position its windows cover + 1 per output', 'AdaptiveAvgPool2d', (r) => add(mul(planes(r), adaptiveWindows(r)), r.outputElements)),
+    ],
+  },
+  calflops: {
+    description:
+      "calflops calculate_flops (DeepSpeed's flops profiler counts the same): patched torch.nn.functional calls, 2 FLOPs per mult-add, a conv's bias, ReLU and every pool 1 per input element, BN 2 per element (eval); `+=` and `x * gate` unseen",
+    terms: [
+      term('a mult-add is 2 FLOPs', ['Conv2d', 'Linear'], (r) => r.layer.macs),
+      term('conv bias 1 per output element', 'Conv2d', convBias),
+      term('BN 2 per element (eval, affine)', 'BatchNorm2d', bnPerElement(2)),
+      term('ReLU 1 per input element', ['ReLU', 'F.relu'], (r) => r.inputElements),
+      term('pools 1 per input element (AvgPool2dSame: its padded input)', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'AvgPool2dSame'], (r) =>
+        r.module === 'AvgPool2dSame' ? paddedInputElements(r) : r.inputElements,
+      ),
+      term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
+    ],
+  },
+  'paddle-flops': {
+    description:
+      "paddle.flops (paddle.hapi's dynamic_flops, thop's rules of 2020): a conv's bias, BN 2 per element, avg pools 1 per output, the adaptive pool (window + 1) per output; checked against its published ResNet-50 figure only",
+    terms: [
+      term('conv bias 1 per output element', 'Conv2d', convBias),
+      term('BN 2 per element', 'BatchNorm2d', bnPerElement(2)),
+      term('avg pool 1 per output element', ['AvgPool2d', 'AvgPool2dSame'], (r) => r.outputElements),
+      term('adaptive avg pool (window + 1) per output element', 'AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
+    ],
   },
 };
 
