@@ -101,7 +101,7 @@ describe('--format markdown', () => {
 
   it("a name's pipes, stars and controls are escaped", () => {
     const md = formatAnalysis(analysisOf('a|b*c_\x1b[31m'), 'markdown');
-    expect(md.split('\n')[0]).toBe('a\\|b\\*c\\_\\\\x1b[31m at [1, 3, 224, 224]: 11,689,512 parameters, 1.814 GMACs');
+    expect(md.split('\n')[0]).toBe('Layers of a\\|b\\*c\\_\\\\x1b[31m at [1, 3, 224, 224]: 11,689,512 parameters, 1.814 GMACs');
   });
 });
 

@@ -52,10 +52,10 @@ function* pieces(rows: Rows, line: (cells: string[]) => string, raw: boolean): G
   if (text !== '') yield text;
 }
 
-/** One line of the model and the input, and the totals: a caption. */
+/** One line of the model and the input, and the totals: a caption (never begun by the name: a line of a CI log begun by `::` is a command). */
 function caption(a: Analysis): string {
   const t = a.trace;
-  return `${inert(t.config.name)} at ${shapeText(t.input, t.symbolicBatch)}: ${groupDigits(t.totals.params)} parameters, ${metric(t.totals.macs)}MACs${perSample(t)}`;
+  return `Layers of ${inert(t.config.name)} at ${shapeText(t.input, t.symbolicBatch)}: ${groupDigits(t.totals.params)} parameters, ${metric(t.totals.macs)}MACs${perSample(t)}`;
 }
 
 // ---- CSV ------------------------------------------------------------------------------------
