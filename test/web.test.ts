@@ -4,16 +4,16 @@
 // are tested here too, in Node.
 
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { traceState } from '../src/web/present.js';
 import { commandOf, DEFAULT_STATE, errorForPerson, fragmentOf, shellWord, stateFromFragment } from '../src/web/state.js';
-import { ARTIFACTS, CHROMIUM, consoleErrors, figures, launchChromium, openPage, PAGE_URL, setFragment, settled, watch, type PageGlobals } from './helpers/browser.js';
+import { ARTIFACTS, consoleErrors, figures, inBrowser, openPage, PAGE_URL, setFragment, settled, sharedBrowser, watch, type PageGlobals } from './helpers/browser.js';
 import { cli } from './helpers/cli.js';
 import { REFERENCE, ROOT } from './helpers/model.js';
 
@@ -139,25 +139,8 @@ describe('page state (pure)', () => {
   });
 });
 
-/**
- * Without Chromium the browser tests are skipped with a notice, so `npm test` works on a machine
- * that has none; CI (.ci/run) installs it and sets RESNET_SHAPES_BROWSER=required, so there a
- * missing browser fails instead.
- */
-const browserRequired = process.env['RESNET_SHAPES_BROWSER'] === 'required';
-const inBrowser = existsSync(CHROMIUM) || browserRequired ? describe : describe.skip;
-if (!existsSync(CHROMIUM) && !browserRequired) {
-  console.warn(`web.test.ts: no Chromium at ${CHROMIUM}: the browser tests are skipped (apt-get install chromium, or set CHROMIUM)`);
-}
-
 inBrowser('the page in Chromium', () => {
-  let browser: Browser;
-  beforeAll(async () => {
-    browser = await launchChromium();
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromium = sharedBrowser();
   // no uncaught error and no console error in any page of any test
   afterEach(() => {
     const errors = consoleErrors.splice(0);
@@ -178,7 +161,7 @@ inBrowser('the page in Chromium', () => {
   ];
 
   it.each(CASES)('#%s shows the CLI figures', async (fragment) => {
-    const page = await openPage(browser, fragment);
+    const page = await openPage(chromium.browser, fragment);
     const [f, doc] = await Promise.all([figures(page), cliJson(fragment)]);
     expect(f.error).toBe('');
     expect(f.params).toBe(withCommas(doc.totals.params));
@@ -189,7 +172,7 @@ inBrowser('the page in Chromium', () => {
   });
 
   it('ResNet-152 and the other torchvision presets show their published parameter counts', async () => {
-    const page = await openPage(browser, 'arch=resnet152&input=1,3,224,224');
+    const page = await openPage(chromium.browser, 'arch=resnet152&input=1,3,224,224');
     expect((await figures(page)).params).toBe('60,192,808');
     for (const [name, { params, gmacs }] of Object.entries(published.torchvision.models)) {
       await setFragment(page, `arch=${name}&input=1,3,224,224`);
@@ -220,7 +203,7 @@ inBrowser('the page in Chromium', () => {
   ];
 
   it.each(INVALID)('#%s shows the CLI error sentence, and in plain words naming the control', async (fragment) => {
-    const page = await openPage(browser, fragment);
+    const page = await openPage(chromium.browser, fragment);
     const f = await figures(page);
     const shown = (await page.textContent('[role="alert"][data-testid="problem"]'))!;
     expect(shown).toMatch(/^(Batch|Channels|Height|Width|Height and Width|Input|Classes|Preset|Config line \d+): /);
@@ -235,13 +218,13 @@ inBrowser('the page in Chromium', () => {
   });
 
   it("the height is named for input 1,3,0,224", async () => {
-    const page = await openPage(browser, 'arch=resnet50&input=1,3,0,224');
+    const page = await openPage(chromium.browser, 'arch=resnet50&input=1,3,0,224');
     expect((await figures(page)).error).toContain('height');
     await page.close();
   });
 
   it('the form: a preset chosen, the input typed, a config edited, each equal to the CLI', async () => {
-    const page = await openPage(browser, 'arch=resnet18');
+    const page = await openPage(chromium.browser, 'arch=resnet18');
     await page.selectOption('#arch', 'resnet101');
     await page.fill('#batch', '4');
     await page.fill('#height', '97');
@@ -284,7 +267,7 @@ inBrowser('the page in Chromium', () => {
 
   it('log, JSON and counts views hold exactly what the CLI prints', async () => {
     const fragment = 'arch=resnet50&input=10,3,224,224&classes=1';
-    const page = await openPage(browser, `${fragment}&view=log`);
+    const page = await openPage(chromium.browser, `${fragment}&view=log`);
     const notes = readFileSync(join(REFERENCE, 'notes-resnet50-trace.txt'), 'utf8');
     const log = (await page.textContent('[data-testid="log"]'))!;
     expect(log).toBe(runCli(fragment, []).stdout);
@@ -302,7 +285,7 @@ inBrowser('the page in Chromium', () => {
   });
 
   it('the table folds by stage and block', async () => {
-    const page = await openPage(browser, 'arch=resnet50');
+    const page = await openPage(chromium.browser, 'arch=resnet50');
     // every row laid out, so that what is visible is what the folds leave (not what is scrolled to)
     await page.addStyleTag({ content: '.group.block > .rows { content-visibility: visible !important; }' });
     const visible = () => page.locator('[data-testid="layers"] [role="row"]:not(.columns):visible').count();
@@ -330,14 +313,14 @@ inBrowser('the page in Chromium', () => {
     ['142,000 blocks', `config=${encodeURIComponent('{"block":"basic","layers":[142000]}')}`, /^the network has 994,007 rows; the page draws up to 10,000/],
     ['layers nested 45,000 deep', `config=${encodeURIComponent(`{"block":"basic","layers":${'['.repeat(45_000)}2${']'.repeat(45_000)}}`)}`, /^standard input: layers\[0\]: /],
   ] as const)('%s: answered in a sentence, nothing thrown', async (_, fragment, error) => {
-    const page = await openPage(browser, fragment);
+    const page = await openPage(chromium.browser, fragment);
     expect((await figures(page)).error).toMatch(error);
     await page.close();
   });
 
   it('a large network is drawn in pieces: the table gets every row, the log and JSON the CLI\'s text', async () => {
     const fragment = 'arch=resnet1202_cifar';
-    const page = await openPage(browser, fragment);
+    const page = await openPage(chromium.browser, fragment);
     const rows = page.locator('[data-testid="layers"] [role="cell"]:first-child');
     // 4,806 rows, drawn 600 a task after the first
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(4806);
@@ -357,7 +340,7 @@ inBrowser('the page in Chromium', () => {
     const value = fc.oneof(text, fc.json({ maxDepth: 3 }), fc.constantFrom('{"block":"basic","layers":[2,2]}', '{"extends":"resnet18","se":{"reduction":1}}'));
     const key = fc.constantFrom('arch', 'config', 'input', 'classes', 'view', 'gpu', 'count', 'depth', 'theme', 'dtype', 'x');
     const fragment = fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 4 }).map((pairs) => pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&'));
-    const page = watch(await browser.newPage());
+    const page = watch(await chromium.browser.newPage());
     await page.goto(`${PAGE_URL}#arch=resnet18`);
     await page.waitForSelector('html[data-traced="true"]');
     await fc.assert(
@@ -379,7 +362,7 @@ inBrowser('the page in Chromium', () => {
   }, 300_000);
 
   it('a diagram the page cannot lay out quickly is refused with what works, and Graphviz is not run', async () => {
-    const page = await openPage(browser, 'arch=resnet1202_cifar&view=diagram&depth=layer');
+    const page = await openPage(chromium.browser, 'arch=resnet1202_cifar&view=diagram&depth=layer');
     const box = page.locator('[data-testid="diagram"]');
     await expect.poll(() => box.textContent(), { timeout: 5000 }).toMatch(/^The diagram would have [\d,]+ nodes; the page lays out up to 250 .*fold it by block or stage, or draw it with the command line/);
     expect(await page.locator('script[src="graphviz.js"]').count()).toBe(0);
@@ -387,7 +370,7 @@ inBrowser('the page in Chromium', () => {
   });
 
   it('the diagram loads Graphviz only when opened, and draws an SVG', async () => {
-    const page = await openPage(browser, 'arch=resnet18');
+    const page = await openPage(chromium.browser, 'arch=resnet18');
     const requested = () => page.locator('script[src="graphviz.js"]').count();
     expect(await requested()).toBe(0);
     await page.click('#tab-diagram');
@@ -399,7 +382,7 @@ inBrowser('the page in Chromium', () => {
   });
 
   it('keyboard: the tabs move with the arrow keys', async () => {
-    const page = await openPage(browser, 'arch=resnet18');
+    const page = await openPage(chromium.browser, 'arch=resnet18');
     await page.focus('#tab-table');
     await page.keyboard.press('ArrowRight');
     expect(await page.getAttribute('#tab-log', 'aria-selected')).toBe('true');
@@ -413,7 +396,7 @@ inBrowser('the page in Chromium', () => {
   it.each(['light', 'dark'] as const)('axe-core finds no serious or critical violation (%s)', async (scheme) => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     for (const fragment of ['arch=resnet50&input=10,3,224,224&classes=1', 'arch=resnet50&input=1,3,0,224', 'arch=resnet18&view=memory']) {
-      const page = await openPage(browser, fragment, { colorScheme: scheme });
+      const page = await openPage(chromium.browser, fragment, { colorScheme: scheme });
       await page.addScriptTag({ content: axe });
       const violations = await page.evaluate(async () => {
         // no preload: axe would fetch the stylesheets, which a page from file:// may not (a console error)
@@ -426,7 +409,7 @@ inBrowser('the page in Chromium', () => {
   });
 
   it("a screenshot of the notes' ResNet-50 (10×3×224×224, 1 class)", async () => {
-    const page = await openPage(browser, 'arch=resnet50&input=10,3,224,224&classes=1');
+    const page = await openPage(chromium.browser, 'arch=resnet50&input=10,3,224,224&classes=1');
     const file = join(ARTIFACTS, 'web-resnet50.png');
     await page.screenshot({ path: file });
     expect(statSync(file).size).toBeGreaterThan(10_000);

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe } from 'vitest';
 import { ROOT } from './model.js';
 
 export const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
@@ -46,6 +47,38 @@ export function watch(page: Page): Page {
     if (m.type() === 'error') consoleErrors.push(`console: ${m.text()}`);
   });
   return page;
+}
+
+/**
+ * Without Chromium the browser tests are skipped with a notice, so `npm test` works on a machine
+ * that has none; CI (.ci/run) installs it and sets RESNET_SHAPES_BROWSER=required, so there a
+ * missing browser fails instead.
+ */
+export const browserRequired = process.env['RESNET_SHAPES_BROWSER'] === 'required';
+/** A suite of browser tests: skipped where there is no Chromium, unless it is required. */
+export function inBrowser(name: string, suite: () => void): void {
+  if (existsSync(CHROMIUM) || browserRequired) describe(name, suite);
+  else describe.skip(name, suite);
+}
+if (!existsSync(CHROMIUM) && !browserRequired) {
+  console.warn(`no Chromium at ${CHROMIUM}: the browser tests are skipped (apt-get install chromium, or set CHROMIUM)`);
+}
+
+/** One Chromium for a suite: launched before its tests, closed after them. */
+export function sharedBrowser(): { readonly browser: Browser } {
+  let launched: Browser | undefined;
+  beforeAll(async () => {
+    launched = await launchChromium();
+  }, 30_000);
+  afterAll(async () => {
+    await launched?.close();
+  });
+  return {
+    get browser(): Browser {
+      if (!launched) throw new Error('Chromium is launched before the tests');
+      return launched;
+    },
+  };
 }
 
 /** Opens the built page at a fragment and waits for its first trace. */
