@@ -242,8 +242,8 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       'FlopCounterMode around a training step (loss.backward(), an input that needs no grad): the forward, then per conv and linear the input gradient (none for a conv reading the network input) and the weight gradient, which it counts × groups for a grouped conv',
     terms: [
       term('forward: a mult-add is 2 FLOPs', ['Conv2d', 'Linear'], (r) => r.layer.macs),
-      term('backward, input gradient: 2 per mult-add (none where the input needs no grad)', ['Conv2d', 'Linear'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
-      term("backward, weight gradient: 2 per mult-add, × groups (FlopCounterMode's rule for a grouped conv)", ['Conv2d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
+      term('backward, input gradient: 2 per mult-add (none for the input)', ['Conv2d', 'Linear'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
+      term('backward, weight gradient: 2 per mult-add × groups', ['Conv2d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
     ],
   },
   'ultralytics-thop': {
@@ -251,8 +251,8 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       'ultralytics-thop 2.x profile (eval; what `pip install thop` brings now): rules through the class hierarchy, BN 2 per element doubled for the affine, average pools by their actual windows plus a divide per output',
     terms: [
       term('BN 4 per element (2, doubled for the affine)', 'BatchNorm2d', bnPerElement(4)),
-      term('avg pool 1 per input position its windows cover + 1 per output', ['AvgPool2d', 'AvgPool2dSame'], (r) => add(mul(planes(r), avgPoolWindows(r)), r.outputElements)),
-      term('adaptive avg pool 1 per input position its windows cover + 1 per output', 'AdaptiveAvgPool2d', (r) => add(mul(planes(r), adaptiveWindows(r)), r.outputElements)),
+      term('avg pools: their clipped windows + 1 per output', ['AvgPool2d', 'AvgPool2dSame'], (r) => add(mul(planes(r), avgPoolWindows(r)), r.outputElements)),
+      term('adaptive avg pool: its windows + 1 per output', 'AdaptiveAvgPool2d', (r) => add(mul(planes(r), adaptiveWindows(r)), r.outputElements)),
     ],
   },
   calflops: {
@@ -263,7 +263,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('conv bias 1 per output element', 'Conv2d', convBias),
       term('BN 2 per element (eval, affine)', 'BatchNorm2d', bnPerElement(2)),
       term('ReLU 1 per input element', ['ReLU', 'F.relu'], (r) => r.inputElements),
-      term('pools 1 per input element (AvgPool2dSame: its padded input)', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'AvgPool2dSame'], (r) =>
+      term('pools 1 per input element (padded for AvgPool2dSame)', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'AvgPool2dSame'], (r) =>
         r.module === 'AvgPool2dSame' ? paddedInputElements(r) : r.inputElements,
       ),
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
