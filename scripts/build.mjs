@@ -11,7 +11,7 @@
 //   dist/source-hash.txt  what the build was made from (scripts/source-hash.mjs)
 //   dist/web/           the web page (`npm run build:web` builds only it): index.html, style.css,
 //                       app.js (a classic script: it runs from file://, and starts its worker,
-//                       worker.ts, from a Blob) and graphviz.js (the layout worker's text, loaded
+//                       worker.ts, from a data: URL) and graphviz.js (the layout worker's text, loaded
 //                       when a diagram is first drawn)
 //
 // The rules the bundles keep (measured in README "Speed"): the CLI is CommonJS (it starts faster
@@ -54,9 +54,9 @@ const jsonAsText = {
 
 /**
  * The web page: classic scripts (an IIFE each), for browsers of the last few years. Its two workers
- * (the tracer, and Graphviz's layout) are bundled to text first: the tracer's goes into app.js and
- * Graphviz's into graphviz.js (`resnetShapesGraphviz`, loaded when a diagram is first drawn), and the
- * page starts each from a Blob, the one way a page opened from disk can start a worker.
+ * (the tracer, and Graphviz's layout) are bundled to text first, then written as data: URLs: the
+ * tracer's into app.js (WORKER_URL) and Graphviz's into graphviz.js (`resnetShapesGraphviz`, loaded
+ * when a diagram is first drawn). A page opened from disk can start no worker from a file.
  */
 const dataUrl = (script) => `data:text/javascript;base64,${Buffer.from(script).toString('base64')}`;
 
@@ -66,7 +66,7 @@ async function buildWeb() {
   const web = { bundle: true, format: 'iife', platform: 'browser', target: ['chrome110', 'firefox115', 'safari16'], legalComments: 'none', logLevel: 'warning', minify: true };
   const text = async (entry) => (await build({ ...web, entryPoints: [entry], write: false })).outputFiles[0].text;
   const [worker, graphviz] = await Promise.all([text('src/web/worker.ts'), text('src/web/graphviz.ts')]);
-  await build({ ...web, entryPoints: ['src/web/page.ts'], outfile: 'dist/web/app.js', define: { WORKER_SOURCE: JSON.stringify(dataUrl(worker)) } });
+  await build({ ...web, entryPoints: ['src/web/page.ts'], outfile: 'dist/web/app.js', define: { WORKER_URL: JSON.stringify(dataUrl(worker)) } });
   writeFileSync('dist/web/graphviz.js', `globalThis.resnetShapesGraphviz=${JSON.stringify(dataUrl(graphviz))};\n`);
   for (const file of ['index.html', 'style.css']) copyFileSync(`src/web/${file}`, `dist/web/${file}`);
 }

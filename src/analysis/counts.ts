@@ -7,7 +7,7 @@
 // fvcore 3378afe, torchinfo 5c4164f (1.8.0 reports the same), on PyTorch 1.13.
 
 import { add, mul, product, sub, type Int } from '../int.js';
-import type { Shape, Trace, TracedLayer } from '../types.js';
+import type { Conv2dSpec, Shape, Trace, TracedLayer } from '../types.js';
 import { kindOf, operandsOf, TORCH_MODULES, type TorchModule } from './kinds.js';
 
 export const COUNT_NAMES = [
@@ -75,6 +75,13 @@ const failsUnderTracing = (layer: TracedLayer): string | null =>
 const convBias = (r: RowFacts): Int => (r.module === 'Conv2d' && r.layer.bias ? r.outputElements : 0);
 /** The linear bias once per output element (per row of the batch). */
 const linearBias = (r: RowFacts): Int => (r.module === 'Linear' && r.layer.bias ? r.outputElements : 0);
+/** The elements of AvgPool2dSame's padded input (it pads, then calls F.avg_pool2d on that). */
+const paddedInputElements = (r: RowFacts): Int => {
+  const spec = r.layer.spec as { padding: readonly (readonly [number, number])[] };
+  const [n = 1, c = 1, h = 1, w = 1] = r.layer.input;
+  return product([n, c, h + spec.padding[0]![0] + spec.padding[0]![1], w + spec.padding[1]![0] + spec.padding[1]![1]]);
+};
+
 const bnPerElement = (n: number) => (r: RowFacts): Int => mul(n, r.inputElements);
 /** The adaptive pool's window: input positions per output position (7×7 for a 224 input). */
 const adaptiveWindow = (r: RowFacts): Int => {
@@ -112,11 +119,7 @@ const PTFLOPS_FUNCTIONAL_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int
   'F.avg_pool2d': (r) => r.inputElements,
   'F.relu': (r) => r.inputElements,
   // it pads its input, then calls F.avg_pool2d on the padded tensor
-  AvgPool2dSame: (r) => {
-    const spec = r.layer.spec as { padding: readonly (readonly [number, number])[] };
-    const [n = 1, c = 1, h = 1, w = 1] = r.layer.input;
-    return product([n, c, h + spec.padding[0]![0] + spec.padding[0]![1], w + spec.padding[1]![0] + spec.padding[1]![1]]);
-  },
+  AvgPool2dSame: paddedInputElements,
 };
 
 /**
@@ -156,13 +159,6 @@ function adaptiveWindows(r: RowFacts): Int {
 
 /** Batch × channels of a row's input: the planes a pool walks. */
 const planes = (r: RowFacts): Int => mul(r.layer.input[0] ?? 1, r.layer.input[1] ?? 1);
-
-/** The elements of AvgPool2dSame's padded input (it pads, then calls F.avg_pool2d on that). */
-const paddedInputElements = (r: RowFacts): Int => {
-  const spec = r.layer.spec as { padding: readonly (readonly [number, number])[] };
-  const [n = 1, c = 1, h = 1, w = 1] = r.layer.input;
-  return product([n, c, h + spec.padding[0]![0] + spec.padding[0]![1], w + spec.padding[1]![0] + spec.padding[1]![1]]);
-};
 
 /** A conv's groups (1 for any other row). */
 const groupsOf = (r: RowFacts): number => (r.layer.spec.kind === 'conv2d' ? r.layer.spec.groups : 1);
@@ -386,8 +382,9 @@ export function paramCounts(trace: Trace): ParamCounts {
   const { layers } = trace;
   for (const i of foldedBatchNorms(trace)) {
     const bn = layers[i]!;
-    const conv = layers[bn.spec.from]!.spec;
-    folded = sub(folded, conv.kind === 'conv2d' && conv.bias ? bn.params : sub(bn.params, conv.kind === 'conv2d' ? conv.outChannels : 0));
+    // the conv before it (foldedBatchNorms finds only those): its bias takes the BN's place
+    const conv = layers[bn.spec.from]!.spec as Conv2dSpec;
+    folded = sub(folded, conv.bias ? bn.params : sub(bn.params, conv.outChannels));
   }
   return { pytorch: trace.totals.params, keras: all, paddle: all, bnFolded: folded };
 }

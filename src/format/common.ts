@@ -53,7 +53,7 @@ export function inert(text: string): string {
 }
 
 /** Where a cut falls: never between the halves of a surrogate pair. */
-const cutAt = (text: string, at: number): number => (/[\udc00-\udfff]/.test(text.charAt(at)) ? at - 1 : at);
+export const cutAt = (text: string, at: number): number => (/[\udc00-\udfff]/.test(text.charAt(at)) ? at - 1 : at);
 
 /** The most characters of a value from outside that a message quotes. */
 export const ECHO_MAX = 100;

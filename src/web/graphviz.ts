@@ -1,6 +1,6 @@
 // The diagram view's layout worker: Graphviz (WASM, inside this script, so it loads from disk too)
-// lays out a DOT text into SVG off the page's thread. Built into dist/web/graphviz.js as a string
-// the page adds only when a diagram is first drawn, and started from a Blob.
+// lays out a DOT text into SVG off the page's thread. Built into dist/web/graphviz.js as a data: URL
+// the page adds only when a diagram is first drawn, and started from that data: URL.
 
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 

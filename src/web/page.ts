@@ -7,6 +7,7 @@
 import pkg from '../../package.json' with { type: 'json' };
 import { COUNT_NAMES } from '../analysis/counts.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
+import { cutAt } from '../format/common.js';
 import { groupDigits } from '../int.js';
 import { PRESET_NAMES, presetConfig } from '../network/presets.js';
 import type { LayoutAnswer, LayoutAsk } from './graphviz.js';
@@ -14,8 +15,12 @@ import type { Presented, TableData, RowGroup } from './present.js';
 import { commandOf, DIAGRAM_DEPTHS, fragmentOf, stateFromFragment, THEMES, type PageState, type View } from './state.js';
 import type { Answer, Ask } from './worker.js';
 
-/** The worker's script (worker.ts, bundled) as a data: URL, put here by the build. */
-declare const WORKER_SOURCE: string;
+/**
+ * The worker's script (worker.ts, bundled) as a data: URL, put here by the build: a page opened
+ * from disk can start no worker from a file, and a Blob URL is registered through a synchronous
+ * call to the browser, which blocked the page 6 s while the browser was busy with a 2 MB link.
+ */
+declare const WORKER_URL: string;
 
 const byId = <T extends HTMLElement = HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -42,13 +47,6 @@ const timing = { firstTraceMs: -1, lastRenderMs: -1, renders: 0, parts: { trace:
 // ---- the worker -----------------------------------------------------------------------------
 
 /**
- * A classic script's worker, started from a data: URL (a page opened from disk can start no worker
- * from a file; a Blob URL is registered through a synchronous call to the browser, which blocked
- * the page 6 s while the browser was still busy with a 2 MB link).
- */
-const workerOf = (source: string): Worker => new Worker(source);
-
-/**
  * The worker and what it is asked: one request at a time, and of the requests to show a state
  * only the newest waits (typing asks on every key; the states typed past are never traced).
  */
@@ -64,7 +62,7 @@ const tracer = {
 };
 
 function startTracer(): Worker {
-  const worker = workerOf(WORKER_SOURCE);
+  const worker = new Worker(WORKER_URL);
   worker.onmessage = ({ data }: MessageEvent<Answer>) => {
     tracer.busy = false;
     pump();
@@ -157,7 +155,7 @@ const CONFIG_OPENED = 10_000;
  * all of its text out: 2 MB of digits blocked the page a second). The error names the whole.
  */
 const FIELD_SHOWN = 1_000;
-const fieldText = (text: string): string => (text.length <= FIELD_SHOWN ? text : text.slice(0, FIELD_SHOWN));
+const fieldText = (text: string): string => (text.length <= FIELD_SHOWN ? text : text.slice(0, cutAt(text, FIELD_SHOWN)));
 
 /** Puts the state into the form (after a load or a fragment change), without tracing. */
 function fillForm(): void {
@@ -276,11 +274,8 @@ function applyTheme(): void {
 const COMMAND_SHOWN = 4_000;
 
 function showCommand(command: string): void {
-  let cut = COMMAND_SHOWN;
-  // not between the halves of a surrogate pair
-  if (/[\udc00-\udfff]/.test(command.charAt(cut))) cut--;
   byId<HTMLInputElement>('command').value =
-    command.length <= COMMAND_SHOWN ? command : `${command.slice(0, cut)} … (cut here: the command has ${groupDigits(command.length)} characters, and "Copy as command" copies them all)`;
+    command.length <= COMMAND_SHOWN ? command : `${command.slice(0, cutAt(command, COMMAND_SHOWN))} … (cut here: the command has ${groupDigits(command.length)} characters, and "Copy as command" copies them all)`;
 }
 
 // ---- drawing --------------------------------------------------------------------------------
@@ -566,32 +561,32 @@ function drawTable(panel: HTMLElement, p: Shown): void {
   }
 }
 
-/** The layout worker (graphviz.ts): its script is loaded the first time a diagram is drawn. */
-const layouts = { source: null as Promise<string> | null, worker: null as Worker | null, busy: false, id: 0 };
+/** The layout worker (graphviz.ts): graphviz.js, holding its data: URL, is loaded the first time a diagram is drawn. */
+const layouts = { url: null as Promise<string> | null, worker: null as Worker | null, busy: false, id: 0 };
 
-function graphvizSource(): Promise<string> {
-  layouts.source ??= new Promise<string>((resolve, reject) => {
+function graphvizUrl(): Promise<string> {
+  layouts.url ??= new Promise<string>((resolve, reject) => {
     const script = document.createElement('script');
     script.src = 'graphviz.js';
     script.onload = () => {
-      const source = (window as unknown as { resnetShapesGraphviz?: unknown }).resnetShapesGraphviz;
-      if (typeof source === 'string') resolve(source);
+      const url = (window as unknown as { resnetShapesGraphviz?: unknown }).resnetShapesGraphviz;
+      if (typeof url === 'string') resolve(url);
       else reject(new Error('graphviz.js did not define its worker'));
     };
     script.onerror = () => reject(new Error('graphviz.js could not be loaded'));
     document.head.append(script);
   });
-  return layouts.source;
+  return layouts.url;
 }
 
 /** Lays a DOT text out into SVG in the layout worker; a layout still running for another diagram is stopped. */
 async function layout(dot: string): Promise<string> {
-  const source = await graphvizSource();
+  const url = await graphvizUrl();
   if (layouts.busy) {
     layouts.worker?.terminate();
     layouts.worker = null;
   }
-  const worker = (layouts.worker ??= workerOf(source));
+  const worker = (layouts.worker ??= new Worker(url));
   const id = ++layouts.id;
   layouts.busy = true;
   return new Promise<string>((resolve, reject) => {

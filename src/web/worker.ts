@@ -1,6 +1,6 @@
 // The page's worker: traces and formats what the page asks for (present.ts) off the page's own
-// thread, so that the page answers input whatever a link holds. Built into a string inside
-// app.js and started from a Blob, which works where the page is opened from disk.
+// thread, so that the page answers input whatever a link holds. Built into a data: URL inside
+// app.js, the one way a page opened from disk can start a worker.
 
 import type { PageState } from './state.js';
 import { present, presentJson, type Presented } from './present.js';
