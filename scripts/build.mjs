@@ -2,9 +2,10 @@
 // rollup-plugin-dts for the declarations):
 //   dist/cli.cjs        the CLI: commander, zod and the core in one CommonJS bundle, with its
 //                       source map (an internal error's stack is mapped through it)
-//   dist/chalk.cjs, picomatch.cjs, documents.cjs
+//   dist/chalk.cjs, picomatch.cjs, documents.cjs, onnx.cjs
 //                       leaves the CLI loads with a dynamic import only when a command needs
-//                       them: colour on a terminal, check's glob patterns, `resnet-shapes schema`
+//                       them: colour on a terminal, check's glob patterns, `resnet-shapes schema`,
+//                       the ONNX encoder (protobuf.js and onnx.proto's descriptor)
 //   dist/index.js       the library, one ESM bundle (zod included: the package has no dependencies)
 //   dist/index.d.ts     its declarations in one file, importing nothing: an installed copy
 //                       type-checks on its own
@@ -29,6 +30,7 @@ import { sourceHash } from './source-hash.mjs';
 /** The CLI's lazy parts, each reached by a dynamic import from src/cli/. */
 const LAZY = {
   '../schemas/documents.js': { entry: 'src/schemas/documents.ts', bundle: 'documents.cjs' },
+  '../onnx/encode.js': { entry: 'src/onnx/encode.ts', bundle: 'onnx.cjs' },
   chalk: { entry: 'node_modules/chalk/source/index.js', bundle: 'chalk.cjs' },
   picomatch: { entry: 'node_modules/picomatch/index.js', bundle: 'picomatch.cjs' },
 };

@@ -5,13 +5,16 @@
 //   const config = resolveConfig(presetConfig('resnet50')!, 'resnet50');
 //   const result = analyze(config, [1, 3, 224, 224]);
 //   if (result.ok) console.log(formatAnalysis(result.analysis, 'table'));
+//   const onnx = result.ok && exportOnnx(result.analysis, { weights: 'random' });
+//   if (onnx && onnx.ok) writeFileSync('resnet50.onnx', onnx.bytes);
 
 export type * from './types.js';
 export { LIMITS, resolveConfig } from './network/config.js';
 export { checkConfig } from './schemas/config.js';
 export { countRows } from './network/expand.js';
 export { PRESET_NAMES, presetConfig } from './network/presets.js';
-export { analyze } from './library.js';
+export { analyze, exportOnnx } from './library.js';
+export { ONNX_OPSET, ONNX_WEIGHTS, type OnnxWeights } from './onnx/model.js';
 export type { Analysis, AnalysisOptions, AnalysisResult } from './analysis/analyze.js';
 export { FORMAT_NAMES, formatAnalysis, type FormatName, type FormatOptions } from './format/formats.js';
 export { parseConfig, type ParsedConfig, type ConfigProblem } from './schemas/parse.js';

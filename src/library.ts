@@ -4,7 +4,9 @@
 // exception. The CLI and the page trace configs that their schema or the tests have checked
 // already, and call analysis/analyze.ts directly, so a trace of a preset never loads zod.
 
-import { analyze as analyzeChecked, type AnalysisOptions, type AnalysisResult } from './analysis/analyze.js';
+import { Analysis, analyze as analyzeChecked, type AnalysisOptions, type AnalysisResult } from './analysis/analyze.js';
+import { encodeOnnx } from './onnx/encode.js';
+import { ONNX_WEIGHTS, onnxModel, type OnnxWeights } from './onnx/model.js';
 import { COUNT_NAMES } from './analysis/counts.js';
 import { DEPTHS } from './analysis/groups.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from './analysis/memory.js';
@@ -71,4 +73,24 @@ export function analyze(config: ModelConfig, input: Shape, options: AnalysisOpti
     return { ok: false, issue: { code: 'config', path: 'input', expected: 'an input and options that can be read', found: `a value that throws when read (${thrownText(e)})` } };
   }
   return analyzeChecked(checked.config, checked.input, checked.options);
+}
+
+/**
+ * The analysed network as an ONNX file's bytes (`--format onnx`): `{ ok, bytes }`, or `{ ok: false,
+ * issue }` for options it cannot take. `weights`: none (declared, no data), random or zeros
+ * (generated in the graph); `foldBn`: fold each BatchNorm into the conv before it.
+ */
+export function exportOnnx(analysis: Analysis, options: unknown = {}): { ok: true; bytes: Uint8Array } | { ok: false; issue: ShapeIssue } {
+  if (!(analysis instanceof Analysis)) return problem('analysis', 'an analysis from analyze()', analysis);
+  if (typeof options !== 'object' || options === null) return problem('options', 'an object { weights, foldBn }', options);
+  let weights: unknown;
+  let foldBn: unknown;
+  try {
+    ({ weights = 'none', foldBn = false } = options as Record<string, unknown>);
+  } catch (e) {
+    return problem('options', 'options that can be read', `a value that throws when read (${thrownText(e)})`);
+  }
+  if (!isOneOf(ONNX_WEIGHTS, weights)) return problem('options.weights', ONNX_WEIGHTS.join(', '), weights);
+  if (typeof foldBn !== 'boolean') return problem('options.foldBn', 'true or false', foldBn);
+  return { ok: true, bytes: encodeOnnx(onnxModel(analysis, { weights: weights as OnnxWeights, foldBn }).model) };
 }

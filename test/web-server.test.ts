@@ -23,7 +23,7 @@ describe('resnet-shapes web', () => {
     let url = '';
     let err = '';
     const served = main(['web', '--port', '0'], {
-      out: (s) => (url = s.trim()),
+      out: (s) => (url = String(s).trim()),
       err: (s) => (err += s),
       env: {},
       stdoutIsTTY: false,

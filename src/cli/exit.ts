@@ -14,5 +14,10 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** The output file could not be written (`--output`): one line on stderr, exit 4. */
+export class OutputError extends Error {
+  override readonly name = 'OutputError';
+}
+
 /** A mistake in what the user asked for: one line on stderr, exit 2, no stack. */
 export { InputError as UsageError } from '../errors.js';

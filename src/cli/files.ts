@@ -1,8 +1,9 @@
 // Reading the files users hand us: every failure becomes one UsageError line naming the file.
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { groupDigits } from '../int.js';
-import { UsageError } from './exit.js';
+import { echo } from '../format/common.js';
+import { OutputError, UsageError } from './exit.js';
 
 /** Config and check files are small; anything larger is refused before it is read. */
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -98,4 +99,44 @@ export function decodeText(bytes: Uint8Array, path: string): string {
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text;
+}
+
+/**
+ * `--output FILE`: what a command writes, written to FILE instead of standard output. The file is
+ * created when the first piece is ready (an error before it leaves no empty file behind); any
+ * failure to create or write it is an OutputError naming it (exit 4).
+ */
+export class FileOutput {
+  private fd: number | null = null;
+
+  constructor(private readonly path: string) {}
+
+  readonly out = (chunk: string | Uint8Array): void => {
+    try {
+      this.fd ??= openSync(this.path, 'w');
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    } catch (e) {
+      throw new OutputError(`could not write '${echo(this.path)}': ${describeWriteError(e)}`);
+    }
+  };
+
+  /** Closes the file (creating it, empty, when nothing was written). */
+  close(): void {
+    try {
+      this.fd ??= openSync(this.path, 'w');
+      closeSync(this.fd);
+    } catch (e) {
+      throw new OutputError(`could not write '${echo(this.path)}': ${describeWriteError(e)}`);
+    }
+  }
+}
+
+function describeWriteError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such folder';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return 'permission denied';
+  if (code === 'EISDIR') return 'is a folder';
+  if (code === 'ENOSPC') return 'no space left on the device';
+  return `cannot write (${code ?? String(e)})`;
 }

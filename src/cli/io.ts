@@ -2,8 +2,8 @@
 // whole CLI runs in-process in tests.
 
 export interface Io {
-  /** Data: stdout. */
-  readonly out: (chunk: string) => void;
+  /** Data: stdout (text, or the bytes of a binary format). */
+  readonly out: (chunk: string | Uint8Array) => void;
   /** Diagnostics: stderr. */
   readonly err: (chunk: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -21,15 +21,15 @@ export interface Io {
 }
 
 /** Writes generated text in large pieces: a huge trace streams, a small one is one write. */
-export function writeAll(io: Io, pieces: Iterable<string>): void {
+export function writeAll(out: Pick<Io, 'out' | 'stopped'>, pieces: Iterable<string>): void {
   let buffer = '';
   for (const piece of pieces) {
-    if (io.stopped?.()) return;
+    if (out.stopped?.()) return;
     buffer += piece;
     if (buffer.length >= 1 << 16) {
-      io.out(buffer);
+      out.out(buffer);
       buffer = '';
     }
   }
-  if (buffer !== '') io.out(buffer);
+  if (buffer !== '') out.out(buffer);
 }

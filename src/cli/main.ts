@@ -8,13 +8,14 @@ import { COUNT_NAMES } from '../analysis/counts.js';
 import { DEPTHS } from '../analysis/groups.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { FORMAT_NAMES } from '../format/formats.js';
+import { ONNX_WEIGHTS } from '../onnx/model.js';
 import { SCHEMA_VERSION } from '../format/json.js';
 import { COLUMN_NAMES, type ColumnName } from '../format/table.js';
 import { InputError } from '../errors.js';
 import { bounded, echo, inert } from '../format/common.js';
 import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parsePort, parseWeightDecay } from './args.js';
 import { DEFAULT_INPUT, OPTION_FLAGS } from '../request.js';
-import { EXIT, type ExitCode } from './exit.js';
+import { EXIT, OutputError, type ExitCode } from './exit.js';
 import { nearest } from '../nearest.js';
 import { PRESET_NAMES, presetName } from '../network/presets.js';
 import type { Io } from './io.js';
@@ -40,6 +41,8 @@ Examples:
       why torchvision, fvcore, ptflops, thop and torchinfo print different counts
   $ resnet-shapes --layers 50 --format table --count fvcore
       the table with fvcore's figure for every row
+  $ resnet-shapes --layers 152 --format onnx --output resnet152.onnx
+      the network as ONNX for a viewer (Netron): a shape on every edge, no weight data
   $ resnet-shapes --list
       every preset with its params and mult-adds at its own input
   $ resnet-shapes web
@@ -47,7 +50,7 @@ Examples:
 
 Mult-adds follow torchvision's convention: a conv counts output elements × in/groups × kh × kw,
 a linear batch × in × out; BN, ReLU, pooling and the residual add count 0. FLOPs = 2 × mult-adds.
---count fvcore|fvcore-train|ptflops|ptflops-aten|thop|torchinfo|flops gives another tool's figures.
+--count NAME gives another counting tool's figures (the names are listed under --count above).
 
 Exit codes: 0 ok, 1 a check failed, 2 usage, input or config error, 3 internal bug,
 4 output could not be written (a closed pipe is not an error).`;
@@ -201,7 +204,10 @@ function buildProgram(io: Io, run: Run, argv: readonly string[]): Command {
     .addOption(new Option(OPTION_FLAGS.classes, 'classifier outputs; 0 = no classifier (default: 1000, or the config file\'s)').argParser(parseClasses))
     .addOption(new Option('--stride-in-1x1', 'ResNet v1: stride on the first 1×1 conv of a bottleneck'))
     .addOption(new Option('--output-stride <8|16|32>', 'dilate the last stages as DeepLab does').argParser(parseOutputStride))
-    .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('log'))
+    .addOption(new Option('-f, --format <format>', 'output format (onnx: a binary ONNX model, to --output or a redirect)').choices([...FORMAT_NAMES, 'onnx']).default('log'))
+    .addOption(new Option('-o, --output <file>', 'write to FILE instead of standard output'))
+    .addOption(new Option('--weights <kind>', 'onnx: weights declared with shapes and no data (none), or generated in the graph so a runtime runs it').choices(ONNX_WEIGHTS).default('none'))
+    .addOption(new Option('--fold-bn', 'onnx: fold each BatchNorm into the conv before it, as exporters do'))
     .addOption(new Option('-d, --depth <depth>', 'fold the table and diagrams by stage or block (JSON: adds groups[]); diagrams default to block').choices(DEPTHS))
     .addOption(new Option('--columns <names>', `table columns, comma-separated: ${COLUMN_LIST}`).argParser(parseColumns))
     .addOption(new Option('--dtype <dtype>', 'activations: float32, or bfloat16/float16 autocast (fp32 master weights)').choices(DTYPES).default('float32'))
@@ -250,6 +256,10 @@ export async function main(argv: readonly string[], io: Io): Promise<ExitCode> {
     if (e instanceof InputError) {
       io.err(`${bounded(`error: ${inert(e.message)}`)}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof OutputError) {
+      io.err(`${bounded(`error: ${inert(e.message)}`)}\n`);
+      return EXIT.writeFailed;
     }
     const err = e as Error;
     const stack = io.mapStack && err?.stack ? await io.mapStack(err.stack) : (err?.stack ?? '');

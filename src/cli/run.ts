@@ -24,16 +24,16 @@ class Output {
 
   constructor(private readonly fd: number) {}
 
-  /** Writes all of `text`, waiting out EAGAIN on a non-blocking pipe. */
-  readonly write = (text: string): void => {
-    let rest: Buffer | null = null;
+  /** Writes all of `text` (or bytes), waiting out EAGAIN on a non-blocking pipe. */
+  readonly write = (text: string | Uint8Array): void => {
+    let rest: Uint8Array | null = null;
     while (!this.closed) {
       try {
         if (rest === null) {
           // the common case: one write takes the whole string
-          const n = writeSync(this.fd, text);
-          if (n === Buffer.byteLength(text)) return;
-          rest = Buffer.from(text, 'utf8').subarray(n);
+          const n = typeof text === 'string' ? writeSync(this.fd, text) : writeSync(this.fd, text);
+          if (n === (typeof text === 'string' ? Buffer.byteLength(text) : text.length)) return;
+          rest = (typeof text === 'string' ? Buffer.from(text, 'utf8') : text).subarray(n);
         } else {
           rest = rest.subarray(writeSync(this.fd, rest));
           if (rest.length === 0) return;

@@ -11,12 +11,19 @@ import type { ColumnName } from '../format/table.js';
 import { toInt, type Int } from '../int.js';
 import { colorLevel, highlighter } from './color.js';
 import { writeAll, type Io } from './io.js';
+import { UsageError } from './exit.js';
+import { FileOutput } from './files.js';
+import { onnxModel, type OnnxWeights } from '../onnx/model.js';
+import pkg from '../../package.json' with { type: 'json' };
 import { analyzeModel, defaultInput, presetListing, type InputArg } from '../request.js';
 import { resolveModel, type ModelOptions } from './model.js';
 
 export interface TraceOptions extends ModelOptions {
   readonly input?: InputArg;
-  readonly format: FormatName;
+  readonly format: FormatName | 'onnx';
+  readonly output?: string;
+  readonly weights: OnnxWeights;
+  readonly foldBn?: boolean;
   readonly dtype: Dtype;
   readonly optimizer: Optimizer;
   readonly weightDecay: number;
@@ -50,15 +57,37 @@ function ignoredOptions(opts: TraceOptions, given: Given): string[] {
   if (given('count') && (opts.format === 'dot' || opts.format === 'mermaid' || opts.format === 'counts')) {
     ignored.push(`--count is ignored by --format ${opts.format}${opts.format === 'counts' ? ' (it shows every convention)' : ''}`);
   }
-  if (given('fit') && ['dot', 'mermaid', 'counts', 'csv', 'markdown', 'latex'].includes(opts.format)) ignored.push(`--fit is ignored by --format ${opts.format}`);
+  if (given('fit') && ['dot', 'mermaid', 'counts', 'csv', 'markdown', 'latex', 'onnx'].includes(opts.format)) ignored.push(`--fit is ignored by --format ${opts.format}`);
+  if (opts.format === 'onnx') {
+    for (const o of ['count', 'columns', 'depth', 'dtype'] as const) {
+      if (given(o)) ignored.push(`--${o} is ignored by --format onnx${o === 'dtype' ? ' (the model is float32)' : ''}`);
+    }
+  }
   return ignored;
+}
+
+/** The ONNX options belong to --format onnx: given with another format, they are a mistake. */
+function checkOnnxOptions(opts: TraceOptions, io: Io, given: Given): void {
+  if (opts.format !== 'onnx') {
+    for (const o of ['weights', 'foldBn'] as const) {
+      const flag = o === 'foldBn' ? '--fold-bn' : '--weights';
+      if (given(o)) throw new UsageError(`${flag} applies only to --format onnx (found --format ${opts.format})`);
+    }
+  } else if (io.stdoutIsTTY && (opts.output === undefined || opts.output === '-')) {
+    throw new UsageError('--format onnx writes a binary file: give --output FILE, or redirect standard output (> model.onnx)');
+  }
 }
 
 export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => false): Promise<void> {
   const say = (line: string) => opts.quiet || io.err(`${bounded(`warning: ${inert(line)}`)}\n`);
+  checkOnnxOptions(opts, io, given);
+  const file = opts.output === undefined || opts.output === '-' ? null : new FileOutput(opts.output);
+  const out = file ? { out: file.out } : io;
   if (opts.list) {
     for (const line of ignoredOptions(opts, given)) say(line);
-    return listModels(io, opts.format);
+    if (opts.format === 'onnx') throw new UsageError('--list writes text or JSON, not ONNX');
+    listModels(out, opts.format);
+    return file?.close();
   }
   const config = await resolveModel(opts, io.stdin);
   // without --input, a config with other input channels is traced with its own
@@ -72,8 +101,15 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
   // warnings once the run is known to succeed: an error is the run's only line
   for (const line of ignoredOptions(opts, given)) say(line);
   for (const w of warningsOf(analysis)) say(`${w.path} ${w.message}`);
-  const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color }));
-  writeAll(io, FORMATS[opts.format](analysis, { hl, columns: opts.columns }));
+  if (opts.format === 'onnx') {
+    const { encodeOnnx } = await import('../onnx/encode.js');
+    out.out(encodeOnnx(onnxModel(analysis, { weights: opts.weights, foldBn: opts.foldBn ?? false, producerVersion: pkg.version }).model));
+  } else {
+    // a file written with --output is never coloured, FORCE_COLOR or not
+    const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color && !file }));
+    writeAll(out, FORMATS[opts.format](analysis, { hl, columns: opts.columns }));
+  }
+  file?.close();
 }
 
 /**
@@ -85,7 +121,7 @@ declare const BUILT_PRESET_FIGURES: string | undefined;
 type BuiltFigures = Readonly<Record<string, { input: number[]; params: number | string; macs: number | string }>>;
 
 /** Every preset with its params and mult-adds at its default input. */
-function listModels(io: Io, format: FormatName): void {
+function listModels(io: Pick<Io, 'out'>, format: FormatName): void {
   // JSON text, parsed here: an object literal would be compiled and built on every start-up
   const built = typeof BUILT_PRESET_FIGURES === 'undefined' ? undefined : (JSON.parse(BUILT_PRESET_FIGURES) as BuiltFigures);
   const rows = presetListing(

@@ -1,0 +1,2 @@
+/** src/onnx/tags.ts as generated from onnx.proto's text. */
+export function tagsText(protoText: string): string;

@@ -1,0 +1,61 @@
+// Reading the exports back: protobuf.js's reflection over ONNX's published onnx.proto decodes them
+// (independent of the exporter's own writer), and onnxruntime for the web runs them in Node.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import protobuf from 'protobufjs';
+import * as ort from 'onnxruntime-web';
+import { analyze, type Analysis } from '../../src/analysis/analyze.js';
+import { onnxModel, type ModelProto, type OnnxOptions } from '../../src/onnx/model.js';
+import { encodeOnnx } from '../../src/onnx/encode.js';
+import type { ModelConfig, Shape } from '../../src/types.js';
+import { ROOT } from './model.js';
+
+const root = protobuf.parse(readFileSync(join(ROOT, 'src', 'onnx', 'onnx.proto'), 'utf8'), { keepCase: true }).root;
+const ModelType = root.lookupType('onnx.ModelProto');
+
+/** An .onnx file's model as plain data: int64s as numbers, unset fields absent, lists always present. */
+export function decode(bytes: Uint8Array): ModelProto {
+  return ModelType.toObject(ModelType.decode(bytes), { longs: Number, enums: Number, arrays: true }) as unknown as ModelProto;
+}
+
+/** Encodes plain data with protobuf.js's reflection (to hand a changed model to the runtime). */
+export function encodeByReflection(model: unknown): Uint8Array {
+  return ModelType.encode(ModelType.fromObject(model as Record<string, unknown>)).finish();
+}
+
+export function analysisOf(config: ModelConfig, input: Shape, symbolicBatch = false): Analysis {
+  const r = analyze(config, input, { symbolicBatch });
+  if (!r.ok) throw new Error(JSON.stringify(r.issue));
+  return r.analysis;
+}
+
+ort.env.wasm.numThreads = 1;
+
+export interface Ran {
+  /** Every tensor's dimensions, by name. */
+  readonly dims: ReadonlyMap<string, readonly number[]>;
+  readonly rowTensors: readonly string[];
+}
+
+/**
+ * Runs the runnable export (weights generated in the graph) in onnxruntime with every tensor of
+ * value_info exposed as an output, on an input of ones.
+ */
+export async function runExport(a: Analysis, options: OnnxOptions = {}): Promise<Ran> {
+  const { model, rowTensors } = onnxModel(a, { weights: 'random', ...options });
+  const decoded = decode(encodeOnnx(model)) as unknown as { graph: { output: { name: string }[]; value_info: { name: string }[] } };
+  const outputs = new Set(decoded.graph.output.map((o) => o.name));
+  decoded.graph.output.push(...decoded.graph.value_info.filter((v) => !outputs.has(v.name)));
+  const session = await ort.InferenceSession.create(encodeByReflection(decoded));
+  try {
+    const input = a.trace.input;
+    const size = input.reduce((x, y) => x * y, 1);
+    const result = await session.run({ input: new ort.Tensor('float32', new Float32Array(size).fill(1), [...input]) });
+    const dims = new Map<string, readonly number[]>();
+    for (const [name, tensor] of Object.entries(result)) dims.set(name, tensor.dims);
+    return { dims, rowTensors };
+  } finally {
+    await session.release();
+  }
+}
