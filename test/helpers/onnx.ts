@@ -39,8 +39,8 @@ export interface Ran {
 }
 
 /**
- * Runs the runnable export (weights generated in the graph) in onnxruntime with every tensor of
- * value_info exposed as an output, on an input of ones.
+ * Runs the runnable export (weights generated in the graph: random unless `options` says zeros) in
+ * onnxruntime, with every tensor of value_info exposed as an output, on an input of ones.
  */
 export async function runExport(a: Analysis, options: OnnxOptions = {}): Promise<Ran> {
   const { model, rowTensors } = onnxModel(a, { weights: 'random', ...options });
@@ -59,3 +59,17 @@ export async function runExport(a: Analysis, options: OnnxOptions = {}): Promise
     await session.release();
   }
 }
+
+/** Rows whose tensor in the runtime has another shape than the trace's, as `name: runtime vs trace`. */
+export async function mismatches(a: Analysis, options: OnnxOptions = {}): Promise<string[]> {
+  const { dims, rowTensors } = await runExport(a, options);
+  const wrong: string[] = [];
+  a.trace.layers.forEach((layer, i) => {
+    const found = dims.get(rowTensors[i]!);
+    if (found?.join(',') !== layer.output.join(',')) wrong.push(`${layer.spec.name}: ${found ? `[${found}]` : 'absent'} vs [${layer.output}]`);
+  });
+  const out = dims.get(rowTensors.at(-1)!);
+  if (out?.join(',') !== a.trace.output.join(',')) wrong.push(`output: [${out}] vs [${a.trace.output}]`);
+  return wrong;
+}
+
