@@ -5,7 +5,7 @@
 //   dist/chalk.cjs, picomatch.cjs, documents.cjs, onnx.cjs
 //                       leaves the CLI loads with a dynamic import only when a command needs
 //                       them: colour on a terminal, check's glob patterns, `resnet-shapes schema`,
-//                       the ONNX encoder (protobuf.js and onnx.proto's descriptor)
+//                       the ONNX writer (protobuf.js's Writer and onnx.proto's tags)
 //   dist/index.js       the library, one ESM bundle (zod included: the package has no dependencies)
 //   dist/index.d.ts     its declarations in one file, importing nothing: an installed copy
 //                       type-checks on its own
@@ -44,6 +44,19 @@ const lazyParts = {
   },
 };
 
+/**
+ * protobuf.js (the ONNX writer's) reaches for the `long` package for 64-bit integers it is given as
+ * Long objects; the export passes numbers only, so `long` is left out of every bundle (24 KB, a
+ * tenth of the page's app.js): protobuf.js then finds no Long and keeps to numbers.
+ */
+const withoutLong = {
+  name: 'without-long',
+  setup(b) {
+    b.onResolve({ filter: /^long$/ }, () => ({ path: 'long', namespace: 'without-long' }));
+    b.onLoad({ filter: /.*/, namespace: 'without-long' }, () => ({ contents: 'module.exports = null;', loader: 'js' }));
+  },
+};
+
 const jsonAsText = {
   name: 'json-as-text',
   setup(b) {
@@ -65,7 +78,7 @@ const dataUrl = (script) => `data:text/javascript;base64,${Buffer.from(script).t
 async function buildWeb() {
   rmSync('dist/web', { recursive: true, force: true });
   mkdirSync('dist/web', { recursive: true });
-  const web = { bundle: true, format: 'iife', platform: 'browser', target: ['chrome110', 'firefox115', 'safari16'], legalComments: 'none', logLevel: 'warning', minify: true };
+  const web = { bundle: true, format: 'iife', platform: 'browser', target: ['chrome110', 'firefox115', 'safari16'], legalComments: 'none', logLevel: 'warning', minify: true, plugins: [withoutLong] };
   const text = async (entry) => (await build({ ...web, entryPoints: [entry], write: false })).outputFiles[0].text;
   const [worker, graphviz] = await Promise.all([text('src/web/worker.ts'), text('src/web/graphviz.ts')]);
   await build({ ...web, entryPoints: ['src/web/page.ts'], outfile: 'dist/web/app.js', define: { WORKER_URL: JSON.stringify(dataUrl(worker)) } });
@@ -92,7 +105,7 @@ if (process.argv.includes('--web-only')) {
 }
 
 rmSync('dist', { recursive: true, force: true });
-const common = { bundle: true, platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning', sourcemap: true, sourcesContent: false };
+const common = { bundle: true, platform: 'node', target: 'node20', legalComments: 'none', logLevel: 'warning', sourcemap: true, sourcesContent: false, plugins: [withoutLong] };
 const cjs = { ...common, format: 'cjs', minify: !process.env.NO_MINIFY, supported: { 'dynamic-import': false } };
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js', format: 'esm' });
 // `--list` shows the shipped presets at their own inputs: the CLI bundle carries their figures as
@@ -103,7 +116,7 @@ rmSync('dist/.figures.mjs');
 const json = (x) => (typeof x === 'bigint' ? x.toString() : x);
 const figures = Object.fromEntries(presetListing().map((p) => [p.name, { input: p.input, params: json(p.params), macs: json(p.macs) }]));
 await Promise.all([
-  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', define: { BUILT_PRESET_FIGURES: JSON.stringify(JSON.stringify(figures)) }, plugins: [lazyParts, jsonAsText] }),
+  build({ ...cjs, entryPoints: ['src/cli/run.ts'], outfile: 'dist/cli.cjs', define: { BUILT_PRESET_FIGURES: JSON.stringify(JSON.stringify(figures)) }, plugins: [lazyParts, jsonAsText, withoutLong] }),
   ...Object.values(LAZY).map((part) => build({ ...cjs, entryPoints: [part.entry], outfile: `dist/${part.bundle}` })),
   buildWeb(),
 ]);

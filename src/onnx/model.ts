@@ -114,6 +114,7 @@ class Builder {
   readonly graph: Graph;
   private readonly names = new Set<string>();
   private readonly constants = new Map<string, string>();
+  private readonly types = new Map<string, ValueInfo['type']>();
   private seed = 0;
 
   constructor(
@@ -132,9 +133,16 @@ class Builder {
     return candidate;
   }
 
+  /** A value's name and type; values of one shape share one type object (the encoder writes it once). */
   valueInfo(name: string, shape: Shape, batch = true): ValueInfo {
-    const dim = shape.map((d, i): Dim => (i === 0 && batch && this.symbolicBatch ? { dim_value: undefined, dim_param: 'N' } : { dim_value: d, dim_param: undefined }));
-    return { name, type: { tensor_type: { elem_type: FLOAT, shape: { dim } } } };
+    const symbolic = batch && this.symbolicBatch;
+    const key = `${symbolic ? 'N' : ''}${shape}`;
+    let type = this.types.get(key);
+    if (!type) {
+      const dim = shape.map((d, i): Dim => (i === 0 && symbolic ? { dim_value: undefined, dim_param: 'N' } : { dim_value: d, dim_param: undefined }));
+      this.types.set(key, (type = { tensor_type: { elem_type: FLOAT, shape: { dim } } }));
+    }
+    return { name, type };
   }
 
   node(op: string, name: string, input: readonly string[], output: readonly string[], attribute: readonly Attribute[] = [], doc?: string): void {

@@ -58,7 +58,7 @@ const tracer = {
   /** The newest request to show, and when it was made. */
   newest: 0,
   askedAt: 0,
-  downloads: new Map<number, (json: string | null) => void>(),
+  downloads: new Map<number, (data: string | Uint8Array | null) => void>(),
 };
 
 function startTracer(): Worker {
@@ -104,7 +104,7 @@ function pump(): void {
 
 function answered(a: Answer): void {
   if (a.kind === 'download') {
-    tracer.downloads.get(a.id)?.(a.json);
+    tracer.downloads.get(a.id)?.(a.data);
     tracer.downloads.delete(a.id);
     return;
   }
@@ -226,18 +226,20 @@ function wireForm(): void {
     if (navigator.clipboard) navigator.clipboard.writeText(command).then(done, select);
     else select();
   });
-  byId('download').addEventListener('click', () => {
+  const download = (kind: 'download' | 'download-onnx', type: string, extension: string) => () => {
     if (!shown?.ok) return;
-    const name = shown.download;
-    tracer.downloads.set(ask('download', state), (json) => {
-      if (json === null) return;
+    const name = shown.download.replace(/\.json$/, extension);
+    tracer.downloads.set(ask(kind, state), (data) => {
+      if (data === null) return;
       const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+      a.href = URL.createObjectURL(new Blob([data as BlobPart], { type }));
       a.download = name;
       a.click();
       setTimeout(() => URL.revokeObjectURL(a.href), 1000);
     });
-  });
+  };
+  byId('download').addEventListener('click', download('download', 'application/json', '.json'));
+  byId('download-onnx').addEventListener('click', download('download-onnx', 'application/octet-stream', '.onnx'));
   wireTabs();
 }
 

@@ -15,6 +15,8 @@ import { buildGraph, graphSize, MAX_DIAGRAM_NODES } from '../format/graph.js';
 import { fitLine, memoryLines } from '../format/memory.js';
 import { COLUMNS, type Column, type TableContext } from '../format/table.js';
 import { groupDigits, type Int } from '../int.js';
+import { encodeOnnx } from '../onnx/encode.js';
+import { onnxModel } from '../onnx/model.js';
 import { countRows } from '../network/expand.js';
 import {
   analyzeModel,
@@ -176,10 +178,16 @@ export function present(state: PageState): Presented {
   return { ok: true, summary: summaryOf(o), view: viewOf(state, o.analysis), download: `${o.config.name}-${o.input.shape.join('x')}.json` };
 }
 
-/** The trace document (`--format json`) for the state, for the page's Download button. */
+/** The trace document (`--format json`) for the state, for the page's Download JSON button. */
 export function presentJson(state: PageState): string | null {
   const o = traceState({ ...state, view: 'json' });
   return o.ok ? formatAnalysis(o.analysis, 'json') : null;
+}
+
+/** The network as ONNX (`--format onnx`: weights declared, no data) for the Download ONNX button. */
+export function presentOnnx(state: PageState): Uint8Array | null {
+  const o = traceState({ ...state, view: 'json' });
+  return o.ok ? encodeOnnx(onnxModel(o.analysis).model) : null;
 }
 
 function summaryOf(o: Extract<Outcome, { ok: true }>): Summary {
