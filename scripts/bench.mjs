@@ -79,6 +79,7 @@ const lib = await import(new URL('../dist/index.js', import.meta.url).href);
 const dir = mkdtempSync(join(tmpdir(), 'resnet-shapes-bench-'));
 const configFile = join(dir, 'resnet50-c1.json');
 writeFileSync(configFile, JSON.stringify({ extends: 'resnet50', classes: 1 }));
+const onnxFile = join(dir, 'resnet152.onnx');
 
 console.log(`(a) whole process, ${RUNS} alternating pairs each: medians, and the median ratio of a pair (p25–p75)`);
 console.log('    command                                                   median   node -e 0   ratio  (p25–p75)     peak RSS');
@@ -86,6 +87,7 @@ const COMMANDS = [
   ['--layers', '152', '--input', '10,3,224,224', '--format', 'json'],
   ['--layers', '152', '--input', '10,3,224,224', '--format', 'log'],
   ['--layers', '152', '--input', '10,3,224,224', '--format', 'table'],
+  ['--layers', '152', '--format', 'onnx', '--output', onnxFile],
   ['--config', configFile, '--input', '10,3,224,224'],
   ['check', 'configs/checks'],
   ['diff', 'resnet50', 'resnet50d'],
@@ -95,7 +97,7 @@ const COMMANDS = [
 ];
 for (const argv of COMMANDS) {
   const r = compare([BIN, ...argv]);
-  const shown = argv.map((a) => (a === configFile ? 'resnet50-c1.json' : a)).join(' ');
+  const shown = argv.map((a) => (a === configFile ? 'resnet50-c1.json' : a === onnxFile ? 'r152.onnx' : a)).join(' ');
   console.log(
     `    ${shown.padEnd(56)} ${r.cmd.toFixed(1).padStart(6)} ms ${r.base.toFixed(1).padStart(7)} ms ${r.ratio.toFixed(2).padStart(6)}×  (${r.p25.toFixed(2)}–${r.p75.toFixed(2)}) ${mib(r.rss).padStart(10)}`,
   );

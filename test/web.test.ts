@@ -381,6 +381,28 @@ inBrowser('the page in Chromium', () => {
     await page.close();
   });
 
+  it('Download JSON and Download ONNX save what the CLI writes for the command the page shows', async () => {
+    const page = await openPage(chromium.browser, 'arch=resnext50_32x4d&input=N,3,97,61&classes=10&view=json');
+    await settled(page);
+    // the page's own command (its GPU budget is a --fit), without the words a shell needs quoted
+    const command = await page.inputValue('#command');
+    expect(command).toMatch(/^resnet-shapes [\w ,.=-]+$/);
+    const args = command.split(' ').slice(1).filter((w) => w !== '--format' && w !== 'json');
+    const saved = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) };
+    };
+    const json = await saved('#download');
+    const onnx = await saved('#download-onnx');
+    const cliJsonRun = await cli([...args, '--format', 'json']);
+    const cliOnnxRun = await cli([...args.filter((w, i, all) => w !== '--fit' && all[i - 1] !== '--fit'), '--format', 'onnx']);
+    expect(json.name).toBe('resnext50_32x4d-1x3x97x61.json');
+    expect(json.bytes.toString('utf8')).toBe(cliJsonRun.stdout);
+    expect(onnx.name).toBe('resnext50_32x4d-1x3x97x61.onnx');
+    expect(onnx.bytes.equals(cliOnnxRun.bytes)).toBe(true);
+    await page.close();
+  });
+
   it('keyboard: the tabs move with the arrow keys', async () => {
     const page = await openPage(chromium.browser, 'arch=resnet18');
     await page.focus('#tab-table');

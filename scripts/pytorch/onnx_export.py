@@ -6,7 +6,10 @@ Usage (Debian's python3 with python3-torch, python3-torchvision and python3-onnx
 
     /usr/bin/python3 scripts/pytorch/onnx_export.py test/fixtures/onnx/pytorch-export.json
 
-For each model of record.py (its first case of each model and class count, at that case's input):
+For each model of record.py in MODELS (its first case of each, at that case's input; one of each
+construct the tool traces: torchvision's four families, v1, dilation, timm's deep stems and avg-pool
+shortcuts, squeeze-and-excitation, Keras' pre-activation V2, the CIFAR networks with option-A
+shortcuts, fixed pools and pre-activation, no classifier, a 1×1 input):
 
 - PyTorch's TorchScript exporter (torch.onnx.export, opset 17, eval mode) with and without constant
   folding: how many nodes of each of the network's own operators (Conv, BatchNormalization, Relu,
@@ -36,13 +39,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from record import build, cases  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# the CLI to run (a copy of the built package while dist/ is being rebuilt, say)
+CLI = os.environ.get('RESNET_SHAPES', os.path.join(ROOT, 'bin', 'resnet-shapes.js'))
 OPSET = 17
+MODELS = ('resnet18_c1000', 'resnet18_c10', 'resnet50_c1000', 'resnext50_32x4d_c1000', 'wide_resnet50_2_c1000', 'resnet34_c1000',
+          'resnet50_c0', 'resnet50_v1_c1000', 'resnet50_os8_c21', 'resnext50_32x4d_os8_c1000', 'resnet50d_c1000',
+          'resnet18d_c1000', 'resnet50s_c1000', 'resnet101d_os16_c0', 'seresnet50_c10', 'seresnext50_32x4d_c1000',
+          'keras_resnet50v2_c1000', 'resnet20_cifar_c10', 'resnet56_cifar_c10', 'resnet18_cifar_c10',
+          'preact_resnet18_cifar_c10', 'wrn28_10_cifar_c10', 'preact_resnet164_cifar_c10')
 NETWORK_OPS = ('Conv', 'BatchNormalization', 'Relu', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'Add', 'Mul',
                'Sigmoid', 'ReduceMean', 'Gemm')
 
 
 def op_counts(model):
-    counts = collections.Counter(n.op_type for n in model.graph.node if n.op_type in NETWORK_OPS)
+    """Nodes of the network's own operators, by type: those computing on float tensors (a Mul of
+    integers in a shape computation, as PyTorch writes for `x.view(x.size(0), -1)` or a slice's
+    bounds without constant folding, is the exporter's plumbing, not the network's)."""
+    inferred = onnx.shape_inference.infer_shapes(model)
+    types = {v.name: v.type.tensor_type.elem_type for v in list(inferred.graph.value_info) + list(inferred.graph.output)}
+    counts = collections.Counter(n.op_type for n in model.graph.node
+                                 if n.op_type in NETWORK_OPS and types.get(n.output[0]) == onnx.TensorProto.FLOAT)
     return dict(sorted(counts.items()))
 
 
@@ -76,7 +92,7 @@ def shape_of(value):
 def ours(args, fold):
     with tempfile.NamedTemporaryFile(suffix='.onnx') as f:
         extra = ['--fold-bn'] if fold else []
-        subprocess.run(['node', os.path.join(ROOT, 'bin', 'resnet-shapes.js'), *args, '--format', 'onnx', *extra,
+        subprocess.run(['node', CLI, *args, '--format', 'onnx', *extra,
                         '--output', f.name], check=True)
         data = open(f.name, 'rb').read()
     model = onnx.load_from_string(data)
@@ -98,10 +114,11 @@ def ours(args, fold):
 
 
 def main(out):
+    torch.set_num_threads(2)
     result = {}
     for case in cases():
         key = f"{case['id']}_c{case['classes']}"
-        if key in result:
+        if key in result or key not in MODELS:
             continue
         args = cli_args(case)
         entry = {'args': args,

@@ -17,6 +17,7 @@ import { COLUMNS, type Column, type TableContext } from '../format/table.js';
 import { groupDigits, type Int } from '../int.js';
 import { encodeOnnx } from '../onnx/encode.js';
 import { onnxModel } from '../onnx/model.js';
+import pkg from '../../package.json' with { type: 'json' };
 import { countRows } from '../network/expand.js';
 import {
   analyzeModel,
@@ -187,7 +188,7 @@ export function presentJson(state: PageState): string | null {
 /** The network as ONNX (`--format onnx`: weights declared, no data) for the Download ONNX button. */
 export function presentOnnx(state: PageState): Uint8Array | null {
   const o = traceState({ ...state, view: 'json' });
-  return o.ok ? encodeOnnx(onnxModel(o.analysis).model) : null;
+  return o.ok ? encodeOnnx(onnxModel(o.analysis, { producerVersion: pkg.version }).model) : null;
 }
 
 function summaryOf(o: Extract<Outcome, { ok: true }>): Summary {
