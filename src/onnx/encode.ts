@@ -18,6 +18,11 @@ function whole(w: Writer, value: number): Writer {
   return value < 4294967296 ? w.uint32(value) : w.int64(value);
 }
 
+/** An int64 field: as a 32-bit varint when it fits one (the same bytes), else protobuf.js's 64-bit path. */
+function int64(w: Writer, value: number): Writer {
+  return value >= 0 && value < 4294967296 ? w.uint32(value) : w.int64(value);
+}
+
 function tensor(w: Writer, t: Tensor): void {
   for (const d of t.dims) whole(w.uint32(TensorProto.dims), d);
   w.uint32(TensorProto.data_type).uint32(t.data_type);
@@ -37,15 +42,17 @@ function tensor(w: Writer, t: Tensor): void {
 function attribute(w: Writer, a: Attribute): void {
   w.uint32(AttributeProto.name).string(a.name);
   if (a.f !== undefined) w.uint32(AttributeProto.f).float(a.f);
-  if (a.i !== undefined) w.uint32(AttributeProto.i).int64(a.i);
+  if (a.i !== undefined) int64(w.uint32(AttributeProto.i), a.i);
   if (a.t !== undefined) {
     w.uint32(AttributeProto.t).fork();
     tensor(w, a.t);
     w.ldelim();
   }
-  if (a.ints) for (const i of a.ints) w.uint32(AttributeProto.ints).int64(i);
+  if (a.ints) for (const i of a.ints) int64(w.uint32(AttributeProto.ints), i);
   w.uint32(AttributeProto.type).uint32(a.type);
 }
+
+const utf8 = new TextEncoder();
 
 function node(w: Writer, n: Node): void {
   for (const i of n.input) w.uint32(NodeProto.input).string(i);
@@ -57,7 +64,7 @@ function node(w: Writer, n: Node): void {
     attribute(w, a);
     w.ldelim();
   }
-  if (n.doc_string !== undefined) w.uint32(NodeProto.doc_string).string(n.doc_string);
+  if (n.doc_string !== undefined) w.uint32(NodeProto.doc_string).bytes(utf8.encode(n.doc_string));
 }
 
 /** A TypeProto's bytes: a float tensor of this shape. */
