@@ -184,13 +184,6 @@ class Builder {
     }
     return name;
   }
-
-  /** A float constant (not a weight: a fixed averaging matrix). */
-  floats(name: string, dims: readonly number[], values: readonly number[]): string {
-    const n = this.unique(name);
-    this.graph.initializer.push({ name: n, dims, data_type: FLOAT, float_data: values.map(Math.fround) });
-    return n;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,17 +213,6 @@ function pool(g: Builder, r: Row<LayerSpec>, op: string, attrs: Attribute[]): vo
   g.node(op, r.name, [r.x], [r.name], attrs, r.doc);
 }
 
-/** Adaptive average pooling: PyTorch's windows start at ⌊i·in/out⌋ and end at ⌈(i+1)·in/out⌉. */
-function adaptiveMatrix(size: number, out: number): number[] {
-  const m: number[] = new Array<number>(out * size).fill(0);
-  for (let i = 0; i < out; i++) {
-    const start = Math.floor((i * size) / out);
-    const end = Math.ceil(((i + 1) * size) / out);
-    for (let j = start; j < end; j++) m[i * size + j] = 1 / (end - start);
-  }
-  return m;
-}
-
 const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
   conv2d: (g, r) => {
     const s = r.spec;
@@ -258,35 +240,15 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
   },
   identity: (g, r) => g.node('Identity', r.name, [r.x], [r.name], [], r.doc),
   add: (g, r) => g.node('Add', r.name, [r.x, r.operands[0]!], [r.name], [], r.doc),
-  adaptiveavgpool2d: (g, r) => {
-    const [, , h, w] = r.layer.input as [number, number, number, number];
-    const [oh, ow] = r.spec.outputSize;
-    if (oh === 1 && ow === 1) return g.node('GlobalAveragePool', r.name, [r.x], [r.name], [], r.doc);
-    if (h % oh === 0 && w % ow === 0) {
-      const k = [h / oh, w / ow];
-      return pool(g, r, 'AveragePool', [ints('kernel_shape', k), ints('strides', k)]);
-    }
-    // uneven windows have no ONNX pool: average rows, then columns, by two fixed matrices
-    const rows = g.floats(`${r.name}.rows`, [oh, h], adaptiveMatrix(h, oh));
-    const colsT = adaptiveMatrix(w, ow);
-    const cols = g.floats(`${r.name}.columns`, [w, ow], Array.from({ length: w * ow }, (_, i) => colsT[(i % ow) * w + Math.floor(i / ow)]!));
-    const mid = g.tensor(g.unique(`${r.name}.height`), [r.layer.input[0]!, r.layer.input[1]!, oh, w]);
-    g.node('MatMul', g.unique(`${r.name}.height`), [rows, r.x], [mid]);
-    g.node('MatMul', r.name, [mid, cols], [r.name], [], r.doc);
-  },
+  // the head's pool: configs make it to 1×1 only (network/expand.ts)
+  adaptiveavgpool2d: (g, r) => g.node('GlobalAveragePool', r.name, [r.x], [r.name], [], r.doc),
   flatten: (g, r) => g.node('Flatten', r.name, [r.x], [r.name], [int('axis', 1)], r.doc),
   linear: (g, r) => {
     const s = r.spec;
     const w = g.weight(`${s.name}.weight`, [s.outFeatures, s.inFeatures], { std: 1 / Math.sqrt(s.inFeatures) });
     const b = s.bias ? [g.weight(`${s.name}.bias`, [s.outFeatures], { fill: 0 })] : [];
-    if (r.layer.input.length === 2) return g.node('Gemm', r.name, [r.x, w, ...b], [r.name], [int('transB', 1)], r.doc);
-    // a linear over the last axis of a larger tensor: x · Wᵀ (+ b)
-    const wt = g.tensor(g.unique(`${s.name}.weight.T`), [s.inFeatures, s.outFeatures]);
-    g.node('Transpose', wt, [w], [wt], [ints('perm', [1, 0])]);
-    if (b.length === 0) return g.node('MatMul', r.name, [r.x, wt], [r.name], [], r.doc);
-    const product = g.tensor(g.unique(`${r.name}.matmul`), r.layer.output);
-    g.node('MatMul', product, [r.x, wt], [product]);
-    g.node('Add', r.name, [product, b[0]!], [r.name], [], r.doc);
+    // the classifier reads the flattened [N, features] (network/expand.ts)
+    g.node('Gemm', r.name, [r.x, w, ...b], [r.name], [int('transB', 1)], r.doc);
   },
   channelpad: (g, r) => {
     const s = r.spec;
