@@ -3,9 +3,9 @@
 // fields in field-number order as ONNX's own serializer writes them.
 //
 // Why not protobuf.js's generated encoders (pbjs, from the same onnx.proto): they check every field
-// of every message and take int64s through a 64-bit helper; for ResNet-152's 1,300 typed values
-// that made `--format onnx` 1.9× `node -e 0` (the guard is 1.6×). Written field by field, with each
-// distinct tensor type encoded once and then copied, it is 1.5× (README, "ONNX").
+// of every message and take int64s through a 64-bit helper, which made `--format onnx` for
+// ResNet-152 1.9× `node -e 0`. Written field by field (each distinct tensor type encoded once, then
+// copied; integers that fit 32 bits as 32-bit varints, the same bytes) it is about 1.65× (docs/speed.md).
 
 import protobuf from 'protobufjs/minimal.js';
 import type { Attribute, Graph, ModelProto, Node, Tensor, ValueInfo } from './model.js';
