@@ -5,7 +5,7 @@
 //   dist/chalk.cjs, picomatch.cjs, documents.cjs, onnx.cjs
 //                       leaves the CLI loads with a dynamic import only when a command needs
 //                       them: colour on a terminal, check's glob patterns, `resnet-shapes schema`,
-//                       the ONNX writer (protobuf.js's Writer and onnx.proto's tags)
+//                       protobuf.js's Writer (the ONNX export's)
 //   dist/index.js       the library, one ESM bundle (zod included: the package has no dependencies)
 //   dist/index.d.ts     its declarations in one file, importing nothing: an installed copy
 //                       type-checks on its own
@@ -30,7 +30,7 @@ import { sourceHash } from './source-hash.mjs';
 /** The CLI's lazy parts, each reached by a dynamic import from src/cli/. */
 const LAZY = {
   '../schemas/documents.js': { entry: 'src/schemas/documents.ts', bundle: 'documents.cjs' },
-  '../onnx/encode.js': { entry: 'src/onnx/encode.ts', bundle: 'onnx.cjs' },
+  '../onnx/writer.js': { entry: 'src/onnx/writer.ts', bundle: 'onnx.cjs' },
   chalk: { entry: 'node_modules/chalk/source/index.js', bundle: 'chalk.cjs' },
   picomatch: { entry: 'node_modules/picomatch/index.js', bundle: 'picomatch.cjs' },
 };

@@ -1,6 +1,6 @@
 // Writes src/onnx/tags.ts: the wire tags of the onnx.proto fields the export writes, read from ONNX's
 // published onnx.proto (src/onnx/onnx.proto, from github.com/onnx/onnx) by protobuf.js's parser.
-// The encoder (src/onnx/encode.ts) writes with protobuf.js's Writer and these tags; the tests decode
+// The export (src/onnx/model.ts) writes with protobuf.js's Writer and these tags; the tests decode
 // its bytes with protobuf.js's reflection over onnx.proto itself, and test/onnx.test.ts regenerates
 // this file and requires the committed one to be equal.
 //

@@ -5,8 +5,8 @@
 // already, and call analysis/analyze.ts directly, so a trace of a preset never loads zod.
 
 import { Analysis, analyze as analyzeChecked, type AnalysisOptions, type AnalysisResult } from './analysis/analyze.js';
-import { encodeOnnx } from './onnx/encode.js';
-import { ONNX_WEIGHTS, onnxModel, type OnnxWeights } from './onnx/model.js';
+import { ONNX_WEIGHTS, onnxExport, type OnnxWeights } from './onnx/model.js';
+import { newWriter } from './onnx/writer.js';
 import { COUNT_NAMES } from './analysis/counts.js';
 import { DEPTHS } from './analysis/groups.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from './analysis/memory.js';
@@ -92,5 +92,5 @@ export function exportOnnx(analysis: Analysis, options: unknown = {}): { ok: tru
   }
   if (!isOneOf(ONNX_WEIGHTS, weights)) return problem('options.weights', ONNX_WEIGHTS.join(', '), weights);
   if (typeof foldBn !== 'boolean') return problem('options.foldBn', 'true or false', foldBn);
-  return { ok: true, bytes: encodeOnnx(onnxModel(analysis, { weights: weights as OnnxWeights, foldBn }).model) };
+  return { ok: true, bytes: onnxExport(analysis, newWriter, { weights: weights as OnnxWeights, foldBn }).bytes };
 }

@@ -13,7 +13,7 @@ import { colorLevel, highlighter } from './color.js';
 import { writeAll, type Io } from './io.js';
 import { UsageError } from './exit.js';
 import { FileOutput } from './files.js';
-import { onnxModel, type OnnxWeights } from '../onnx/model.js';
+import { onnxExport, type OnnxWeights } from '../onnx/model.js';
 import pkg from '../../package.json' with { type: 'json' };
 import { analyzeModel, defaultInput, presetListing, type InputArg } from '../request.js';
 import { resolveModel, type ModelOptions } from './model.js';
@@ -102,8 +102,8 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
   for (const line of ignoredOptions(opts, given)) say(line);
   for (const w of warningsOf(analysis)) say(`${w.path} ${w.message}`);
   if (opts.format === 'onnx') {
-    const { encodeOnnx } = await import('../onnx/encode.js');
-    out.out(encodeOnnx(onnxModel(analysis, { weights: opts.weights, foldBn: opts.foldBn ?? false, producerVersion: pkg.version }).model));
+    const { newWriter } = await import('../onnx/writer.js');
+    out.out(onnxExport(analysis, newWriter, { weights: opts.weights, foldBn: opts.foldBn ?? false, producerVersion: pkg.version }).bytes);
   } else {
     // a file written with --output is never coloured, FORCE_COLOR or not
     const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color && !file }));

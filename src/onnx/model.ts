@@ -1,8 +1,14 @@
 // The traced network as an ONNX model (`--format onnx`): one node or a few per row, named by the
 // row's module path, with every tensor's shape in `value_info` so a viewer shows a shape on every
 // edge, and each node's params, mult-adds, activation bytes and receptive field in its
-// documentation. Built here as plain data in the field names of ONNX's `onnx.proto`; encode.ts
-// turns it into bytes. Pure: the page and the library build it too.
+// documentation. Written straight to bytes as the rows are walked, with a protobuf writer the caller
+// hands over (protobuf.js's, src/onnx/writer.ts: the CLI loads it only for this format) and the tags of
+// ONNX's published onnx.proto (tags.ts); each message's fields in field-number order, as ONNX's own
+// serializer writes them. Pure: the page and the library export it too.
+//
+// Why straight to bytes, and not protobuf.js's generated encoders (pbjs, from the same onnx.proto)
+// over a model built as data: for ResNet-152 those took `--format onnx` to 1.9× `node -e 0`, and a
+// model built as data then written took it to 1.67× (docs/speed.md).
 //
 // Weights are declared with their shapes (graph inputs, no data) unless the caller asks for
 // generated ones: `random` (He-normal convs and linears, BatchNorm at PyTorch's initial state) or
@@ -13,6 +19,7 @@ import type { Analysis } from '../analysis/analyze.js';
 import { foldedBatchNorms } from '../analysis/counts.js';
 import { mul, product } from '../int.js';
 import type { LayerKind, LayerSpec, Shape, TracedLayer } from '../types.js';
+import { AttributeProto, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, TensorProto, TensorShapeProto, TensorShapeProto_Dimension, TypeProto, TypeProto_Tensor, ValueInfoProto } from './tags.js';
 
 /** The operator set the export uses (ONNX 1.12, 2022; every onnxruntime since 1.12 runs it). */
 export const ONNX_OPSET = 17;
@@ -32,70 +39,82 @@ export interface OnnxOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// onnx.proto's messages, as plain data (field names as the .proto spells them)
+// The wire format
+
+/** A protobuf writer (protobuf.js's Writer is one): varints, floats, strings, bytes, messages. */
+export interface Writer {
+  uint32(value: number): Writer;
+  int64(value: number): Writer;
+  float(value: number): Writer;
+  string(value: string): Writer;
+  bytes(value: Uint8Array): Writer;
+  fork(): Writer;
+  ldelim(): Writer;
+  finish(): Uint8Array;
+}
 
 /** TensorProto.DataType values used here. */
-export const FLOAT = 1;
-export const INT64 = 7;
-
-export interface Dim {
-  readonly dim_value: number | undefined;
-  readonly dim_param: string | undefined;
-}
-export interface ValueInfo {
-  readonly name: string;
-  readonly type: { readonly tensor_type: { readonly elem_type: number; readonly shape: { readonly dim: readonly Dim[] } } };
-}
-export interface Tensor {
-  readonly name?: string;
-  readonly dims: readonly number[];
-  readonly data_type: number;
-  readonly float_data?: readonly number[];
-  readonly int64_data?: readonly number[];
-}
+const FLOAT = 1;
+const INT64 = 7;
 /** AttributeProto.AttributeType values used here. */
 const ATTR = { FLOAT: 1, INT: 2, TENSOR: 4, INTS: 7 } as const;
-export interface Attribute {
+
+/** A node attribute; `t` is a one-element float tensor (ConstantOfShape's value). */
+interface Attribute {
   readonly name: string;
   readonly type: number;
   readonly f: number | undefined;
   readonly i: number | undefined;
   readonly ints: readonly number[] | undefined;
-  readonly t: Tensor | undefined;
-}
-export interface Node {
-  readonly name: string;
-  readonly op_type: string;
-  readonly input: readonly string[];
-  readonly output: readonly string[];
-  readonly attribute: readonly Attribute[];
-  readonly doc_string: string | undefined;
-}
-export interface Graph {
-  readonly name: string;
-  readonly node: Node[];
-  readonly input: ValueInfo[];
-  readonly output: ValueInfo[];
-  readonly initializer: Tensor[];
-  readonly value_info: ValueInfo[];
-  readonly doc_string?: string;
-}
-export interface ModelProto {
-  readonly ir_version: number;
-  readonly producer_name: string;
-  readonly producer_version: string;
-  readonly doc_string: string;
-  readonly opset_import: readonly { readonly domain: string; readonly version: number }[];
-  readonly graph: Graph;
+  readonly t: number | undefined;
 }
 
 export interface OnnxExport {
-  readonly model: ModelProto;
+  /** The .onnx file. */
+  readonly bytes: Uint8Array;
   /** The tensor holding each row's output (a folded BatchNorm's is its conv's). */
   readonly rowTensors: readonly string[];
 }
 
-const attribute = (name: string, type: number, f?: number, i?: number, ints?: readonly number[], t?: Tensor): Attribute => ({ name, type, f, i, ints, t });
+/** A varint of a whole number ≥ 0 (an int64 field): 32-bit when it fits, the same bytes. */
+function whole(w: Writer, value: number): Writer {
+  return value >= 0 && value < 4294967296 ? w.uint32(value) : w.int64(value);
+}
+
+const utf8 = new TextEncoder();
+
+function writeAttribute(w: Writer, a: Attribute): void {
+  w.uint32(AttributeProto.name).string(a.name);
+  if (a.f !== undefined) w.uint32(AttributeProto.f).float(a.f);
+  if (a.i !== undefined) whole(w.uint32(AttributeProto.i), a.i);
+  if (a.t !== undefined) {
+    // a TensorProto: dims [1], float, float_data [t]
+    w.uint32(AttributeProto.t).fork();
+    w.uint32(TensorProto.dims).uint32(1).uint32(TensorProto.data_type).uint32(FLOAT);
+    w.uint32(TensorProto.float_data).fork().float(a.t).ldelim();
+    w.ldelim();
+  }
+  if (a.ints) for (const i of a.ints) whole(w.uint32(AttributeProto.ints), i);
+  w.uint32(AttributeProto.type).uint32(a.type);
+}
+
+/** A TypeProto's bytes: a float tensor of this shape (`N` for a symbolic batch). */
+function typeProto(w: Writer, shape: Shape, symbolic: boolean): Uint8Array {
+  w.uint32(TypeProto.tensor_type).fork();
+  w.uint32(TypeProto_Tensor.elem_type).uint32(FLOAT);
+  w.uint32(TypeProto_Tensor.shape).fork();
+  for (let i = 0; i < shape.length; i++) {
+    w.uint32(TensorShapeProto.dim).fork();
+    if (i === 0 && symbolic) w.uint32(TensorShapeProto_Dimension.dim_param).string('N');
+    else whole(w.uint32(TensorShapeProto_Dimension.dim_value), shape[i]!);
+    w.ldelim();
+  }
+  w.ldelim();
+  w.ldelim();
+  return w.finish();
+}
+
+const attribute = (name: string, type: number, f?: number, i?: number, ints?: readonly number[], t?: number): Attribute => ({ name, type, f, i, ints, t });
 const ints = (name: string, values: readonly number[]): Attribute => attribute(name, ATTR.INTS, undefined, undefined, values);
 const int = (name: string, value: number): Attribute => attribute(name, ATTR.INT, undefined, value);
 /** A float attribute, as the float32 the file holds. */
@@ -104,6 +123,8 @@ const float = (name: string, value: number): Attribute => attribute(name, ATTR.F
 // ---------------------------------------------------------------------------------------------
 // The graph under construction
 
+const NONE: readonly Attribute[] = [];
+
 /** How a generated weight starts: normal with this standard deviation, or filled with a value. */
 type Init = { readonly std: number } | { readonly fill: number };
 
@@ -111,19 +132,23 @@ type Init = { readonly std: number } | { readonly fill: number };
 const he = (fanIn: number): Init => ({ std: Math.sqrt(2 / fanIn) });
 
 class Builder {
-  readonly graph: Graph;
   private readonly names = new Set<string>();
   private readonly constants = new Map<string, string>();
-  private readonly types = new Map<string, ValueInfo['type']>();
+  private readonly initializers: { readonly name: string; readonly values: readonly number[] }[] = [];
+  /** Each distinct type's bytes, by shape: values of one shape copy them. */
+  private readonly types = new Map<string, Uint8Array>();
+  /** Graph inputs and value_info, name and type, written after the nodes (their fields come later). */
+  readonly inputs: (readonly [string, Uint8Array])[] = [];
+  readonly values: (readonly [string, Uint8Array])[] = [];
   private seed = 0;
 
   constructor(
-    name: string,
+    /** The graph's writer: each node is written as it is made. */
+    private readonly w: Writer,
+    private readonly newWriter: () => Writer,
     private readonly weights: OnnxWeights,
     private readonly symbolicBatch: boolean,
-  ) {
-    this.graph = { name, node: [], input: [], output: [], initializer: [], value_info: [] };
-  }
+  ) {}
 
   /** `name`, or `name_1`, `name_2`… when taken (a module run twice, as torchvision's relu). */
   unique(name: string): string {
@@ -133,25 +158,35 @@ class Builder {
     return candidate;
   }
 
-  /** A value's name and type; values of one shape share one type object (the encoder writes it once). */
-  valueInfo(name: string, shape: Shape, batch = true): ValueInfo {
+  /** A float tensor's type bytes; the batch of an activation is `N` when symbolic. */
+  type(shape: Shape, batch = true): Uint8Array {
     const symbolic = batch && this.symbolicBatch;
     const key = `${symbolic ? 'N' : ''}${shape}`;
-    let type = this.types.get(key);
-    if (!type) {
-      const dim = shape.map((d, i): Dim => (i === 0 && symbolic ? { dim_value: undefined, dim_param: 'N' } : { dim_value: d, dim_param: undefined }));
-      this.types.set(key, (type = { tensor_type: { elem_type: FLOAT, shape: { dim } } }));
-    }
-    return { name, type };
+    let bytes = this.types.get(key);
+    if (!bytes) this.types.set(key, (bytes = typeProto(this.newWriter(), shape, symbolic)));
+    return bytes;
   }
 
-  node(op: string, name: string, input: readonly string[], output: readonly string[], attribute: readonly Attribute[] = [], doc?: string): void {
-    this.graph.node.push({ name, op_type: op, input, output, attribute, doc_string: doc || undefined });
+  node(op: string, name: string, input: readonly string[], output: readonly string[], attributes: readonly Attribute[] = NONE, doc?: string): void {
+    const w = this.w;
+    w.uint32(GraphProto.node).fork();
+    for (const i of input) w.uint32(NodeProto.input).string(i);
+    for (const o of output) w.uint32(NodeProto.output).string(o);
+    w.uint32(NodeProto.name).string(name);
+    w.uint32(NodeProto.op_type).string(op);
+    for (const a of attributes) {
+      w.uint32(NodeProto.attribute).fork();
+      writeAttribute(w, a);
+      w.ldelim();
+    }
+    // TextEncoder: protobuf.js's path for strings of 40 characters and more is slow when cold
+    if (doc) w.uint32(NodeProto.doc_string).bytes(utf8.encode(doc));
+    w.ldelim();
   }
 
   /** A tensor between nodes, with its shape in value_info. */
   tensor(name: string, shape: Shape): string {
-    this.graph.value_info.push(this.valueInfo(name, shape));
+    this.values.push([name, this.type(shape)]);
     return name;
   }
 
@@ -159,17 +194,16 @@ class Builder {
   weight(name: string, shape: Shape, init: Init): string {
     const w = this.unique(name);
     if (this.weights === 'none') {
-      this.graph.input.push(this.valueInfo(w, shape, false));
+      this.inputs.push([w, this.type(shape, false)]);
       return w;
     }
     if (this.weights === 'random' && 'std' in init) {
       this.node('RandomNormal', w, [], [w], [ints('shape', shape), int('dtype', FLOAT), float('scale', init.std), float('seed', ++this.seed)]);
     } else {
       const fill = 'fill' in init ? init.fill : 0;
-      const value: Tensor = { dims: [1], data_type: FLOAT, float_data: [fill] };
-      this.node('ConstantOfShape', w, [this.int64s(shape)], [w], fill === 0 ? [] : [attribute('value', ATTR.TENSOR, undefined, undefined, undefined, value)]);
+      this.node('ConstantOfShape', w, [this.int64s(shape)], [w], fill === 0 ? NONE : [attribute('value', ATTR.TENSOR, undefined, undefined, undefined, fill)]);
     }
-    this.graph.value_info.push(this.valueInfo(w, shape, false));
+    this.values.push([w, this.type(shape, false)]);
     return w;
   }
 
@@ -179,10 +213,33 @@ class Builder {
     let name = this.constants.get(key);
     if (!name) {
       name = this.unique(`const.i64.${values.join('_')}`);
-      this.graph.initializer.push({ name, dims: [values.length], data_type: INT64, int64_data: values });
+      this.initializers.push({ name, values });
       this.constants.set(key, name);
     }
     return name;
+  }
+
+  /** The graph's fields after its nodes: its name, the int64 constants, inputs, outputs, value_info. */
+  finish(graphName: string, outputs: readonly (readonly [string, Uint8Array])[]): void {
+    const w = this.w;
+    w.uint32(GraphProto.name).string(graphName);
+    for (const c of this.initializers) {
+      w.uint32(GraphProto.initializer).fork();
+      w.uint32(TensorProto.dims).uint32(c.values.length).uint32(TensorProto.data_type).uint32(INT64);
+      w.uint32(TensorProto.int64_data).fork();
+      for (const v of c.values) w.int64(v);
+      w.ldelim();
+      w.uint32(TensorProto.name).string(c.name);
+      w.ldelim();
+    }
+    for (const [tag, list] of [[GraphProto.input, this.inputs], [GraphProto.output, outputs], [GraphProto.value_info, this.values]] as const) {
+      for (const [name, type] of list) {
+        w.uint32(tag).fork();
+        w.uint32(ValueInfoProto.name).string(name);
+        w.uint32(ValueInfoProto.type).bytes(type);
+        w.ldelim();
+      }
+    }
   }
 }
 
@@ -287,13 +344,23 @@ function documentation(a: Analysis, i: number): string {
   return field ? `${doc}, RF ${field.size} stride ${field.stride}` : doc;
 }
 
-/** The analysed network as an ONNX model (plain data; encode.ts writes it). */
-export function onnxModel(a: Analysis, options: OnnxOptions = {}): OnnxExport {
+/**
+ * The analysed network as an .onnx file's bytes, written with writers from `newWriter` (protobuf.js's,
+ * src/onnx/writer.ts), and the tensor of each row.
+ */
+export function onnxExport(a: Analysis, newWriter: () => Writer, options: OnnxOptions = {}): OnnxExport {
   const { trace } = a;
   const weights = options.weights ?? 'none';
-  const g = new Builder(a.config.name, weights, trace.symbolicBatch);
+  const w = newWriter();
+  const doc = `${a.config.name} at ${trace.symbolicBatch ? 'N' : trace.input[0]}×${trace.input.slice(1).join('×')}, traced by resnet-shapes; weights ${weights === 'none' ? 'declared (graph inputs with shapes, no data)' : `generated (${weights})`}${options.foldBn ? '; BatchNorms folded into their convs' : ''}`;
+  whole(w.uint32(ModelProto.ir_version), ONNX_IR_VERSION);
+  w.uint32(ModelProto.producer_name).string('resnet-shapes');
+  w.uint32(ModelProto.producer_version).string(options.producerVersion ?? '');
+  w.uint32(ModelProto.doc_string).string(doc);
+  w.uint32(ModelProto.graph).fork();
+  const g = new Builder(w, newWriter, weights, trace.symbolicBatch);
   const input = g.unique('input');
-  g.graph.input.push(g.valueInfo(input, trace.input));
+  g.inputs.push([input, g.type(trace.input)]);
   const folded = new Set(options.foldBn ? foldedBatchNorms(trace) : []);
   const foldsInto = new Set([...folded].map((i) => trace.layers[i]!.spec.from));
   const tensors: string[] = [];
@@ -314,21 +381,16 @@ export function onnxModel(a: Analysis, options: OnnxOptions = {}): OnnxExport {
   const last = trace.layers.length - 1;
   const shapes = new Map<string, Shape>();
   trace.layers.forEach((layer, i) => shapes.set(tensors[i]!, layer.output));
+  const outputs: [string, Uint8Array][] = [];
   for (const [name, shape] of shapes) {
-    if (name === tensors[last]) g.graph.output.push(g.valueInfo(name, shape));
+    if (name === tensors[last]) outputs.push([name, g.type(shape)]);
     else if (name !== input) g.tensor(name, shape);
   }
-  const producerVersion = options.producerVersion ?? '';
-  const doc = `${a.config.name} at ${trace.symbolicBatch ? 'N' : trace.input[0]}×${trace.input.slice(1).join('×')}, traced by resnet-shapes; weights ${weights === 'none' ? 'declared (graph inputs with shapes, no data)' : `generated (${weights})`}${options.foldBn ? '; BatchNorms folded into their convs' : ''}`;
-  return {
-    model: {
-      ir_version: ONNX_IR_VERSION,
-      producer_name: 'resnet-shapes',
-      producer_version: producerVersion,
-      doc_string: doc,
-      opset_import: [{ domain: '', version: ONNX_OPSET }],
-      graph: g.graph,
-    },
-    rowTensors: tensors,
-  };
+  g.finish(a.config.name, outputs);
+  w.ldelim();
+  w.uint32(ModelProto.opset_import).fork();
+  w.uint32(OperatorSetIdProto.domain).string('');
+  whole(w.uint32(OperatorSetIdProto.version), ONNX_OPSET);
+  w.ldelim();
+  return { bytes: w.finish(), rowTensors: tensors };
 }

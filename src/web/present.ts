@@ -15,8 +15,8 @@ import { buildGraph, graphSize, MAX_DIAGRAM_NODES } from '../format/graph.js';
 import { fitLine, memoryLines } from '../format/memory.js';
 import { COLUMNS, type Column, type TableContext } from '../format/table.js';
 import { groupDigits, type Int } from '../int.js';
-import { encodeOnnx } from '../onnx/encode.js';
-import { onnxModel } from '../onnx/model.js';
+import { onnxExport } from '../onnx/model.js';
+import { newWriter } from '../onnx/writer.js';
 import pkg from '../../package.json' with { type: 'json' };
 import { countRows } from '../network/expand.js';
 import {
@@ -188,7 +188,7 @@ export function presentJson(state: PageState): string | null {
 /** The network as ONNX (`--format onnx`: weights declared, no data) for the Download ONNX button. */
 export function presentOnnx(state: PageState): Uint8Array | null {
   const o = traceState({ ...state, view: 'json' });
-  return o.ok ? encodeOnnx(onnxModel(o.analysis, { producerVersion: pkg.version }).model) : null;
+  return o.ok ? onnxExport(o.analysis, newWriter, { producerVersion: pkg.version }).bytes : null;
 }
 
 function summaryOf(o: Extract<Outcome, { ok: true }>): Summary {

@@ -6,13 +6,62 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import * as ort from 'onnxruntime-web';
 import { analyze, type Analysis } from '../../src/analysis/analyze.js';
-import { onnxModel, type ModelProto, type OnnxOptions } from '../../src/onnx/model.js';
-import { encodeOnnx } from '../../src/onnx/encode.js';
+import { onnxExport, type OnnxOptions } from '../../src/onnx/model.js';
+import { newWriter } from '../../src/onnx/writer.js';
 import type { ModelConfig, Shape } from '../../src/types.js';
 import { ROOT } from './model.js';
 
 const root = protobuf.parse(readFileSync(join(ROOT, 'src', 'onnx', 'onnx.proto'), 'utf8'), { keepCase: true }).root;
 const ModelType = root.lookupType('onnx.ModelProto');
+
+/** A decoded model: onnx.proto's messages with the fields the export writes. */
+export interface Dim {
+  readonly dim_value?: number;
+  readonly dim_param?: string;
+}
+export interface ValueInfo {
+  readonly name: string;
+  readonly type: { readonly tensor_type: { readonly elem_type: number; readonly shape: { readonly dim: readonly Dim[] } } };
+}
+export interface Tensor {
+  readonly name?: string;
+  readonly dims: readonly number[];
+  readonly data_type: number;
+  readonly float_data: readonly number[];
+  readonly int64_data: readonly number[];
+}
+export interface Attribute {
+  readonly name: string;
+  readonly type: number;
+  readonly f?: number;
+  readonly i?: number;
+  readonly ints: readonly number[];
+  readonly t?: Tensor;
+}
+export interface Node {
+  readonly name: string;
+  readonly op_type: string;
+  readonly input: readonly string[];
+  readonly output: readonly string[];
+  readonly attribute: readonly Attribute[];
+  readonly doc_string?: string;
+}
+export interface Graph {
+  readonly name: string;
+  readonly node: Node[];
+  readonly input: ValueInfo[];
+  readonly output: ValueInfo[];
+  readonly initializer: Tensor[];
+  readonly value_info: ValueInfo[];
+}
+export interface ModelProto {
+  readonly ir_version: number;
+  readonly producer_name: string;
+  readonly producer_version: string;
+  readonly doc_string: string;
+  readonly opset_import: readonly { readonly domain?: string; readonly version: number }[];
+  readonly graph: Graph;
+}
 
 /** An .onnx file's model as plain data: int64s as numbers, unset fields absent, lists always present. */
 export function decode(bytes: Uint8Array): ModelProto {
@@ -43,8 +92,8 @@ export interface Ran {
  * onnxruntime, with every tensor of value_info exposed as an output, on an input of ones.
  */
 export async function runExport(a: Analysis, options: OnnxOptions = {}): Promise<Ran> {
-  const { model, rowTensors } = onnxModel(a, { weights: 'random', ...options });
-  const decoded = decode(encodeOnnx(model)) as unknown as { graph: { output: { name: string }[]; value_info: { name: string }[] } };
+  const { bytes, rowTensors } = onnxExport(a, newWriter, { weights: 'random', ...options });
+  const decoded = decode(bytes);
   const outputs = new Set(decoded.graph.output.map((o) => o.name));
   decoded.graph.output.push(...decoded.graph.value_info.filter((v) => !outputs.has(v.name)));
   const session = await ort.InferenceSession.create(encodeByReflection(decoded));
