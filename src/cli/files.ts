@@ -111,21 +111,21 @@ export class FileOutput {
 
   constructor(private readonly path: string) {}
 
-  readonly out = (chunk: string | Uint8Array): void => {
-    try {
-      this.fd ??= openSync(this.path, 'w');
+  readonly out = (chunk: string | Uint8Array): void =>
+    this.attempt((fd) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done, bytes.length - done);
-    } catch (e) {
-      throw new OutputError(`could not write '${echo(this.path)}': ${describeWriteError(e)}`);
-    }
-  };
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    });
 
   /** Closes the file (creating it, empty, when nothing was written). */
   close(): void {
+    this.attempt(closeSync);
+  }
+
+  /** Runs `step` on the file, opened on first use; a failure is an OutputError naming the file. */
+  private attempt(step: (fd: number) => void): void {
     try {
-      this.fd ??= openSync(this.path, 'w');
-      closeSync(this.fd);
+      step((this.fd ??= openSync(this.path, 'w')));
     } catch (e) {
       throw new OutputError(`could not write '${echo(this.path)}': ${describeWriteError(e)}`);
     }

@@ -26,14 +26,16 @@ class Output {
 
   /** Writes all of `text` (or bytes), waiting out EAGAIN on a non-blocking pipe. */
   readonly write = (text: string | Uint8Array): void => {
-    let rest: Uint8Array | null = null;
+    // bytes are written as they are; a string as a string, with no copy to bytes
+    let rest: Uint8Array | null = typeof text === 'string' ? null : text;
     while (!this.closed) {
       try {
         if (rest === null) {
           // the common case: one write takes the whole string
-          const n = typeof text === 'string' ? writeSync(this.fd, text) : writeSync(this.fd, text);
-          if (n === (typeof text === 'string' ? Buffer.byteLength(text) : text.length)) return;
-          rest = (typeof text === 'string' ? Buffer.from(text, 'utf8') : text).subarray(n);
+          const s = text as string;
+          const n = writeSync(this.fd, s);
+          if (n === Buffer.byteLength(s)) return;
+          rest = Buffer.from(s, 'utf8').subarray(n);
         } else {
           rest = rest.subarray(writeSync(this.fd, rest));
           if (rest.length === 0) return;

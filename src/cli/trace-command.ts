@@ -66,22 +66,25 @@ function ignoredOptions(opts: TraceOptions, given: Given): string[] {
   return ignored;
 }
 
-/** The ONNX options belong to --format onnx: given with another format, they are a mistake. */
-function checkOnnxOptions(opts: TraceOptions, io: Io, given: Given): void {
+/**
+ * The ONNX options belong to --format onnx: given with another format, they are a mistake; and
+ * ONNX is binary, not for a terminal.
+ */
+function checkOnnxOptions(opts: TraceOptions, toTerminal: boolean, given: Given): void {
   if (opts.format !== 'onnx') {
     for (const o of ['weights', 'foldBn'] as const) {
       const flag = o === 'foldBn' ? '--fold-bn' : '--weights';
       if (given(o)) throw new UsageError(`${flag} applies only to --format onnx (found --format ${opts.format})`);
     }
-  } else if (io.stdoutIsTTY && (opts.output === undefined || opts.output === '-')) {
+  } else if (toTerminal) {
     throw new UsageError('--format onnx writes a binary file: give --output FILE, or redirect standard output (> model.onnx)');
   }
 }
 
 export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => false): Promise<void> {
   const say = (line: string) => opts.quiet || io.err(`${bounded(`warning: ${inert(line)}`)}\n`);
-  checkOnnxOptions(opts, io, given);
   const file = opts.output === undefined || opts.output === '-' ? null : new FileOutput(opts.output);
+  checkOnnxOptions(opts, io.stdoutIsTTY && !file, given);
   const out = file ? { out: file.out } : io;
   if (opts.list) {
     for (const line of ignoredOptions(opts, given)) say(line);

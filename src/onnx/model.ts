@@ -117,8 +117,7 @@ function typeProto(w: Writer, shape: Shape, symbolic: boolean): Uint8Array {
 const attribute = (name: string, type: number, f?: number, i?: number, ints?: readonly number[], t?: number): Attribute => ({ name, type, f, i, ints, t });
 const ints = (name: string, values: readonly number[]): Attribute => attribute(name, ATTR.INTS, undefined, undefined, values);
 const int = (name: string, value: number): Attribute => attribute(name, ATTR.INT, undefined, value);
-/** A float attribute, as the float32 the file holds. */
-const float = (name: string, value: number): Attribute => attribute(name, ATTR.FLOAT, Math.fround(value));
+const float = (name: string, value: number): Attribute => attribute(name, ATTR.FLOAT, value);
 
 // ---------------------------------------------------------------------------------------------
 // The graph under construction
