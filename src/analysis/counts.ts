@@ -267,11 +267,12 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   },
   'paddle-flops': {
     description:
-      "paddle.flops (paddle.hapi's dynamic_flops, thop's rules of 2020): a conv's bias, BN 2 per element, avg pools 1 per output, the adaptive pool (window + 1) per output; checked against its published ResNet-50 figure only",
+      "paddle.flops (paddle.hapi's dynamic_flops, thop's rules of 2020): a conv's bias, BN 2 per element, avg pools 1 per output, the adaptive pool (window + 1) per output; its exact figure, where Paddle's int32 sum may wrap",
     terms: [
       term('conv bias 1 per output element', 'Conv2d', convBias),
       term('BN 2 per element', 'BatchNorm2d', bnPerElement(2)),
-      term('avg pool 1 per output element', ['AvgPool2d', 'AvgPool2dSame'], (r) => r.outputElements),
+      // Paddle looks its hooks up by exact class: a subclass (timm's AvgPool2dSame) counts 0
+      term('avg pool 1 per output element (AvgPool2d only)', 'AvgPool2d', (r) => r.outputElements),
       term('adaptive avg pool (window + 1) per output element', 'AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
     ],
   },
