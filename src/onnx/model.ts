@@ -94,7 +94,8 @@ function writeAttribute(w: Writer, a: Attribute): void {
     w.uint32(TensorProto.float_data).fork().float(a.t).ldelim();
     w.ldelim();
   }
-  if (a.ints) for (const i of a.ints) whole(w.uint32(AttributeProto.ints), i);
+  const ints = a.ints;
+  if (ints) for (let k = 0; k < ints.length; k++) whole(w.uint32(AttributeProto.ints), ints[k]!);
   w.uint32(AttributeProto.type).uint32(a.type);
 }
 
@@ -126,6 +127,16 @@ const NONE: readonly Attribute[] = [];
 
 /** How a generated weight starts: normal with this standard deviation, or filled with a value. */
 type Init = { readonly std: number } | { readonly fill: number };
+
+/** ValueInfoProtos under `tag`: each a name and its type's bytes. */
+function valueInfos(w: Writer, tag: number, list: readonly (readonly [string, Uint8Array])[]): void {
+  for (let k = 0; k < list.length; k++) {
+    w.uint32(tag).fork();
+    w.uint32(ValueInfoProto.name).string(list[k]![0]);
+    w.uint32(ValueInfoProto.type).bytes(list[k]![1]);
+    w.ldelim();
+  }
+}
 
 /** He initialisation's standard deviation for a layer with this fan-in: activations keep their scale. */
 const he = (fanIn: number): Init => ({ std: Math.sqrt(2 / fanIn) });
@@ -169,13 +180,14 @@ class Builder {
   node(op: string, name: string, input: readonly string[], output: readonly string[], attributes: readonly Attribute[] = NONE, doc?: string): void {
     const w = this.w;
     w.uint32(GraphProto.node).fork();
-    for (const i of input) w.uint32(NodeProto.input).string(i);
-    for (const o of output) w.uint32(NodeProto.output).string(o);
+    // indexed loops: cold code runs in V8's interpreter, where `for…of` allocates per element
+    for (let k = 0; k < input.length; k++) w.uint32(NodeProto.input).string(input[k]!);
+    for (let k = 0; k < output.length; k++) w.uint32(NodeProto.output).string(output[k]!);
     w.uint32(NodeProto.name).string(name);
     w.uint32(NodeProto.op_type).string(op);
-    for (const a of attributes) {
+    for (let k = 0; k < attributes.length; k++) {
       w.uint32(NodeProto.attribute).fork();
-      writeAttribute(w, a);
+      writeAttribute(w, attributes[k]!);
       w.ldelim();
     }
     // TextEncoder: protobuf.js's path for strings of 40 characters and more is slow when cold
@@ -231,14 +243,9 @@ class Builder {
       w.uint32(TensorProto.name).string(c.name);
       w.ldelim();
     }
-    for (const [tag, list] of [[GraphProto.input, this.inputs], [GraphProto.output, outputs], [GraphProto.value_info, this.values]] as const) {
-      for (const [name, type] of list) {
-        w.uint32(tag).fork();
-        w.uint32(ValueInfoProto.name).string(name);
-        w.uint32(ValueInfoProto.type).bytes(type);
-        w.ldelim();
-      }
-    }
+    valueInfos(w, GraphProto.input, this.inputs);
+    valueInfos(w, GraphProto.output, outputs);
+    valueInfos(w, GraphProto.value_info, this.values);
   }
 }
 
@@ -364,26 +371,31 @@ export function onnxExport(a: Analysis, newWriter: () => Writer, options: OnnxOp
   const foldsInto = new Set([...folded].map((i) => trace.layers[i]!.spec.from));
   const tensors: string[] = [];
   const tensorOf = (i: number): string => (i < 0 ? input : tensors[i]!);
-  trace.layers.forEach((layer, i) => {
+  const layers = trace.layers;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
     const { spec } = layer;
     if (folded.has(i)) {
       tensors.push(tensors[spec.from]!);
-      return;
+      continue;
     }
     const name = g.unique(spec.name);
     const operands = spec.kind === 'add' ? [tensorOf(spec.shortcut)] : spec.kind === 'mul' ? [tensorOf(spec.gate)] : [];
     const emit = EMIT[spec.kind] as Emit<LayerSpec>;
     emit(g, { spec, layer, name, x: tensorOf(spec.from), operands, doc: documentation(a, i), biasFromFold: foldsInto.has(i) });
     tensors.push(name);
-  });
+  }
   // every row's tensor but the last has its shape in value_info; the last is the graph's output
   const last = trace.layers.length - 1;
-  const shapes = new Map<string, Shape>();
-  trace.layers.forEach((layer, i) => shapes.set(tensors[i]!, layer.output));
   const outputs: [string, Uint8Array][] = [];
-  for (const [name, shape] of shapes) {
-    if (name === tensors[last]) outputs.push([name, g.type(shape)]);
-    else if (name !== input) g.tensor(name, shape);
+  // a folded BatchNorm's row shares its conv's tensor (and shape): each tensor once, at its first row
+  const written = new Set<string>([input]);
+  for (let i = 0; i < layers.length; i++) {
+    const name = tensors[i]!;
+    if (written.has(name)) continue;
+    written.add(name);
+    if (name === tensors[last]) outputs.push([name, g.type(layers[i]!.output)]);
+    else g.tensor(name, layers[i]!.output);
   }
   g.finish(a.config.name, outputs);
   w.ldelim();
