@@ -2,10 +2,10 @@
 // rollup-plugin-dts for the declarations):
 //   dist/cli.cjs        the CLI: commander, zod and the core in one CommonJS bundle, with its
 //                       source map (an internal error's stack is mapped through it)
-//   dist/chalk.cjs, picomatch.cjs, documents.cjs, onnx.cjs
-//                       leaves the CLI loads with a dynamic import only when a command needs
-//                       them: colour on a terminal, check's glob patterns, `resnet-shapes schema`,
-//                       protobuf.js's Writer (the ONNX export's)
+//   dist/chalk.cjs, picomatch.cjs, documents.cjs, onnx.cjs, zod.cjs
+//                       leaves the CLI loads only when a command needs them: colour on a terminal,
+//                       check's glob patterns, `resnet-shapes schema`, protobuf.js's Writer (the
+//                       ONNX export's), zod (the schemas', when a file is read)
 //   dist/index.js       the library, one ESM bundle (zod included: the package has no dependencies)
 //   dist/index.d.ts     its declarations in one file, importing nothing: an installed copy
 //                       type-checks on its own
@@ -27,19 +27,25 @@ import { rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 import { sourceHash } from './source-hash.mjs';
 
-/** The CLI's lazy parts, each reached by a dynamic import from src/cli/. */
+/**
+ * The CLI's lazy parts, each reached by a dynamic import from src/cli/, or (`from`) by any import
+ * from those modules, themselves reached only by dynamic imports: zod, by the schemas.
+ */
 const LAZY = {
   '../schemas/documents.js': { entry: 'src/schemas/documents.ts', bundle: 'documents.cjs' },
   '../onnx/writer.js': { entry: 'src/onnx/writer.ts', bundle: 'onnx.cjs' },
   chalk: { entry: 'node_modules/chalk/source/index.js', bundle: 'chalk.cjs' },
   picomatch: { entry: 'node_modules/picomatch/index.js', bundle: 'picomatch.cjs' },
+  './zod-runtime.js': { entry: 'src/schemas/zod-runtime.ts', bundle: 'zod.cjs', from: '/src/schemas/' },
 };
 const lazyParts = {
   name: 'lazy-parts',
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
       const part = LAZY[args.path];
-      return part && args.kind === 'dynamic-import' && args.importer.includes('/src/cli/') ? { path: `./${part.bundle}`, external: true } : undefined;
+      if (!part) return undefined;
+      const lazy = part.from ? args.importer.includes(part.from) : args.kind === 'dynamic-import' && args.importer.includes('/src/cli/');
+      return lazy ? { path: `./${part.bundle}`, external: true } : undefined;
     });
   },
 };

@@ -3,7 +3,7 @@
 // schema, then the rules across fields.
 
 import type { ZodMiniOptional } from 'zod/mini';
-import { array, boolean, enum as enumOf, int, literal, maxLength, maximum, minLength, minimum, optional, strictObject, tuple, union } from 'zod/mini';
+import { array, boolean, enum as enumOf, int, literal, maxLength, maximum, minLength, minimum, optional, strictObject, tuple, union } from './zod-runtime.js';
 import { checkRules } from '../network/config.js';
 import { FIELD_NAMES, FIELDS, type FieldName, type Z } from '../network/fields.js';
 import type { ModelConfig, ShapeIssue } from '../types.js';

@@ -3,7 +3,7 @@
 // I/O): the CLI, the library and the web page validate with the same schemas. Each schema is
 // built when first used. A config's fields are in config.ts.
 
-import * as z from 'zod/mini';
+import * as z from './zod-runtime.js';
 import { COUNT_NAMES, type CountName } from '../analysis/counts.js';
 import { KIND_NAMES } from '../analysis/kinds.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';

@@ -1,7 +1,8 @@
 // The few helpers every schema uses, over zod/mini (its schemas are plain data with checks, so
 // they load and build quickly and bundle small: the web page ships them).
 
-import { config, globalRegistry, type ZodMiniType } from 'zod/mini';
+import type { ZodMiniType } from 'zod/mini';
+import { config, globalRegistry } from './zod-runtime.js';
 
 // A process parses one or a few files: compiling zod's fast paths with `new Function` costs more
 // than it saves (and a page with a strict content security policy forbids it).
