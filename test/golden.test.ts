@@ -125,6 +125,8 @@ describe('the binary', () => {
       expect(traced.builtins).toContain('NativeModule fs');
       expect(traced.builtins).not.toContain('NativeModule module');
       expect(traced.builtins).not.toContain('NativeModule http');
+      // nor child_process (commander's, for executable subcommands: deferred by the build), which loads net and stream
+      expect(traced.builtins).not.toContain('NativeModule child_process');
       expect(loaded('--layers', '18', '--format', 'table')).toEqual(['cli.cjs']);
       expect(loaded('diff', 'resnet18', 'resnet34')).toEqual(['cli.cjs']);
       const config = join(dir, 'c.json');
