@@ -81,7 +81,6 @@ function whole(w: Writer, value: number): Writer {
   return value >= 0 && value < 4294967296 ? w.uint32(value) : w.int64(value);
 }
 
-const utf8 = new TextEncoder();
 
 function writeAttribute(w: Writer, a: Attribute): void {
   w.uint32(AttributeProto.name).string(a.name);
@@ -190,8 +189,7 @@ class Builder {
       writeAttribute(w, attributes[k]!);
       w.ldelim();
     }
-    // TextEncoder: protobuf.js's path for strings of 40 characters and more is slow when cold
-    if (doc) w.uint32(NodeProto.doc_string).bytes(utf8.encode(doc));
+    if (doc) w.uint32(NodeProto.doc_string).string(doc);
     w.ldelim();
   }
 
