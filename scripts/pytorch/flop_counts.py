@@ -60,7 +60,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import counts2  # noqa: E402
 from counts2 import calculate_flops, thop  # noqa: E402  (ultralytics-thop and calflops, from TOOLS_DIR)
-from record import build, cases  # noqa: E402
+from record import LambdaLayer, build, cases  # noqa: E402
 
 OUT = sys.argv[2]
 aten = torch.ops.aten
@@ -200,15 +200,6 @@ class AvgPool2dSame(nn.AvgPool2d):
         return F.avg_pool2d(x, self.kernel_size, self.stride, 0, self.ceil_mode, self.count_include_pad)
 
 
-class Lambda(nn.Module):
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-
-    def forward(self, x):
-        return self.fn(x)
-
-
 def pads(p):
     """[[top, bottom], [left, right]] → F.pad's (left, right, top, bottom), and whether it is symmetric."""
     return (p[1][0], p[1][1], p[0][0], p[0][1]), p[0][0] == p[0][1] and p[1][0] == p[1][1]
@@ -246,7 +237,7 @@ def module_of(row):
     if kind == 'linear':
         return nn.Linear(s['inFeatures'], s['outFeatures'], s['bias'])
     if kind == 'channelpad':
-        return Lambda(option_a(s))
+        return LambdaLayer(option_a(s))
     if kind == 'sigmoid':
         return nn.Sigmoid()
     return None
