@@ -1,6 +1,6 @@
 // Builds what `bin/resnet-shapes.js` runs and what the package exports (esbuild, then tsc and
 // rollup-plugin-dts for the declarations):
-//   dist/cli.cjs        the CLI: commander, zod and the core in one CommonJS bundle, with its
+//   dist/cli.cjs        the CLI: commander and the core in one CommonJS bundle, with its
 //                       source map (an internal error's stack is mapped through it)
 //   dist/chalk.cjs, picomatch.cjs, documents.cjs, onnx.cjs, zod.cjs
 //                       leaves the CLI loads only when a command needs them: colour on a terminal,

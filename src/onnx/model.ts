@@ -81,7 +81,6 @@ function whole(w: Writer, value: number): Writer {
   return value >= 0 && value < 4294967296 ? w.uint32(value) : w.int64(value);
 }
 
-
 function writeAttribute(w: Writer, a: Attribute): void {
   w.uint32(AttributeProto.name).string(a.name);
   if (a.f !== undefined) w.uint32(AttributeProto.f).float(a.f);
