@@ -168,7 +168,10 @@ const memorySize = () =>
     'Bytes (a number, or a string of digits for sizes above 2^53), or a string with a unit: "24GiB" = 24·2^30, "80GB" = 80·10^9',
   );
 
-const expectFields = () => ({
+const expectFields = () => {
+  // one schema serves every count (they carry no description of their own): 17 counts built once
+  const count = z.optional(bigInt());
+  return {
   output: z.optional(
     described(
       z.array(z.union([checkDim(), z.literal('N')]), { error: 'expected a shape, e.g. [10, 1000]' }).check(z.maxLength(8, { error: 'expected a shape of at most 8 dimensions' })),
@@ -189,7 +192,7 @@ const expectFields = () => ({
   ),
   counts: z.optional(
     described(
-      z.strictObject(Object.fromEntries(COUNT_NAMES.map((name) => [name, z.optional(bigInt())])) as Record<CountName, z.ZodMiniOptional<ReturnType<typeof bigInt>>>, {
+      z.strictObject(Object.fromEntries(COUNT_NAMES.map((name) => [name, count])) as Record<CountName, typeof count>, {
         error: `expected an object of counts by convention (${COUNT_NAMES.join(', ')})`,
       }),
       'Exact totals by counting convention, e.g. {"fvcore": 4111512576}',
@@ -198,13 +201,14 @@ const expectFields = () => ({
   paramCounts: z.optional(
     described(
       z.strictObject(
-        { pytorch: z.optional(bigInt()), keras: z.optional(bigInt()), paddle: z.optional(bigInt()), bnFolded: z.optional(bigInt()) },
+        { pytorch: count, keras: count, paddle: count, bnFolded: count },
         { error: 'expected an object of pytorch, keras, paddle and bnFolded' },
       ),
       'Exact parameter totals as each framework reports them',
     ),
   ),
-});
+  };
+};
 
 export const checkSchema = once(() =>
   described(
