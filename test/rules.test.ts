@@ -330,6 +330,29 @@ describe('the zero-padding (option A) shortcut', () => {
   });
 });
 
+describe("a stage's first block with a projection shortcut always (firstShortcut, Keras)", () => {
+  // ResNet-18's layer1 keeps 64 channels at stride 1: torchvision gives its first block no shortcut
+  const first = (config: ModelConfig) => trace(config, [1, 3, 224, 224]).layers.filter((l) => l.spec.name.startsWith('layer1.0.downsample'));
+
+  it('adds a conv 1×1 + BN to layer1.0 where nothing changes shape; the default adds none', () => {
+    expect(first(preset('resnet18'))).toEqual([]);
+    const forced = preset('resnet18', { firstShortcut: 'always' });
+    expect(first(forced).map((l) => [l.spec.kind, l.input, l.output, l.params])).toEqual([
+      ['conv2d', [1, 64, 56, 56], [1, 64, 56, 56], 64 * 64],
+      ['batchnorm2d', [1, 64, 56, 56], [1, 64, 56, 56], 2 * 64],
+    ]);
+    // only layer1's first block gains one: the other stages' first blocks change shape already
+    expect(trace(forced, [1, 3, 224, 224]).totals.params).toBe(11_689_512 + 64 * 64 + 2 * 64);
+  });
+
+  it('is refused with option A, which can only double the channels, naming firstShortcut', () => {
+    const issue = checkConfig(resolveConfig({ ...presetConfig('resnet20_cifar')!, firstShortcut: 'always' }, 'x'))[0]!;
+    expect(formatIssue(issue)).toBe(
+      'firstShortcut: expected a zero-padding (option A) shortcut to double the channels: out/4 zero channels on each side, found stage 1: 16 → 16 channels, stride 1',
+    );
+  });
+});
+
 describe('the library refuses what the CLI refuses', () => {
   it('parseConfig never throws and names the field as the CLI does', () => {
     expect(parseConfig({ block: 'basic', layers: [2, -1] })).toEqual({ ok: false, issues: [{ path: 'layers[1]', message: 'expected a positive integer, got -1' }] });

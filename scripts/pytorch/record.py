@@ -397,13 +397,13 @@ class KerasResNetV2(nn.Module):
     here <block>_0_pool); _1_ and _2_ convs without bias, _3_ with; post_bn, post_relu, global
     average pool, predictions."""
 
-    def __init__(self, layers, classes=1000):
+    def __init__(self, layers, classes=1000, filters=(64, 128, 256, 512)):
         super().__init__()
         self.plan = []
         self.add_module('conv1_conv', nn.Conv2d(3, 64, 7, 2, 3, bias=True))
         self.add_module('pool1_pool', nn.MaxPool2d(3, 2, 1))
         inplanes = 64
-        for s, (filters, n, stride1) in enumerate(zip((64, 128, 256, 512), layers, (2, 2, 2, 1))):
+        for s, (filters, n, stride1) in enumerate(zip(filters, layers, (2, 2, 2, 1))):
             for i in range(n):
                 name = f'conv{s + 2}_block{i + 1}'
                 stride = stride1 if i == n - 1 else 1
@@ -451,7 +451,7 @@ KERAS_V2 = {'keras_resnet50v2': [3, 4, 6, 3], 'keras_resnet101v2': [3, 4, 23, 3]
 
 def build(case):
     if case.get('keras_v2'):
-        return KerasResNetV2(KERAS_V2[case['preset']], case['classes']).eval()
+        return KerasResNetV2(KERAS_V2[case['preset']], case['classes'], case.get('widths', (64, 128, 256, 512))).eval()
     if case.get('cifar') == 'wrn':
         return WideResNet(28, 10, case['classes']).eval()
     if case.get('cifar') == 'bearpaw':
@@ -567,6 +567,10 @@ def cases():
     for preset, shape in (('keras_resnet50v2', [1, 3, 224, 224]), ('keras_resnet50v2', [2, 3, 97, 61]),
                           ('keras_resnet101v2', [1, 3, 224, 224]), ('keras_resnet152v2', [1, 3, 224, 224])):
         yield dict(id=preset, preset=preset, arch='keras_v2', keras_v2=True, classes=1000, input=shape)
+    # narrow stages whose first block changes no shape (64 -> 4·16 channels, stride 1): Keras still
+    # gives each stack's first block a conv shortcut (conv_shortcut=True in stack2)
+    yield dict(id='keras_resnet50v2_w16', preset='keras_resnet50v2', arch='keras_v2', keras_v2=True, classes=10,
+               input=[1, 3, 97, 61], widths=[16, 16, 32, 64])
     # CIFAR networks (their own re-implementations above), recorded under the preset's name
     for preset, cifar, n, inputs in (
         ('resnet20_cifar', 'akamaster', 3, ([1, 3, 32, 32], [2, 3, 40, 32])),

@@ -116,7 +116,9 @@ export function checkRules(config: ModelConfig): ShapeIssue[] {
     const refuse = SHORTCUTS[config.downsample].refuse;
     planStages(config).forEach((plan, s) => {
       const why = refuse && plan.hasDownsample && plan.blocks > 0 ? refuse(plan) : null;
-      if (why) issues.push(issue('downsample', why, `stage ${s + 1}: ${plan.inChannels} → ${plan.outChannels} channels, stride ${plan.stride}`));
+      // a stage whose projection is there only because firstShortcut asks for it
+      const forced = plan.stride === 1 && plan.inChannels === plan.outChannels;
+      if (why) issues.push(issue(forced ? 'firstShortcut' : 'downsample', why, `stage ${s + 1}: ${plan.inChannels} → ${plan.outChannels} channels, stride ${plan.stride}`));
     });
   }
   // a block makes at most MAX_BLOCK_ROWS rows, the stem and the head at most 32: a network surely

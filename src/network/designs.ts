@@ -163,7 +163,8 @@ export function planStages(config: ModelConfig): StagePlan[] {
       stride = 1;
     }
     const outChannels = planes * expansion;
-    plans.push({ planes, inChannels, outChannels, stride, dilation, firstDilation, hasDownsample: stride !== 1 || inChannels !== outChannels, blocks });
+    const hasDownsample = config.firstShortcut === 'always' || stride !== 1 || inChannels !== outChannels;
+    plans.push({ planes, inChannels, outChannels, stride, dilation, firstDilation, hasDownsample, blocks });
     inChannels = outChannels;
   });
   return plans;

@@ -200,7 +200,7 @@ function blockArgs(config: ModelConfig, names: Naming, plan: StagePlan, s: numbe
   const stride = (config.strideAt === 'last' ? i === plan.blocks - 1 : first) ? plan.stride : 1;
   const inChannels = first ? plan.inChannels : plan.outChannels;
   const reshapes = inChannels !== plan.outChannels;
-  const projection = reshapes || (stride !== 1 && config.strideShortcut !== 'maxpool');
+  const projection = reshapes || (first && config.firstShortcut === 'always') || (stride !== 1 && config.strideShortcut !== 'maxpool');
   return {
     prefix: names.block(s, i),
     names,

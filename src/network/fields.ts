@@ -44,6 +44,7 @@ export const ORDER_KINDS = ['post', 'pre'] as const;
 export const SHORTCUT_SOURCES = ['preactivation', 'input'] as const;
 export const STRIDE_PLACES = ['first', 'last'] as const;
 export const STRIDE_SHORTCUTS = ['projection', 'maxpool'] as const;
+export const FIRST_SHORTCUTS = ['when-needed', 'always'] as const;
 export const HEAD_POOLS = ['global', 'width', 'none'] as const;
 
 /** `a, b or c` */
@@ -90,6 +91,7 @@ interface OptionalFields {
   readonly strides: readonly number[];
   readonly strideAt: (typeof STRIDE_PLACES)[number];
   readonly strideShortcut: (typeof STRIDE_SHORTCUTS)[number];
+  readonly firstShortcut: (typeof FIRST_SHORTCUTS)[number];
   readonly se: SqueezeExcitation;
 }
 export type StemKind = (typeof STEM_KINDS)[number];
@@ -269,6 +271,13 @@ export const FIELDS: FieldTable = {
       d(
         choice(z, STRIDE_SHORTCUTS),
         'The shortcut of a block that strides without changing channels: projection (the downsample form, the default) or maxpool (a 1×1 max pool at the stride, no parameters: Keras ResNetV2)',
+      ),
+  },
+  firstShortcut: {
+    schema: (z, d) =>
+      d(
+        choice(z, FIRST_SHORTCUTS),
+        "Which stages' first block has a projection shortcut: when-needed (where the block changes the shape: torchvision, timm, Paddle; the default) or always (every stage's, even where nothing changes shape: Keras builds each stack's first block with conv_shortcut=True)",
       ),
   },
   se: {

@@ -54,7 +54,7 @@ export interface PyTorchRecord {
   macs: number;
   conv2d_count: number;
   layers: PyTorchRow[];
-  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string };
+  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string; widths?: number[] };
 }
 
 export interface Fixture {
@@ -70,7 +70,7 @@ export function configFor(record: Pick<PyTorchRecord, 'model' | 'num_classes' | 
   if (!c) return preset(record.model, { classes });
   // timm-structured cases are recorded under the preset's own name (plus _osN when dilated)
   const base = c.preset ?? (c.stem ? c.id.replace(/_os\d+$/, '') : c.arch);
-  const config = preset(base, { classes, strideIn1x1: c.v1 ?? false });
+  const config = preset(base, { classes, strideIn1x1: c.v1 ?? false, ...(c.widths ? { widths: c.widths } : {}) });
   return c.dilation
     ? { ...config, replaceStrideWithDilation: c.dilation }
     : config;
