@@ -92,8 +92,8 @@ function writeAttribute(w: Writer, a: Attribute): void {
     w.uint32(TensorProto.float_data).fork().float(a.t).ldelim();
     w.ldelim();
   }
-  const ints = a.ints;
-  if (ints) for (let k = 0; k < ints.length; k++) whole(w.uint32(AttributeProto.ints), ints[k]!);
+  const values = a.ints;
+  if (values) for (let k = 0; k < values.length; k++) whole(w.uint32(AttributeProto.ints), values[k]!);
   w.uint32(AttributeProto.type).uint32(a.type);
 }
 
@@ -383,7 +383,7 @@ export function onnxExport(a: Analysis, newWriter: () => Writer, options: OnnxOp
     tensors.push(name);
   }
   // every row's tensor but the last has its shape in value_info; the last is the graph's output
-  const last = trace.layers.length - 1;
+  const last = layers.length - 1;
   const outputs: [string, Uint8Array][] = [];
   // a folded BatchNorm's row shares its conv's tensor (and shape): each tensor once, at its first row
   const written = new Set<string>([input]);
