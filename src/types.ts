@@ -111,8 +111,11 @@ export interface AddSpec extends RowBase {
   readonly kind: 'add';
   /** Index of the row producing the shortcut operand (-1: the network input). */
   readonly shortcut: number;
-  /** `torch.add(a, b)`, a new tensor (Wide ResNet), rather than the in-place `out += shortcut`. */
-  readonly outOfPlace?: boolean;
+  /**
+   * A new tensor rather than the in-place `out += shortcut`: `torch.add(a, b)` (Wide ResNet), or
+   * `operator`, `a + b` (torchvision's RegNet), which no patch of torch.add sees.
+   */
+  readonly outOfPlace?: boolean | 'operator';
 }
 export interface AdaptiveAvgPool2dSpec extends RowBase {
   readonly kind: 'adaptiveavgpool2d';
@@ -151,6 +154,8 @@ export interface WidthPool2dSpec extends RowBase {
    */
   readonly window?: number;
   readonly unit?: boolean;
+  /** The window as tall as the input instead (kuangliu's SE squeeze, `F.avg_pool2d(out, out.size(2))`). */
+  readonly height?: boolean;
 }
 
 /** The squeeze: a global mean over height and width, kept 4-d (`x.mean((2, 3), keepdim=True)`). */
@@ -159,6 +164,8 @@ export interface MeanSpec extends RowBase {
 }
 export interface SigmoidSpec extends RowBase {
   readonly kind: 'sigmoid';
+  /** Called as F.sigmoid in a forward (kuangliu's SENet), not as an nn.Sigmoid module. */
+  readonly functional?: boolean;
 }
 /**
  * The excitation: `from` (the block's output) times the gate, broadcast over height and width
@@ -168,6 +175,29 @@ export interface MulSpec extends RowBase {
   readonly kind: 'mul';
   /** Index of the row producing the gate, [N, C, 1, 1]. */
   readonly gate: number;
+}
+
+/** Dropout: zeroes a fraction `p` of the elements in training (a new tensor and its mask), nothing in eval. */
+export interface DropoutSpec extends RowBase {
+  readonly kind: 'dropout';
+  readonly p: number;
+  /** nn.Dropout(inplace=True) (IResNet's head): writes into its input. */
+  readonly inplace: boolean;
+  /** Called as F.dropout in a forward (xternalz's Wide ResNet), not as an nn.Dropout module. */
+  readonly functional?: boolean;
+}
+/** A ReLU with a learned slope for negative inputs: one per channel, or one for all (`nn.PReLU(num_parameters)`). */
+export interface PReluSpec extends RowBase {
+  readonly kind: 'prelu';
+  /** 1, or the channels of its input. */
+  readonly parameters: number;
+}
+/** BatchNorm over a flattened [N, features] vector (IResNet's embedding `features`). */
+export interface BatchNorm1dSpec extends RowBase {
+  readonly kind: 'batchnorm1d';
+  readonly features: number;
+  /** Its scale is frozen (requires_grad False, IResNet): its weight is no trainable parameter. */
+  readonly frozenWeight?: boolean;
 }
 
 export type LayerSpec =
@@ -185,7 +215,10 @@ export type LayerSpec =
   | WidthPool2dSpec
   | MeanSpec
   | SigmoidSpec
-  | MulSpec;
+  | MulSpec
+  | DropoutSpec
+  | PReluSpec
+  | BatchNorm1dSpec;
 
 export type LayerKind = LayerSpec['kind'];
 

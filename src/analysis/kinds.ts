@@ -47,6 +47,8 @@ export interface Weights {
   readonly params: Int;
   readonly runningStats: number;
   readonly macs: Int;
+  /** Of `params`, those that are frozen (requires_grad False): not trainable. */
+  readonly frozen?: number;
 }
 
 /** A square window along each axis (kernels here are square, so one number per attribute). */
@@ -105,6 +107,9 @@ export const TORCH_MODULES = [
   'Flatten',
   'Lambda',
   'Sigmoid',
+  'PReLU',
+  'BatchNorm1d',
+  'Dropout',
   // tensor operations in a forward: the residual `+=`, and squeeze-and-excitation's
   // `x.mean(...)` and `x * gate`
   'add',
@@ -114,6 +119,8 @@ export const TORCH_MODULES = [
   // F.avg_pool2d and F.relu called in a model's forward (no module)
   'F.avg_pool2d',
   'F.relu',
+  'F.sigmoid',
+  'F.dropout',
 ] as const;
 export type TorchModule = (typeof TORCH_MODULES)[number];
 
@@ -227,8 +234,8 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: () => SAME,
     // in place: its output is its input's storage, and backward needs that output
     memory: { ...KEEPS_INPUT, aliases: true, saves: 'output' },
-    // F.relu without inplace makes a new tensor (and keeps it for backward)
-    memoryOf: (s) => (s.functional ? { ...KEEPS_INPUT, saves: 'output' } : KINDS.relu.memory),
+    // F.relu and nn.ReLU() without inplace make a new tensor (and keep it for backward)
+    memoryOf: (s) => (s.inplace ? KINDS.relu.memory : { ...KEEPS_INPUT, saves: 'output' }),
     torch: (s) => (s.functional ? 'F.relu' : 'ReLU'),
   },
   maxpool2d: {
@@ -256,7 +263,8 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     memory: PASS_THROUGH,
     // torch.add makes a new tensor; its gradient still passes to both operands unchanged
     memoryOf: (s) => (s.outOfPlace ? { ...PASS_THROUGH, aliases: false } : PASS_THROUGH),
-    torch: (s) => (s.outOfPlace ? 'torch.add' : 'add'),
+    // `a + b` is a tensor operation as `+=` is: the counters that patch torch.add do not see it
+    torch: (s) => (s.outOfPlace === true ? 'torch.add' : 'add'),
   },
   adaptiveavgpool2d: {
     output: (s, input) => {
@@ -308,7 +316,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     output: (s, input) => {
       const rank = expectRank4(input);
       if (rank) return rank;
-      const k = s.window ?? input[3]!;
+      const k = s.window ?? (s.height ? input[2]! : input[3]!);
       const out = window2d(input, input[1]!, [k, k], [k, k], [[0, 0], [0, 0]], [1, 1], false);
       // a fixed window before a classifier: only a map it pools to 1×1 gives the features it expects
       if (s.window !== undefined && s.unit && Array.isArray(out) && (out[2] !== 1 || out[3] !== 1)) {
@@ -338,12 +346,13 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: () => SAME,
     // its backward is computed from its output
     memory: { aliases: false, saves: 'output', ownInInference: false, autocast: false, passesGradient: false },
-    torch: () => 'Sigmoid',
+    torch: (s) => (s.functional ? 'F.sigmoid' : 'Sigmoid'),
   },
   mul: {
     operands: (s) => [s.gate],
     output: (_, input, [gate = []]) => {
-      const fits = gate.length === 4 && input.length === 4 && gate[0] === input[0] && gate[1] === input[1] && gate[2] === 1 && gate[3] === 1;
+      // the gate broadcasts: each of its dimensions the input's, or 1 (channels and batch must agree)
+      const fits = gate.length === input.length && input.length === 4 && gate[0] === input[0] && gate[1] === input[1] && gate.every((d, i) => d === 1 || d === input[i]);
       return fits ? input : { code: 'add-mismatch', expected: `a gate [${input[0]}, ${input[1]}, 1, 1] to scale ${fmt(input)}`, found: fmt(gate) };
     },
     // the gate scales each channel by a figure from the whole map; a pixel's field is its path's
@@ -351,6 +360,38 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     // both factors require grad: each one's gradient is the other times the output's
     memory: { aliases: false, saves: 'operands', ownInInference: false, autocast: false, passesGradient: false },
     torch: () => 'mul',
+  },
+  dropout: {
+    output: same,
+    field: () => SAME,
+    // training (CUDA's fused native_dropout): a new tensor, and its bool mask kept for backward
+    memory: { aliases: false, saves: 'nothing', ownSaved: (l, bytes) => bytes(l.output, 1), ownInInference: false, autocast: false, passesGradient: false },
+    memoryOf: (s) => {
+      // p = 0 returns its input itself
+      if (s.p === 0) return PASS_THROUGH;
+      // in place (torch.dropout_): the input times a noise tensor of its size, kept for backward
+      if (s.inplace) return { ...PASS_THROUGH, passesGradient: false, ownSaved: (l, bytes) => bytes(l.output, 4) };
+      return KINDS.dropout.memory;
+    },
+    torch: (s) => (s.functional ? 'F.dropout' : 'Dropout'),
+  },
+  prelu: {
+    output: (s, input) => (s.parameters === 1 ? input : checkChannels(input, s.parameters) ?? input),
+    weights: (s) => ({ weight: [s.parameters], bias: null, params: s.parameters, runningStats: 0, macs: 0 }),
+    field: () => SAME,
+    // a new tensor; its backward reads its input (and the slopes, a parameter)
+    memory: KEEPS_INPUT,
+    torch: () => 'PReLU',
+  },
+  batchnorm1d: {
+    output: (s, input) => {
+      if (input.length !== 2) return { code: 'rank', expected: 'a 2-d input [N, features]', found: fmt(input) };
+      return input[1] === s.features ? input : { code: 'features', expected: `${s.features} input features`, found: String(input[1]) };
+    },
+    weights: (s) => ({ weight: [s.features], bias: [s.features], params: 2 * s.features, runningStats: 2 * s.features, macs: 0, frozen: s.frozenWeight ? s.features : 0 }),
+    field: () => GLOBAL,
+    memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([(l.spec as SpecOf<'batchnorm1d'>).features], 4)) },
+    torch: () => 'BatchNorm1d',
   },
 };
 

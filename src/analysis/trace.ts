@@ -1,7 +1,7 @@
 // LayerSpec[] + input Shape -> Trace. Each kind's rule (kinds.ts) says what is wrong as data;
 // the walker adds where (the row's module path).
 
-import { add, type Int } from '../int.js';
+import { add, sub, type Int } from '../int.js';
 import type { LayerSpec, ModelConfig, Shape, ShapeIssue, Trace, TracedLayer } from '../types.js';
 import { kindOf, operandsOf, type Problem, type Weights } from './kinds.js';
 
@@ -60,6 +60,7 @@ export function traceShapes(
   let params: Int = 0;
   let stats: Int = 0;
   let macs: Int = 0;
+  let frozen: Int = 0;
   const outputOf = (row: number): Shape => (row < 0 ? input : layers[row]!.output);
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
@@ -83,6 +84,7 @@ export function traceShapes(
     params = add(params, w.params);
     stats = add(stats, w.runningStats);
     macs = add(macs, w.macs);
+    if (w.frozen) frozen = add(frozen, w.frozen);
   }
   const output = layers.length > 0 ? layers[layers.length - 1]!.output : input;
   return {
@@ -93,7 +95,7 @@ export function traceShapes(
       output,
       symbolicBatch: options.symbolicBatch ?? false,
       layers,
-      totals: { params, trainableParams: params, bnRunningStats: stats, macs },
+      totals: { params, trainableParams: sub(params, frozen), bnRunningStats: stats, macs },
     },
   };
 }

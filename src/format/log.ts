@@ -56,6 +56,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
         yield `${hl.name(paddleName(layer))} ${shape(layer.output)} ${hl.shape(shapeText(layer.weight!))} [ ${layer.weight![0]} ]`;
         break;
       case 'relu':
+      case 'prelu':
         if (section.kind === 'stem') yield `${hl.name(`conv_bn_layer_${stemUnits++}`)} ${shape(layer.output)}`;
         break;
       case 'maxpool2d':
@@ -84,6 +85,8 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
       case 'add':
       case 'mean':
       case 'sigmoid':
+      case 'dropout':
+      case 'batchnorm1d':
         break;
       default: {
         const never: never = spec;

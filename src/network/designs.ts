@@ -37,7 +37,7 @@ export interface BlockDesign {
   readonly convs: readonly ConvDesign[];
 }
 
-export const BLOCK_KINDS = ['basic', 'bottleneck'] as const;
+export const BLOCK_KINDS = ['basic', 'bottleneck', 'ibasic', 'regnet'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
@@ -57,6 +57,27 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
     convs: [
       { kernel: 1, out: 'width', stride: 'v1', dilation: 'none', grouped: false },
       { kernel: 3, out: 'width', stride: 'v1.5', dilation: 'entry', grouped: true },
+      { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
+    ],
+  },
+  // insightface's IBasicBlock: two 3×3 convs, the second strides (it refuses dilation)
+  ibasic: {
+    description: 'ibasic (two 3×3 convs, the second strided: IResNet)',
+    expansion: 1,
+    width: 'planes',
+    convs: [
+      { kernel: 3, out: 'width', stride: 'never', dilation: 'none', grouped: false },
+      { kernel: 3, out: 'output', stride: 'always', dilation: 'none', grouped: false },
+    ],
+  },
+  // torchvision's ResBottleneckBlock (bottleneck multiplier 1): 1×1, grouped 3×3 (strided), 1×1
+  regnet: {
+    description: "regnet (1×1, 3×3 grouped by groupWidth, 1×1 without expansion: torchvision's RegNet)",
+    expansion: 1,
+    width: 'planes',
+    convs: [
+      { kernel: 1, out: 'width', stride: 'never', dilation: 'none', grouped: false },
+      { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: true },
       { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
     ],
   },
@@ -99,7 +120,18 @@ export const PRE_ACTIVATION: BlockOrder = {
   shortcutFrom: 'preactivation',
 };
 
-export const ORDERS: Readonly<Record<BlockOrderKind, BlockOrder>> = { post: POST_ACTIVATION, pre: PRE_ACTIVATION };
+/**
+ * insightface's IBasicBlock: BN, conv; BN, PReLU, conv, BN; nothing after the add; the
+ * projection reads the block's input.
+ */
+export const IRESNET_ORDER: BlockOrder = {
+  unit: ['bn', 'conv'],
+  lastUnit: ['bn', 'act', 'conv', 'bn'],
+  afterAdd: [],
+  shortcutFrom: 'input',
+};
+
+export const ORDERS: Readonly<Record<BlockOrderKind, BlockOrder>> = { post: POST_ACTIVATION, pre: PRE_ACTIVATION, iresnet: IRESNET_ORDER };
 
 /** A stage's plan, threaded through as values (no mutable builder state). */
 export interface StagePlan {
@@ -146,6 +178,11 @@ export function stemChannels(config: ModelConfig): number {
 /** A block's inner width. */
 export function blockWidth(config: ModelConfig, planes: number): number {
   return BLOCKS[config.block].width === 'planes' ? planes : Math.floor((planes * config.widthPerGroup) / 64) * config.groups;
+}
+
+/** The groups of a block's grouped conv: width / groupWidth where given, else `groups`. */
+export function blockGroups(config: ModelConfig, width: number): number {
+  return config.groupWidth === undefined ? config.groups : width / config.groupWidth;
 }
 
 export function planStages(config: ModelConfig): StagePlan[] {
@@ -239,11 +276,21 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
 };
 
 
+/** Python's round(): to the nearest integer, a half to the even one. */
+function roundHalfEven(x: number): number {
+  const down = Math.floor(x);
+  const rest = x - down;
+  if (rest !== 0.5) return Math.round(x);
+  return down % 2 === 0 ? down : down + 1;
+}
+
 /**
  * Squeezed channels: floor(channels / reduction), or with a divisor d timm's make_divisible:
  * the nearest multiple of d, at least d (0.5 rounds up).
  */
 export function seChannels(se: SqueezeExcitation, channels: number): number {
+  // torchvision's int(round(se_ratio × width_in)): Python rounds half to even
+  if (se.of === 'input') return roundHalfEven(channels / se.reduction);
   if (se.divisor === undefined) return Math.floor(channels / se.reduction);
   const d = se.divisor;
   return Math.max(d, Math.floor((channels / se.reduction + d / 2) / d) * d);

@@ -4,7 +4,7 @@
 // stem are is data (designs.ts), and so is how rows are named (naming.ts).
 
 import type { BlockOrderKind, LayerSpec, ModelConfig, Section, SqueezeExcitation } from '../types.js';
-import { BLOCKS, blockWidth, ORDERS, planStages, PRE_ACTIVATION, seChannels, SHORTCUTS, stemChannels, stemDesign, type BlockArgs, type ShortcutSource, type StagePlan } from './designs.js';
+import { blockGroups, BLOCKS, blockWidth, ORDERS, planStages, PRE_ACTIVATION, seChannels, SHORTCUTS, stemChannels, stemDesign, type BlockArgs, type ShortcutSource, type StagePlan } from './designs.js';
 import { namingOf, type Naming } from './naming.js';
 import { pad, pair, Rows } from './rows.js';
 
@@ -27,7 +27,7 @@ function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
   });
   if (normalized) {
     x = rows.bn(names.stemBn, x, section, channels);
-    x = rows.relu(names.stemAct, x, section);
+    x = rows.act(names.stemAct, x, section, channels);
   }
   if (pool === 'none') return x;
   return rows.push({
@@ -52,15 +52,33 @@ function projectionOf(rows: Rows, config: ModelConfig, b: BlockArgs, input: numb
 }
 
 
-/** A block's squeeze-and-excitation on `x` (timm's SEModule); returns the scaled output's row. */
-function squeezeExcite(rows: Rows, se: SqueezeExcitation, names: Naming, p: string, section: Section, x: number, channels: number): number {
-  const squeezed = seChannels(se, channels);
-  let g = rows.push({ kind: 'mean', name: names.se(p, 'mean'), paddleName: null, from: x, section });
+/**
+ * A block's squeeze-and-excitation on `x`, a map of `channels`, squeezed to `squeezed` channels
+ * (timm's SEModule, torchvision's SqueezeExcitation or kuangliu's, as `se.squeeze` and the naming
+ * say); returns the scaled output's row.
+ */
+function squeezeExcite(rows: Rows, se: SqueezeExcitation, names: Naming, p: string, section: Section, x: number, channels: number, squeezed: number): number {
+  const name = names.se(p, 'mean');
+  const squeeze = se.squeeze ?? 'mean';
+  let g =
+    squeeze === 'pool'
+      ? rows.push({ kind: 'adaptiveavgpool2d', name, paddleName: null, from: x, section, outputSize: pair(1) })
+      : squeeze === 'height'
+        ? rows.push({ kind: 'widthpool2d', name, paddleName: null, from: x, section, height: true })
+        : rows.push({ kind: 'mean', name, paddleName: null, from: x, section });
   g = rows.conv(names.se(p, 'fc1'), g, section, { inChannels: channels, outChannels: squeezed, kernel: 1, bias: true });
-  g = rows.relu(names.se(p, 'act'), g, section);
+  g = names.seReluNotInplace
+    ? rows.push({ kind: 'relu', name: names.se(p, 'act'), paddleName: null, from: g, section, inplace: false })
+    : rows.relu(names.se(p, 'act'), g, section);
   g = rows.conv(names.se(p, 'fc2'), g, section, { inChannels: squeezed, outChannels: channels, kernel: 1, bias: true });
-  g = rows.push({ kind: 'sigmoid', name: names.se(p, 'gate'), paddleName: null, from: g, section });
+  g = rows.push({ kind: 'sigmoid', name: names.se(p, 'gate'), paddleName: null, from: g, section, ...(names.functionalRelu ? { functional: true } : {}) });
   return rows.push({ kind: 'mul', name: names.se(p, 'mul'), paddleName: null, from: x, section, gate: g });
+}
+
+/** A dropout at rate `rate`: an F.dropout call or an nn.Dropout module, as the naming says. */
+function dropoutRow(rows: Rows, names: Naming, p: string, section: Section, x: number, rate: number): number {
+  const name = names.dropout?.(p) ?? `${p}.dropout`;
+  return rows.push({ kind: 'dropout', name, paddleName: null, from: x, section, p: rate, inplace: false, ...(names.functionalDropout ? { functional: true } : {}) });
 }
 
 /** A shortcut that only subsamples: a 1×1 max pool at the block's stride (Keras V2's `MaxPooling2D(1, strides)`). */
@@ -107,7 +125,11 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
   const width = blockWidth(config, plan.planes);
   let x = input;
   let channels = b.inChannels;
+  // the channels of `x` as the steps run
+  let current = b.inChannels;
   let acts = 0;
+  let bns = 0;
+  const { se } = config;
   const pre = order === PRE_ACTIVATION;
   const from = pre ? (config.shortcutFrom ?? order.shortcutFrom) : 'input';
   const at = shortcutPlacement(names.shortcutAt, pre, from);
@@ -128,19 +150,19 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
     const steps = c === last ? order.lastUnit : order.unit;
     // whether a BN reads the conv's output (in its unit, or first in the next): then no bias with convBias "unnormalized"
     const after = steps[steps.indexOf('conv') + 1] ?? (c < last ? (c + 1 === last ? order.lastUnit : order.unit)[0] : undefined);
-    // pre-activation normalises the unit's input, post-activation its output
-    const bnChannels = steps.indexOf('bn') < steps.indexOf('conv') ? channels : out;
     for (let k = 0; k < steps.length; k++) {
       const step = steps[k]!;
       if (step === 'act') {
-        x = rows.relu(names.act(p, ++acts), x, section);
+        x = rows.act(names.act(p, ++acts), x, section, current);
         if (c === 0 && acts === 1 && pre) {
           if (from === 'preactivation') shortcutFrom = x;
           if (at === 'branch' && reshaped) shortcut = shortcutOf(shortcutFrom);
         }
       } else if (step === 'bn') {
-        x = rows.bn(names.bn(p, n), x, section, bnChannels);
+        x = rows.bn(names.bn(p, ++bns), x, section, current);
       } else {
+        // Wide ResNet's dropout, right before the block's last conv
+        if (c === last && config.dropout !== undefined) x = dropoutRow(rows, names, p, section, x, config.dropout);
         x = rows.conv(names.conv(p, n), x, section, {
           inChannels: channels,
           outChannels: out,
@@ -148,19 +170,22 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
           stride: strided ? b.stride : 1,
           padding: conv.kernel === 1 ? 0 : dilation,
           dilation,
-          groups: conv.grouped ? config.groups : 1,
+          groups: conv.grouped ? blockGroups(config, width) : 1,
           normalized: after === 'bn',
         });
+        current = out;
       }
     }
     channels = out;
+    // RegNetY's SE: after the 3×3 unit, on its width, squeezed from the block's input width
+    if (se?.at === 'inner' && c === last - 1) x = squeezeExcite(rows, se, names, p, section, x, out, seChannels(se, se.of === 'input' ? b.inChannels : out));
   }
-  if (config.se) x = squeezeExcite(rows, config.se, names, p, section, x, plan.outChannels);
+  if (se && se.at !== 'inner') x = squeezeExcite(rows, se, names, p, section, x, plan.outChannels, seChannels(se, se.of === 'input' ? b.inChannels : plan.outChannels));
   const joined = shortcut ?? (reshaped ? shortcutOf(shortcutFrom) : identityShortcut(rows, b, orderKind, input));
   const main = x;
   return rows.as('join', () => {
-    let y = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: main, section, shortcut: joined, ...(names.outOfPlaceAdd ? { outOfPlace: true } : {}) });
-    for (let k = 0; k < order.afterAdd.length; k++) if (order.afterAdd[k] === 'act') y = rows.relu(names.out(p, ++acts), y, section);
+    let y = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: main, section, shortcut: joined, ...(names.outOfPlaceAdd ? { outOfPlace: names.outOfPlaceAdd } : {}) });
+    for (let k = 0; k < order.afterAdd.length; k++) if (order.afterAdd[k] === 'act') y = rows.act(names.out(p, ++acts), y, section, plan.outChannels);
     return y;
   });
 }
@@ -172,7 +197,17 @@ function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: nu
   if (config.headNorm) {
     // pre-activation networks normalise the last block's sum before pooling
     x = rows.bn(names.headBn, x, section, channels);
-    x = rows.relu(names.headAct, x, section);
+    x = rows.act(names.headAct, x, section, channels);
+  }
+  if (config.headFlatten) {
+    // IResNet's embedding head: BN, flatten, dropout, a linear built for one map size, BatchNorm1d
+    const [h, w] = config.headFlatten;
+    x = rows.bn(names.headBn, x, section, channels);
+    x = rows.push({ kind: 'flatten', name: names.flatten, paddleName: null, from: x, section });
+    x = rows.push({ kind: 'dropout', name: names.headDropout ?? 'dropout', paddleName: null, from: x, section, p: 0, inplace: true });
+    x = rows.push({ kind: 'linear', name: names.fc, paddleName: 'linear_0', from: x, section, inFeatures: channels * h * w, outFeatures: config.classes, bias: true });
+    rows.push({ kind: 'batchnorm1d', name: names.headFeatures ?? 'features', paddleName: null, from: x, section, features: config.classes, frozenWeight: true });
+    return;
   }
   // a backbone: the last stage's map is the output
   if (config.headPool === 'none') return;
@@ -246,7 +281,7 @@ function expandStages(rows: Rows, config: ModelConfig, names: Naming, input: num
 /** An empty row list for a config, and the names its rows take. */
 function startRows(config: ModelConfig): { rows: Rows; names: Naming } {
   const names = namingOf(config);
-  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false), names };
+  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false, config.activation ?? 'relu'), names };
 }
 
 /**

@@ -16,7 +16,7 @@ import { NAMING_KINDS, type NamingKind } from './naming.js';
 import { groupDigits } from '../int.js';
 
 /** The part of zod the field schemas are made with (src/schemas/config.ts hands it over). */
-export type Z = Pick<typeof Zod, 'array' | 'boolean' | 'enum' | 'int' | 'literal' | 'maxLength' | 'maximum' | 'minLength' | 'minimum' | 'optional' | 'strictObject' | 'tuple' | 'union'>;
+export type Z = Pick<typeof Zod, 'array' | 'boolean' | 'enum' | 'int' | 'literal' | 'lt' | 'maxLength' | 'maximum' | 'minLength' | 'minimum' | 'number' | 'optional' | 'strictObject' | 'tuple' | 'union'>;
 /** Marks a schema with its description (for editors and the JSON Schema). */
 export type Describe = <T extends Zod.ZodMiniType>(schema: T, description: string) => T;
 
@@ -40,12 +40,16 @@ export const LIMITS = {
 
 export const STEM_KINDS = ['standard', 'deep', 'cifar'] as const;
 export const STEM_POOLS = ['max', 'none'] as const;
-export const ORDER_KINDS = ['post', 'pre'] as const;
+export const ORDER_KINDS = ['post', 'pre', 'iresnet'] as const;
 export const SHORTCUT_SOURCES = ['preactivation', 'input'] as const;
 export const STRIDE_PLACES = ['first', 'last'] as const;
 export const STRIDE_SHORTCUTS = ['projection', 'maxpool'] as const;
 export const FIRST_SHORTCUTS = ['when-needed', 'always'] as const;
 export const HEAD_POOLS = ['global', 'width', 'none'] as const;
+export const ACTIVATIONS = ['relu', 'prelu'] as const;
+export const SE_SQUEEZES = ['mean', 'pool', 'height'] as const;
+export const SE_PLACES = ['output', 'inner'] as const;
+export const SE_WIDTHS = ['output', 'input'] as const;
 
 /** `a, b or c` */
 export const inWords = (items: readonly string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
@@ -93,6 +97,10 @@ interface OptionalFields {
   readonly strideShortcut: (typeof STRIDE_SHORTCUTS)[number];
   readonly firstShortcut: (typeof FIRST_SHORTCUTS)[number];
   readonly se: SqueezeExcitation;
+  readonly activation: (typeof ACTIVATIONS)[number];
+  readonly dropout: number;
+  readonly groupWidth: number;
+  readonly headFlatten: readonly [number, number];
 }
 export type StemKind = (typeof STEM_KINDS)[number];
 /** A stem as data: its convs in order (each a square kernel padded to keep the size, then BN and ReLU), and its pool. */
@@ -105,6 +113,12 @@ export interface StemDesign {
 export interface SqueezeExcitation {
   readonly reduction: number;
   readonly divisor?: number | undefined;
+  /** How it squeezes the map (default `mean`). */
+  readonly squeeze?: (typeof SE_SQUEEZES)[number] | undefined;
+  /** Where in the block it sits (default `output`). */
+  readonly at?: (typeof SE_PLACES)[number] | undefined;
+  /** Which width `reduction` divides (default `output`). */
+  readonly of?: (typeof SE_WIDTHS)[number] | undefined;
 }
 type AllFields = RequiredFields & DefaultedFields & OptionalFields;
 export type FieldName = keyof AllFields;
@@ -246,7 +260,7 @@ export const FIELDS: FieldTable = {
     schema: (z, d) =>
       d(
         choice(z, ORDER_KINDS),
-        'Block order: post (conv, BN, ReLU; a ReLU after the add: ResNet v1, the default) or pre (BN, ReLU, conv; nothing after the add; a projection shortcut branches from the first activation: He et al. 2016, "Identity Mappings")',
+        'Block order: post (conv, BN, ReLU; a ReLU after the add: ResNet v1, the default), pre (BN, ReLU, conv; nothing after the add; a projection shortcut branches from the first activation: He et al. 2016, "Identity Mappings") or iresnet (BN, conv, then BN, activation, conv, BN; nothing after the add; the projection reads the block\'s input: insightface\'s IBasicBlock)',
       ),
   },
   stemNorm: { schema: (z, d) => d(flag(z), "The stem's BN and ReLU after its conv; default true (pre-activation networks such as kuangliu's PreActResNet have none)") },
@@ -292,10 +306,52 @@ export const FIELDS: FieldTable = {
                 "Round the squeezed channels to the nearest multiple of it, at least it (timm's make_divisible; 8 in timm); absent: floor(C / reduction), as Hu et al.",
               ),
             ),
+            squeeze: z.optional(
+              d(
+                choice(z, SE_SQUEEZES),
+                "How the map is squeezed: mean (x.mean((2, 3), keepdim=True): timm, the default), pool (an nn.AdaptiveAvgPool2d(1) module: torchvision's SqueezeExcitation) or height (F.avg_pool2d(out, out.size(2)), a square window as tall as the map: kuangliu's SENet, which takes only maps with height ≤ width < 2 × height)",
+              ),
+            ),
+            at: z.optional(d(choice(z, SE_PLACES), "Where it sits: output (on the block's output before the residual add: SENet, timm, the default) or inner (after the 3×3 conv unit, before the last conv: torchvision's RegNetY)")),
+            of: z.optional(
+              d(
+                choice(z, SE_WIDTHS),
+                "The width reduction divides: output (the channels it scales, the default) or input (the block's input width, rounded half to even: torchvision's RegNet, se_ratio 0.25 as reduction 4)",
+              ),
+            ),
           },
           { error: 'expected an object { "reduction": 16, "divisor": 8 }' },
         ),
         "Squeeze-and-excitation in every block, on its output before the residual add (timm's SEModule: mean, 1×1 conv with bias, ReLU, 1×1 conv with bias, sigmoid, multiply); default none",
+      ),
+  },
+  activation: {
+    schema: (z, d) =>
+      d(
+        choice(z, ACTIVATIONS),
+        "The activation of the stem and the blocks: relu (the default) or prelu (nn.PReLU with one slope per channel: insightface's IResNet)",
+      ),
+  },
+  dropout: {
+    schema: (z, d) =>
+      d(
+        z.number({ error: 'expected a rate from 0 up to (not including) 1' }).check(z.minimum(0, { error: 'expected a rate from 0 up to (not including) 1' }), z.lt(1, { error: 'expected a rate from 0 up to (not including) 1' })),
+        "Dropout before each block's last conv, at this rate (Wide ResNet's dropRate, 0.3 in its paper; xternalz's F.dropout, a row of its own); default none",
+      ),
+  },
+  groupWidth: {
+    schema: (z, d) =>
+      channels(
+        z,
+        d,
+        "Channels per group of the 3×3 conv: its groups are then the block's width / groupWidth (torchvision's RegNet group_width); default none (groups gives the groups)",
+      ),
+  },
+  headFlatten: {
+    schema: (z, d) =>
+      d(
+        z.tuple([dimension(z), dimension(z)], { error: 'expected [height, width], e.g. [7, 7]' }),
+        "No pool: the last map is normalised (BN), flattened, passed through a dropout (p 0) and a linear layer built for a map of this size ([7, 7]: insightface's fc_scale, 512 × 7 × 7 features), then a BatchNorm1d with a frozen scale on its classes outputs (the embedding: IResNet); only another map of that size is taken",
       ),
   },
 };

@@ -40,10 +40,19 @@ export interface Naming {
   readonly headAct: string;
   /** A fixed-window head pool is an nn.AvgPool2d module (else an F.avg_pool2d call). */
   readonly poolModule?: boolean;
-  /** The residual sum is `torch.add(a, b)`, a new tensor, rather than `out += shortcut`. */
-  readonly outOfPlaceAdd?: boolean;
-  /** ReLUs are F.relu calls in the forward, not modules. */
+  /** The residual sum is a new tensor, `torch.add(a, b)` (true) or `a + b` (`operator`), rather than `out += shortcut`. */
+  readonly outOfPlaceAdd?: boolean | 'operator';
+  /** ReLUs (and the SE gate's sigmoid) are F.relu (F.sigmoid) calls in the forward, not modules. */
   readonly functionalRelu?: boolean;
+  /** A block's dropout (`dropout`), before its last conv. */
+  readonly dropout?: (p: string) => string;
+  /** It is an F.dropout call in the forward (xternalz), not an nn.Dropout module. */
+  readonly functionalDropout?: boolean;
+  /** The SE's ReLU is nn.ReLU() (a new tensor: torchvision's SqueezeExcitation), not in place. */
+  readonly seReluNotInplace?: boolean;
+  /** The rows of the embedding head (`headFlatten`) after its BN: the dropout, the classifier (`fc`), the embedding's BatchNorm1d. */
+  readonly headDropout?: string;
+  readonly headFeatures?: string;
   /**
    * The row an identity shortcut is, where the source calls a module for it (an empty
    * nn.Sequential, which forward hooks see); absent: none.
@@ -112,7 +121,7 @@ const AKAMASTER_NAMES: Naming = {
   identityShortcut: (p) => `${p}.shortcut`,
 };
 
-export const NAMING_KINDS = ['torchvision', 'timm', 'akamaster', 'kuangliu', 'wrn', 'bearpaw', 'keras', 'kerasv2'] as const;
+export const NAMING_KINDS = ['torchvision', 'timm', 'akamaster', 'kuangliu', 'wrn', 'bearpaw', 'keras', 'kerasv2', 'kerashub', 'insightface', 'regnet'] as const;
 /** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
 export type NamingKind = (typeof NAMING_KINDS)[number];
 
@@ -133,6 +142,8 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     ...AKAMASTER_NAMES,
     identityShortcut: (p, order) => (order === 'post' ? `${p}.shortcut` : null),
     shortcutAt: 'branch',
+    // models/senet.py: the squeeze is F.avg_pool2d, then fc1 and fc2 on the block itself, F.relu, F.sigmoid
+    se: (p, part) => (part === 'fc1' || part === 'fc2' ? `${p}.${part}` : `${p}.${{ mean: 'avg_pool2d', act: 'relu', gate: 'sigmoid', mul: 'mul' }[part]}`),
   },
   // xternalz's WideResNet-pytorch (wideresnet.py): block1.layer.0.bn1, relu1, conv1, bn2, relu2,
   // conv2, convShortcut (run last, from the first activation); the final bn1 and relu
@@ -146,6 +157,9 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     pool: 'avg_pool2d',
     flatten: 'view',
     outOfPlaceAdd: true,
+    // `F.dropout(out, p=self.droprate, training=self.training)` before conv2
+    dropout: (p) => `${p}.dropout`,
+    functionalDropout: true,
   },
   // bearpaw's pytorch-classification models/cifar/preresnet.py: torchvision's block names, the
   // final bn and relu, an nn.AvgPool2d(8) head
@@ -161,6 +175,38 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     act: (p, n) => (n === 1 ? `${p}_preact_relu` : `${p}_${n - 1}_relu`),
     add: (p) => `${p}_out`,
     out: (p) => `${p}_out_relu`,
+  },
+  // keras_hub's ResNetBackbone (models/resnet/resnet_backbone.py): stack0_block0_1_conv …, the
+  // shortcut (_0_) first; the stem conv1_conv, conv1_bn, conv1_relu, pool1_pool
+  kerashub: { ...KERAS_NAMES, block: (s, i) => `stack${s}_block${i}` },
+  // insightface's arcface_torch/backbones/iresnet.py: conv1, bn1, prelu; layerN.i.bn1, conv1, bn2,
+  // prelu, conv2, bn3, downsample; bn2, flatten, dropout, fc, features
+  insightface: {
+    ...TORCHVISION_NAMES,
+    stemAct: 'prelu',
+    act: (p) => `${p}.prelu`,
+    headBn: 'bn2',
+    headDropout: 'dropout',
+    headFeatures: 'features',
+  },
+  // torchvision's regnet.py: stem.0-2; trunk_output.blockS.blockS-I.proj (run first), f.a, f.b,
+  // f.se, f.c (each Conv2dNormActivation: .0 conv, .1 BN, .2 ReLU), activation; the sum `a + b`
+  regnet: {
+    ...TORCHVISION_NAMES,
+    stemConv: 'stem.0',
+    stemBn: 'stem.1',
+    stemAct: 'stem.2',
+    block: (s, i) => `trunk_output.block${s + 1}.block${s + 1}-${i}`,
+    conv: (p, n) => `${p}.f.${'abc'[n - 1]}.0`,
+    bn: (p, n) => `${p}.f.${'abc'[n - 1]}.1`,
+    act: (p, n) => `${p}.f.${'abc'[n - 1]}.2`,
+    out: (p) => `${p}.activation`,
+    shortcut: (p, i) => `${p}.proj.${i}`,
+    shortcutAt: 'first',
+    outOfPlaceAdd: 'operator',
+    // torchvision's SqueezeExcitation: avgpool, fc1, activation, fc2, scale_activation; then scale * input
+    se: (p, part) => `${p}.f.se.${{ mean: 'avgpool', fc1: 'fc1', act: 'activation', fc2: 'fc2', gate: 'scale_activation', mul: 'mul' }[part]}`,
+    seReluNotInplace: true,
   },
 };
 

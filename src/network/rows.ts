@@ -62,6 +62,7 @@ export class Rows {
   constructor(
     readonly convBias: boolean | 'unnormalized' = false,
     readonly functionalRelu = false,
+    readonly activation: 'relu' | 'prelu' = 'relu',
   ) {}
 
   conv(name: string, from: number, section: Section, a: ConvArgs): number {
@@ -89,6 +90,12 @@ export class Rows {
   relu(name: string, from: number, section: Section): number {
     if (this.functionalRelu) return this.push({ kind: 'relu', name, paddleName: null, from, section, inplace: false, functional: true });
     return this.push({ kind: 'relu', name, paddleName: null, from, section, inplace: true });
+  }
+
+  /** The network's activation on a map of `channels`: a ReLU, or a PReLU with a slope per channel. */
+  act(name: string, from: number, section: Section, channels: number): number {
+    if (this.activation === 'prelu') return this.push({ kind: 'prelu', name, paddleName: null, from, section, parameters: channels });
+    return this.relu(name, from, section);
   }
 
   avgPool(name: string, from: number, section: Section, stride: number): number {

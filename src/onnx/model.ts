@@ -273,6 +273,14 @@ function pool(g: Builder, r: Row<LayerSpec>, op: string, attrs: Attribute[]): vo
   g.node(op, r.name, [r.x], [r.name], attrs, r.doc);
 }
 
+/** A BatchNorm of `channels` with its four tensors (scale 1, shift 0, mean 0, variance 1 when generated). */
+function batchNorm(g: Builder, r: Row<LayerSpec>, channels: number): void {
+  const c = [channels];
+  const p = r.spec.name;
+  const inputs = [r.x, g.weight(`${p}.weight`, c, { fill: 1 }), g.weight(`${p}.bias`, c, { fill: 0 }), g.weight(`${p}.running_mean`, c, { fill: 0 }), g.weight(`${p}.running_var`, c, { fill: 1 })];
+  g.node('BatchNormalization', r.name, inputs, [r.name], [float('epsilon', 1e-5)], r.doc);
+}
+
 const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
   conv2d: (g, r) => {
     const s = r.spec;
@@ -282,12 +290,7 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
     const attrs = [ints('kernel_shape', s.kernel), ints('strides', s.stride), ints('pads', pads(s.padding)), ints('dilations', s.dilation), int('group', s.groups)];
     g.node('Conv', r.name, inputs, [r.name], attrs, r.doc);
   },
-  batchnorm2d: (g, r) => {
-    const c = [r.spec.channels];
-    const p = r.spec.name;
-    const inputs = [r.x, g.weight(`${p}.weight`, c, { fill: 1 }), g.weight(`${p}.bias`, c, { fill: 0 }), g.weight(`${p}.running_mean`, c, { fill: 0 }), g.weight(`${p}.running_var`, c, { fill: 1 })];
-    g.node('BatchNormalization', r.name, inputs, [r.name], [float('epsilon', 1e-5)], r.doc);
-  },
+  batchnorm2d: (g, r) => batchNorm(g, r, r.spec.channels),
   relu: (g, r) => g.node('Relu', r.name, [r.x], [r.name], [], r.doc),
   maxpool2d: (g, r) => {
     const s = r.spec;
@@ -322,12 +325,22 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
     g.node('Pad', r.name, [x, g.int64s([0, s.channels[0], 0, 0, 0, s.channels[1], 0, 0])], [r.name], [], r.doc);
   },
   widthpool2d: (g, r) => {
-    const k = r.spec.window ?? r.layer.input[3]!;
+    const k = r.spec.window ?? (r.spec.height ? r.layer.input[2]! : r.layer.input[3]!);
     pool(g, r, 'AveragePool', [ints('kernel_shape', [k, k]), ints('strides', [k, k])]);
   },
   mean: (g, r) => g.node('ReduceMean', r.name, [r.x], [r.name], [ints('axes', [2, 3]), int('keepdims', 1)], r.doc),
   sigmoid: (g, r) => g.node('Sigmoid', r.name, [r.x], [r.name], [], r.doc),
   mul: (g, r) => g.node('Mul', r.name, [r.x, r.operands[0]!], [r.name], [], r.doc),
+  // without a training_mode input, ONNX's Dropout is the identity (inference)
+  dropout: (g, r) => g.node('Dropout', r.name, [r.x], [r.name], [], r.doc),
+  prelu: (g, r) => {
+    // one slope per channel, shaped [C, 1, 1] to broadcast over [N, C, H, W] (as PyTorch exports it)
+    const n = r.spec.parameters;
+    const slope = g.weight(`${r.spec.name}.weight`, n === 1 ? [1] : [n, 1, 1], { fill: 0.25 });
+    g.node('PRelu', r.name, [r.x, slope], [r.name], [], r.doc);
+  },
+  // ONNX's BatchNormalization takes [N, C] as well as [N, C, H, W]
+  batchnorm1d: (g, r) => batchNorm(g, r, r.spec.features),
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // schema, then the rules across fields.
 
 import type { ZodMiniOptional } from 'zod/mini';
-import { array, boolean, enum as enumOf, int, literal, maxLength, maximum, minLength, minimum, optional, strictObject, tuple, union } from './zod-runtime.js';
+import { array, boolean, enum as enumOf, int, literal, lt, maxLength, maximum, minLength, minimum, number, optional, strictObject, tuple, union } from './zod-runtime.js';
 import { checkRules } from '../network/config.js';
 import { FIELD_NAMES, FIELDS, type FieldName, type Z } from '../network/fields.js';
 import type { ModelConfig, ShapeIssue } from '../types.js';
@@ -13,7 +13,7 @@ import { described, once } from './zod.js';
 type Schemas = { [K in FieldName]: ReturnType<(typeof FIELDS)[K]['schema']> };
 
 /** The zod the field schemas are made with, named one by one (a namespace passed whole would bundle all of zod). */
-const z: Z = { array, boolean, enum: enumOf, int, literal, maxLength, maximum, minLength, minimum, optional, strictObject, tuple, union };
+const z: Z = { array, boolean, enum: enumOf, int, literal, lt, maxLength, maximum, minLength, minimum, number, optional, strictObject, tuple, union };
 
 /** Each field's schema, with its description. */
 export const modelFields = once(() => Object.fromEntries(FIELD_NAMES.map((k) => [k, FIELDS[k].schema(z, described)])) as Schemas);

@@ -11,6 +11,7 @@ export {
   int,
   literal,
   looseObject,
+  lt,
   maxLength,
   maximum,
   minLength,
