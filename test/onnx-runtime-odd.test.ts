@@ -18,6 +18,10 @@ const ODD_SIDES: readonly (readonly [number, number])[] = [
   [37, 35],
   [45, 39],
   [61, 57],
+  // IResNet's fc takes a 7×7 map only: sides from 97 to 112
+  [111, 99],
+  // kuangliu's SE squeezes with a window as tall as the map: width at least the height
+  [31, 33],
 ];
 
 function oddInput(config: ModelConfig): Shape {

@@ -39,6 +39,8 @@ const OPERATORS: Readonly<Record<string, { inputs: [number, number]; attributes:
   Add: { inputs: [2, 2], attributes: {} },
   Mul: { inputs: [2, 2], attributes: {} },
   Sigmoid: { inputs: [1, 1], attributes: {} },
+  PRelu: { inputs: [2, 2], attributes: {} },
+  Dropout: { inputs: [1, 3], attributes: { seed: ATTR.INT } },
   ReduceMean: { inputs: [1, 1], attributes: { axes: ATTR.INTS, keepdims: ATTR.INT } },
   Flatten: { inputs: [1, 1], attributes: { axis: ATTR.INT } },
   Gemm: { inputs: [2, 3], attributes: { transB: ATTR.INT } },

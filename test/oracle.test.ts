@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { kindOf } from '../src/analysis/kinds.js';
 import { scaled } from '../src/int.js';
 import type { LayerSpec } from '../src/types.js';
-import { fixture, loadFixtures, preset, REFERENCE, trace } from './helpers/model.js';
+import { traceShapes } from '../src/analysis/trace.js';
+import { expandResNet } from '../src/network/expand.js';
+import { fixture, loadFixtures, loadRefusals, preset, REFERENCE, trace } from './helpers/model.js';
 
 const TYPE: Record<string, string> = {
   Conv2d: 'conv2d',
@@ -20,6 +22,11 @@ const TYPE: Record<string, string> = {
   AdaptiveAvgPool2d: 'adaptiveavgpool2d',
   Linear: 'linear',
   Sigmoid: 'sigmoid',
+  PReLU: 'prelu',
+  BatchNorm1d: 'batchnorm1d',
+  Dropout: 'dropout',
+  // xternalz's F.dropout calls, which record.py records as rows of their own
+  'F.dropout': 'dropout',
   // an empty nn.Sequential on an identity shortcut (akamaster, kuangliu), and option A's pad
   Sequential: 'identity',
   LambdaLayer: 'channelpad',
@@ -32,7 +39,7 @@ const TYPE: Record<string, string> = {
  */
 const isOperation = (spec: LayerSpec): boolean => {
   const torch = kindOf(spec).torch(spec);
-  return spec.kind === 'flatten' || torch === 'add' || torch === 'torch.add' || torch === 'mean' || torch === 'mul' || torch.startsWith('F.');
+  return spec.kind === 'flatten' || torch === 'add' || torch === 'torch.add' || torch === 'mean' || torch === 'mul' || (torch.startsWith('F.') && torch !== 'F.dropout');
 };
 
 describe.each(loadFixtures())('$file', ({ record, config }) => {
@@ -53,6 +60,12 @@ describe.each(loadFixtures())('$file', ({ record, config }) => {
     });
   });
 
+  // timm-structured cases are torchvision's modules rearranged (record.py): torchvision's names
+  it.skipIf(record.case?.stem !== undefined || record.case?.se !== undefined)('names every module row as PyTorch does', () => {
+    const ours = t.layers.filter((l) => !isOperation(l.spec));
+    expect(ours.map((l) => l.spec.name)).toEqual(record.layers.map((r) => r.name));
+  });
+
   it('names every conv and linear row as PyTorch does, with its mult-adds', () => {
     const ours = t.layers.filter((l) => l.spec.kind === 'conv2d' || l.spec.kind === 'linear');
     const theirs = record.layers.filter((r) => r.type === 'Conv2d' || r.type === 'Linear');
@@ -68,6 +81,14 @@ describe.each(loadFixtures())('$file', ({ record, config }) => {
       bnRunningStats: record.bn_running_stats,
       macs: record.macs,
     });
+  });
+});
+
+describe.each(loadRefusals())('$file', ({ record, config }) => {
+  it(`is refused at ${record.refused_at}, where PyTorch raised`, () => {
+    const result = traceShapes(config, expandResNet(config), record.input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issue.path).toBe(record.refused_at);
   });
 });
 

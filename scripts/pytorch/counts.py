@@ -97,6 +97,14 @@ CASES = [
     # timm's squeeze-and-excitation (nn.Sigmoid, x.mean(), x * gate: what no hook of some tools sees)
     case("resnet50", 1000, [1, 3, 224, 224], id="seresnet50", preset="seresnet50", se=True),
     case("resnext50_32x4d", 1000, [2, 3, 97, 61], id="seresnext50_32x4d", preset="seresnext50_32x4d", se=True),
+    # #28: insightface's IResNet (PReLU, BatchNorm1d, nn.Dropout), torchvision's RegNetY (its own class:
+    # grouped convs, SqueezeExcitation with an AdaptiveAvgPool2d module), KerasHub's backbone, kuangliu's
+    # SENet18 (F.avg_pool2d squeeze, F.sigmoid), the Wide ResNet with F.dropout
+    case("iresnet", 512, [2, 3, 112, 112], id="iresnet50", preset="iresnet50"),
+    case("regnet", 1000, [2, 3, 97, 61], id="regnet_y_400mf", preset="regnet_y_400mf"),
+    case("kerashub", 0, [2, 3, 97, 61], id="kerashub_resnet18", preset="kerashub_resnet18"),
+    case("cifar", 10, [2, 3, 40, 44], id="senet18_cifar", preset="senet18_cifar", cifar="kuangliu_se"),
+    case("cifar", 10, [2, 3, 32, 32], id="wrn28_10_cifar_dropout", preset="wrn28_10_cifar", cifar="wrn", dropout=0.3),
 ]
 
 

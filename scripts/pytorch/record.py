@@ -3,7 +3,7 @@
 
 Run with Debian's python3 (apt-get install python3-torch python3-torchvision):
 
-    /usr/bin/python3 scripts/pytorch/record.py test/fixtures/pytorch
+    /usr/bin/python3 scripts/pytorch/record.py test/fixtures/pytorch [CASE_ID ...]
 
 Each case builds a real torchvision model (no weights), runs one forward pass on zeros under
 forward hooks on every leaf module, and writes what PyTorch saw: the module path, type, input
@@ -282,12 +282,13 @@ class KuangliuResNet(nn.Module):
 
 
 class WrnBlock(nn.Module):
-    """xternalz's Wide ResNet BasicBlock (wideresnet.py, no dropout): BN, ReLU (modules), conv;
-    when the shape changes, the activation feeds both the convs and a 1x1 convShortcut, which
-    runs after them."""
+    """xternalz's Wide ResNet BasicBlock (wideresnet.py): BN, ReLU (modules), conv, BN, ReLU,
+    F.dropout when droprate > 0, conv; when the shape changes, the activation feeds both the convs
+    and a 1x1 convShortcut, which runs after them."""
 
-    def __init__(self, in_planes, out_planes, stride):
+    def __init__(self, in_planes, out_planes, stride, droprate=0.0):
         super().__init__()
+        self.droprate = droprate
         self.bn1 = nn.BatchNorm2d(in_planes)
         self.relu1 = nn.ReLU(inplace=True)
         self.conv1 = nn.Conv2d(in_planes, out_planes, 3, stride, 1, bias=False)
@@ -299,14 +300,17 @@ class WrnBlock(nn.Module):
 
     def forward(self, x):
         act = self.relu1(self.bn1(x))
-        out = self.conv2(self.relu2(self.bn2(self.conv1(act))))
+        out = self.relu2(self.bn2(self.conv1(act)))
+        if self.droprate > 0:
+            out = F.dropout(out, p=self.droprate, training=self.training)
+        out = self.conv2(out)
         return torch.add(x if self.same else self.convShortcut(act), out)
 
 
 class NetworkBlock(nn.Module):
-    def __init__(self, n, in_planes, out_planes, stride):
+    def __init__(self, n, in_planes, out_planes, stride, droprate=0.0):
         super().__init__()
-        self.layer = nn.Sequential(*[WrnBlock(in_planes if i == 0 else out_planes, out_planes, stride if i == 0 else 1) for i in range(n)])
+        self.layer = nn.Sequential(*[WrnBlock(in_planes if i == 0 else out_planes, out_planes, stride if i == 0 else 1, droprate) for i in range(n)])
 
     def forward(self, x):
         return self.layer(x)
@@ -316,14 +320,14 @@ class WideResNet(nn.Module):
     """WRN-depth-k for CIFAR: conv 16, three NetworkBlocks of (depth-4)/6 blocks (16k, 32k, 64k),
     BN, ReLU, F.avg_pool2d(out, 8), view, fc."""
 
-    def __init__(self, depth, k, classes=10):
+    def __init__(self, depth, k, classes=10, droprate=0.0):
         super().__init__()
         n = (depth - 4) // 6
         widths = [16, 16 * k, 32 * k, 64 * k]
         self.conv1 = nn.Conv2d(3, 16, 3, 1, 1, bias=False)
-        self.block1 = NetworkBlock(n, widths[0], widths[1], 1)
-        self.block2 = NetworkBlock(n, widths[1], widths[2], 2)
-        self.block3 = NetworkBlock(n, widths[2], widths[3], 2)
+        self.block1 = NetworkBlock(n, widths[0], widths[1], 1, droprate)
+        self.block2 = NetworkBlock(n, widths[1], widths[2], 2, droprate)
+        self.block3 = NetworkBlock(n, widths[2], widths[3], 2, droprate)
         self.bn1 = nn.BatchNorm2d(widths[3])
         self.relu = nn.ReLU(inplace=True)
         self.fc = nn.Linear(widths[3], classes)
@@ -449,11 +453,178 @@ class KerasResNetV2(nn.Module):
 KERAS_V2 = {'keras_resnet50v2': [3, 4, 6, 3], 'keras_resnet101v2': [3, 4, 23, 3], 'keras_resnet152v2': [3, 8, 36, 3]}
 
 
+class KuangliuSEPreActBlock(KuangliuPreActBlock):
+    """kuangliu's SENet PreActBlock (models/senet.py): the PreActBlock with squeeze-and-excitation
+    on conv2's output before the add: F.avg_pool2d(out, out.size(2)), fc1 (1x1 conv with bias),
+    F.relu, fc2, F.sigmoid, out * w."""
+
+    def __init__(self, in_planes, planes, stride=1):
+        super().__init__(in_planes, planes, stride)
+        self.fc1 = nn.Conv2d(planes, planes // 16, 1)
+        self.fc2 = nn.Conv2d(planes // 16, planes, 1)
+
+    def forward(self, x):
+        out = F.relu(self.bn1(x))
+        shortcut = self.shortcut(out) if hasattr(self, 'shortcut') else x
+        out = self.conv1(out)
+        out = self.conv2(F.relu(self.bn2(out)))
+        w = F.avg_pool2d(out, int(out.size(2)))
+        w = F.relu(self.fc1(w))
+        w = torch.sigmoid(self.fc2(w))
+        out = out * w
+        out += shortcut
+        return out
+
+
+class KuangliuSENet(nn.Module):
+    """kuangliu's SENet18: a 3x3/1 stem of 64 with BN and F.relu, four stages of 2 SE pre-activation
+    blocks (64, 128, 256, 512), F.avg_pool2d(out, 4), view, linear."""
+
+    def __init__(self, classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        in_planes, stages = 64, []
+        for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
+            stages.append(nn.Sequential(KuangliuSEPreActBlock(in_planes, planes, stride), KuangliuSEPreActBlock(planes, planes, 1)))
+            in_planes = planes
+        self.layer1, self.layer2, self.layer3, self.layer4 = stages
+        self.linear = nn.Linear(512, classes)
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.layer4(self.layer3(self.layer2(self.layer1(out))))
+        out = F.avg_pool2d(out, 4)
+        return self.linear(out.view(out.size(0), -1))
+
+
+class IBasicBlock(nn.Module):
+    """insightface's IBasicBlock (recognition/arcface_torch/backbones/iresnet.py): BN, 3x3 conv,
+    BN, PReLU(planes), 3x3 conv at the stride, BN; the downsample (1x1 conv at the stride, BN) on
+    the input; out += identity, no activation after."""
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        self.bn1 = nn.BatchNorm2d(inplanes, eps=1e-05)
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes, eps=1e-05)
+        self.prelu = nn.PReLU(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, stride, 1, bias=False)
+        self.bn3 = nn.BatchNorm2d(planes, eps=1e-05)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x
+        out = self.bn3(self.conv2(self.prelu(self.bn2(self.conv1(self.bn1(x))))))
+        if self.downsample is not None:
+            identity = self.downsample(x)
+        out += identity
+        return out
+
+
+class IResNet(nn.Module):
+    """insightface's IResNet: conv1 (3x3/1, 64), bn1, prelu; four stages of IBasicBlocks, each
+    striding 2 (64, 128, 256, 512); bn2, torch.flatten, nn.Dropout(p=0, inplace=True), fc (512 x 7 x 7
+    -> num_features), features (BatchNorm1d, its weight frozen)."""
+
+    fc_scale = 7 * 7
+
+    def __init__(self, layers, num_features=512):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(64, eps=1e-05)
+        self.prelu = nn.PReLU(64)
+        inplanes, stages = 64, []
+        for planes, n in zip((64, 128, 256, 512), layers):
+            # every stage strides 2, so each stage's first block has the downsample
+            down = nn.Sequential(nn.Conv2d(inplanes, planes, 1, 2, bias=False), nn.BatchNorm2d(planes, eps=1e-05))
+            blocks = [IBasicBlock(inplanes, planes, 2, down)] + [IBasicBlock(planes, planes) for _ in range(1, n)]
+            stages.append(nn.Sequential(*blocks))
+            inplanes = planes
+        self.layer1, self.layer2, self.layer3, self.layer4 = stages
+        self.bn2 = nn.BatchNorm2d(512, eps=1e-05)
+        self.dropout = nn.Dropout(p=0, inplace=True)
+        self.fc = nn.Linear(512 * self.fc_scale, num_features)
+        self.features = nn.BatchNorm1d(num_features, eps=1e-05)
+        nn.init.constant_(self.features.weight, 1.0)
+        self.features.weight.requires_grad = False
+
+    def forward(self, x):
+        x = self.prelu(self.bn1(self.conv1(x)))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        x = torch.flatten(self.bn2(x), 1)
+        x = self.dropout(x)
+        return self.features(self.fc(x))
+
+
+class KerasHubResNet(nn.Module):
+    """keras_hub's ResNetBackbone (models/resnet/resnet_backbone.py, use_pre_activation=False) in
+    PyTorch, every layer a module named as Keras names it: conv1_conv (7x7/2, ZeroPadding2D(3) + a
+    valid conv), conv1_bn, conv1_relu, pool1_pool (ZeroPadding2D(1) + a valid 3x3/2 pool); stacks
+    stack{s}_block{i} of basic or bottleneck blocks (stride on the 3x3, no conv biases), the
+    first block of each stack with a conv shortcut (_0_conv, _0_bn) run first, but for a basic
+    first stack; _add, _out; no head: the last stack's map is the output."""
+
+    def __init__(self, layers, bottleneck):
+        super().__init__()
+        self.plan = []
+        self.add_module('conv1_conv', nn.Conv2d(3, 64, 7, 2, 3, bias=False))
+        self.add_module('conv1_bn', nn.BatchNorm2d(64))
+        self.add_module('conv1_relu', nn.ReLU())
+        self.add_module('pool1_pool', nn.MaxPool2d(3, 2, 1))
+        inplanes = 64
+        for s, (filters, n) in enumerate(zip((64, 128, 256, 512), layers)):
+            out = 4 * filters if bottleneck else filters
+            for i in range(n):
+                name = f'stack{s}_block{i}'
+                stride = (1 if s == 0 else 2) if i == 0 else 1
+                shortcut = i == 0 and (bottleneck or s > 0)
+                if shortcut:
+                    self.add_module(f'{name}_0_conv', nn.Conv2d(inplanes, out, 1, stride, bias=False))
+                    self.add_module(f'{name}_0_bn', nn.BatchNorm2d(out))
+                convs = ([(inplanes, filters, 1, 1), (filters, filters, 3, stride), (filters, out, 1, 1)] if bottleneck
+                         else [(inplanes, filters, 3, stride), (filters, filters, 3, 1)])
+                for k, (cin, cout, kernel, st) in enumerate(convs, 1):
+                    self.add_module(f'{name}_{k}_conv', nn.Conv2d(cin, cout, kernel, st, kernel // 2, bias=False))
+                    self.add_module(f'{name}_{k}_bn', nn.BatchNorm2d(cout))
+                    if k < len(convs):
+                        self.add_module(f'{name}_{k}_relu', nn.ReLU())
+                self.add_module(f'{name}_out', nn.ReLU())
+                self.plan.append((name, shortcut, len(convs)))
+                inplanes = out
+
+    def forward(self, x):
+        m = self._modules
+        x = m['pool1_pool'](m['conv1_relu'](m['conv1_bn'](m['conv1_conv'](x))))
+        for name, shortcut, convs in self.plan:
+            short = m[f'{name}_0_bn'](m[f'{name}_0_conv'](x)) if shortcut else x
+            out = x
+            for k in range(1, convs + 1):
+                out = m[f'{name}_{k}_bn'](m[f'{name}_{k}_conv'](out))
+                if k < convs:
+                    out = m[f'{name}_{k}_relu'](out)
+            x = m[f'{name}_out'](short + out)
+        return x
+
+
+KERAS_HUB = {'kerashub_resnet18': ([2, 2, 2, 2], False), 'kerashub_resnet50': ([3, 4, 6, 3], True),
+             'kerashub_resnet101': ([3, 4, 23, 3], True), 'kerashub_resnet152': ([3, 8, 36, 3], True)}
+IRESNET = {'iresnet50': [3, 4, 14, 3], 'iresnet100': [3, 13, 30, 3]}
+
+
 def build(case):
+    if case.get('arch') == 'kerashub':
+        return KerasHubResNet(*KERAS_HUB[case['preset']]).eval()
+    if case.get('arch') == 'iresnet':
+        return IResNet(IRESNET[case['preset']], case['classes']).eval()
+    if case.get('arch') == 'regnet':
+        return getattr(tvm, case['preset'])(weights=None, num_classes=case['classes']).eval()
+    if case.get('cifar') == 'kuangliu_se':
+        return KuangliuSENet(case['classes']).eval()
     if case.get('keras_v2'):
         return KerasResNetV2(KERAS_V2[case['preset']], case['classes'], case.get('widths', (64, 128, 256, 512))).eval()
     if case.get('cifar') == 'wrn':
-        return WideResNet(28, 10, case['classes']).eval()
+        return WideResNet(28, 10, case['classes'], case.get('dropout', 0.0)).eval()
     if case.get('cifar') == 'bearpaw':
         return PreResNet(164, case['classes']).eval()
     if case.get('cifar') == 'akamaster':
@@ -489,9 +660,17 @@ def record(case):
     model = build(case)
     rows = []
     hooks = []
+    # the module running (for a refused input: where PyTorch raised) and the Wide ResNet block
+    current = ['']
+    block = ['']
+    inside = [False]
     for name, module in model.named_modules():
+        if isinstance(module, WrnBlock):
+            module.register_forward_pre_hook(lambda m, a, name=name: block.__setitem__(0, name))
         if len(list(module.children())) > 0 or name == '':
             continue
+        module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, name) or inside.__setitem__(0, True))
+        module.register_forward_hook(lambda m, a, o: inside.__setitem__(0, False))
 
         def hook(mod, args, out, name=name):
             inp = args[0]
@@ -505,9 +684,28 @@ def record(case):
                 'macs': macs_of(mod, inp, out),
             })
         hooks.append(module.register_forward_hook(hook))
+    dropout = F.dropout
+
+    # xternalz's F.dropout in a block's forward (not one nn.Dropout makes): a row of its own, named for its block
+    def functional_dropout(inp, p=0.5, training=True, inplace=False):
+        out = dropout(inp, p, training, inplace)
+        if not inside[0]:
+            rows.append({'name': f'{block[0]}.dropout', 'type': 'F.dropout', 'input': list(inp.shape), 'output': list(out.shape),
+                         'params': {}, 'buffers': {}, 'macs': 0})
+        return out
+
     x = torch.zeros(case['input'])
-    with torch.no_grad():
-        y = model(x)
+    F.dropout = functional_dropout
+    try:
+        with torch.no_grad():
+            y = model(x)
+    except RuntimeError as e:
+        # an input the network refuses: where PyTorch raised, and what it said
+        return {'model': case['id'], 'case': case, 'input': case['input'], 'num_classes': case['classes'],
+                'refused_at': current[0], 'error': str(e).splitlines()[0],
+                'source': f'PyTorch {torch.__version__} / torchvision forward hooks on leaf modules, CPU; scripts/pytorch/record.py'}
+    finally:
+        F.dropout = dropout
     params = sum(p.numel() for p in model.parameters())
     stats = sum(b.numel() for n, b in model.named_buffers() if not n.endswith('num_batches_tracked'))
     return {
@@ -588,17 +786,42 @@ def cases():
             yield dict(id=preset, preset=preset, arch='cifar', cifar=cifar, n=n, classes=10, input=shape)
 
 
-def main(out_dir):
+    # #28: torchvision's RegNets (its own classes), insightface's IResNet, Paddle's ResNet-50
+    # (torchvision's structure and names), KerasHub's backbones, kuangliu's SENet18 and the Wide
+    # ResNet with dropout (their re-implementations above), each under the preset's name
+    odd = ([2, 3, 97, 61], [1, 3, 160, 200])
+    for preset in ('regnet_x_400mf', 'regnet_y_400mf', 'regnet_x_1_6gf', 'regnet_y_1_6gf'):
+        for shape in ([1, 3, 224, 224],) + odd:
+            yield dict(id=preset, preset=preset, arch='regnet', classes=1000, input=shape)
+    for preset in ('iresnet50', 'iresnet100'):
+        # the fc takes 512 x 7 x 7 features: only 112 x 112 (and what floors to it) gives them
+        for shape in ([1, 3, 112, 112], [2, 3, 112, 112], [1, 3, 128, 128]) + odd:
+            yield dict(id=preset, preset=preset, arch='iresnet', classes=512, input=shape)
+    for shape in ([1, 3, 224, 224],) + odd:
+        yield dict(id='paddle_resnet50', preset='paddle_resnet50', arch='resnet50', classes=1000, input=shape)
+    for preset in ('kerashub_resnet18', 'kerashub_resnet50', 'kerashub_resnet101', 'kerashub_resnet152'):
+        for shape in ([1, 3, 224, 224],) + (odd if preset in ('kerashub_resnet18', 'kerashub_resnet50') else ()):
+            yield dict(id=preset, preset=preset, arch='kerashub', classes=0, input=shape)
+    for shape in ([1, 3, 32, 32], [2, 3, 40, 44]):
+        yield dict(id='senet18_cifar', preset='senet18_cifar', arch='cifar', cifar='kuangliu_se', classes=10, input=shape)
+    for shape in ([1, 3, 32, 32], [2, 3, 36, 40]):
+        yield dict(id='wrn28_10_cifar_dropout', preset='wrn28_10_cifar', arch='cifar', cifar='wrn', classes=10, input=shape,
+                   dropout=0.3)
+
+
+def main(out_dir, only=()):
     os.makedirs(out_dir, exist_ok=True)
     for case in cases():
+        if only and case['id'] not in only:
+            continue
         data = record(case)
         n, c, h, w = case['input']
         path = os.path.join(out_dir, f"{case['id']}_c{case['classes']}_{n}x{c}x{h}x{w}.json")
         with open(path, 'w') as f:
             json.dump(data, f, indent=1)
             f.write('\n')
-        print(path, data['total_params'], data['macs'])
+        print(path, data.get('total_params'), data.get('macs'), data.get('refused_at', ''))
 
 
 if __name__ == '__main__':
-    main(sys.argv[1] if len(sys.argv) > 1 else 'test/fixtures/pytorch')
+    main(sys.argv[1] if len(sys.argv) > 1 else 'test/fixtures/pytorch', sys.argv[2:])

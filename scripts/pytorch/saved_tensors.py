@@ -28,20 +28,23 @@ import sys
 import torch
 import torch.nn as nn
 import torchvision.models as tvm
+from torchvision.ops.misc import SqueezeExcitation
 
 import record as models
 from record import SEModule, add_se
 
-CIFAR_BLOCKS = (models.CifarBasicBlock, models.KuangliuPreActBlock)
+CIFAR_BLOCKS = (models.CifarBasicBlock, models.KuangliuPreActBlock, models.WrnBlock)
 
 
 def r512(n):
     return 0 if n == 0 else (n + 511) // 512 * 512
 
 
-def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None):
+def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, build=None):
     torch.manual_seed(0)
-    if cifar:
+    if build:
+        model = models.build(build)
+    elif cifar:
         model = record_cifar(cifar, classes)
     else:
         model = getattr(tvm, arch)(weights=None, num_classes=classes)
@@ -61,6 +64,9 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None):
         if name and not list(module.children()):
             module.register_forward_pre_hook(lambda m, a, name=name: enter(name))
             module.register_forward_hook(lambda m, a, o: inside.__setitem__(0, False))
+        if isinstance(module, SqueezeExcitation):
+            # torchvision's SE (RegNetY): `scale * input` right after its scale_activation
+            module.scale_activation.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mul'))
         if isinstance(module, SEModule):
             # the mean runs first in the SE module's forward; the product right after its gate
             module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, f'{name}.mean'))
@@ -70,20 +76,41 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None):
         if isinstance(module, CIFAR_BLOCKS):
             module.register_forward_pre_hook(lambda m, a, name=name: block.__setitem__(0, name))
             module.register_forward_hook(lambda m, a, o: block.__setitem__(0, ''))
-    relu, avg_pool2d = nn.functional.relu, nn.functional.avg_pool2d
+    relu, avg_pool2d, sigmoid, dropout = nn.functional.relu, nn.functional.avg_pool2d, torch.sigmoid, nn.functional.dropout
+
+    def at(name):
+        return f'{block[0]}.{name}' if block[0] else name
 
     # a call in a model's forward, not one a module (nn.ReLU, nn.AvgPool2d) makes inside its own
     def functional_relu(x, inplace=False):
         if not inside[0]:
-            current[0] = f'{block[0]}.relu' if block[0] else 'relu'
+            current[0] = at('relu')
         return relu(x, inplace=inplace)
 
     def functional_avg_pool2d(*args, **kwargs):
         if not inside[0]:
-            current[0] = 'avg_pool2d'
+            current[0] = at('avg_pool2d')
         return avg_pool2d(*args, **kwargs)
 
-    nn.functional.relu, nn.functional.avg_pool2d = functional_relu, functional_avg_pool2d
+    # kuangliu's SE gate: the product `out * w` comes right after it
+    def functional_sigmoid(x):
+        if not inside[0]:
+            current[0] = at('sigmoid')
+        y = sigmoid(x)
+        if not inside[0]:
+            current[0] = at('mul')
+        return y
+
+    # xternalz's F.dropout: run as CUDA runs it in training (native_dropout: a bool mask kept for
+    # backward; the CPU's own path keeps a float noise tensor instead), as resnet-shapes models the GPU
+    def functional_dropout(x, p=0.5, training=True, inplace=False):
+        if inside[0] or not training or p == 0 or inplace:
+            return dropout(x, p, training, inplace)
+        current[0] = at('dropout')
+        return torch.native_dropout(x, p, True)[0]
+
+    nn.functional.relu, nn.functional.avg_pool2d, nn.functional.dropout = functional_relu, functional_avg_pool2d, functional_dropout
+    torch.sigmoid = functional_sigmoid
     excluded = {p.storage().data_ptr() for p in model.parameters()}
     excluded |= {b.storage().data_ptr() for b in model.buffers()}
     excluded |= {x.storage().data_ptr(), y.storage().data_ptr()}
@@ -108,7 +135,8 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None):
             out = model(x)
             current[0] = 'loss'
             loss = nn.functional.cross_entropy(out, y)
-    nn.functional.relu, nn.functional.avg_pool2d = relu, avg_pool2d
+    nn.functional.relu, nn.functional.avg_pool2d, nn.functional.dropout = relu, avg_pool2d, dropout
+    torch.sigmoid = sigmoid
     per_module = {}
     for ptr in order:
         name, nbytes, dt, shape = seen[ptr]
@@ -161,8 +189,31 @@ def record_cifar(cifar, classes):
     return models.build(dict(cifar=kind, n=n, classes=classes))
 
 
+# #28's kinds: PReLU, BatchNorm1d and an in-place nn.Dropout(p=0) (IResNet), F.dropout (the Wide ResNet
+# with dropRate 0.3), torchvision's SqueezeExcitation and `a + b` (RegNetY), kuangliu's SE (SENet18):
+# (preset, input, dtype, record.py's case, the config's overrides)
+BUILT = [
+    ('iresnet50', [2, 3, 112, 112], 'float32', dict(arch='iresnet', preset='iresnet50', classes=512), {}),
+    ('iresnet50', [2, 3, 112, 112], 'bfloat16', dict(arch='iresnet', preset='iresnet50', classes=512), {}),
+    ('wrn28_10_cifar', [2, 3, 32, 32], 'float32', dict(cifar='wrn', classes=10, dropout=0.3), {'dropout': 0.3}),
+    ('regnet_y_400mf', [2, 3, 64, 64], 'float32', dict(arch='regnet', preset='regnet_y_400mf', classes=1000), {}),
+    ('senet18_cifar', [2, 3, 40, 44], 'float32', dict(arch='cifar', cifar='kuangliu_se', classes=10), {}),
+]
+
+
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
+    for preset, inp, dtype, case, overrides in BUILT:
+        data = record(None, inp, dtype, classes=case['classes'], preset=preset, build=case)
+        data['overrides'] = overrides
+        suffix = '_dropout' if overrides else ''
+        path = os.path.join(out_dir, f"{preset}{suffix}_{'x'.join(map(str, inp))}_{dtype}.json")
+        with open(path, 'w') as f:
+            json.dump(data, f, indent=1)
+            f.write('\n')
+        print(path, data['saved_allocated'])
+    if len(sys.argv) > 2:
+        return  # only the cases above (`--new`)
     for arch, inp, dtype in CASES:
         data = record(SE.get(arch, arch), inp, dtype, classes=10 if arch in CIFAR else 1000, se=arch in SE, preset=arch, cifar=CIFAR.get(arch))
         path = os.path.join(out_dir, f"{arch}_{'x'.join(map(str, inp))}_{dtype}.json")

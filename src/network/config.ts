@@ -62,12 +62,12 @@ export function checkRules(config: ModelConfig): ShapeIssue[] {
       ),
     );
   }
-  if (config.block === 'basic') {
+  if (config.block === 'basic' || config.block === 'ibasic') {
     if (config.groups !== 1 || config.widthPerGroup !== 64) {
       issues.push(
         issue(
           config.groups !== 1 ? 'groups' : 'widthPerGroup',
-          'groups 1 and widthPerGroup 64 for basic blocks (as torchvision)',
+          `groups 1 and widthPerGroup 64 for ${config.block} blocks (as torchvision and insightface)`,
           `groups ${config.groups}, widthPerGroup ${config.widthPerGroup}`,
         ),
       );
@@ -76,10 +76,29 @@ export function checkRules(config: ModelConfig): ShapeIssue[] {
       issues.push(
         issue(
           'replaceStrideWithDilation',
-          'no dilation: basic-block networks cannot be dilated (torchvision refuses too)',
+          `no dilation: ${config.block}-block networks cannot be dilated (torchvision and insightface refuse too)`,
           `[${config.replaceStrideWithDilation.join(', ')}]`,
         ),
       );
+    }
+  }
+  if (config.groupWidth !== undefined) {
+    if (config.block === 'basic' || config.block === 'ibasic') {
+      issues.push(issue('groupWidth', 'a block with a grouped 3×3 conv (bottleneck or regnet)', `${config.block} blocks`));
+    } else if (config.groups !== 1) {
+      issues.push(issue('groupWidth', 'groupWidth or groups, not both (groupWidth gives the groups)', `groupWidth ${config.groupWidth} and groups ${config.groups}`));
+    } else {
+      config.widths.forEach((planes, s) => {
+        // PyTorch's Conv2d: in_channels must be divisible by groups
+        const width = blockWidth(config, planes);
+        if (width % config.groupWidth! !== 0) issues.push(issue(`widths[${s}]`, `a block width divisible by groupWidth ${config.groupWidth} (each group takes groupWidth channels)`, String(width)));
+      });
+    }
+  }
+  if (config.headFlatten) {
+    if (config.classes === 0) issues.push(issue('classes', 'at least 1 with headFlatten: the embedding width', '0'));
+    if (config.headPool !== undefined || config.headNorm) {
+      issues.push(issue(config.headPool !== undefined ? 'headPool' : 'headNorm', 'no pool and no headNorm with headFlatten (its head is BN, flatten, dropout, linear, BatchNorm1d)', config.headPool !== undefined ? JSON.stringify(config.headPool) : 'true'));
     }
   }
   config.widths.forEach((planes, s) => {
@@ -106,8 +125,10 @@ export function checkRules(config: ModelConfig): ShapeIssue[] {
   if (se && issues.length === 0) {
     // every stage's squeeze keeps at least one channel
     planStages(config).forEach((plan, s) => {
-      if (plan.blocks > 0 && seChannels(se, plan.outChannels) < 1) {
-        issues.push(issue('se.reduction', `a reduction that leaves at least 1 channel (stage ${s + 1} has ${plan.outChannels})`, `${se.reduction}: ${plan.outChannels} / ${se.reduction} leaves 0`));
+      // the width reduction divides: the channels scaled, or each block's input
+      const divided = se.of === 'input' ? Math.min(plan.inChannels, plan.outChannels) : plan.outChannels;
+      if (plan.blocks > 0 && seChannels(se, divided) < 1) {
+        issues.push(issue('se.reduction', `a reduction that leaves at least 1 channel (stage ${s + 1} has ${divided})`, `${se.reduction}: ${divided} / ${se.reduction} leaves 0`));
       }
     });
   }

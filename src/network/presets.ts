@@ -30,6 +30,7 @@ import resnet110_cifar from '../../configs/presets/resnet110_cifar.json' with { 
 import resnet1202_cifar from '../../configs/presets/resnet1202_cifar.json' with { type: 'json' };
 import resnet18_cifar from '../../configs/presets/resnet18_cifar.json' with { type: 'json' };
 import preact_resnet18_cifar from '../../configs/presets/preact_resnet18_cifar.json' with { type: 'json' };
+import senet18_cifar from '../../configs/presets/senet18_cifar.json' with { type: 'json' };
 import wrn28_10_cifar from '../../configs/presets/wrn28_10_cifar.json' with { type: 'json' };
 import preact_resnet164_cifar from '../../configs/presets/preact_resnet164_cifar.json' with { type: 'json' };
 import keras_resnet50 from '../../configs/presets/keras_resnet50.json' with { type: 'json' };
@@ -40,6 +41,17 @@ import keras_resnet101v2 from '../../configs/presets/keras_resnet101v2.json' wit
 import keras_resnet152v2 from '../../configs/presets/keras_resnet152v2.json' with { type: 'json' };
 import seresnet50 from '../../configs/presets/seresnet50.json' with { type: 'json' };
 import seresnext50_32x4d from '../../configs/presets/seresnext50_32x4d.json' with { type: 'json' };
+import regnet_x_400mf from '../../configs/presets/regnet_x_400mf.json' with { type: 'json' };
+import regnet_y_400mf from '../../configs/presets/regnet_y_400mf.json' with { type: 'json' };
+import regnet_x_1_6gf from '../../configs/presets/regnet_x_1_6gf.json' with { type: 'json' };
+import regnet_y_1_6gf from '../../configs/presets/regnet_y_1_6gf.json' with { type: 'json' };
+import iresnet50 from '../../configs/presets/iresnet50.json' with { type: 'json' };
+import iresnet100 from '../../configs/presets/iresnet100.json' with { type: 'json' };
+import paddle_resnet50 from '../../configs/presets/paddle_resnet50.json' with { type: 'json' };
+import kerashub_resnet18 from '../../configs/presets/kerashub_resnet18.json' with { type: 'json' };
+import kerashub_resnet50 from '../../configs/presets/kerashub_resnet50.json' with { type: 'json' };
+import kerashub_resnet101 from '../../configs/presets/kerashub_resnet101.json' with { type: 'json' };
+import kerashub_resnet152 from '../../configs/presets/kerashub_resnet152.json' with { type: 'json' };
 
 /** Preset name -> config, in the order `--list` shows them (JSON imports infer arrays, not the `input` tuple: the schema test checks every preset). */
 export const PRESETS: Readonly<Record<string, ConfigInput>> = {
@@ -70,6 +82,17 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   keras_resnet152v2: keras_resnet152v2 as unknown as ConfigInput,
   seresnet50: seresnet50 as ConfigInput,
   seresnext50_32x4d: seresnext50_32x4d as ConfigInput,
+  regnet_x_400mf: regnet_x_400mf as ConfigInput,
+  regnet_y_400mf: regnet_y_400mf as ConfigInput,
+  regnet_x_1_6gf: regnet_x_1_6gf as ConfigInput,
+  regnet_y_1_6gf: regnet_y_1_6gf as ConfigInput,
+  iresnet50: iresnet50 as unknown as ConfigInput,
+  iresnet100: iresnet100 as unknown as ConfigInput,
+  paddle_resnet50: paddle_resnet50 as ConfigInput,
+  kerashub_resnet18: kerashub_resnet18 as ConfigInput,
+  kerashub_resnet50: kerashub_resnet50 as ConfigInput,
+  kerashub_resnet101: kerashub_resnet101 as ConfigInput,
+  kerashub_resnet152: kerashub_resnet152 as ConfigInput,
   resnet20_cifar: resnet20_cifar as unknown as ConfigInput,
   resnet32_cifar: resnet32_cifar as unknown as ConfigInput,
   resnet44_cifar: resnet44_cifar as unknown as ConfigInput,
@@ -78,6 +101,7 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   resnet1202_cifar: resnet1202_cifar as unknown as ConfigInput,
   resnet18_cifar: resnet18_cifar as unknown as ConfigInput,
   preact_resnet18_cifar: preact_resnet18_cifar as unknown as ConfigInput,
+  senet18_cifar: senet18_cifar as unknown as ConfigInput,
   wrn28_10_cifar: wrn28_10_cifar as unknown as ConfigInput,
   preact_resnet164_cifar: preact_resnet164_cifar as unknown as ConfigInput,
 };

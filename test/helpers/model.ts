@@ -54,7 +54,17 @@ export interface PyTorchRecord {
   macs: number;
   conv2d_count: number;
   layers: PyTorchRow[];
-  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string; widths?: number[] };
+  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string; widths?: number[]; dropout?: number; se?: boolean };
+}
+
+/** A recorded input the network refuses: the module PyTorch raised in, and its message. */
+export interface PyTorchRefusal {
+  model: string;
+  input: number[];
+  num_classes: number;
+  refused_at: string;
+  error: string;
+  case: NonNullable<PyTorchRecord['case']>;
 }
 
 export interface Fixture {
@@ -70,22 +80,36 @@ export function configFor(record: Pick<PyTorchRecord, 'model' | 'num_classes' | 
   if (!c) return preset(record.model, { classes });
   // timm-structured cases are recorded under the preset's own name (plus _osN when dilated)
   const base = c.preset ?? (c.stem ? c.id.replace(/_os\d+$/, '') : c.arch);
-  const config = preset(base, { classes, strideIn1x1: c.v1 ?? false, ...(c.widths ? { widths: c.widths } : {}) });
+  const config = preset(base, { classes, strideIn1x1: c.v1 ?? false, ...(c.widths ? { widths: c.widths } : {}), ...(c.dropout ? { dropout: c.dropout } : {}) });
   return c.dilation
     ? { ...config, replaceStrideWithDilation: c.dilation }
     : config;
 }
 
-export function loadFixtures(): Fixture[] {
+function readRecords(): { file: string; record: PyTorchRecord | PyTorchRefusal }[] {
   const dirs = [join(REFERENCE, 'pytorch'), join(ROOT, 'test', 'fixtures', 'pytorch')];
   return dirs.flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
-      .map((f) => {
-        const record = JSON.parse(readFileSync(join(dir, f), 'utf8')) as PyTorchRecord;
-        return { file: `${dir === join(REFERENCE, 'pytorch') ? 'reference' : 'fixtures'}/${f}`, record, config: configFor(record) };
-      }),
+      .map((f) => ({
+        file: `${dir === join(REFERENCE, 'pytorch') ? 'reference' : 'fixtures'}/${f}`,
+        record: JSON.parse(readFileSync(join(dir, f), 'utf8')) as PyTorchRecord | PyTorchRefusal,
+      })),
   );
+}
+
+/** The recorded cases PyTorch ran. */
+export function loadFixtures(): Fixture[] {
+  return readRecords()
+    .filter((r): r is { file: string; record: PyTorchRecord } => !('refused_at' in r.record))
+    .map(({ file, record }) => ({ file, record, config: configFor(record) }));
+}
+
+/** The recorded inputs PyTorch refused. */
+export function loadRefusals(): { file: string; record: PyTorchRefusal; config: ModelConfig }[] {
+  return readRecords()
+    .filter((r): r is { file: string; record: PyTorchRefusal } => 'refused_at' in r.record)
+    .map(({ file, record }) => ({ file, record, config: configFor(record) }));
 }
 
 
