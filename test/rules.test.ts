@@ -353,6 +353,62 @@ describe("a stage's first block with a projection shortcut always (firstShortcut
   });
 });
 
+describe("#28's fields: each written once, each refused where its source fails", () => {
+  const issueOf = (input: Record<string, unknown>) => {
+    const issues = checkConfig(resolveConfig(input as never, 'x'));
+    return issues.length > 0 ? formatIssue(issues[0]!) : null;
+  };
+
+  it('groupWidth gives the 3×3 its groups: width / groupWidth (regnet_y_400mf layer2: 104 / 8 = 13)', () => {
+    const conv = trace(preset('regnet_y_400mf'), [1, 3, 224, 224]).layers.find((l) => l.spec.name === 'trunk_output.block2.block2-0.f.b.0')!;
+    expect(conv.spec.kind === 'conv2d' && conv.spec.groups).toBe(13);
+    // weight [104, 104 / 13, 3, 3]
+    expect(conv.weight).toEqual([104, 8, 3, 3]);
+  });
+
+  it('groupWidth is refused where it does not divide a width, on blocks without a grouped conv, and with groups', () => {
+    expect(issueOf({ ...presetConfig('regnet_x_400mf')!, widths: [32, 64, 160, 404] })).toBe('widths[3]: expected a block width divisible by groupWidth 16 (each group takes groupWidth channels), found 404');
+    expect(issueOf({ block: 'basic', layers: [1], groupWidth: 8 })).toBe('groupWidth: expected a block with a grouped 3×3 conv (bottleneck or regnet), found basic blocks');
+    expect(issueOf({ block: 'regnet', layers: [1], widths: [64], groupWidth: 8, groups: 2 })).toMatch(/^groupWidth: expected groupWidth or groups, not both/);
+  });
+
+  it('RegNet squeezes from the block input width, rounded half to even: 48 → 12, 104 → 26 (round(0.25 × w))', () => {
+    const fc1 = trace(preset('regnet_y_400mf'), [1, 3, 224, 224]).layers.filter((l) => l.spec.name.endsWith('.f.se.fc1'));
+    // block1-0 reads the stem's 32 channels (8), block2-0 reads 48 (12), block2-1 reads 104 (26)
+    expect(fc1.slice(0, 3).map((l) => l.weight![0])).toEqual([8, 12, 26]);
+  });
+
+  it('headFlatten wants an embedding (classes ≥ 1) and no pool; ibasic blocks are not dilated', () => {
+    const iresnet = presetConfig('iresnet50')!;
+    expect(issueOf({ ...iresnet, classes: 0 })).toBe('classes: expected at least 1 with headFlatten: the embedding width, found 0');
+    expect(issueOf({ ...iresnet, headPool: 'global' })).toMatch(/^headPool: expected no pool and no headNorm with headFlatten/);
+    expect(issueOf({ ...iresnet, replaceStrideWithDilation: [false, false, true] })).toMatch(/^replaceStrideWithDilation: expected no dilation: ibasic-block networks/);
+  });
+
+  it('IResNet at 128×128 fails at fc: 512 × 8 × 8 features where it takes 512 × 7 × 7', () => {
+    const config = preset('iresnet50');
+    const result = traceShapes(config, expandResNet(config), [1, 3, 128, 128]);
+    expect(result.ok ? null : [result.issue.path, result.issue.expected, result.issue.found]).toEqual(['fc', '25088 input features', String(512 * 8 * 8)]);
+  });
+
+  it("kuangliu's SE squeeze needs height ≤ width < 2 × height at each block: a taller map fails at the block's avg_pool2d", () => {
+    const config = preset('senet18_cifar');
+    const result = traceShapes(config, expandResNet(config), [1, 3, 40, 32]);
+    expect(result.ok ? null : result.issue.path).toBe('layer1.0.avg_pool2d');
+  });
+
+  it('dropout is a rate in [0, 1), a row before each block\'s last conv; PReLU has a slope per channel', () => {
+    expect(issueOf({ block: 'basic', layers: [1], dropout: 1 })).toMatch(/^dropout: expected a rate from 0 up to \(not including\) 1/);
+    const wrn = trace(preset('wrn28_10_cifar', { dropout: 0.3 }), [1, 3, 32, 32]);
+    const i = wrn.layers.findIndex((l) => l.spec.name === 'block1.layer.0.dropout');
+    expect([wrn.layers[i]!.spec.kind, wrn.layers[i + 1]!.spec.name]).toEqual(['dropout', 'block1.layer.0.conv2']);
+    // one row per block: 3 × 4
+    expect(wrn.layers.filter((l) => l.spec.kind === 'dropout')).toHaveLength(12);
+    const prelu = trace(preset('iresnet50'), [1, 3, 112, 112]).layers.find((l) => l.spec.name === 'layer2.0.prelu')!;
+    expect([prelu.weight, prelu.params]).toEqual([[128], 128]);
+  });
+});
+
 describe('the library refuses what the CLI refuses', () => {
   it('parseConfig never throws and names the field as the CLI does', () => {
     expect(parseConfig({ block: 'basic', layers: [2, -1] })).toEqual({ ok: false, issues: [{ path: 'layers[1]', message: 'expected a positive integer, got -1' }] });
