@@ -20,6 +20,13 @@ describe('log format', () => {
     expect(r.stdout.startsWith(`${lines.join('\n')}\n`)).toBe(true);
   });
 
+  it("paddle_resnet50, Paddle's own ResNet-50, prints the notes' trace too (Paddle's layouts: the linear [in, out])", async () => {
+    const r = await cli(['--arch', 'paddle_resnet50', '--input', '10,3,224,224', '--classes', '1']);
+    expect(r.code).toBe(0);
+    const lines = notes.split('\n').filter((l, i, a) => i < a.length - 1 || l !== '');
+    expect(r.stdout.startsWith(`${lines.join('\n')}\n`)).toBe(true);
+  });
+
   it.each([
     ['101', 'resnet101', 103, 33],
     ['152', 'resnet152', 154, 50],

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kindOf } from '../src/analysis/kinds.js';
+import { paramCounts } from '../src/analysis/counts.js';
 import { scaled } from '../src/int.js';
 import type { LayerSpec } from '../src/types.js';
 import { traceShapes } from '../src/analysis/trace.js';
@@ -116,6 +117,42 @@ describe('published figures', () => {
     // Keras convs carry a bias: one per output channel of each of the 53 convs
     const convBiases = t.layers.filter((l) => l.spec.kind === 'conv2d').reduce((a, l) => a + l.weight![0]!, 0);
     expect((t.totals.params as number) + convBiases).toBe(published.keras_resnet50.trainable);
+  });
+});
+
+describe('published figures of the RegNet, IResNet, Paddle and KerasHub presets (#28)', () => {
+  // torchvision's num_params (regnet.py's weights metadata)
+  it.each([
+    ['regnet_x_400mf', 5_495_976],
+    ['regnet_y_400mf', 4_344_144],
+    ['regnet_x_1_6gf', 9_190_136],
+    ['regnet_y_1_6gf', 11_202_430],
+  ])('torchvision %s: %d params', (name, params) => {
+    expect(trace(preset(name), [1, 3, 224, 224]).totals.params).toBe(params);
+  });
+
+  // insightface's model zoo: IResNet-50 43.59 M, IResNet-100 65.16 M; the features BN's 512 scales are frozen
+  it.each([
+    ['iresnet50', 43_590_848],
+    ['iresnet100', 65_156_160],
+  ])('insightface %s: %d params, 512 of them frozen', (name, params) => {
+    const t = trace(preset(name), [1, 3, 112, 112]).totals;
+    expect([t.params, t.trainableParams]).toEqual([params, params - 512]);
+  });
+
+  it("Paddle's ResNet-50: 25,557,032 params; paddle.summary's 25,610,152 counts BN's mean and variance", () => {
+    const t = trace(preset('paddle_resnet50'), [1, 3, 224, 224]);
+    expect(paramCounts(t)).toMatchObject({ pytorch: 25_557_032, paddle: 25_610_152 });
+  });
+
+  // Keras' model.summary() totals of KerasHub's presets (moving statistics are non-trainable params)
+  it.each([
+    ['kerashub_resnet18', 11_186_112],
+    ['kerashub_resnet50', 23_561_152],
+    ['kerashub_resnet101', 42_605_504],
+    ['kerashub_resnet152', 58_295_232],
+  ])('KerasHub %s: Keras counts %d', (name, total) => {
+    expect(paramCounts(trace(preset(name), [1, 3, 224, 224])).keras).toBe(total);
   });
 });
 

@@ -65,7 +65,8 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
         break;
       case 'adaptiveavgpool2d':
       case 'widthpool2d':
-        yield `${hl.name(paddleName(layer))} ${shape(layer.output)}`;
+        // the head's pool (a squeeze-and-excitation's squeeze is not the notes')
+        if (section.kind === 'head') yield `${hl.name(paddleName(layer))} ${shape(layer.output)}`;
         break;
       case 'flatten':
         yield `y.shape= ${shape(layer.output)}`;
