@@ -406,6 +406,10 @@ describe("#28's fields: each written once, each refused where its source fails",
     expect(wrn.layers.filter((l) => l.spec.kind === 'dropout')).toHaveLength(12);
     const prelu = trace(preset('iresnet50'), [1, 3, 112, 112]).layers.find((l) => l.spec.name === 'layer2.0.prelu')!;
     expect([prelu.weight, prelu.params]).toEqual([[128], 128]);
+    // nn.PReLU(): one slope: IResNet-50 has 1 (stem) + 24 (blocks) PReLUs, each 1 parameter instead of C
+    const shared = trace(preset('iresnet50', { activation: 'prelu-shared' }), [1, 3, 112, 112]);
+    const perChannel = 64 + 64 * 3 + 128 * 4 + 256 * 14 + 512 * 3;
+    expect(shared.totals.params).toBe(43_590_848 - perChannel + 25);
   });
 });
 

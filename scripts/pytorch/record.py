@@ -251,22 +251,26 @@ class KuangliuPreActBlock(nn.Module):
         shortcut = self.shortcut(out) if hasattr(self, 'shortcut') else x
         out = self.conv1(out)
         out = self.conv2(F.relu(self.bn2(out)))
+        out = self.excite(out)
         out += shortcut
+        return out
+
+    def excite(self, out):
         return out
 
 
 class KuangliuResNet(nn.Module):
-    """kuangliu's ResNet18 / PreActResNet18: a 3x3/1 stem of 64 (with BN and ReLU unless
-    pre-activation), four stages of 2 blocks (64, 128, 256, 512), F.avg_pool2d(out, 4), view, linear."""
+    """kuangliu's ResNet18 / PreActResNet18 / SENet18: a 3x3/1 stem of 64 (with BN and ReLU unless
+    pre-activation; SENet has them), four stages of 2 blocks (64, 128, 256, 512), F.avg_pool2d(out, 4),
+    view, linear."""
 
-    def __init__(self, preact=False, classes=10):
+    def __init__(self, kind='basic', classes=10):
         super().__init__()
-        self.preact = preact
+        self.stem_norm = kind != 'preact'
         self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
-        if not preact:
+        if self.stem_norm:
             self.bn1 = nn.BatchNorm2d(64)
-        def block(i, p, s):
-            return KuangliuPreActBlock(i, p, s) if preact else CifarBasicBlock(i, p, s, conv_bn)
+        block = {'basic': lambda i, p, s: CifarBasicBlock(i, p, s, conv_bn), 'preact': KuangliuPreActBlock, 'se': KuangliuSEPreActBlock}[kind]
         in_planes, stages = 64, []
         for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
             stages.append(nn.Sequential(block(in_planes, planes, stride), block(planes, planes, 1)))
@@ -275,7 +279,7 @@ class KuangliuResNet(nn.Module):
         self.linear = nn.Linear(512, classes)
 
     def forward(self, x):
-        out = self.conv1(x) if self.preact else F.relu(self.bn1(self.conv1(x)))
+        out = F.relu(self.bn1(self.conv1(x))) if self.stem_norm else self.conv1(x)
         out = self.layer4(self.layer3(self.layer2(self.layer1(out))))
         out = F.avg_pool2d(out, 4)
         return self.linear(out.view(out.size(0), -1))
@@ -463,39 +467,11 @@ class KuangliuSEPreActBlock(KuangliuPreActBlock):
         self.fc1 = nn.Conv2d(planes, planes // 16, 1)
         self.fc2 = nn.Conv2d(planes // 16, planes, 1)
 
-    def forward(self, x):
-        out = F.relu(self.bn1(x))
-        shortcut = self.shortcut(out) if hasattr(self, 'shortcut') else x
-        out = self.conv1(out)
-        out = self.conv2(F.relu(self.bn2(out)))
+    def excite(self, out):
         w = F.avg_pool2d(out, int(out.size(2)))
         w = F.relu(self.fc1(w))
         w = torch.sigmoid(self.fc2(w))
-        out = out * w
-        out += shortcut
-        return out
-
-
-class KuangliuSENet(nn.Module):
-    """kuangliu's SENet18: a 3x3/1 stem of 64 with BN and F.relu, four stages of 2 SE pre-activation
-    blocks (64, 128, 256, 512), F.avg_pool2d(out, 4), view, linear."""
-
-    def __init__(self, classes=10):
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(64)
-        in_planes, stages = 64, []
-        for planes, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
-            stages.append(nn.Sequential(KuangliuSEPreActBlock(in_planes, planes, stride), KuangliuSEPreActBlock(planes, planes, 1)))
-            in_planes = planes
-        self.layer1, self.layer2, self.layer3, self.layer4 = stages
-        self.linear = nn.Linear(512, classes)
-
-    def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
-        out = self.layer4(self.layer3(self.layer2(self.layer1(out))))
-        out = F.avg_pool2d(out, 4)
-        return self.linear(out.view(out.size(0), -1))
+        return out * w
 
 
 class IBasicBlock(nn.Module):
@@ -619,8 +595,6 @@ def build(case):
         return IResNet(IRESNET[case['preset']], case['classes']).eval()
     if case.get('arch') == 'regnet':
         return getattr(tvm, case['preset'])(weights=None, num_classes=case['classes']).eval()
-    if case.get('cifar') == 'kuangliu_se':
-        return KuangliuSENet(case['classes']).eval()
     if case.get('keras_v2'):
         return KerasResNetV2(KERAS_V2[case['preset']], case['classes'], case.get('widths', (64, 128, 256, 512))).eval()
     if case.get('cifar') == 'wrn':
@@ -629,8 +603,9 @@ def build(case):
         return PreResNet(164, case['classes']).eval()
     if case.get('cifar') == 'akamaster':
         return AkamasterResNet(case['n'], case['classes']).eval()
-    if case.get('cifar') in ('kuangliu', 'kuangliu_preact'):
-        return KuangliuResNet(case['cifar'] == 'kuangliu_preact', case['classes']).eval()
+    if case.get('cifar') in ('kuangliu', 'kuangliu_preact', 'kuangliu_se'):
+        kind = {'kuangliu': 'basic', 'kuangliu_preact': 'preact', 'kuangliu_se': 'se'}[case['cifar']]
+        return KuangliuResNet(kind, case['classes']).eval()
     kw = {}
     if case.get('dilation'):
         kw['replace_stride_with_dilation'] = case['dilation']

@@ -46,7 +46,7 @@ export const STRIDE_PLACES = ['first', 'last'] as const;
 export const STRIDE_SHORTCUTS = ['projection', 'maxpool'] as const;
 export const FIRST_SHORTCUTS = ['when-needed', 'always'] as const;
 export const HEAD_POOLS = ['global', 'width', 'none'] as const;
-export const ACTIVATIONS = ['relu', 'prelu'] as const;
+export const ACTIVATIONS = ['relu', 'prelu', 'prelu-shared'] as const;
 export const SE_SQUEEZES = ['mean', 'pool', 'height'] as const;
 export const SE_PLACES = ['output', 'inner'] as const;
 export const SE_WIDTHS = ['output', 'input'] as const;
@@ -329,7 +329,7 @@ export const FIELDS: FieldTable = {
     schema: (z, d) =>
       d(
         choice(z, ACTIVATIONS),
-        "The activation of the stem and the blocks: relu (the default) or prelu (nn.PReLU with one slope per channel: insightface's IResNet)",
+        "The activation of the stem and the blocks: relu (the default), prelu (nn.PReLU with one slope per channel: insightface's IResNet) or prelu-shared (nn.PReLU() with one slope for all channels)",
       ),
   },
   dropout: {

@@ -62,7 +62,7 @@ export class Rows {
   constructor(
     readonly convBias: boolean | 'unnormalized' = false,
     readonly functionalRelu = false,
-    readonly activation: 'relu' | 'prelu' = 'relu',
+    readonly activation: 'relu' | 'prelu' | 'prelu-shared' = 'relu',
   ) {}
 
   conv(name: string, from: number, section: Section, a: ConvArgs): number {
@@ -92,9 +92,9 @@ export class Rows {
     return this.push({ kind: 'relu', name, paddleName: null, from, section, inplace: true });
   }
 
-  /** The network's activation on a map of `channels`: a ReLU, or a PReLU with a slope per channel. */
+  /** The network's activation on a map of `channels`: a ReLU, or a PReLU with a slope per channel or one for all. */
   act(name: string, from: number, section: Section, channels: number): number {
-    if (this.activation === 'prelu') return this.push({ kind: 'prelu', name, paddleName: null, from, section, parameters: channels });
+    if (this.activation !== 'relu') return this.push({ kind: 'prelu', name, paddleName: null, from, section, parameters: this.activation === 'prelu' ? channels : 1 });
     return this.relu(name, from, section);
   }
 
