@@ -1,0 +1,371 @@
+// Which inputs a network takes, answered from formulas of the input's height and width rather
+// than by tracing size after size.
+//
+// A conv or pool window along one axis takes a side n to ⌊(n + a)/s⌋ + 1, and floors of integer
+// divisions compose: ⌊(⌊(X + c)/S⌋ + b)/s⌋ = ⌊(X + c + b·S)/(S·s)⌋. So every side of every map
+// is one form ⌊(X + c)/S⌋ of the input's side X (its height H or width W), exactly, PyTorch's
+// ceil mode included (its "last window starts inside the input" correction is a smaller c). A
+// row refuses an input where a window is wider than its padded input, an inequality on that
+// form, so each axis has a least valid size. The few rows that read both sides (a pool as wide
+// as the map, a classifier built for one map size, a gate that must broadcast) give conditions
+// that are solved by walking the forms' steps, which are finitely many before they settle.
+
+import type { LayerSpec, Shape } from '../types.js';
+
+/** 0: height, 1: width. */
+export type Axis = 0 | 1;
+export const AXIS_NAMES = ['height', 'width'] as const;
+const SYMBOLS = ['H', 'W'] as const;
+
+/** A size as a formula of the input's height and width. */
+export type Dim =
+  /** a fixed size */
+  | { readonly k: 'n'; readonly v: bigint }
+  /** ⌊(X + c)/s⌋ of the input's side X along `axis` (s ≥ 1) */
+  | { readonly k: 'f'; readonly axis: Axis; readonly c: bigint; readonly s: bigint }
+  /** ⌊num / den⌋: a window as wide (or tall) as the map */
+  | { readonly k: 'q'; readonly num: Dim; readonly den: Dim }
+  /** factor × the product of dims: a flattened map's features */
+  | { readonly k: 'p'; readonly factor: bigint; readonly dims: readonly Dim[] };
+
+export type Sides = readonly [bigint, bigint];
+
+/** ⌊a / b⌋ for b > 0. */
+export function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b !== 0n && a < 0n ? q - 1n : q;
+}
+
+const num = (v: bigint | number): Dim => ({ k: 'n', v: BigInt(v) });
+
+export function evalDim(d: Dim, x: Sides): bigint {
+  switch (d.k) {
+    case 'n':
+      return d.v;
+    case 'f':
+      return floorDiv(x[d.axis] + d.c, d.s);
+    case 'q': {
+      const den = evalDim(d.den, x);
+      return den <= 0n ? 0n : floorDiv(evalDim(d.num, x), den);
+    }
+    case 'p':
+      return d.dims.reduce((a, f) => a * evalDim(f, x), d.factor);
+  }
+}
+
+/** The formula as text: ⌊(H+1)/2⌋, W, ⌊H/32⌋, 2048·⌊(H−1)/32⌋·⌊(W−1)/32⌋. */
+export function dimText(d: Dim): string {
+  switch (d.k) {
+    case 'n':
+      return String(d.v);
+    case 'f': {
+      const x = SYMBOLS[d.axis];
+      const affine = d.c === 0n ? x : `${x}${d.c < 0n ? '−' : '+'}${d.c < 0n ? -d.c : d.c}`;
+      if (d.s === 1n) return affine;
+      return d.c === 0n ? `⌊${x}/${d.s}⌋` : `⌊(${affine})/${d.s}⌋`;
+    }
+    case 'q':
+      return `⌊${dimText(d.num)}/${dimText(d.den)}⌋`;
+    case 'p':
+      return [...(d.factor === 1n ? [] : [String(d.factor)]), ...d.dims.map(dimText)].join('·');
+  }
+}
+
+function sameDim(a: Dim, b: Dim): boolean {
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case 'n':
+      return a.v === (b as typeof a).v;
+    case 'f': {
+      const f = b as typeof a;
+      return a.axis === f.axis && a.c === f.c && a.s === f.s;
+    }
+    case 'q':
+      return sameDim(a.num, (b as typeof a).num) && sameDim(a.den, (b as typeof a).den);
+    case 'p': {
+      const p = b as typeof a;
+      return a.factor === p.factor && a.dims.length === p.dims.length && a.dims.every((x, i) => sameDim(x, p.dims[i]!));
+    }
+  }
+}
+
+/** The forms of the input's sides a dim reads. */
+function formsOf(d: Dim, into: Extract<Dim, { k: 'f' }>[] = []): Extract<Dim, { k: 'f' }>[] {
+  if (d.k === 'f') into.push(d);
+  else if (d.k === 'q') {
+    formsOf(d.num, into);
+    formsOf(d.den, into);
+  } else if (d.k === 'p') for (const x of d.dims) formsOf(x, into);
+  return into;
+}
+
+/** A condition under which the network runs, and the row it comes from. */
+export interface Condition {
+  readonly row: number;
+  readonly path: string;
+  /** `d ≥ t` (a window fits), `d ≤ t` (a fixed head's map), or any other relation of sizes. */
+  readonly rel: { readonly k: 'min' | 'max'; readonly dim: Dim; readonly t: bigint } | { readonly k: 'eq'; readonly a: Dim; readonly b: Dim } | { readonly k: 'gate'; readonly gate: Dim; readonly of: Dim } | { readonly k: 'never'; readonly why: string };
+}
+
+export function conditionText(c: Condition): string {
+  const r = c.rel;
+  switch (r.k) {
+    case 'min':
+      return `${dimText(r.dim)} ≥ ${r.t}`;
+    case 'max':
+      return `${dimText(r.dim)} ≤ ${r.t}`;
+    case 'eq':
+      return `${dimText(r.a)} = ${dimText(r.b)}`;
+    case 'gate':
+      return `${dimText(r.gate)} = 1 or ${dimText(r.gate)} = ${dimText(r.of)}`;
+    case 'never':
+      return r.why;
+  }
+}
+
+export function holds(c: Condition, x: Sides): boolean {
+  const r = c.rel;
+  switch (r.k) {
+    case 'min':
+      return evalDim(r.dim, x) >= r.t;
+    case 'max':
+      return evalDim(r.dim, x) <= r.t;
+    case 'eq':
+      return evalDim(r.a, x) === evalDim(r.b, x);
+    case 'gate': {
+      const g = evalDim(r.gate, x);
+      return g === 1n || g === evalDim(r.of, x);
+    }
+    case 'never':
+      return false;
+  }
+}
+
+/** Each row's output as formulas, and the conditions of the rows in order. */
+export interface SymbolicTrace {
+  readonly rows: readonly (readonly Dim[])[];
+  readonly conditions: readonly Condition[];
+}
+
+/** A window of `k` (dilation `d`, padding before and after) at stride `s` along one side. */
+function windowDim(n: Dim, k: number, s: number, pb: number, pa: number, d: number, ceil: boolean): { out: Dim; least: bigint } {
+  const a = BigInt(pb + pa - d * (k - 1) - 1);
+  const S = BigInt(s);
+  // ceil mode: ⌈(n + a)/s⌉, but the last window must start inside the input (before padding after)
+  const a2 = ceil ? (a + S - 1n < BigInt(pb - 1) ? a + S - 1n : BigInt(pb - 1)) : a;
+  // out = ⌊(n + a2)/s⌋ + 1 = ⌊(n + a2 + s)/s⌋, at least 1 where n ≥ −a2
+  let out: Dim;
+  if (n.k === 'n') out = num(floorDiv(n.v + a2 + S, S));
+  else if (n.k === 'f') out = { k: 'f', axis: n.axis, c: n.c + (a2 + S) * n.s, s: n.s * S };
+  else if (k === 1 && s === 1 && pb === 0 && pa === 0) out = n;
+  else throw new Error(`a window over ${dimText(n)} has no formula here`);
+  return { out, least: -a2 };
+}
+
+/**
+ * Walks the rows with the input's height and width as symbols H and W (the batch and channels as
+ * given), as the concrete walk (trace.ts) walks them with numbers.
+ */
+export function symbolicTrace(specs: readonly LayerSpec[], input: Shape): SymbolicTrace {
+  const X: Dim[] = [num(input[0]!), num(input[1]!), { k: 'f', axis: 0, c: 0n, s: 1n }, { k: 'f', axis: 1, c: 0n, s: 1n }];
+  const rows: (readonly Dim[])[] = [];
+  const conditions: Condition[] = [];
+  const of = (i: number): readonly Dim[] => (i < 0 ? X : rows[i]!);
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    const at = (rel: Condition['rel']) => conditions.push({ row: i, path: spec.name, rel });
+    const x = of(spec.from);
+    const channels = (expected: number) => {
+      const c = x[1];
+      if (x.length !== 4 || c?.k !== 'n' || c.v !== BigInt(expected)) at({ k: 'never', why: `${expected} input channels, found ${c ? dimText(c) : 'none'}` });
+    };
+    const window = (k: readonly number[], s: readonly number[], p: readonly (readonly number[])[], d: readonly number[], ceil: boolean, outChannels: Dim): Dim[] => {
+      const out: Dim[] = [x[0]!, outChannels];
+      for (const axis of [0, 1] as const) {
+        const w = windowDim(x[2 + axis]!, k[axis]!, s[axis]!, p[axis]![0]!, p[axis]![1]!, d[axis]!, ceil);
+        if (w.least > 1n) at({ k: 'min', dim: x[2 + axis]!, t: w.least });
+        out.push(w.out);
+      }
+      return out;
+    };
+    let y: readonly Dim[];
+    switch (spec.kind) {
+      case 'conv2d':
+        channels(spec.inChannels);
+        y = window(spec.kernel, spec.stride, spec.padding, spec.dilation, false, num(spec.outChannels));
+        break;
+      case 'batchnorm2d':
+        channels(spec.channels);
+        y = x;
+        break;
+      case 'prelu':
+        if (spec.parameters !== 1) channels(spec.parameters);
+        y = x;
+        break;
+      case 'relu':
+      case 'identity':
+      case 'sigmoid':
+      case 'dropout':
+        y = x;
+        break;
+      case 'maxpool2d':
+        y = window(spec.kernel, spec.stride, spec.padding, spec.dilation, spec.ceilMode, x[1]!);
+        break;
+      case 'avgpool2d':
+        y = window(spec.kernel, spec.stride, spec.padding, [1, 1], spec.ceilMode, x[1]!);
+        break;
+      case 'add': {
+        const o = of(spec.shortcut);
+        x.forEach((d, j) => {
+          if (!sameDim(d, o[j]!)) at({ k: 'eq', a: d, b: o[j]! });
+        });
+        y = x;
+        break;
+      }
+      case 'adaptiveavgpool2d':
+        y = [x[0]!, x[1]!, num(spec.outputSize[0]), num(spec.outputSize[1])];
+        break;
+      case 'flatten':
+        y = [x[0]!, x.slice(1).every((d) => d.k === 'n') ? num(x.slice(1).reduce((a, d) => a * (d as { v: bigint }).v, 1n)) : { k: 'p', factor: 1n, dims: x.slice(1) }];
+        break;
+      case 'linear':
+      case 'batchnorm1d': {
+        const features = spec.kind === 'linear' ? spec.inFeatures : spec.features;
+        const last = x[x.length - 1]!;
+        if (last.k === 'n') {
+          if (last.v !== BigInt(features)) at({ k: 'never', why: `${features} input features, found ${last.v}` });
+        } else at({ k: 'eq', a: last, b: num(features) });
+        y = spec.kind === 'linear' ? [...x.slice(0, -1), num(spec.outFeatures)] : x;
+        break;
+      }
+      case 'channelpad': {
+        const [n, c, h, w] = x as [Dim, Dim, Dim, Dim];
+        const ceil = (d: Dim, s: number) => windowDim(d, 1, s, 0, 0, 1, false).out;
+        y = [n, c.k === 'n' ? num(c.v + BigInt(spec.channels[0] + spec.channels[1])) : c, ceil(h, spec.stride[0]), ceil(w, spec.stride[1])];
+        break;
+      }
+      case 'widthpool2d': {
+        const [n, c, h, w] = x as [Dim, Dim, Dim, Dim];
+        if (spec.window !== undefined) {
+          const k = spec.window;
+          y = window([k, k], [k, k], [[0, 0], [0, 0]], [1, 1], false, c);
+          // a fixed window before a classifier must pool the map to 1×1
+          if (spec.unit) for (const d of y.slice(2)) at({ k: 'max', dim: d, t: 1n });
+        } else {
+          // a square window as wide as the map (as tall, with `height`), at that stride: the
+          // other side becomes their quotient, which must be at least 1
+          const q: Dim = spec.height ? { k: 'q', num: w, den: h } : { k: 'q', num: h, den: w };
+          at({ k: 'min', dim: q, t: 1n });
+          y = spec.height ? [n, c, num(1), q] : [n, c, q, num(1)];
+        }
+        break;
+      }
+      case 'mean':
+        y = [x[0]!, x[1]!, num(1), num(1)];
+        break;
+      case 'mul': {
+        const g = of(spec.gate);
+        g.forEach((d, j) => {
+          if (j >= 2 && !(d.k === 'n' && d.v === 1n) && !sameDim(d, x[j]!)) at({ k: 'gate', gate: d, of: x[j]! });
+        });
+        y = x;
+        break;
+      }
+      default: {
+        const never: never = spec;
+        throw new Error(`unhandled layer kind ${(never as { kind: string }).kind}`);
+      }
+    }
+    rows.push(y);
+  }
+  return { rows, conditions };
+}
+
+/** Sizes from `from` to `to` (null: unbounded). */
+export type Interval = readonly [bigint, bigint | null];
+
+function intersect(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const [a0, a1] of a)
+    for (const [b0, b1] of b) {
+      const lo = a0 > b0 ? a0 : b0;
+      const hi = a1 === null ? b1 : b1 === null ? a1 : a1 < b1 ? a1 : b1;
+      if (hi === null || lo <= hi) out.push([lo, hi]);
+    }
+  return out.sort((p, q) => (p[0] < q[0] ? -1 : 1));
+}
+
+/** The sizes X of `axis` (the other side fixed) where the form ⌊(X + c)/s⌋ is at least / at most t. */
+function formBound(f: Extract<Dim, { k: 'f' }>, k: 'min' | 'max', t: bigint): Interval[] {
+  if (k === 'min') return [[(t * f.s - f.c > 1n ? t * f.s - f.c : 1n), null]];
+  const hi = (t + 1n) * f.s - f.c - 1n;
+  return hi >= 1n ? [[1n, hi]] : [];
+}
+
+/**
+ * The sizes of `axis`, the other side fixed at `other`, for which condition `c` holds: a bound
+ * where it is one on a form of that axis, else by walking the steps of the forms it reads (between
+ * two steps nothing it reads changes) up to where every form exceeds the constants it compares
+ * with, after which it holds or fails for good.
+ */
+function conditionSizes(c: Condition, axis: Axis, other: bigint): Interval[] {
+  const r = c.rel;
+  if (r.k === 'never') return [];
+  if ((r.k === 'min' || r.k === 'max') && r.dim.k === 'f') {
+    if (r.dim.axis === axis) return formBound(r.dim, r.k, r.t);
+  }
+  const dims = r.k === 'eq' ? [r.a, r.b] : r.k === 'gate' ? [r.gate, r.of] : [r.dim];
+  const forms = dims.flatMap((d) => formsOf(d)).filter((f) => f.axis === axis);
+  const at = (x: bigint): Sides => (axis === 0 ? [x, other] : [other, x]);
+  if (forms.length === 0) return holds(c, at(1n)) ? [[1n, null]] : [];
+  // every constant it reads: the other side's forms at `other`, fixed sizes, the bound
+  const otherSide = at(1n);
+  let magnitude = r.k === 'min' || r.k === 'max' ? (r.t < 0n ? -r.t : r.t) : 0n;
+  for (const d of dims) for (const f of formsOf(d)) if (f.axis !== axis) magnitude += evalDim(f, otherSide) > 0n ? evalDim(f, otherSide) : 0n;
+  for (const d of dims) if (d.k === 'n') magnitude += d.v < 0n ? -d.v : d.v;
+  const limit = 2n * magnitude + 2n;
+  // past `horizon` every form it reads is beyond the constants
+  let horizon = 1n;
+  for (const f of forms) {
+    const x = limit * f.s - f.c;
+    if (x > horizon) horizon = x;
+  }
+  const out: Interval[] = [];
+  let start: bigint | null = null;
+  let x = 1n;
+  for (;;) {
+    const ok = holds(c, at(x));
+    if (ok && start === null) start = x;
+    if (!ok && start !== null) {
+      out.push([start, x - 1n]);
+      start = null;
+    }
+    if (x >= horizon) break;
+    // the next size at which some form steps
+    let next = horizon;
+    for (const f of forms) {
+      const r0 = ((-(x + f.c)) % f.s + f.s) % f.s;
+      const step = x + (r0 === 0n ? f.s : r0);
+      if (step < next) next = step;
+    }
+    x = next;
+  }
+  if (start !== null) out.push([start, null]);
+  return out;
+}
+
+/** The sizes of `axis` the network takes, the other side fixed at `other`. */
+export function validSizes(t: SymbolicTrace, axis: Axis, other: bigint): Interval[] {
+  let sizes: Interval[] = [[1n, null]];
+  for (const c of t.conditions) {
+    sizes = intersect(sizes, conditionSizes(c, axis, other));
+    if (sizes.length === 0) break;
+  }
+  return sizes;
+}
+
+/** The first condition the input fails, or null when the network runs. */
+export function failing(t: SymbolicTrace, x: Sides): Condition | null {
+  for (const c of t.conditions) if (!holds(c, x)) return c;
+  return null;
+}
