@@ -3,11 +3,14 @@
 // evaluated at a size, must give what tracing that size gives: shape for shape, and valid exactly
 // when the trace succeeds, refused at the same row.
 
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { traceShapes } from '../src/analysis/trace.js';
-import { evalDim, failing, symbolicTrace, type Sides } from '../src/analysis/sizes.js';
+import { evalDim, failing, sizesReport, symbolicTrace, validSizes, type Sides } from '../src/analysis/sizes.js';
+import { resolveConfig, type ConfigInput } from '../src/network/config.js';
 import { expandResNet } from '../src/network/expand.js';
-import { PRESET_NAMES } from '../src/network/presets.js';
+import { PRESET_NAMES, presetConfig } from '../src/network/presets.js';
+import { checkConfig } from '../src/schemas/config.js';
 import type { ModelConfig } from '../src/types.js';
 import { preset } from './helpers/model.js';
 
@@ -40,5 +43,85 @@ describe('each row as formulas of H and W equals the trace, at every size', () =
       }
     }
     expect(found).toEqual([]);
+  });
+});
+
+describe('random networks: the formulas equal the trace at random sizes, small and up to 10^6', () => {
+  it('200 seeded draws of a preset with random depths, widths, strides, classes and input', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          preset: fc.constantFrom(...PRESET_NAMES),
+          depth: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 8, maxLength: 8 }),
+          width: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 8, maxLength: 8 }),
+          stride: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 8, maxLength: 8 }),
+          classes: fc.integer({ min: 0, max: 12 }),
+          h: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 1_000_000 })),
+          w: fc.oneof(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 1_000_000 })),
+        }),
+        (r) => {
+          const base = presetConfig(r.preset)!;
+          const stages = base.layers.length;
+          const input: ConfigInput = {
+            ...base,
+            layers: r.depth.slice(0, stages),
+            widths: Array.from({ length: stages }, (_, i) => 8 * r.width[i]!),
+            strides: r.stride.slice(0, stages),
+            classes: base.headFlatten ? Math.max(1, r.classes) : base.headPool === 'none' ? 0 : r.classes,
+          };
+          const config = resolveConfig(input, `${r.preset}-random`);
+          if (checkConfig(config).length > 0) return;
+          // an image this large only for the shallow: the trace of a 10^6-sided map is as fast as any
+          expect(disagreement(config, r.h, r.w)).toBeNull();
+        },
+      ),
+      { numRuns: 200, seed: 29 },
+    );
+  });
+});
+
+describe('resnet-shapes sizes', () => {
+  it("ResNet-50: the smallest square input is the first the tracer accepts; 193–224 give 7×7 at layer4; no loss at multiples of 32", () => {
+    const config = preset('resnet50');
+    const specs = expandResNet(config);
+    const r = sizesReport(specs, [1, 3, 224, 224], { row: 'layer4', size: [7, 7] });
+    let first = 1;
+    while (!traceShapes(config, specs, [1, 3, first, first]).ok) first++;
+    expect(r.smallestSquare).toBe(BigInt(first));
+    expect(r.target?.sizes).toEqual([[[193n, 224n]], [[193n, 224n]]]);
+    // every stride of ResNet-50 is 2 and there are five: 2^5
+    expect(r.axes.map((a) => [a.period, a.noLoss])).toEqual([
+      [32n, { modulus: 32n, residues: [0n] }],
+      [32n, { modulus: 32n, residues: [0n] }],
+    ]);
+  });
+
+  it.each(PRESET_NAMES)('%s: the valid sizes of each axis are exactly those the formulas accept, one by one (1 to 600)', (name) => {
+    const config = preset(name);
+    const input = config.input ?? [1, 3, 224, 224];
+    const specs = expandResNet(config);
+    const sym = symbolicTrace(specs, input);
+    for (const axis of [0, 1] as const) {
+      const other = BigInt(input[3 - axis]!);
+      const valid = validSizes(sym, axis, other);
+      const inside = (x: bigint) => valid.some(([a, b]) => x >= a && (b === null || x <= b));
+      const wrong: bigint[] = [];
+      for (let x = 1n; x <= 600n; x++) {
+        const at: Sides = axis === 0 ? [x, other] : [other, x];
+        if (inside(x) !== (failing(sym, at) === null)) wrong.push(x);
+      }
+      expect(wrong, `axis ${axis}`).toEqual([]);
+    }
+  });
+
+  it("kuangliu's CIFAR ResNet-18 takes 25 to 56 on each side (its fixed 4×4 pool must give 1×1); IResNet 97 to 112 (its fc takes a 7×7 map)", () => {
+    const at = (name: string) => {
+      const config = preset(name);
+      return sizesReport(expandResNet(config), config.input!).axes.map((a) => a.valid);
+    };
+    // layer4 is ⌈X/8⌉ (three stride-2 stages), the pool ⌊·/4⌋ must be 1: 4 ≤ ⌈X/8⌉ ≤ 7
+    expect(at('resnet18_cifar')).toEqual([[[25n, 56n]], [[25n, 56n]]]);
+    // layer4 is ⌈X/16⌉ (four stride-2 stages) and must be 7
+    expect(at('iresnet50')).toEqual([[[97n, 112n]], [[97n, 112n]]]);
   });
 });

@@ -225,9 +225,14 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape): Symbol
       case 'adaptiveavgpool2d':
         y = [x[0]!, x[1]!, num(spec.outputSize[0]), num(spec.outputSize[1])];
         break;
-      case 'flatten':
-        y = [x[0]!, x.slice(1).every((d) => d.k === 'n') ? num(x.slice(1).reduce((a, d) => a * (d as { v: bigint }).v, 1n)) : { k: 'p', factor: 1n, dims: x.slice(1) }];
+      case 'flatten': {
+        // fixed sizes multiply into the factor; the rest stay formulas
+        const rest = x.slice(1);
+        const factor = rest.reduce((a, d) => (d.k === 'n' ? a * d.v : a), 1n);
+        const dims = rest.filter((d) => d.k !== 'n');
+        y = [x[0]!, dims.length === 0 ? num(factor) : { k: 'p', factor, dims }];
         break;
+      }
       case 'linear':
       case 'batchnorm1d': {
         const features = spec.kind === 'linear' ? spec.inFeatures : spec.features;
@@ -368,4 +373,154 @@ export function validSizes(t: SymbolicTrace, axis: Axis, other: bigint): Interva
 export function failing(t: SymbolicTrace, x: Sides): Condition | null {
   for (const c of t.conditions) if (!holds(c, x)) return c;
   return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What `resnet-shapes sizes` reports
+
+export interface AxisSizes {
+  /** The sizes the network takes, the other side at the model's default. */
+  readonly valid: readonly Interval[];
+  /** The total stride: every row's side steps once per this many input sizes. */
+  readonly period: bigint;
+  /** The sizes around the default that give the same shape at every row. */
+  readonly same: Interval | null;
+  /** The last map's side at the default, and the sizes that give it. */
+  readonly output: { readonly value: bigint; readonly sizes: Interval } | null;
+  /** Sizes at which no strided row drops a row or column: X ≡ r (mod modulus) for r in residues. */
+  readonly noLoss: { readonly modulus: bigint; readonly residues: readonly bigint[] } | null;
+}
+
+export interface SizesReport {
+  /** The model's default input, the point each axis is taken at. */
+  readonly input: Shape;
+  readonly axes: readonly [AxisSizes, AxisSizes];
+  /** The smallest S for which S×S runs, or null when none up to where every form has settled. */
+  readonly smallestSquare: bigint | null;
+  /** The last row whose output is a map (its sides are the `output` figures). */
+  readonly outputRow: string | null;
+  readonly conditions: readonly { readonly path: string; readonly text: string }[];
+  readonly target: { readonly row: string; readonly size: readonly [bigint, bigint]; readonly sizes: readonly [readonly Interval[], readonly Interval[]] } | null;
+}
+
+const gcd = (a: bigint, b: bigint): bigint => (b === 0n ? a : gcd(b, a % b));
+const lcm = (a: bigint, b: bigint): bigint => (a / gcd(a, b)) * b;
+
+/** The sizes of `axis` where the form ⌊(X + c)/s⌋ equals v. */
+function formClass(f: Extract<Dim, { k: 'f' }>, v: bigint): Interval | null {
+  const lo = v * f.s - f.c;
+  const hi = (v + 1n) * f.s - f.c - 1n;
+  if (hi < 1n) return null;
+  return [lo < 1n ? 1n : lo, hi];
+}
+
+/** A row by name, or a group (a name prefix such as `layer4`) by its last row. */
+export function findRow(specs: readonly LayerSpec[], name: string): number {
+  for (let i = specs.length - 1; i >= 0; i--) if (specs[i]!.name === name) return i;
+  for (let i = specs.length - 1; i >= 0; i--) if (specs[i]!.name.startsWith(`${name}.`)) return i;
+  return -1;
+}
+
+/** Strided windows along an axis: (row, stride). */
+function stridedRows(specs: readonly LayerSpec[], axis: Axis): [number, number][] {
+  const out: [number, number][] = [];
+  specs.forEach((s, i) => {
+    const stride = 'stride' in s ? s.stride[axis] : s.kind === 'widthpool2d' && s.window !== undefined ? s.window : 1;
+    if (stride > 1) out.push([i, stride]);
+  });
+  return out;
+}
+
+/** Periods beyond this are not walked for the no-loss sizes. */
+const WALK_LIMIT = 1_000_000n;
+
+export function sizesReport(specs: readonly LayerSpec[], input: Shape, target?: { readonly row: string; readonly size: readonly [number, number] }): SizesReport {
+  const sym = symbolicTrace(specs, input);
+  const x0: Sides = [BigInt(input[2]!), BigInt(input[3]!)];
+  // the last row whose sides are forms of the input's
+  let outputRow = -1;
+  // the last row whose sides are forms of the input's, the head's pool aside (the last stage's map)
+  for (let i = sym.rows.length - 1; i >= 0 && outputRow < 0; i--) {
+    const r = sym.rows[i]!;
+    if (r.length === 4 && r[2]!.k === 'f' && r[3]!.k === 'f' && specs[i]!.section.kind !== 'head') outputRow = i;
+  }
+  const axes = ([0, 1] as const).map((axis): AxisSizes => {
+    const other = x0[1 - axis]!;
+    const valid = validSizes(sym, axis, other);
+    let period = 1n;
+    let same: Interval | null = [1n, null];
+    for (const row of sym.rows)
+      for (const d of row)
+        if (d.k === 'f' && d.axis === axis) {
+          period = lcm(period, d.s);
+          const cls = formClass(d, evalDim(d, x0));
+          same = same && cls ? intersect([same], [cls])[0] ?? null : null;
+        }
+    const last = outputRow >= 0 ? (sym.rows[outputRow]![2 + axis] as Extract<Dim, { k: 'f' }>) : null;
+    const value = last ? evalDim(last, x0) : null;
+    const outputSizes = last && value !== null ? formClass(last, value) : null;
+    let noLoss: AxisSizes['noLoss'] = null;
+    if (period <= WALK_LIMIT) {
+      const strided = stridedRows(specs, axis);
+      const residues: bigint[] = [];
+      for (let r = 1n; r <= period; r++) {
+        const at: Sides = axis === 0 ? [r, other] : [other, r];
+        const lossless = strided.every(([i, s]) => {
+          const n = evalDim(sideOf(sym, specs[i]!.from, axis), at);
+          const out = evalDim(sym.rows[i]![2 + axis]!, at);
+          return n % BigInt(s) === 0n && out * BigInt(s) === n;
+        });
+        if (lossless) residues.push(r % period);
+      }
+      noLoss = { modulus: period, residues: residues.sort((a, b) => (a < b ? -1 : 1)) };
+    }
+    return { valid, period, same, output: outputSizes && value !== null ? { value, sizes: outputSizes } : null, noLoss };
+  }) as unknown as [AxisSizes, AxisSizes];
+  // the smallest square: from the least size the windows allow, until every form has settled
+  let smallestSquare: bigint | null = null;
+  let from = 1n;
+  for (const c of sym.conditions) {
+    const r = c.rel;
+    if (r.k === 'min' && r.dim.k === 'f') {
+      const b = formBound(r.dim, 'min', r.t)[0]![0];
+      if (b > from) from = b;
+    }
+  }
+  const period = lcm(axes[0].period, axes[1].period);
+  const until = from + 64n * period + 4096n;
+  for (let s = from; s <= until; s++) {
+    if (failing(sym, [s, s]) === null) {
+      smallestSquare = s;
+      break;
+    }
+  }
+  let targetReport: SizesReport['target'] = null;
+  if (target) {
+    const i = findRow(specs, target.row);
+    if (i >= 0) {
+      const row = sym.rows[i]!;
+      const sizes = ([0, 1] as const).map((axis) => {
+        const d = row[2 + axis];
+        if (!d) return [];
+        const want = BigInt(target.size[axis]);
+        const cond: Condition = { row: i, path: specs[i]!.name, rel: { k: 'eq', a: d, b: { k: 'n', v: want } } };
+        const hits = d.k === 'f' && d.axis === axis ? (formClass(d, want) ? [formClass(d, want)!] : []) : conditionSizes(cond, axis, x0[1 - axis]!);
+        return intersect(hits, axes[axis].valid);
+      }) as unknown as [Interval[], Interval[]];
+      targetReport = { row: specs[i]!.name, size: [BigInt(target.size[0]), BigInt(target.size[1])], sizes };
+    }
+  }
+  return {
+    input,
+    axes,
+    smallestSquare,
+    outputRow: outputRow >= 0 ? specs[outputRow]!.name : null,
+    conditions: sym.conditions.map((c) => ({ path: c.path, text: conditionText(c) })),
+    target: targetReport,
+  };
+}
+
+/** The side along `axis` of row `from`'s output (-1: the input). */
+function sideOf(sym: SymbolicTrace, from: number, axis: Axis): Dim {
+  return from < 0 ? { k: 'f', axis, c: 0n, s: 1n } : sym.rows[from]![2 + axis]!;
 }

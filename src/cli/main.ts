@@ -121,6 +121,28 @@ Examples:
     });
 }
 
+function sizesCommand(program: Command, io: Io, run: Run): void {
+  program
+    .command('sizes')
+    .description('which input sizes a model takes (a preset or config file), from formulas of H and W')
+    .argument('<model>', 'preset name or config file')
+    .addOption(new Option('--target <row=HxW>', 'also the inputs that give this size at a row, or at a group such as layer4 (its last row)'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'table', 'json']).default('text'))
+    .addOption(new Option('--no-color', 'never colour the output (it writes none)'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ resnet-shapes sizes resnet50
+  $ resnet-shapes sizes resnet50 --target layer4=7x7
+  $ resnet-shapes sizes iresnet50 --format json | jq .valid`,
+    )
+    .action(async (model: string, opts: { target?: string; format: 'text' | 'table' | 'json' }) => {
+      const { runSizes, parseTarget } = await import('./sizes-command.js');
+      run(runSizes(model, { format: opts.format, target: opts.target === undefined ? undefined : parseTarget(opts.target) }, io));
+    });
+}
+
 function webCommand(program: Command, io: Io, run: Run): void {
   program
     .command('web')
@@ -157,6 +179,7 @@ function schemaCommand(program: Command, io: Io, run: Run): void {
 const SUBCOMMANDS: Readonly<Record<string, (program: Command, io: Io, run: Run) => void>> = {
   check: checkCommand,
   diff: diffCommand,
+  sizes: sizesCommand,
   web: webCommand,
   schema: schemaCommand,
 };
