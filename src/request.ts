@@ -10,6 +10,8 @@ import { groupDigits, toInt, type Int } from './int.js';
 import { checkRules, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
 import { PRESET_NAMES, presetConfig } from './network/presets.js';
 import { nearest } from './nearest.js';
+import { AXIS_NAMES, failing, symbolicTrace, validSizes, type Sides } from './analysis/sizes.js';
+import { expandResNet } from './network/expand.js';
 import type { ModelConfig, Shape, ShapeIssue } from './types.js';
 
 /** The CLI's option flags: main.ts declares them, and commander quotes them in a sentence about a bad value. */
@@ -115,6 +117,41 @@ export function channelsLastHint(issue: ShapeIssue, config: ModelConfig, shape: 
   const [n, c, h, w] = shape;
   const last = issue.code === 'channels' && shape.length === 4 && w === config.inChannels && c !== config.inChannels;
   return last ? `shapes are N,C,H,W: did you mean ${[n, w, c, h].join(',')}?` : '';
+}
+
+/**
+ * The hint for an input too small or too large for the network: for each side that does not fit
+ * (the other as given), the nearest sizes that do, below and above, and the sizes it takes; ''
+ * when the sides are not what fails.
+ */
+export function sizeHint(config: ModelConfig, shape: Shape): string {
+  if (shape.length !== 4) return '';
+  const sym = symbolicTrace(expandResNet(config), shape);
+  const x: Sides = [BigInt(shape[2]!), BigInt(shape[3]!)];
+  if (failing(sym, x) === null) return '';
+  const hints: string[] = [];
+  for (const axis of [0, 1] as const) {
+    const valid = validSizes(sym, axis, x[1 - axis]!);
+    const v = x[axis]!;
+    if (valid.length === 0 || valid.some(([a, b]) => v >= a && (b === null || v <= b))) continue;
+    let below: bigint | null = null;
+    let above: bigint | null = null;
+    for (const [a, b] of valid) {
+      if (b !== null && b < v) below = b;
+      if (a > v && above === null) above = a;
+    }
+    const near = [below !== null ? `${below}, the largest that works below` : '', above !== null ? `${above}, the smallest above` : ''].filter(Boolean).join(', or ');
+    const takes = valid.map(([a, b]) => (b === null ? `${a} and up` : a === b ? `${a}` : `${a} to ${b}`)).join(', ');
+    hints.push(`${AXIS_NAMES[axis]} ${v}: try ${near} (with ${AXIS_NAMES[1 - axis]} ${x[1 - axis]} it takes ${takes})`);
+  }
+  if (hints.length > 0) return hints.join('; ');
+  // neither side alone can be mended (a head built for one map size): the squares it takes
+  let first = 0n;
+  for (let n = 1n; n <= 100_000n && first === 0n; n++) if (failing(sym, [n, n]) === null) first = n;
+  if (first === 0n) return '';
+  let last = first;
+  while (last < first + 100_000n && failing(sym, [last + 1n, last + 1n]) === null) last++;
+  return `try a square input from ${first}×${first} to ${last}×${last}`;
 }
 
 /** A preset's config, or the sentence listing the presets there are. */
@@ -226,7 +263,7 @@ export function presetListing(figures: (name: string) => PresetFigures = presetF
 export function analyzeModel(config: ModelConfig, input: InputArg, options: Omit<AnalysisOptions, 'symbolicBatch'> = {}): Analysis {
   const result = analyze(config, input.shape, { ...options, symbolicBatch: input.symbolicBatch });
   if (!result.ok) {
-    const hint = channelsLastHint(result.issue, config, input.shape);
+    const hint = channelsLastHint(result.issue, config, input.shape) || sizeHint(config, input.shape);
     throw new InputError(`${formatIssue(result.issue)} (input ${shapeText(input.shape, input.symbolicBatch)}, model ${config.name}${hint && `; ${hint}`})`);
   }
   const fails = options.count && result.analysis.counts.conventions[options.count].fails;

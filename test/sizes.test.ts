@@ -125,3 +125,17 @@ describe('resnet-shapes sizes', () => {
     expect(at('iresnet50')).toEqual([[[97n, 112n]], [[97n, 112n]]]);
   });
 });
+
+describe('errors that point to the fix', () => {
+  it("a side that does not fit: the nearest sizes that do, and the range (kuangliu's CIFAR ResNet-18 at 60×32)", async () => {
+    const { sizeHint } = await import('../src/request.js');
+    // layer4 is ⌈60/8⌉ = 8: the fixed 4×4 pool gives 2×1; 56 is the largest height whose layer4 is 7
+    expect(sizeHint(preset('resnet18_cifar'), [1, 3, 60, 32])).toBe('height 60: try 56, the largest that works below (with width 32 it takes 25 to 56)');
+    expect(sizeHint(preset('resnet18_cifar'), [1, 3, 32, 32])).toBe('');
+  });
+
+  it('a head built for one map size: the squares it takes (IResNet at 128×128: its fc takes a 7×7 map)', async () => {
+    const { sizeHint } = await import('../src/request.js');
+    expect(sizeHint(preset('iresnet50'), [1, 3, 128, 128])).toBe('try a square input from 97×97 to 112×112');
+  });
+});

@@ -36,7 +36,14 @@ export function floorDiv(a: bigint, b: bigint): bigint {
   return a % b !== 0n && a < 0n ? q - 1n : q;
 }
 
-const num = (v: bigint | number): Dim => ({ k: 'n', v: BigInt(v) });
+/** Fixed sizes, each once (a deep network names the same channel counts thousands of times). */
+const fixed = new Map<number, Dim>();
+const num = (v: bigint | number): Dim => {
+  if (typeof v === 'bigint') return { k: 'n', v };
+  let d = fixed.get(v);
+  if (d === undefined) fixed.set(v, (d = { k: 'n', v: BigInt(v) }));
+  return d;
+};
 
 export function evalDim(d: Dim, x: Sides): bigint {
   switch (d.k) {
@@ -156,7 +163,11 @@ function windowDim(n: Dim, k: number, s: number, pb: number, pa: number, d: numb
   // out = ⌊(n + a2)/s⌋ + 1 = ⌊(n + a2 + s)/s⌋, at least 1 where n ≥ −a2
   let out: Dim;
   if (n.k === 'n') out = num(floorDiv(n.v + a2 + S, S));
-  else if (n.k === 'f') out = { k: 'f', axis: n.axis, c: n.c + (a2 + S) * n.s, s: n.s * S };
+  else if (n.k === 'f') {
+    // a stride-1 window that keeps the size (a 3×3 padded by 1) keeps the form itself
+    const c = n.c + (a2 + S) * n.s;
+    out = S === 1n && c === n.c ? n : { k: 'f', axis: n.axis, c, s: n.s * S };
+  }
   else if (k === 1 && s === 1 && pb === 0 && pa === 0) out = n;
   else throw new Error(`a window over ${dimText(n)} has no formula here`);
   return { out, least: -a2 };
@@ -327,7 +338,10 @@ function conditionSizes(c: Condition, axis: Axis, other: bigint): Interval[] {
   const otherSide = at(1n);
   let magnitude = r.k === 'min' || r.k === 'max' ? (r.t < 0n ? -r.t : r.t) : 0n;
   for (const d of dims) for (const f of formsOf(d)) if (f.axis !== axis) magnitude += evalDim(f, otherSide) > 0n ? evalDim(f, otherSide) : 0n;
-  for (const d of dims) if (d.k === 'n') magnitude += d.v < 0n ? -d.v : d.v;
+  // a fixed size compared with a product is compared with each of its factors' values: divide by
+  // the product's constant factor (IResNet's 25,088 features are 512 × a 7 × 7 map)
+  const factor = dims.reduce((f, d) => (d.k === 'p' && d.factor > f ? d.factor : f), 1n);
+  for (const d of dims) if (d.k === 'n') magnitude += ((d.v < 0n ? -d.v : d.v) + factor - 1n) / factor;
   const limit = 2n * magnitude + 2n;
   // past `horizon` every form it reads is beyond the constants
   let horizon = 1n;
@@ -447,15 +461,23 @@ export function sizesReport(specs: readonly LayerSpec[], input: Shape, target?: 
   const axes = ([0, 1] as const).map((axis): AxisSizes => {
     const other = x0[1 - axis]!;
     const valid = validSizes(sym, axis, other);
+    // rows repeat a few forms many times over: each distinct one once
     let period = 1n;
-    let same: Interval | null = [1n, null];
-    for (const row of sym.rows)
-      for (const d of row)
-        if (d.k === 'f' && d.axis === axis) {
-          period = lcm(period, d.s);
-          const cls = formClass(d, evalDim(d, x0));
-          same = same && cls ? intersect([same], [cls])[0] ?? null : null;
-        }
+    let lo = 1n;
+    let hi: bigint | null = null;
+    let seen: Dim | null = null;
+    for (const row of sym.rows) {
+      const d = row[2 + axis];
+      if (d === undefined || d === seen || d.k !== 'f') continue;
+      seen = d;
+      if (period % d.s !== 0n) period = lcm(period, d.s);
+      const v = evalDim(d, x0);
+      const from = v * d.s - d.c;
+      const to = (v + 1n) * d.s - d.c - 1n;
+      if (from > lo) lo = from;
+      if (hi === null || to < hi) hi = to;
+    }
+    const same: Interval | null = hi === null || lo <= hi ? [lo, hi] : null;
     const last = outputRow >= 0 ? (sym.rows[outputRow]![2 + axis] as Extract<Dim, { k: 'f' }>) : null;
     const value = last ? evalDim(last, x0) : null;
     const outputSizes = last && value !== null ? formClass(last, value) : null;
