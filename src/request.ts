@@ -29,6 +29,8 @@ export interface InputArg {
   /** With a symbolic batch, dimension 0 is 1 and `symbolicBatch` is true. */
   readonly shape: Shape;
   readonly symbolicBatch: boolean;
+  /** Which of height and width are the symbols H and W (their dimensions in `shape` are then 1). */
+  readonly sides?: readonly [boolean, boolean];
 }
 
 const SYMBOLIC = new Set(['N', 'n', '-1', '?']);
@@ -46,8 +48,11 @@ export function wholeNumber(text: string, what: string, min: number, max: number
   return n;
 }
 
-/** `N,C,H,W` (or `NxCxHxW`): four whole numbers ≥ 1; the batch may be `N`, `-1` or `?` (symbolic). */
-export function parseInput(text: string): InputArg {
+/**
+ * `N,C,H,W` (or `NxCxHxW`): four whole numbers ≥ 1; the batch may be `N`, `-1` or `?` (symbolic),
+ * and with `sides` the height `H` and the width `W` (the trace's formulas).
+ */
+export function parseInput(text: string, sides = false): InputArg {
   const parts = text.split(/[,x×]/).map((p) => p.trim());
   const names = ['batch', 'channels', 'height', 'width'];
   if (parts.length !== 4 || parts.some((p) => p === '')) {
@@ -56,13 +61,17 @@ export function parseInput(text: string): InputArg {
     throw new InputError(`expected 4 comma-separated dimensions N,C,H,W (e.g. 1,3,224,224), found ${found}`);
   }
   const symbolicBatch = SYMBOLIC.has(parts[0]!);
-  const shape = parts.map((p, i) => (i === 0 && symbolicBatch ? 1 : wholeNumber(p, names[i]!, 1, LIMITS.inputDim)));
-  return { shape, symbolicBatch };
+  const symbol = (i: number) => sides && parts[i] === 'HW'[i - 2];
+  const shape = parts.map((p, i) => ((i === 0 && symbolicBatch) || symbol(i) ? 1 : wholeNumber(p, names[i]!, 1, LIMITS.inputDim)));
+  return symbol(2) || symbol(3) ? { shape, symbolicBatch, sides: [symbol(2), symbol(3)] } : { shape, symbolicBatch };
 }
+
+/** `--input` of the trace: H and W may stand for the height and the width. */
+export const parseTraceInput = (text: string): InputArg => parseInput(text, true);
 
 /** The input as `--input` takes it back: `N,3,224,224` for a symbolic batch. */
 export function inputText(input: InputArg): string {
-  return input.shape.map((d, i) => (i === 0 && input.symbolicBatch ? 'N' : String(d))).join(',');
+  return input.shape.map((d, i) => (i === 0 && input.symbolicBatch ? 'N' : i >= 2 && input.sides?.[i - 2] ? 'HW'[i - 2] : String(d))).join(',');
 }
 
 export function parseClasses(text: string): number {

@@ -217,6 +217,11 @@ describe('schemas', () => {
     }
     const symbolic = JSON.parse((await cli(['--input', 'N,3,224,224', '--format', 'json'])).stdout);
     expect(validate(symbolic)).toBe(true);
+    // formulas of H and W (#29): the shapes, mult-adds, valid sizes and conditions
+    for (const args of [['--input', 'N,3,H,W'], ['--arch', 'iresnet50', '--input', '1,3,H,112'], ['--arch', 'resnet20_cifar', '--input', '2,3,H,W']]) {
+      const doc = JSON.parse((await cli([...args, '--format', 'json'])).stdout);
+      expect(validate(doc), `${args.join(' ')}: ${JSON.stringify(validate.errors?.slice(0, 2))}`).toBe(true);
+    }
   });
 });
 

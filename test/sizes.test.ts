@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { traceShapes } from '../src/analysis/trace.js';
-import { evalDim, failing, sizesReport, symbolicTrace, validSizes, type Sides } from '../src/analysis/sizes.js';
+import { evalDim, failing, holds, sizesReport, symbolicTrace, validSizes, type Sides } from '../src/analysis/sizes.js';
+import { analyzeSymbolic, evalPoly, polyText } from '../src/analysis/symbolic.js';
 import { resolveConfig, type ConfigInput } from '../src/network/config.js';
 import { expandResNet } from '../src/network/expand.js';
 import { PRESET_NAMES, presetConfig } from '../src/network/presets.js';
@@ -137,5 +138,55 @@ describe('errors that point to the fix', () => {
   it('a head built for one map size: the squares it takes (IResNet at 128×128: its fc takes a 7×7 map)', async () => {
     const { sizeHint } = await import('../src/request.js');
     expect(sizeHint(preset('iresnet50'), [1, 3, 128, 128])).toBe('try a square input from 97×97 to 112×112');
+  });
+});
+
+describe('--input 1,3,H,W: shapes and mult-adds as formulas', () => {
+  it.each(PRESET_NAMES)('%s: the mult-adds formula and every row\'s evaluate to the trace at sizes the network takes', (name) => {
+    const config = preset(name);
+    const [, c] = config.input ?? [1, 3, 224, 224];
+    const result = analyzeSymbolic(config, [2, c!, 1, 1], [true, true], false);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const s = result.analysis;
+    const specs = expandResNet(config);
+    let checked = 0;
+    for (const [h, w] of [[224, 224], [97, 61], [112, 112], [32, 32], [40, 44], [513, 385], [1, 1], [33, 65], [100_001, 77]]) {
+      const t = traceShapes(config, specs, [2, c!, h!, w!]);
+      const x: Sides = [BigInt(h!), BigInt(w!)];
+      // the conditions say whether it runs
+      expect(s.conditions.every((cond) => holds(cond, x)), `${h}×${w}`).toBe(t.ok);
+      if (!t.ok) continue;
+      checked++;
+      expect(evalPoly(s.totalMacs, x), `${h}×${w}`).toBe(BigInt(t.trace.totals.macs));
+      t.trace.layers.forEach((l, i) => expect(evalPoly(s.macs[i]!, x), l.spec.name).toBe(BigInt(l.macs)));
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+
+  it("ResNet-50's mult-adds, term by term: each stage's conv mult-adds per output position times its map", () => {
+    const s = analyzeSymbolic(preset('resnet50'), [1, 3, 1, 1], [true, true], false);
+    expect(s.ok && polyText(s.analysis.totalMacs)).toBe(
+      // the stem conv: 64 × 3·7·7 = 9,408 per position of the ⌈H/2⌉ × ⌈W/2⌉ map; … the fc: 2048 × 1000
+      '9408·⌊(H+1)/2⌋·⌊(W+1)/2⌋ + 245760·⌊(H+3)/4⌋·⌊(W+3)/4⌋ + 1310720·⌊(H+7)/8⌋·⌊(W+7)/8⌋ + 7471104·⌊(H+15)/16⌋·⌊(W+15)/16⌋ + 14417920·⌊(H+31)/32⌋·⌊(W+31)/32⌋ + 2048000',
+    );
+  });
+
+  it('the CLI: H and W only in the height and width, formulas only in log, table and json, one line for the rest', async () => {
+    const { cli } = await import('./helpers/cli.js');
+    const json = JSON.parse((await cli(['--layers', '18', '--input', '1,3,H,224', '--format', 'json'])).stdout);
+    expect(json.input).toEqual([1, 3, 'H', 224]);
+    expect(json.output).toEqual([1, 1000]);
+    expect(json.layers[0].output).toEqual([1, 64, '⌊(H+1)/2⌋', 112]);
+    for (const [args, message] of [
+      [['--input', '1,3,W,H'], /height: expected a whole number, found 'W'/],
+      [['--input', '1,3,H,W', '--format', 'csv'], /^error: --format csv: a height or width given as H or W is written as formulas by log, table and json/],
+      [['--input', '1,3,H,W', '--fit', '24GiB'], /^error: --fit needs a height and a width/],
+      [['diff', 'resnet18', '--input', '1,3,H,W'], /height: expected a whole number, found 'H'/],
+    ] as const) {
+      const r = await cli([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
   });
 });

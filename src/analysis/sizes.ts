@@ -177,8 +177,9 @@ function windowDim(n: Dim, k: number, s: number, pb: number, pa: number, d: numb
  * Walks the rows with the input's height and width as symbols H and W (the batch and channels as
  * given), as the concrete walk (trace.ts) walks them with numbers.
  */
-export function symbolicTrace(specs: readonly LayerSpec[], input: Shape): SymbolicTrace {
-  const X: Dim[] = [num(input[0]!), num(input[1]!), { k: 'f', axis: 0, c: 0n, s: 1n }, { k: 'f', axis: 1, c: 0n, s: 1n }];
+export function symbolicTrace(specs: readonly LayerSpec[], input: Shape, symbolic: readonly [boolean, boolean] = [true, true]): SymbolicTrace {
+  const side = (axis: Axis): Dim => (symbolic[axis] ? { k: 'f', axis, c: 0n, s: 1n } : num(input[2 + axis]!));
+  const X: Dim[] = [num(input[0]!), num(input[1]!), side(0), side(1)];
   const rows: (readonly Dim[])[] = [];
   const conditions: Condition[] = [];
   const of = (i: number): readonly Dim[] => (i < 0 ? X : rows[i]!);
@@ -194,7 +195,8 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape): Symbol
       const out: Dim[] = [x[0]!, outChannels];
       for (const axis of [0, 1] as const) {
         const w = windowDim(x[2 + axis]!, k[axis]!, s[axis]!, p[axis]![0]!, p[axis]![1]!, d[axis]!, ceil);
-        if (w.least > 1n) at({ k: 'min', dim: x[2 + axis]!, t: w.least });
+        const n = x[2 + axis]!;
+        if (w.least > 1n && !(n.k === 'n' && n.v >= w.least)) at({ k: 'min', dim: n, t: w.least });
         out.push(w.out);
       }
       return out;

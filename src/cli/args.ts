@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import { echo } from '../format/common.js';
 import type { Int } from '../int.js';
 import { LAYER_DEPTHS } from '../network/presets.js';
-import { parseMemorySize, parseClasses as parseClassesText, parseInput as parseInputText, wholeNumber as wholeNumberOf } from '../request.js';
+import { parseMemorySize, parseClasses as parseClassesText, parseInput as parseInputText, parseTraceInput as parseTraceInputText, wholeNumber as wholeNumberOf } from '../request.js';
 
 /** A core parser as commander's argParser: its InputError becomes commander's "is invalid" sentence. */
 function argument<T>(parse: (text: string) => T): (text: string) => T {
@@ -22,6 +22,7 @@ function argument<T>(parse: (text: string) => T): (text: string) => T {
 
 /** `N,C,H,W`: four whole numbers ≥ 1; the batch may be `N`, `-1` or `?` (symbolic). */
 export const parseInput = argument(parseInputText);
+export const parseTraceInput = argument(parseTraceInputText);
 export const parseClasses = argument(parseClassesText);
 const wholeNumber = (text: string, what: string, min: number, max: number) => argument((t) => wholeNumberOf(t, what, min, max))(text);
 

@@ -13,7 +13,7 @@ import { SCHEMA_VERSION } from '../format/json.js';
 import { COLUMN_NAMES, type ColumnName } from '../format/table.js';
 import { InputError } from '../errors.js';
 import { bounded, echo, inert } from '../format/common.js';
-import { parseClasses, parseFit, parseInput, parseLayers, parseOutputStride, parsePort, parseWeightDecay } from './args.js';
+import { parseClasses, parseFit, parseInput, parseLayers, parseTraceInput, parseOutputStride, parsePort, parseWeightDecay } from './args.js';
 import { DEFAULT_INPUT, OPTION_FLAGS } from '../request.js';
 import { EXIT, OutputError, type ExitCode } from './exit.js';
 import { nearest } from '../nearest.js';
@@ -43,6 +43,10 @@ Examples:
       the table with fvcore's figure for every row
   $ resnet-shapes --layers 152 --format onnx --output resnet152.onnx
       the network as ONNX for a viewer (Netron): a shape on every edge, no weight data
+  $ resnet-shapes --layers 50 --input 1,3,H,W --format table
+      every row's height and width as formulas of H and W, and when the network runs
+  $ resnet-shapes sizes resnet50 --target layer4=7x7
+      which input sizes work, and which give a 7×7 map at layer4
   $ resnet-shapes --list
       every preset with its params and mult-adds at its own input
   $ resnet-shapes web
@@ -220,8 +224,8 @@ function buildProgram(io: Io, run: Run, argv: readonly string[]): Command {
     .addOption(new Option('-a, --arch <name>', 'a preset by name (see --list)'))
     .addOption(new Option('-c, --config <file>', 'a model config file (JSON; see `schema config`); - reads standard input'))
     .addOption(
-      new Option(OPTION_FLAGS.input, 'input shape (1x3x224x224 works too); the batch may be N, -1 or ? (symbolic)')
-        .argParser(parseInput)
+      new Option(OPTION_FLAGS.input, 'input shape (1x3x224x224 works too); the batch may be N, -1 or ? (symbolic), the height H and the width W (formulas: log, table and json)')
+        .argParser(parseTraceInput)
         .default(DEFAULT_INPUT, '1,3,224,224'),
     )
     .addOption(new Option(OPTION_FLAGS.classes, 'classifier outputs; 0 = no classifier (default: 1000, or the config file\'s)').argParser(parseClasses))

@@ -15,7 +15,12 @@ import { UsageError } from './exit.js';
 import { FileOutput } from './files.js';
 import { onnxExport, type OnnxWeights } from '../onnx/model.js';
 import pkg from '../../package.json' with { type: 'json' };
-import { analyzeModel, defaultInput, presetListing, type InputArg } from '../request.js';
+import { analyzeModel, defaultInput, inputText, presetListing, type InputArg } from '../request.js';
+import { analyzeSymbolic } from '../analysis/symbolic.js';
+import { symbolicJson, symbolicLog, symbolicTable } from '../format/symbolic.js';
+import { formatIssue } from '../format/common.js';
+import { InputError } from '../errors.js';
+import type { ModelConfig } from '../types.js';
 import { resolveModel, type ModelOptions } from './model.js';
 
 export interface TraceOptions extends ModelOptions {
@@ -95,6 +100,7 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
   const config = await resolveModel(opts, io.stdin);
   // without --input, a config with other input channels is traced with its own
   const input = opts.input && given('input') ? opts.input : defaultInput(config);
+  if (input.sides) return runSymbolic(config, input, opts, given, out, io, file);
   const analysis = analyzeModel(config, input, {
     memory: { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay },
     depth: opts.depth,
@@ -111,6 +117,26 @@ export async function runTrace(opts: TraceOptions, io: Io, given: Given = () => 
     // a file written with --output is never coloured, FORCE_COLOR or not
     const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color && !file }));
     writeAll(out, FORMATS[opts.format](analysis, { hl, columns: opts.columns }));
+  }
+  file?.close();
+}
+
+/** The trace with the height and/or width as symbols: formulas, as log, table or JSON. */
+async function runSymbolic(config: ModelConfig, input: InputArg, opts: TraceOptions, given: Given, out: Pick<Io, 'out'>, io: Io, file: FileOutput | null): Promise<void> {
+  if (opts.format !== 'log' && opts.format !== 'table' && opts.format !== 'json') {
+    throw new UsageError(`--format ${opts.format}: a height or width given as H or W is written as formulas by log, table and json; give sizes for ${opts.format}`);
+  }
+  for (const o of ['fit', 'count', 'depth', 'columns'] as const) {
+    if (given(o)) throw new UsageError(`--${o} needs a height and a width: it is not available with H or W in --input`);
+  }
+  const result = analyzeSymbolic(config, input.shape, input.sides!, input.symbolicBatch);
+  if (!result.ok) throw new InputError(`${formatIssue(result.issue)} (input ${inputText(input)}, model ${config.name})`);
+  const a = result.analysis;
+  if (opts.format === 'json') out.out(symbolicJson(a));
+  else if (opts.format === 'table') out.out(symbolicTable(a));
+  else {
+    const hl = await highlighter(colorLevel({ isTTY: io.stdoutIsTTY, env: io.env, flag: opts.color && !file }));
+    writeAll(out, symbolicLog(a, hl));
   }
   file?.close();
 }

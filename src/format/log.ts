@@ -29,15 +29,22 @@ function blockKindName(trace: Trace, block: string): string {
 }
 
 /** The lines of the notes' trace, then a short totals footer; one string per line. */
-export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonly string[] = []): Generator<string> {
+/**
+ * The notes' lines; `outputOf` writes row i's output (-1: the input) where it is not the traced
+ * shape (formulas of H and W), and `totals` false leaves the totals to the caller.
+ */
+export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonly string[] = [], outputOf?: (i: number) => string, totals = true): Generator<string> {
   const sym = trace.symbolicBatch;
   const shape = (s: readonly number[]): string => hl.shape(shapeText(s, sym));
-  yield shape(trace.input);
+  let row = -1;
+  const output = (layer: { readonly output: readonly number[] }): string => (outputOf ? outputOf(row) : shape(layer.output));
+  yield outputOf ? outputOf(-1) : shape(trace.input);
   let stemUnits = 0;
   let openKind: string | null = null;
   const layers = trace.layers;
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i]!;
+    row = i;
     const { spec } = layer;
     const section = spec.section;
     if (section.kind === 'block') {
@@ -53,31 +60,31 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
     }
     switch (spec.kind) {
       case 'conv2d':
-        yield `${hl.name(paddleName(layer))} ${shape(layer.output)} ${hl.shape(shapeText(layer.weight!))} [ ${layer.weight![0]} ]`;
+        yield `${hl.name(paddleName(layer))} ${output(layer)} ${hl.shape(shapeText(layer.weight!))} [ ${layer.weight![0]} ]`;
         break;
       case 'relu':
       case 'prelu':
-        if (section.kind === 'stem') yield `${hl.name(`conv_bn_layer_${stemUnits++}`)} ${shape(layer.output)}`;
+        if (section.kind === 'stem') yield `${hl.name(`conv_bn_layer_${stemUnits++}`)} ${output(layer)}`;
         break;
       case 'maxpool2d':
         // the stem's pool (a shortcut's 1×1 subsampling pool is not the notes')
-        if (section.kind === 'stem') yield `${hl.name('maxpool2d:')} ${shape(layer.output)}`;
+        if (section.kind === 'stem') yield `${hl.name('maxpool2d:')} ${output(layer)}`;
         break;
       case 'adaptiveavgpool2d':
       case 'widthpool2d':
         // the head's pool (a squeeze-and-excitation's squeeze is not the notes')
-        if (section.kind === 'head') yield `${hl.name(paddleName(layer))} ${shape(layer.output)}`;
+        if (section.kind === 'head') yield `${hl.name(paddleName(layer))} ${output(layer)}`;
         break;
       case 'flatten':
-        yield `y.shape= ${shape(layer.output)}`;
+        yield `y.shape= ${output(layer)}`;
         break;
       case 'mul':
         // the excitation: the block's output scaled channel by channel
-        yield `${hl.name('se_scale')} ${shape(layer.output)}`;
+        yield `${hl.name('se_scale')} ${output(layer)}`;
         break;
       case 'linear':
         // Paddle keeps a linear weight as [in, out].
-        yield `${hl.name(paddleName(layer))} ${shape(layer.output)} ${hl.shape(`[${spec.inFeatures}, ${spec.outFeatures}]`)} ${hl.shape(`[${spec.outFeatures}]`)}`;
+        yield `${hl.name(paddleName(layer))} ${output(layer)} ${hl.shape(`[${spec.inFeatures}, ${spec.outFeatures}]`)} ${hl.shape(`[${spec.outFeatures}]`)}`;
         break;
       case 'batchnorm2d':
       case 'avgpool2d':
@@ -94,9 +101,10 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
         throw new Error(`unhandled layer kind ${(never as { kind: string }).kind}`);
       }
     }
-    if (section.kind === 'block' && !sameSection(layers[i + 1]?.spec.section, section)) yield `end block: ${shape(layer.output)}`;
+    if (section.kind === 'block' && !sameSection(layers[i + 1]?.spec.section, section)) yield `end block: ${output(layer)}`;
   }
   if (openKind !== null) yield hl.heading(`======end ${openKind}:`);
+  if (!totals) return;
   const t = trace.totals;
   yield '';
   yield hl.dim(

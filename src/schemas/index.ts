@@ -250,7 +250,17 @@ const optional = <T extends z.ZodMiniType>(schema: T, description: string) => z.
 function buildTraceSchema() {
   const jsonInt = () => z.union([z.int().check(z.minimum(0)), z.string().check(z.regex(/^\d+$/))]);
   const int = (description?: string) => described(jsonInt(), description ?? 'An integer; above 2^53 − 1 a decimal string with every digit');
-  const shapeDoc = described(z.array(z.union([z.int().check(z.minimum(0)), z.literal('N')])), 'A shape; "N" is a symbolic batch');
+  // a formula of the input's height H and width W (--input with H or W): floors of affine forms,
+  // their quotients and products, and sums of those (mult-adds)
+  const formula = () => z.string().check(z.regex(/^[\dHW+−·⌊⌋()/ ]+$/));
+  const shapeDoc = described(
+    z.array(z.union([z.int().check(z.minimum(0)), z.literal('N'), formula()])),
+    'A shape; "N" is a symbolic batch; with H or W in --input, a side is a formula such as "⌊(H+1)/2⌋"',
+  );
+  const intOrFormula = (description: string) => described(z.union([jsonInt(), formula()]), description);
+  // Σ coefficient × Π factors, each factor a number or { of, add, divide } = ⌊(side + add)/divide⌋
+  // (or a quotient or product of such): a script evaluates it without parsing the formula
+  const terms = (description: string) => optional(z.array(z.looseObject({ coefficient: z.union([z.int(), z.string().check(z.regex(/^-?\d+$/))]), factors: z.array(z.unknown()) })), description);
   const nullableShape = () => z.union([z.array(z.int().check(z.minimum(0))), z.null()]);
   // an integer as `int` writes it (a decimal string above 2^53 − 1), a half pixel, or null
   const nullableNumber = (description: string) => optional(z.union([z.number(), jsonInt(), z.null()]), description);
@@ -270,7 +280,8 @@ function buildTraceSchema() {
           weight: described(nullableShape(), 'PyTorch layout: conv [out, in/groups, kh, kw], linear [out, in]'),
           bias: nullableShape(),
           params: int(),
-          macs: int("torchvision's convention: conv and linear only"),
+          macs: intOrFormula("torchvision's convention: conv and linear only; with H or W in --input a formula"),
+          macsTerms: terms('With H or W in --input: the mult-adds as terms (Σ coefficient × Π factors)'),
           activationBytes: optional(jsonInt(), 'Bytes this row keeps for backward (first keeper of a shared tensor)'),
           receptiveField: nullableNumber('Receptive field size in input pixels (above 2^53 − 1 a decimal string); null from the global pool on'),
           effectiveStride: nullableNumber('Input pixels between neighbouring outputs (above 2^53 − 1 a decimal string)'),
@@ -282,9 +293,16 @@ function buildTraceSchema() {
         params: int(),
         trainableParams: int(),
         bnRunningStats: int(),
-        macs: int(),
+        macs: intOrFormula('Total mult-adds; with H or W in --input a formula'),
+        macsTerms: terms('With H or W in --input: the total as terms (Σ coefficient × Π factors)'),
         perSample: described(z.boolean(), 'True with a symbolic batch: batch-dependent totals are per sample'),
       }),
+      symbolic: optional(
+        z.looseObject({ height: z.boolean(), width: z.boolean(), representative: z.array(z.int()) }),
+        'With H or W in --input: which sides are symbols, and the input whose trace gives the weights',
+      ),
+      valid: optional(z.record(z.string(), z.array(z.tuple([z.union([z.int(), z.string()]), z.union([z.int(), z.string(), z.null()])]))), 'With H or W in --input: the sizes each symbolic side takes ([from, to], to null when unbounded), the other side at the representative'),
+      conditions: optional(z.array(z.looseObject({ layer: z.string(), condition: z.string() })), 'With H or W in --input: the conditions under which the network runs, each with its layer'),
       memory: optional(
         z.looseObject({
           dtype: z.enum(DTYPES),

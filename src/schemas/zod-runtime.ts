@@ -26,5 +26,6 @@ export {
   superRefine,
   tuple,
   union,
+  unknown,
 } from 'zod/mini';
 export type { core, output, ZodMiniNull, ZodMiniOptional, ZodMiniType, ZodMiniUnion } from 'zod/mini';
