@@ -217,6 +217,16 @@ inBrowser('the page in Chromium', () => {
     await page.close();
   });
 
+  it('beside the height and width: the sizes the network takes; an input that fails: the nearest that work', async () => {
+    // kuangliu's CIFAR ResNet-18: its fixed 4×4 pool must give 1×1, so layer4 must be 4 to 7: 25 to 56
+    const page = await openPage(chromium.browser, 'arch=resnet18_cifar&input=1,3,32,40');
+    expect(await page.textContent('[data-testid="sizes-hint"]')).toBe('Height 25–56 (at width 40) · width 25–56 (at height 32): the sizes this network takes');
+    await page.fill('#height', '60');
+    await expect.poll(() => page.textContent('[role="alert"][data-testid="problem"]'), { timeout: 5000 }).toContain('try 56, the largest that works below');
+    expect(await page.textContent('[data-testid="sizes-hint"]')).toBe('');
+    await page.close();
+  });
+
   it("the height is named for input 1,3,0,224", async () => {
     const page = await openPage(chromium.browser, 'arch=resnet50&input=1,3,0,224');
     expect((await figures(page)).error).toContain('height');

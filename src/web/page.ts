@@ -317,6 +317,8 @@ function drawSummary(p: Presented): void {
   byId('warnings').innerHTML = p.ok ? p.summary.warnings.map((w) => `<li>${html(w)}</li>`).join('') : '';
   if (!p.ok) {
     for (const id of SUMMARY_IDS) byId(id).textContent = '';
+    // the error names the nearest sizes that work; the last ranges shown may no longer hold
+    byId('sizes-hint').textContent = '';
     macs.removeAttribute('data-value');
     return;
   }
@@ -331,6 +333,7 @@ function drawSummary(p: Presented): void {
   byId('output-shape').textContent = s.output;
   byId('layer-count').textContent = s.rows;
   byId('receptive-field').textContent = s.receptiveField;
+  byId('sizes-hint').textContent = s.sizes;
 }
 
 type Shown = Extract<Presented, { ok: true }>;

@@ -8,6 +8,8 @@ import { warningsOf } from '../analysis/analyze.js';
 import { groupTrace, type Group } from '../analysis/groups.js';
 import { finalReceptiveField } from '../analysis/receptive.js';
 import { InputError } from '../errors.js';
+import { symbolicTrace, validSizes } from '../analysis/sizes.js';
+import { expandResNet } from '../network/expand.js';
 import { bounded, inert, metric, perSample, shapeText, shortcutLabel } from '../format/common.js';
 import { formatDot } from '../format/diagram.js';
 import { formatAnalysis } from '../format/formats.js';
@@ -121,6 +123,8 @@ export interface Summary {
   readonly warnings: readonly string[];
   /** The model's own batch, channels, height and width, and classes: the fields' placeholders. */
   readonly placeholders: readonly string[];
+  /** The heights and widths the network takes, each with the other as given (beside the boxes). */
+  readonly sizes: string;
   readonly classes: string;
 }
 
@@ -205,8 +209,19 @@ function summaryOf(o: Extract<Outcome, { ok: true }>): Summary {
     receptiveField: rf ? `${rf.size} px, stride ${rf.stride}` : '—',
     warnings: warningsOf(o.analysis).map((w) => `warning: ${w.path} ${w.message}`),
     placeholders: own.shape.map((d, i) => (i === 0 && own.symbolicBatch ? 'N' : String(d))),
+    sizes: sizesLine(o.config, o.input.shape),
     classes: String(o.config.classes),
   };
+}
+
+/** `Height 25–56 (at width 32) · width 25–56 (at height 32)`: from the formulas of the sides. */
+function sizesLine(config: ModelConfig, shape: readonly number[]): string {
+  const sym = symbolicTrace(expandResNet(config), shape);
+  const spans = (axis: 0 | 1) =>
+    validSizes(sym, axis, BigInt(shape[3 - axis]!))
+      .map(([a, b]) => (b === null ? `${a} and up` : a === b ? `${a}` : `${a}–${b}`))
+      .join(', ') || 'none';
+  return `Height ${spans(0)} (at width ${shape[3]}) · width ${spans(1)} (at height ${shape[2]}): the sizes this network takes`;
 }
 
 function viewOf(state: PageState, a: Analysis): ViewData {
