@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { traceShapes } from '../src/analysis/trace.js';
 import { evalDim, failing, holds, sizesReport, symbolicTrace, validSizes, type Sides } from '../src/analysis/sizes.js';
 import { analyzeSymbolic, evalPoly, polyText } from '../src/analysis/symbolic.js';
+import { estimateMemory } from '../src/analysis/memory.js';
 import { resolveConfig, type ConfigInput } from '../src/network/config.js';
 import { expandResNet } from '../src/network/expand.js';
 import { PRESET_NAMES, presetConfig } from '../src/network/presets.js';
@@ -160,8 +161,26 @@ describe('--input 1,3,H,W: shapes and mult-adds as formulas', () => {
       checked++;
       expect(evalPoly(s.totalMacs, x), `${h}×${w}`).toBe(BigInt(t.trace.totals.macs));
       t.trace.layers.forEach((l, i) => expect(evalPoly(s.macs[i]!, x), l.spec.name).toBe(BigInt(l.macs)));
+      // what each row keeps for backward, in the allocator's 512-byte blocks, and the activations
+      const m = estimateMemory(t.trace);
+      expect(evalPoly(s.activations, x), `${h}×${w} activations`).toBe(BigInt(m.activations));
+      t.trace.layers.forEach((l, i) => expect(evalPoly(s.kept[i]!, x), `${l.spec.name} kept`).toBe(BigInt(m.rows[i]!)));
     }
     expect(checked).toBeGreaterThan(0);
+  });
+
+  it('under autocast (bfloat16) too: the activations formula equals the memory model at each size', () => {
+    for (const name of ['resnet50', 'seresnext50_32x4d', 'iresnet50', 'resnet20_cifar', 'wrn28_10_cifar']) {
+      const config = preset(name);
+      const options = { dtype: 'bfloat16', optimizer: 'adam', weightDecay: 0 } as const;
+      const r = analyzeSymbolic(config, [3, 3, 1, 1], [true, true], false, options);
+      if (!r.ok) throw new Error(name);
+      for (const [h, w] of [[224, 224], [97, 61], [112, 112], [32, 40]]) {
+        const t = traceShapes(config, expandResNet(config), [3, 3, h!, w!]);
+        if (!t.ok) continue;
+        expect(evalPoly(r.analysis.activations, [BigInt(h!), BigInt(w!)]), `${name} ${h}×${w}`).toBe(BigInt(estimateMemory(t.trace, options).activations));
+      }
+    }
   });
 
   it("ResNet-50's mult-adds, term by term: each stage's conv mult-adds per output position times its map", () => {

@@ -52,9 +52,18 @@ export const CUBLASLT_WORKSPACE = 1 * MiB;
 /** Threads that run kernels in a training step: the forward's and autograd's backward thread. */
 export const TRAINING_THREADS = 2;
 
+/**
+ * A tensor kept for backward, as what its bytes are made of: row `of`'s output (-1: the network
+ * input) at `elementSize` bytes an element, or bytes that do not depend on the input's sides.
+ */
+export type KeptTensor = { readonly of: number; readonly elementSize: number } | { readonly bytes: Int };
+
 export interface MemoryReport {
   /** Bytes of activations each row keeps for backward (a tensor kept by several rows counts at the first). */
   readonly rows: readonly Int[];
+  /** Each row's kept tensors, and what `activations` adds to them (the output, the loss's). */
+  readonly kept: readonly (readonly KeptTensor[])[];
+  readonly afterKept: readonly KeptTensor[];
   /** Parameters and buffers (BatchNorm running statistics and counters). */
   readonly params: Int;
   readonly gradients: Int;
@@ -167,25 +176,46 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   // autocast casts the weights of the kinds it runs in 16 bits (conv, linear; not BatchNorm),
   // and caches the copies
   const weightCopies: Int[] = new Array(n).fill(0);
+  // what each row's own tensors are made of (symbolic.ts writes them as formulas)
+  const own: KeptTensor[][] = Array.from({ length: n }, () => []);
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
-    const own = traits[i]!;
-    if (autocast && own.autocast && layer.weight) weightCopies[i] = bytesOf(layer.weight, 2);
-    if (own.saves === 'input') {
+    const traitsOf = traits[i]!;
+    if (autocast && traitsOf.autocast && layer.weight) weightCopies[i] = bytesOf(layer.weight, 2);
+    if (traitsOf.saves === 'input') {
       // the network input is counted as input; under autocast a 16-bit kind casts it to a copy it keeps
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
-      else if (autocast && own.autocast) extras[i] = bytesOf(layer.input, 2);
-    } else if (own.saves === 'output') keep(storage[i]!, i);
-    else if (own.saves === 'operands') {
+      else if (autocast && traitsOf.autocast) {
+        extras[i] = bytesOf(layer.input, 2);
+        own[i]!.push({ of: -1, elementSize: 2 });
+      }
+    } else if (traitsOf.saves === 'output') keep(storage[i]!, i);
+    else if (traitsOf.saves === 'operands') {
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
       const others = operands[i]!;
       for (let k = 0; k < others.length; k++) if (others[k]! >= 0) keep(storage[others[k]!]!, i);
     }
-    if (own.ownSaved) extras[i] = add(extras[i]!, own.ownSaved(layer, bytesOf));
-    if (weightCopies[i] !== 0) extras[i] = add(extras[i]!, weightCopies[i]!);
+    if (traitsOf.ownSaved) {
+      // a tensor of the row's output's size (max-pool indices, a dropout mask), or fixed bytes (BN's statistics)
+      let size = 0;
+      const saved = traitsOf.ownSaved(layer, (shape, elementSize) => {
+        if (shape === layer.output) size = elementSize;
+        return bytesOf(shape, elementSize);
+      });
+      extras[i] = add(extras[i]!, saved);
+      own[i]!.push(size !== 0 && saved === bytesOf(layer.output, size) ? { of: i, elementSize: size } : { bytes: saved });
+    }
+    if (weightCopies[i] !== 0) {
+      extras[i] = add(extras[i]!, weightCopies[i]!);
+      own[i]!.push({ bytes: weightCopies[i]! });
+    }
   }
   const rows: Int[] = extras.slice();
-  for (let s = 0; s < n; s++) if (saver[s]! >= 0) rows[saver[s]!] = add(rows[saver[s]!]!, storageBytes[s]!);
+  for (let s = 0; s < n; s++)
+    if (saver[s]! >= 0) {
+      rows[saver[s]!] = add(rows[saver[s]!]!, storageBytes[s]!);
+      own[saver[s]!]!.push({ of: s, elementSize: act });
+    }
   const kept = rows.reduce<Int>((a, b) => add(a, b), 0);
 
   // Output, loss and what the loss keeps.
@@ -194,6 +224,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const outSaved = out >= 0 && saver[out]! >= 0;
   const lossKept = classes > 0 ? add(bytesOf([batch, classes], 4), 512 * 2) : 0; // log-softmax result, total weight, loss
   const activations = add(add(kept, outSaved ? 0 : outBytes), lossKept);
+  const afterKept: KeptTensor[] = [...(out >= 0 && !outSaved ? [{ of: out, elementSize: act }] : []), ...(classes > 0 ? [{ bytes: lossKept }] : [])];
 
   // Parameters, gradients, optimizer state, workspaces.
   let params: Int = 0;
@@ -266,6 +297,8 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
 
   return {
     rows,
+    kept: own,
+    afterKept,
     params: allParams,
     gradients,
     optimizerState,

@@ -4,37 +4,57 @@
 // trace of one size the network takes (the representative), as every other figure does.
 
 import { traceShapes } from './trace.js';
+import { DEFAULT_MEMORY_OPTIONS, estimateMemory, type KeptTensor, type MemoryOptions, type MemoryReport } from './memory.js';
 import { expandResNet } from '../network/expand.js';
 import type { ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
 import { dimText, evalDim, failing, holds, symbolicTrace, validSizes, type Condition, type Dim, type Interval, type Sides } from './sizes.js';
 
-/** Σ coefficient × Π factors: each factor a side's formula. */
+/**
+ * coefficient × Π factors, each factor a side's formula; with a granule g, that product rounded up
+ * to a multiple of g (g·⌈x/g⌉: the CUDA caching allocator's 512-byte blocks).
+ */
 export interface Term {
   readonly coefficient: bigint;
   readonly factors: readonly Dim[];
+  readonly granule?: bigint;
+  /** How many such rounded terms (default 1). */
+  readonly times?: bigint;
 }
 export type Poly = readonly Term[];
 
+function termText(t: Term): string {
+  const product = t.factors.length === 0 ? String(t.coefficient) : [...(t.coefficient === 1n ? [] : [String(t.coefficient)]), ...t.factors.map(dimText)].join('·');
+  if (t.granule === undefined) return product;
+  return `${t.times !== undefined && t.times !== 1n ? `${t.times}·` : ''}${t.granule}·⌈${product}/${t.granule}⌉`;
+}
+
 export function polyText(p: Poly): string {
-  if (p.length === 0) return '0';
-  return p.map((t) => (t.factors.length === 0 ? String(t.coefficient) : [...(t.coefficient === 1n ? [] : [String(t.coefficient)]), ...t.factors.map(dimText)].join('·'))).join(' + ');
+  return p.length === 0 ? '0' : p.map(termText).join(' + ');
+}
+
+function evalTerm(t: Term, x: Sides): bigint {
+  const v = t.factors.reduce((a, f) => a * evalDim(f, x), t.coefficient);
+  if (t.granule === undefined || v === 0n) return v;
+  return ((v + t.granule - 1n) / t.granule) * t.granule * (t.times ?? 1n);
 }
 
 export function evalPoly(p: Poly, x: Sides): bigint {
-  return p.reduce((sum, t) => sum + t.factors.reduce((a, f) => a * evalDim(f, x), t.coefficient), 0n);
+  return p.reduce((sum, t) => sum + evalTerm(t, x), 0n);
 }
 
-/** Adds like terms (the same factors), keeping first-seen order. */
+/** Adds like terms (the same factors; a rounded term with the same rounding), keeping first-seen order. */
 function collect(terms: readonly Term[]): Poly {
-  const byKey = new Map<string, { coefficient: bigint; factors: readonly Dim[] }>();
+  const byKey = new Map<string, { coefficient: bigint; factors: readonly Dim[]; granule?: bigint; times: bigint }>();
   for (const t of terms) {
     if (t.coefficient === 0n) continue;
-    const key = t.factors.map(dimText).join('·');
+    const rounded = t.granule !== undefined;
+    const key = `${rounded ? `${t.granule}:${t.coefficient}:` : ''}${t.factors.map(dimText).join('·')}`;
     const seen = byKey.get(key);
-    if (seen) seen.coefficient += t.coefficient;
-    else byKey.set(key, { coefficient: t.coefficient, factors: t.factors });
+    if (seen && rounded) seen.times += t.times ?? 1n;
+    else if (seen) seen.coefficient += t.coefficient;
+    else byKey.set(key, { coefficient: t.coefficient, factors: t.factors, ...(rounded ? { granule: t.granule } : {}), times: t.times ?? 1n });
   }
-  return [...byKey.values()];
+  return [...byKey.values()].map(({ times, ...t }) => (times === 1n ? t : { ...t, times }));
 }
 
 export interface SymbolicAnalysis {
@@ -47,6 +67,12 @@ export interface SymbolicAnalysis {
   readonly rows: readonly (readonly Dim[])[];
   readonly macs: readonly Poly[];
   readonly totalMacs: Poly;
+  /** Bytes each row keeps for backward, and the activations (kept, the output, the loss's), as the memory model counts them. */
+  readonly kept: readonly Poly[];
+  readonly activations: Poly;
+  /** The memory model at the representative (the parts that do not depend on the sides hold for every size). */
+  readonly memory: MemoryReport;
+  readonly memoryOptions: MemoryOptions;
   /** The conditions that are not true for every size. */
   readonly conditions: readonly Condition[];
   /** Per symbolic side, the sizes it takes with the other at the representative's. */
@@ -60,7 +86,13 @@ export type SymbolicResult = { readonly ok: true; readonly analysis: SymbolicAna
  * representative size of a symbolic side is the model's default where the network takes it, else
  * the smallest it takes.
  */
-export function analyzeSymbolic(config: ModelConfig, shape: Shape, symbolic: readonly [boolean, boolean], symbolicBatch: boolean): SymbolicResult {
+export function analyzeSymbolic(
+  config: ModelConfig,
+  shape: Shape,
+  symbolic: readonly [boolean, boolean],
+  symbolicBatch: boolean,
+  memoryOptions: MemoryOptions = DEFAULT_MEMORY_OPTIONS,
+): SymbolicResult {
   const specs = expandResNet(config);
   const sym = symbolicTrace(specs, shape, symbolic);
   const defaults = config.input ?? [1, config.inChannels, 224, 224];
@@ -93,12 +125,35 @@ export function analyzeSymbolic(config: ModelConfig, shape: Shape, symbolic: rea
     const fixed = out.slice(2).reduce((a, d) => (d.k === 'n' ? a * d.v : a), 1n);
     return [{ coefficient: (m / spatial) * fixed, factors }];
   });
+  const memory = estimateMemory(trace, memoryOptions);
+  const inputDims: Dim[] = [{ k: 'n', v: BigInt(shape[0]!) }, { k: 'n', v: BigInt(shape[1]!) }, ...[0, 1].map((axis): Dim => (symbolic[axis] ? { k: 'f', axis: axis as 0 | 1, c: 0n, s: 1n } : { k: 'n', v: BigInt(shape[2 + axis]!) }))];
+  // a kept tensor: its element size × its fixed dimensions × its sides' formulas, in 512-byte blocks
+  const termOf = (k: KeptTensor): Term => {
+    if ('bytes' in k) return { coefficient: BigInt(k.bytes), factors: [] };
+    let coefficient = BigInt(k.elementSize);
+    const factors: Dim[] = [];
+    for (const d of k.of < 0 ? inputDims : sym.rows[k.of]!) {
+      if (d.k === 'n') coefficient *= d.v;
+      else if (d.k === 'p') {
+        coefficient *= d.factor;
+        factors.push(...d.dims);
+      } else factors.push(d);
+    }
+    // a multiple of 512 a position is whole blocks at any size
+    return coefficient % GRANULE === 0n || factors.length === 0 ? { coefficient: factors.length === 0 ? roundUp(coefficient) : coefficient, factors } : { coefficient, factors, granule: GRANULE };
+  };
+  const kept = memory.kept.map((list) => collect(list.map(termOf)));
+  const activations = collect([...kept.flat(), ...memory.afterKept.map(termOf)]);
   return {
     ok: true,
     analysis: {
       trace,
+      kept,
+      activations,
+      memory,
+      memoryOptions,
       symbolic,
-      input: [{ k: 'n', v: BigInt(shape[0]!) }, { k: 'n', v: BigInt(shape[1]!) }, ...[0, 1].map((axis): Dim => (symbolic[axis] ? { k: 'f', axis: axis as 0 | 1, c: 0n, s: 1n } : { k: 'n', v: BigInt(shape[2 + axis]!) }))],
+      input: inputDims,
       rows: sym.rows,
       macs,
       totalMacs: collect(macs.flat()),
@@ -108,6 +163,10 @@ export function analyzeSymbolic(config: ModelConfig, shape: Shape, symbolic: rea
     },
   };
 }
+
+/** The CUDA caching allocator's block. */
+const GRANULE = 512n;
+const roundUp = (b: bigint): bigint => (b === 0n ? 0n : ((b + GRANULE - 1n) / GRANULE) * GRANULE);
 
 /** A condition that reads no symbol. */
 function isConstant(c: Condition): boolean {

@@ -129,7 +129,7 @@ async function runSymbolic(config: ModelConfig, input: InputArg, opts: TraceOpti
   for (const o of ['fit', 'count', 'depth', 'columns'] as const) {
     if (given(o)) throw new UsageError(`--${o} needs a height and a width: it is not available with H or W in --input`);
   }
-  const result = analyzeSymbolic(config, input.shape, input.sides!, input.symbolicBatch);
+  const result = analyzeSymbolic(config, input.shape, input.sides!, input.symbolicBatch, { dtype: opts.dtype, optimizer: opts.optimizer, weightDecay: opts.weightDecay });
   if (!result.ok) throw new InputError(`${formatIssue(result.issue)} (input ${inputText(input)}, model ${config.name})`);
   const a = result.analysis;
   if (opts.format === 'json') out.out(symbolicJson(a));

@@ -19,7 +19,12 @@ const span = ([a, b]: Interval): string => (b === null ? `${a} and up` : a === b
 
 function footer(s: SymbolicAnalysis): string[] {
   const t = s.trace.totals;
-  const lines = [`total params: ${groupDigits(t.params)} · mult-adds: ${polyText(s.totalMacs)}${s.trace.symbolicBatch ? ' per sample' : ''}`];
+  const m = s.memory;
+  const lines = [
+    `total params: ${groupDigits(t.params)} · mult-adds: ${polyText(s.totalMacs)}${s.trace.symbolicBatch ? ' per sample' : ''}`,
+    `activations kept for backward (${m.kept.length > 0 ? `${s.memoryOptions.dtype}, ` : ''}CUDA allocator bytes, with the output and the loss): ${polyText(s.activations)}`,
+    `params + buffers ${groupDigits(m.params)} · gradients ${groupDigits(m.gradients)} · optimizer state ${groupDigits(m.optimizerState)} bytes (${s.memoryOptions.optimizer}); the peaks need sizes`,
+  ];
   s.valid.forEach((v, axis) => {
     if (v) lines.push(`${AXIS_NAMES[axis]}: ${v.length === 0 ? 'no size works' : v.map(span).join(', ')} (the other side as at ${s.trace.input.slice(2).join('×')})`);
   });
@@ -63,7 +68,12 @@ function dimJson(d: Dim): unknown {
   }
 }
 
-const polyJson = (p: Poly) => p.map((t) => ({ coefficient: int(t.coefficient), factors: t.factors.map(dimJson) }));
+const polyJson = (p: Poly) =>
+  p.map((t) => ({
+    coefficient: int(t.coefficient),
+    factors: t.factors.map(dimJson),
+    ...(t.granule === undefined ? {} : { roundUpTo: int(t.granule), ...(t.times === undefined ? {} : { times: int(t.times) }) }),
+  }));
 const shapeJson = (dims: readonly Dim[], sym: boolean) => dims.map((d, i) => (i === 0 && sym ? 'N' : d.k === 'n' ? int(d.v) : dimText(d)));
 const polyValue = (p: Poly) => (p.length === 0 ? 0 : p.length === 1 && p[0]!.factors.length === 0 ? int(p[0]!.coefficient) : polyText(p));
 
@@ -87,6 +97,7 @@ export function symbolicJson(s: SymbolicAnalysis): string {
       params: toJsonValue(l.params),
       macs: polyValue(s.macs[i]!),
       macsTerms: polyJson(s.macs[i]!),
+      activationBytes: polyValue(s.kept[i]!),
     })),
     totals: {
       params: toJsonValue(t.totals.params),
@@ -95,6 +106,17 @@ export function symbolicJson(s: SymbolicAnalysis): string {
       macs: polyValue(s.totalMacs),
       macsTerms: polyJson(s.totalMacs),
       perSample: sym,
+    },
+    memoryFormulas: {
+      dtype: s.memoryOptions.dtype,
+      optimizer: s.memoryOptions.optimizer,
+      weightDecay: s.memoryOptions.weightDecay,
+      perSample: sym,
+      params: toJsonValue(s.memory.params),
+      gradients: toJsonValue(s.memory.gradients),
+      optimizerState: toJsonValue(s.memory.optimizerState),
+      activations: polyValue(s.activations),
+      activationsTerms: polyJson(s.activations),
     },
     valid: Object.fromEntries(s.valid.flatMap((v, axis) => (v ? [[AXIS_NAMES[axis], v.map(([a, b]) => [int(a), b === null ? null : int(b)])]] : []))),
     conditions: s.conditions.map((c) => ({ layer: c.path, condition: conditionText(c) })),

@@ -252,7 +252,7 @@ function buildTraceSchema() {
   const int = (description?: string) => described(jsonInt(), description ?? 'An integer; above 2^53 − 1 a decimal string with every digit');
   // a formula of the input's height H and width W (--input with H or W): floors of affine forms,
   // their quotients and products, and sums of those (mult-adds)
-  const formula = () => z.string().check(z.regex(/^[\dHW+−·⌊⌋()/ ]+$/));
+  const formula = () => z.string().check(z.regex(/^[\dHW+−·⌊⌋⌈⌉()/ ]+$/));
   const shapeDoc = described(
     z.array(z.union([z.int().check(z.minimum(0)), z.literal('N'), formula()])),
     'A shape; "N" is a symbolic batch; with H or W in --input, a side is a formula such as "⌊(H+1)/2⌋"',
@@ -282,7 +282,7 @@ function buildTraceSchema() {
           params: int(),
           macs: intOrFormula("torchvision's convention: conv and linear only; with H or W in --input a formula"),
           macsTerms: terms('With H or W in --input: the mult-adds as terms (Σ coefficient × Π factors)'),
-          activationBytes: optional(jsonInt(), 'Bytes this row keeps for backward (first keeper of a shared tensor)'),
+          activationBytes: optional(z.union([jsonInt(), formula()]), 'Bytes this row keeps for backward (first keeper of a shared tensor); with H or W in --input a formula'),
           receptiveField: nullableNumber('Receptive field size in input pixels (above 2^53 − 1 a decimal string); null from the global pool on'),
           effectiveStride: nullableNumber('Input pixels between neighbouring outputs (above 2^53 − 1 a decimal string)'),
           receptiveFieldCenter: nullableNumber('Centre of the first output pixel in input coordinates (a half pixel after an even window at jump 1)'),
@@ -303,6 +303,20 @@ function buildTraceSchema() {
       ),
       valid: optional(z.record(z.string(), z.array(z.tuple([z.union([z.int(), z.string()]), z.union([z.int(), z.string(), z.null()])]))), 'With H or W in --input: the sizes each symbolic side takes ([from, to], to null when unbounded), the other side at the representative'),
       conditions: optional(z.array(z.looseObject({ layer: z.string(), condition: z.string() })), 'With H or W in --input: the conditions under which the network runs, each with its layer'),
+      memoryFormulas: optional(
+        z.looseObject({
+          dtype: z.enum(DTYPES),
+          optimizer: z.enum(OPTIMIZERS),
+          weightDecay: z.number(),
+          perSample: z.boolean(),
+          params: int('Parameters and buffers, bytes (any size)'),
+          gradients: int(),
+          optimizerState: int(),
+          activations: intOrFormula('Kept for backward, plus the output and the loss, in CUDA allocator bytes: a formula (512·⌈x/512⌉ rounds x up to 512-byte blocks)'),
+          activationsTerms: terms('The activations as terms; a term with roundUpTo r (and times t) is t × r·⌈coefficient·Π factors / r⌉'),
+        }),
+        "With H or W in --input: the memory model's figures that formulas give (the peaks need sizes)",
+      ),
       memory: optional(
         z.looseObject({
           dtype: z.enum(DTYPES),
