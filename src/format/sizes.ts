@@ -58,6 +58,7 @@ export function sizesTable(r: SizesReport, model: string): string {
 export function sizesJson(r: SizesReport, model: string): string {
   const axes = (f: (a: SizesReport['axes'][number], i: 0 | 1) => unknown) => Object.fromEntries(r.axes.map((a, i) => [AXIS_NAMES[i], f(a, i as 0 | 1)]));
   const doc = {
+    schemaVersion: 1,
     model,
     input: r.input,
     valid: axes((a) => intervalsJson(a.valid)),
