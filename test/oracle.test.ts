@@ -62,7 +62,7 @@ describe.each(loadFixtures())('$file', ({ record, config }) => {
   });
 
   // timm-structured cases are torchvision's modules rearranged (record.py): torchvision's names
-  it.skipIf(record.case?.stem !== undefined || record.case?.se !== undefined)('names every module row as PyTorch does', () => {
+  it.skipIf(record.case?.stem !== undefined || record.case?.se !== undefined || record.case?.timm === true)('names every module row as PyTorch does', () => {
     const ours = t.layers.filter((l) => !isOperation(l.spec));
     expect(ours.map((l) => l.spec.name)).toEqual(record.layers.map((r) => r.name));
   });
@@ -117,6 +117,20 @@ describe('published figures', () => {
     // Keras convs carry a bias: one per output channel of each of the 53 convs
     const convBiases = t.layers.filter((l) => l.spec.kind === 'conv2d').reduce((a, l) => a + l.weight![0]!, 0);
     expect((t.totals.params as number) + convBiases).toBe(published.keras_resnet50.trainable);
+  });
+});
+
+describe("timm's shallow and tiered ResNets (#27): params as timm's results tables print them (millions, two decimals)", () => {
+  // pytorch-image-models results/results-imagenet.csv, param_count: resnet10t 5.44, resnet14t 10.08,
+  // resnet26 16.00, seresnext26d_32x4d 16.81
+  it.each([
+    ['resnet10t', '5.44'],
+    ['resnet14t', '10.08'],
+    ['resnet26', '16.00'],
+    ['seresnext26d_32x4d', '16.81'],
+  ])('%s: %s M', (name, millions) => {
+    const config = preset(name);
+    expect((Number(trace(config, config.input ?? [1, 3, 224, 224]).totals.params) / 1e6).toFixed(2)).toBe(millions);
   });
 });
 

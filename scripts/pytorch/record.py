@@ -54,13 +54,15 @@ class AvgPool2dSame(nn.AvgPool2d):
                                         0, self.ceil_mode, self.count_include_pad)
 
 
-def deep_stem(model, width, avg_down):
+def deep_stem(model, width, avg_down, tiered=False):
     in_ch = model.conv1.in_channels
     out = width * 2
+    # timm's 'deep_tiered' stem: 3·(w // 4), w, 2w (resnet10t, resnet14t)
+    first, second = (3 * (width // 4), width) if tiered else (width, width)
     model.conv1 = nn.Sequential(
-        nn.Conv2d(in_ch, width, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True),
-        nn.Conv2d(width, width, 3, stride=1, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU(inplace=True),
-        nn.Conv2d(width, out, 3, stride=1, padding=1, bias=False))
+        nn.Conv2d(in_ch, first, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(first), nn.ReLU(inplace=True),
+        nn.Conv2d(first, second, 3, stride=1, padding=1, bias=False), nn.BatchNorm2d(second), nn.ReLU(inplace=True),
+        nn.Conv2d(second, out, 3, stride=1, padding=1, bias=False))
     model.bn1 = nn.BatchNorm2d(out)
     first = model.layer1[0]
     expansion = 4 if isinstance(first, tvm.resnet.Bottleneck) else 1
@@ -610,16 +612,29 @@ def build(case):
     if case.get('dilation'):
         kw['replace_stride_with_dilation'] = case['dilation']
     classes = case['classes']
-    model = getattr(tvm, case['arch'])(weights=None, num_classes=max(classes, 1), **kw)
+    if case['arch'] in SHALLOW:
+        # timm's shallow ResNets, as torchvision's class builds them
+        block, layers, extra = SHALLOW[case['arch']]
+        model = tvm.ResNet(block, layers, num_classes=max(classes, 1), **extra, **kw)
+    else:
+        model = getattr(tvm, case['arch'])(weights=None, num_classes=max(classes, 1), **kw)
     if case.get('v1'):
         to_v1(model)
     if case.get('stem'):
-        deep_stem(model, case['stem'], case.get('avg_down', False))
+        deep_stem(model, case['stem'], case.get('avg_down', False), case.get('tiered', False))
     if case.get('se'):
         add_se(model)
     if classes == 0:
         model.fc = nn.Identity()
     return model.eval()
+
+
+SHALLOW = {
+    'resnet10': (tvm.resnet.BasicBlock, [1, 1, 1, 1], {}),
+    'resnet14': (tvm.resnet.Bottleneck, [1, 1, 1, 1], {}),
+    'resnet26': (tvm.resnet.Bottleneck, [2, 2, 2, 2], {}),
+    'resnext26_32x4d': (tvm.resnet.Bottleneck, [2, 2, 2, 2], dict(groups=32, width_per_group=4)),
+}
 
 
 def macs_of(module, inp, out):
@@ -761,6 +776,16 @@ def cases():
             yield dict(id=preset, preset=preset, arch='cifar', cifar=cifar, n=n, classes=10, input=shape)
 
 
+    # #27, the part that needs no new layer kind: timm's resnet10t and resnet14t (tiered deep stem
+    # 24-32-64, average-pool shortcut; timm's default input 176), resnet26 and seresnext26d_32x4d
+    for preset, arch, extra in (('resnet10t', 'resnet10', dict(stem=32, tiered=True, avg_down=True)),
+                                ('resnet14t', 'resnet14', dict(stem=32, tiered=True, avg_down=True)),
+                                ('resnet26', 'resnet26', {}),
+                                ('seresnext26d_32x4d', 'resnext26_32x4d', dict(stem=32, avg_down=True, se=True))):
+        default = [1, 3, 176, 176] if preset.endswith('t') else [1, 3, 224, 224]
+        for shape in (default, [2, 3, 97, 61], [1, 3, 160, 200]):
+            # timm=True: torchvision's modules rearranged, with torchvision's names (relu for timm's act1 …)
+            yield dict(id=preset, preset=preset, arch=arch, classes=1000, input=shape, timm=True, **extra)
     # #28: torchvision's RegNets (its own classes), insightface's IResNet, Paddle's ResNet-50
     # (torchvision's structure and names), KerasHub's backbones, kuangliu's SENet18 and the Wide
     # ResNet with dropout (their re-implementations above), each under the preset's name

@@ -41,6 +41,10 @@ import keras_resnet101v2 from '../../configs/presets/keras_resnet101v2.json' wit
 import keras_resnet152v2 from '../../configs/presets/keras_resnet152v2.json' with { type: 'json' };
 import seresnet50 from '../../configs/presets/seresnet50.json' with { type: 'json' };
 import seresnext50_32x4d from '../../configs/presets/seresnext50_32x4d.json' with { type: 'json' };
+import resnet10t from '../../configs/presets/resnet10t.json' with { type: 'json' };
+import resnet14t from '../../configs/presets/resnet14t.json' with { type: 'json' };
+import resnet26 from '../../configs/presets/resnet26.json' with { type: 'json' };
+import seresnext26d_32x4d from '../../configs/presets/seresnext26d_32x4d.json' with { type: 'json' };
 import regnet_x_400mf from '../../configs/presets/regnet_x_400mf.json' with { type: 'json' };
 import regnet_y_400mf from '../../configs/presets/regnet_y_400mf.json' with { type: 'json' };
 import regnet_x_1_6gf from '../../configs/presets/regnet_x_1_6gf.json' with { type: 'json' };
@@ -82,6 +86,10 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   keras_resnet152v2: keras_resnet152v2 as unknown as ConfigInput,
   seresnet50: seresnet50 as ConfigInput,
   seresnext50_32x4d: seresnext50_32x4d as ConfigInput,
+  resnet10t: resnet10t as unknown as ConfigInput,
+  resnet14t: resnet14t as unknown as ConfigInput,
+  resnet26: resnet26 as ConfigInput,
+  seresnext26d_32x4d: seresnext26d_32x4d as ConfigInput,
   regnet_x_400mf: regnet_x_400mf as ConfigInput,
   regnet_y_400mf: regnet_y_400mf as ConfigInput,
   regnet_x_1_6gf: regnet_x_1_6gf as ConfigInput,

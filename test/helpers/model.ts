@@ -54,7 +54,7 @@ export interface PyTorchRecord {
   macs: number;
   conv2d_count: number;
   layers: PyTorchRow[];
-  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string; widths?: number[]; dropout?: number; se?: boolean };
+  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string; widths?: number[]; dropout?: number; se?: boolean; timm?: boolean };
 }
 
 /** A recorded input the network refuses: the module PyTorch raised in, and its message. */
