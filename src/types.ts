@@ -192,6 +192,12 @@ export interface PReluSpec extends RowBase {
   /** 1, or the channels of its input. */
   readonly parameters: number;
 }
+/** GroupNorm: the channels in `groups` groups, each normalised over its channels and the map (no running statistics). */
+export interface GroupNormSpec extends RowBase {
+  readonly kind: 'groupnorm';
+  readonly channels: number;
+  readonly groups: number;
+}
 /** BatchNorm over a flattened [N, features] vector (IResNet's embedding `features`). */
 export interface BatchNorm1dSpec extends RowBase {
   readonly kind: 'batchnorm1d';
@@ -218,7 +224,8 @@ export type LayerSpec =
   | MulSpec
   | DropoutSpec
   | PReluSpec
-  | BatchNorm1dSpec;
+  | BatchNorm1dSpec
+  | GroupNormSpec;
 
 export type LayerKind = LayerSpec['kind'];
 

@@ -40,6 +40,8 @@ const OPERATORS: Readonly<Record<string, { inputs: [number, number]; attributes:
   Mul: { inputs: [2, 2], attributes: {} },
   Sigmoid: { inputs: [1, 1], attributes: {} },
   PRelu: { inputs: [2, 2], attributes: {} },
+  Reshape: { inputs: [2, 2], attributes: { allowzero: ATTR.INT } },
+  InstanceNormalization: { inputs: [3, 3], attributes: { epsilon: ATTR.FLOAT } },
   Dropout: { inputs: [1, 3], attributes: { seed: ATTR.INT } },
   ReduceMean: { inputs: [1, 1], attributes: { axes: ATTR.INTS, keepdims: ATTR.INT } },
   Flatten: { inputs: [1, 1], attributes: { axis: ATTR.INT } },

@@ -28,6 +28,7 @@ const TYPE: Record<string, string> = {
   Dropout: 'dropout',
   // xternalz's F.dropout calls, which record.py records as rows of their own
   'F.dropout': 'dropout',
+  GroupNorm: 'groupnorm',
   // an empty nn.Sequential on an identity shortcut (akamaster, kuangliu), and option A's pad
   Sequential: 'identity',
   LambdaLayer: 'channelpad',

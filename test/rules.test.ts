@@ -385,6 +385,18 @@ describe("#28's fields: each written once, each refused where its source fails",
     expect(issueOf({ ...iresnet, replaceStrideWithDilation: [false, false, true] })).toMatch(/^replaceStrideWithDilation: expected no dilation: ibasic-block networks/);
   });
 
+  it('norm: every BatchNorm a GroupNorm; a map whose channels the groups do not divide is refused (PyTorch: num_channels divisible by num_groups)', () => {
+    const gn = trace(preset('resnet50_gn'), [1, 3, 224, 224]);
+    expect(gn.layers.filter((l) => l.spec.kind === 'batchnorm2d')).toHaveLength(0);
+    // 53 normalised maps, as ResNet-50's 53 BatchNorms; weight and bias as BN's, no running statistics
+    expect(gn.layers.filter((l) => l.spec.kind === 'groupnorm')).toHaveLength(53);
+    expect([gn.totals.params, gn.totals.bnRunningStats]).toEqual([25_557_032, 0]);
+    // ResNet-18's stem map has 64 channels: 24 groups do not divide it
+    expect(issueOf({ block: 'basic', layers: [2, 2, 2, 2], norm: { groups: 24 } })).toBe(
+      "norm.groups: expected a divisor of every normalised map's channels (PyTorch's GroupNorm: num_channels divisible by num_groups), found 24, and a map of 64 channels",
+    );
+  });
+
   it('IResNet at 128×128 fails at fc: 512 × 8 × 8 features where it takes 512 × 7 × 7', () => {
     const config = preset('iresnet50');
     const result = traceShapes(config, expandResNet(config), [1, 3, 128, 128]);

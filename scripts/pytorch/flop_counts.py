@@ -246,6 +246,8 @@ def module_of(row):
         return nn.PReLU(s['parameters'])
     if kind == 'batchnorm1d':
         return nn.BatchNorm1d(s['features'])
+    if kind == 'groupnorm':
+        return nn.GroupNorm(s['groups'], s['channels'])
     return None
 
 

@@ -122,19 +122,28 @@ class SEModule(nn.Module):
         return x * self.gate(x_se)
 
 
-class SEBottleneck(tvm.resnet.Bottleneck):
-    """torchvision's Bottleneck as timm builds it: act1-act3, the SE after bn3, then the shortcut."""
+class TimmBottleneck(tvm.resnet.Bottleneck):
+    """torchvision's Bottleneck as timm builds it: act1-act3 (a module each), then the shortcut."""
 
     def forward(self, x):
         shortcut = x
         out = self.act1(self.bn1(self.conv1(x)))
         out = self.act2(self.bn2(self.conv2(out)))
-        out = self.bn3(self.conv3(out))
-        out = self.se(out)
+        out = self.excite(self.bn3(self.conv3(out)))
         if self.downsample is not None:
             shortcut = self.downsample(x)
         out += shortcut
         return self.act3(out)
+
+    def excite(self, out):
+        return out
+
+
+class SEBottleneck(TimmBottleneck):
+    """timm's SE bottleneck: the SE after bn3."""
+
+    def excite(self, out):
+        return self.se(out)
 
 
 class TimmResNet(tvm.ResNet):
@@ -146,21 +155,27 @@ class TimmResNet(tvm.ResNet):
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
-def add_se(model):
-    """timm's SE-ResNet(Xt) from a torchvision ResNet(Xt), with timm's module names for the
-    ReLUs (the pool and classifier keep torchvision's: only conv and linear names are compared)."""
+def timm_acts(model, se=False):
+    """A torchvision ResNet(Xt) of bottlenecks with timm's module names for the ReLUs (act1, and
+    act1-act3 in each block; the pool and classifier keep torchvision's), and with `se` timm's SE."""
     model.__class__ = TimmResNet
     model.act1 = model.relu
     del model.relu
     for stage in (model.layer1, model.layer2, model.layer3, model.layer4):
         for block in stage:
-            block.__class__ = SEBottleneck
+            block.__class__ = SEBottleneck if se else TimmBottleneck
             del block.relu
             block.act1 = nn.ReLU(inplace=True)
             block.act2 = nn.ReLU(inplace=True)
-            block.se = SEModule(block.conv3.out_channels)
+            if se:
+                block.se = SEModule(block.conv3.out_channels)
             block.act3 = nn.ReLU(inplace=True)
     return model
+
+
+def add_se(model):
+    """timm's SE-ResNet(Xt) from a torchvision ResNet(Xt), with timm's module names for the ReLUs."""
+    return timm_acts(model, se=True)
 
 
 F = nn.functional
@@ -611,6 +626,9 @@ def build(case):
     kw = {}
     if case.get('dilation'):
         kw['replace_stride_with_dilation'] = case['dilation']
+    if case.get('gn'):
+        # timm's norm_layer='groupnorm': nn.GroupNorm(32, C) wherever torchvision has a BatchNorm2d
+        kw['norm_layer'] = lambda c, groups=case['gn']: nn.GroupNorm(groups, c)
     classes = case['classes']
     if case['arch'] in SHALLOW:
         # timm's shallow ResNets, as torchvision's class builds them
@@ -624,6 +642,8 @@ def build(case):
         deep_stem(model, case['stem'], case.get('avg_down', False), case.get('tiered', False))
     if case.get('se'):
         add_se(model)
+    elif case.get('gn'):
+        timm_acts(model)
     if classes == 0:
         model.fc = nn.Identity()
     return model.eval()
@@ -786,6 +806,8 @@ def cases():
         for shape in (default, [2, 3, 97, 61], [1, 3, 160, 200]):
             # timm=True: torchvision's modules rearranged, with torchvision's names (relu for timm's act1 …)
             yield dict(id=preset, preset=preset, arch=arch, classes=1000, input=shape, timm=True, **extra)
+    for shape in ([1, 3, 224, 224], [2, 3, 97, 61], [1, 3, 160, 200]):
+        yield dict(id='resnet50_gn', preset='resnet50_gn', arch='resnet50', classes=1000, input=shape, gn=32, timm=True)
     # #28: torchvision's RegNets (its own classes), insightface's IResNet, Paddle's ResNet-50
     # (torchvision's structure and names), KerasHub's backbones, kuangliu's SENet18 and the Wide
     # ResNet with dropout (their re-implementations above), each under the preset's name

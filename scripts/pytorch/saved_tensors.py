@@ -198,6 +198,9 @@ BUILT = [
     ('wrn28_10_cifar', [2, 3, 32, 32], 'float32', dict(cifar='wrn', classes=10, dropout=0.3), {'dropout': 0.3}),
     ('regnet_y_400mf', [2, 3, 64, 64], 'float32', dict(arch='regnet', preset='regnet_y_400mf', classes=1000), {}),
     ('senet18_cifar', [2, 3, 40, 44], 'float32', dict(arch='cifar', cifar='kuangliu_se', classes=10), {}),
+    # #27: GroupNorm (timm's resnet50_gn); fp32 only: PyTorch 1.13's CPU autocast runs group_norm on a
+    # bfloat16 input with fp32 weights and raises (CUDA's autocast runs it in fp32)
+    ('resnet50_gn', [2, 3, 64, 64], 'float32', dict(arch='resnet50', preset='resnet50_gn', gn=32, classes=1000), {}),
 ]
 
 

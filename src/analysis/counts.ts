@@ -100,6 +100,7 @@ const PTFLOPS_MODULE_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int>> =
   Conv2d: (r) => add(r.layer.macs, convBias(r)),
   BatchNorm2d: (r) => mul(2, r.inputElements),
   BatchNorm1d: (r) => mul(2, r.inputElements),
+  GroupNorm: (r) => mul(2, r.inputElements),
   ReLU: (r) => r.outputElements,
   // its ReLU hook
   PReLU: (r) => r.outputElements,
@@ -180,6 +181,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     description: 'fvcore FlopCountAnalysis in eval mode (its "flops" are mult-adds): conv and linear as torchvision, plus BatchNorm and the adaptive pool',
     terms: [
       term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(2)),
+      term('GroupNorm 5 per element (affine)', 'GroupNorm', bnPerElement(5)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
     ],
     fails: failsUnderTracing,
@@ -187,7 +189,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   'fvcore-train': {
     description: 'fvcore FlopCountAnalysis in train mode: BatchNorm counts 5 per element',
     terms: [
-      term('BN 5 per element (train, affine)', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(5)),
+      term('BN and GroupNorm 5 per element (train, affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm'], bnPerElement(5)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
     ],
     fails: failsUnderTracing,
@@ -197,14 +199,14 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       'ptflops get_model_complexity_info, pytorch backend: module hooks for conv, BN, ReLU, pools and linear (with biases), divided by the batch; functional hooks count ReLU and pools again, not divided',
     terms: [
       term('conv bias 1 per output element', 'Conv2d', convBias),
-      term('BN 2 per element', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(2)),
+      term('BN and GroupNorm 2 per element', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm'], bnPerElement(2)),
       term('ReLU and PReLU 1 per element', ['ReLU', 'PReLU'], (r) => r.outputElements),
       term('pools 1 per input element', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d'], (r) => r.inputElements),
       term('linear bias 1 per output element', 'Linear', linearBias),
       term('functional hooks count ReLU, PReLU and pools again', ['ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
       // its tensor-op hooks patch torch.add (Wide ResNet's residual sum); `out += x` is not seen
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
-      term('module hooks divided by the batch', ['Conv2d', 'BatchNorm2d', 'BatchNorm1d', 'ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
+      term('module hooks divided by the batch', ['Conv2d', 'BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
         const m = ptflopsModule(r);
         return r.batch === 1 ? 0 : sub(divideExactly(m, r.batch), m);
       }),
@@ -227,7 +229,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     description: "torchinfo summary's Total mult-adds: every parameter × output positions for conv, × rows for linear, × batch for any other layer with parameters",
     terms: [
       term('conv bias × output positions', 'Conv2d', convBias),
-      term('BN and PReLU parameters × batch', ['BatchNorm2d', 'BatchNorm1d', 'PReLU'], (r) => mul(r.batch, r.layer.params)),
+      term('BN, GroupNorm and PReLU parameters × batch', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'PReLU'], (r) => mul(r.batch, r.layer.params)),
       term('linear bias × rows', 'Linear', linearBias),
     ],
   },
@@ -252,7 +254,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     description:
       'ultralytics-thop 2.x profile (eval; what `pip install thop` brings now): rules through the class hierarchy, BN 2 per element doubled for the affine, average pools by their actual windows plus a divide per output',
     terms: [
-      term('BN 4 per element (2, doubled for the affine)', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(4)),
+      term('BN and GroupNorm 4 per element (2, doubled for the affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm'], bnPerElement(4)),
       term('PReLU 1 per element (eval)', 'PReLU', (r) => r.inputElements),
       term('avg pools: their clipped windows + 1 per output', ['AvgPool2d', 'AvgPool2dSame'], (r) => add(mul(planes(r), avgPoolWindows(r)), r.outputElements)),
       term('adaptive avg pool: its windows + 1 per output', 'AdaptiveAvgPool2d', (r) => add(mul(planes(r), adaptiveWindows(r)), r.outputElements)),
@@ -265,6 +267,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('a mult-add is 2 FLOPs', ['Conv2d', 'Linear'], (r) => r.layer.macs),
       term('conv bias 1 per output element', 'Conv2d', convBias),
       term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(2)),
+      term('GroupNorm 5 per element (affine)', 'GroupNorm', bnPerElement(5)),
       term('ReLU and PReLU 1 per input element', ['ReLU', 'F.relu', 'PReLU'], (r) => r.inputElements),
       term('pools 1 per input element (padded for AvgPool2dSame)', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'AvgPool2dSame'], (r) =>
         r.module === 'AvgPool2dSame' ? paddedInputElements(r) : r.inputElements,

@@ -110,6 +110,7 @@ export const TORCH_MODULES = [
   'PReLU',
   'BatchNorm1d',
   'Dropout',
+  'GroupNorm',
   // tensor operations in a forward: the residual `+=`, and squeeze-and-excitation's
   // `x.mean(...)` and `x * gate`
   'add',
@@ -392,6 +393,14 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: () => GLOBAL,
     memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([(l.spec as SpecOf<'batchnorm1d'>).features], 4)) },
     torch: () => 'BatchNorm1d',
+  },
+  groupnorm: {
+    output: (s, input) => checkChannels(input, s.channels) ?? input,
+    weights: (s) => ({ weight: [s.channels], bias: [s.channels], params: 2 * s.channels, runningStats: 0, macs: 0 }),
+    field: () => SAME,
+    // training and a no-grad forward alike: each sample's and group's mean and inverse std (fp32), kept for backward
+    memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([l.input[0]!, (l.spec as SpecOf<'groupnorm'>).groups], 4)), ownInInference: true },
+    torch: () => 'GroupNorm',
   },
 };
 

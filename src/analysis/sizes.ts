@@ -208,6 +208,7 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape, symboli
         y = window(spec.kernel, spec.stride, spec.padding, spec.dilation, false, num(spec.outChannels));
         break;
       case 'batchnorm2d':
+      case 'groupnorm':
         channels(spec.channels);
         y = x;
         break;

@@ -95,6 +95,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
       case 'sigmoid':
       case 'dropout':
       case 'batchnorm1d':
+      case 'groupnorm':
         break;
       default: {
         const never: never = spec;

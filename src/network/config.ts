@@ -4,7 +4,7 @@
 import type { ModelConfig, ShapeIssue } from '../types.js';
 import { groupDigits } from '../int.js';
 import { LIMITS } from './fields.js';
-import { blockWidth, planStages, seChannels, SHORTCUTS } from './designs.js';
+import { blockWidth, planStages, seChannels, SHORTCUTS, stemDesign } from './designs.js';
 import { countRows } from './expand.js';
 
 export { LIMITS, resolveConfig, type ConfigInput } from './fields.js';
@@ -94,6 +94,13 @@ export function checkRules(config: ModelConfig): ShapeIssue[] {
         if (width % config.groupWidth! !== 0) issues.push(issue(`widths[${s}]`, `a block width divisible by groupWidth ${config.groupWidth} (each group takes groupWidth channels)`, String(width)));
       });
     }
+  }
+  const norm = config.norm;
+  if (norm && issues.length === 0) {
+    // PyTorch's GroupNorm: num_channels must be divisible by num_groups, for every map normalised
+    const maps = [...stemDesign(config).convs.map((c) => c.channels), ...planStages(config).flatMap((p) => [blockWidth(config, p.planes), p.outChannels])];
+    const bad = maps.find((c) => c % norm.groups !== 0);
+    if (bad !== undefined) issues.push(issue('norm.groups', `a divisor of every normalised map's channels (PyTorch's GroupNorm: num_channels divisible by num_groups)`, `${norm.groups}, and a map of ${bad} channels`));
   }
   if (config.headFlatten) {
     if (config.classes === 0) issues.push(issue('classes', 'at least 1 with headFlatten: the embedding width', '0'));

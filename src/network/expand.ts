@@ -281,7 +281,7 @@ function expandStages(rows: Rows, config: ModelConfig, names: Naming, input: num
 /** An empty row list for a config, and the names its rows take. */
 function startRows(config: ModelConfig): { rows: Rows; names: Naming } {
   const names = namingOf(config);
-  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false, config.activation ?? 'relu'), names };
+  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false, config.activation ?? 'relu', config.norm?.groups), names };
 }
 
 /**

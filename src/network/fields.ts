@@ -101,6 +101,7 @@ interface OptionalFields {
   readonly dropout: number;
   readonly groupWidth: number;
   readonly headFlatten: readonly [number, number];
+  readonly norm: { readonly groups: number };
 }
 export type StemKind = (typeof STEM_KINDS)[number];
 /** A stem as data: its convs in order (each a square kernel padded to keep the size, then BN and ReLU), and its pool. */
@@ -345,6 +346,16 @@ export const FIELDS: FieldTable = {
         z,
         d,
         "Channels per group of the 3×3 conv: its groups are then the block's width / groupWidth (torchvision's RegNet group_width); default none (groups gives the groups)",
+      ),
+  },
+  norm: {
+    schema: (z, d) =>
+      d(
+        z.strictObject(
+          { groups: d(positive(z, 'a positive integer', LIMITS.channels), 'Groups of every GroupNorm (32 in timm and Wu & He 2018); each normalised map must have a multiple of it') },
+          { error: 'expected an object { "groups": 32 }' },
+        ),
+        "Every BatchNorm a GroupNorm of this many groups (timm's resnet50_gn: norm_layer='groupnorm'); default none (BatchNorm)",
       ),
   },
   headFlatten: {

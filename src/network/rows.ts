@@ -63,6 +63,8 @@ export class Rows {
     readonly convBias: boolean | 'unnormalized' = false,
     readonly functionalRelu = false,
     readonly activation: 'relu' | 'prelu' | 'prelu-shared' = 'relu',
+    /** Every BatchNorm a GroupNorm of this many groups. */
+    readonly groupNorm?: number,
   ) {}
 
   conv(name: string, from: number, section: Section, a: ConvArgs): number {
@@ -84,6 +86,7 @@ export class Rows {
   }
 
   bn(name: string, from: number, section: Section, channels: number): number {
+    if (this.groupNorm !== undefined) return this.push({ kind: 'groupnorm', name, paddleName: null, from, section, channels, groups: this.groupNorm });
     return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels });
   }
 

@@ -207,10 +207,19 @@ class Builder {
     }
     if (this.weights === 'random' && 'std' in init) {
       this.node('RandomNormal', w, [], [w], [ints('shape', shape), int('dtype', FLOAT), float('scale', init.std), float('seed', ++this.seed)]);
-    } else {
-      const fill = 'fill' in init ? init.fill : 0;
-      this.node('ConstantOfShape', w, [this.int64s(shape)], [w], fill === 0 ? NONE : [attribute('value', ATTR.TENSOR, undefined, undefined, undefined, fill)]);
+      this.values.push([w, this.type(shape, false)]);
+      return w;
     }
+    return this.fill(w, shape, 'fill' in init ? init.fill : 0);
+  }
+
+  /** A tensor of one value, made in the graph whatever the weights (no parameter: GroupNorm's unit scale). */
+  filled(name: string, shape: Shape, fill: number): string {
+    return this.fill(this.unique(name), shape, fill);
+  }
+
+  private fill(w: string, shape: Shape, fill: number): string {
+    this.node('ConstantOfShape', w, [this.int64s(shape)], [w], fill === 0 ? NONE : [attribute('value', ATTR.TENSOR, undefined, undefined, undefined, fill)]);
     this.values.push([w, this.type(shape, false)]);
     return w;
   }
@@ -338,6 +347,24 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
     const n = r.spec.parameters;
     const slope = g.weight(`${r.spec.name}.weight`, n === 1 ? [1] : [n, 1, 1], { fill: 0.25 });
     g.node('PRelu', r.name, [r.x, slope], [r.name], [], r.doc);
+  },
+  // opset 17 has no GroupNormalization: PyTorch's own export, reshaped to [N, G, C/G·H·W],
+  // InstanceNormalization, reshaped back, then the per-channel scale and shift
+  groupnorm: (g, r) => {
+    const s = r.spec;
+    const [n, c, h, w] = r.layer.input as [number, number, number, number];
+    const grouped = [n, s.groups, (c / s.groups) * h * w];
+    const x = g.tensor(g.unique(`${r.name}.grouped`), grouped);
+    g.node('Reshape', x, [r.x, g.int64s([0, s.groups, -1])], [x]);
+    const normed = g.tensor(g.unique(`${r.name}.normalized`), grouped);
+    // InstanceNormalization's own scale and shift are 1 and 0: constants, not parameters
+    const unit = [g.filled(`${s.name}.group_scale`, [s.groups], 1), g.filled(`${s.name}.group_shift`, [s.groups], 0)];
+    g.node('InstanceNormalization', normed, [x, ...unit], [normed], [float('epsilon', 1e-5)]);
+    const back = g.tensor(g.unique(`${r.name}.ungrouped`), [n, c, h, w]);
+    g.node('Reshape', back, [normed, g.int64s([0, c, h, w])], [back]);
+    const scaled = g.tensor(g.unique(`${r.name}.scaled`), [n, c, h, w]);
+    g.node('Mul', scaled, [back, g.weight(`${s.name}.weight`, [c, 1, 1], { fill: 1 })], [scaled]);
+    g.node('Add', r.name, [scaled, g.weight(`${s.name}.bias`, [c, 1, 1], { fill: 0 })], [r.name], [], r.doc);
   },
   // ONNX's BatchNormalization takes [N, C] as well as [N, C, H, W]
   batchnorm1d: (g, r) => batchNorm(g, r, r.spec.features),
