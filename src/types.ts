@@ -161,6 +161,8 @@ export interface WidthPool2dSpec extends RowBase {
 /** The squeeze: a global mean over height and width, kept 4-d (`x.mean((2, 3), keepdim=True)`). */
 export interface MeanSpec extends RowBase {
   readonly kind: 'mean';
+  /** ECA's `x.mean((2, 3)).view(N, 1, -1)`: the means as [N, 1, C] for its 1-d conv. */
+  readonly flat?: boolean;
 }
 export interface SigmoidSpec extends RowBase {
   readonly kind: 'sigmoid';
@@ -191,6 +193,15 @@ export interface PReluSpec extends RowBase {
   readonly kind: 'prelu';
   /** 1, or the channels of its input. */
   readonly parameters: number;
+}
+/**
+ * ECA's 1-d conv across channels (timm's EcaModule): on the means as [N, 1, C], a Conv1d(1, 1, k,
+ * padding (k − 1)/2, no bias) along the channels: output [N, 1, C].
+ */
+export interface ChannelConvSpec extends RowBase {
+  readonly kind: 'channelconv';
+  readonly channels: number;
+  readonly kernel: number;
 }
 /** GroupNorm: the channels in `groups` groups, each normalised over its channels and the map (no running statistics). */
 export interface GroupNormSpec extends RowBase {
@@ -225,7 +236,8 @@ export type LayerSpec =
   | DropoutSpec
   | PReluSpec
   | BatchNorm1dSpec
-  | GroupNormSpec;
+  | GroupNormSpec
+  | ChannelConvSpec;
 
 export type LayerKind = LayerSpec['kind'];
 

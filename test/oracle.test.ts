@@ -29,6 +29,7 @@ const TYPE: Record<string, string> = {
   // xternalz's F.dropout calls, which record.py records as rows of their own
   'F.dropout': 'dropout',
   GroupNorm: 'groupnorm',
+  Conv1d: 'channelconv',
   // an empty nn.Sequential on an identity shortcut (akamaster, kuangliu), and option A's pad
   Sequential: 'identity',
   LambdaLayer: 'channelpad',

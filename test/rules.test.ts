@@ -397,6 +397,18 @@ describe("#28's fields: each written once, each refused where its source fails",
     );
   });
 
+  it("eca: timm's EcaModule in every block: k from the channels (256 → 5, 512 → 5, 1024 → 5, 2048 → 7), PyTorch's Conv1d shapes; not with se", () => {
+    // t = int(|log2 C + 1| / 2): 4.5 → 4 → 5; 5 → 5; 5.5 → 5; 6 → 7
+    const t = trace(preset('ecaresnet50d'), [2, 3, 224, 224]);
+    const convs = t.layers.filter((l) => l.spec.kind === 'channelconv');
+    expect(convs.map((l) => l.weight![2])).toEqual([5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 7, 7, 7]);
+    const first = convs[0]!;
+    expect([first.spec.name, first.input, first.output, first.weight, first.bias, first.macs]).toEqual(['layer1.0.se.conv', [2, 1, 256], [2, 1, 256], [1, 1, 5], null, 2 * 256 * 5]);
+    // ResNet-50-D's 25,576,264 and the 16 convs' 3·5 + 4·5 + 6·5 + 3·7 = 86 weights
+    expect(t.totals.params).toBe(25_576_264 + 86);
+    expect(issueOf({ ...presetConfig('ecaresnet50d')!, se: { reduction: 16 } })).toBe('eca: expected eca or se, not both (each block has one attention module), found both');
+  });
+
   it('IResNet at 128×128 fails at fc: 512 × 8 × 8 features where it takes 512 × 7 × 7', () => {
     const config = preset('iresnet50');
     const result = traceShapes(config, expandResNet(config), [1, 3, 128, 128]);

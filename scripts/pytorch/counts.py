@@ -107,6 +107,7 @@ CASES = [
     case("cifar", 10, [2, 3, 32, 32], id="wrn28_10_cifar_dropout", preset="wrn28_10_cifar", cifar="wrn", dropout=0.3),
     # #27: GroupNorm (timm's resnet50_gn, as torchvision's class builds it with norm_layer)
     case("resnet50", 1000, [2, 3, 97, 61], id="resnet50_gn", preset="resnet50_gn", gn=32),
+    case("resnet50", 1000, [2, 3, 97, 61], id="ecaresnet50d", preset="ecaresnet50d", stem=32, avg_down=True, eca=True),
 ]
 
 

@@ -37,8 +37,8 @@ The counters:
 - ultralytics-thop and calflops as counts2.py runs them (their own code, from TOOLS_DIR).
 - paddle.flops: Paddle is not installable here; `paddle_flops` applies the hooks of
   python/paddle/hapi/dynamic_flops.py (read from Paddle's source) to the same torch modules,
-  matched by exact class as Paddle's `register_hooks` lookup matches them (Conv2D, BatchNorm2D,
-  Linear, AvgPool2D, AdaptiveAvgPool2D; every other layer 0), with Paddle's arithmetic (the conv's
+  matched by exact class as Paddle's `register_hooks` lookup matches them (Conv1D, Conv2D,
+  BatchNorm2D, Linear, AvgPool2D, AdaptiveAvgPool2D; every other layer 0), with Paddle's arithmetic (the conv's
   float product, truncated). Paddle sums int32 buffers; `paddle-flops-int32` is that sum wrapped
   as Paddle prints it (ResNet-50's published -183,452,672).
 """
@@ -157,7 +157,8 @@ def flop_counter(model, x):
 
 def paddle_layer(m, x, y):
     t = type(m)
-    if t is nn.Conv2d:
+    # Paddle's table has Conv1D, Conv2D and Conv3D (count_convNd), BatchNorm2D and the legacy BatchNorm
+    if t is nn.Conv2d or t is nn.Conv1d:
         total = int(y.numel()) * (x.shape[1] / m.groups * np.prod(m.weight.shape[2:]) + (1 if m.bias is not None else 0))
     elif t is nn.BatchNorm2d:
         total = 2 * x.numel()
@@ -248,6 +249,8 @@ def module_of(row):
         return nn.BatchNorm1d(s['features'])
     if kind == 'groupnorm':
         return nn.GroupNorm(s['groups'], s['channels'])
+    if kind == 'channelconv':
+        return nn.Conv1d(1, 1, s['kernel'], padding=(s['kernel'] - 1) // 2, bias=False)
     return None
 
 
@@ -307,9 +310,10 @@ class FromRows(nn.Module):
             elif kind == 'dropout':
                 y = F.dropout(src, s['p'], training=False)
             elif kind == 'mean':
-                y = src.mean((2, 3), keepdim=True)
+                y = src.mean((2, 3)).view(src.shape[0], 1, -1) if s.get('flat') else src.mean((2, 3), keepdim=True)
             elif kind == 'mul':
-                y = src * outs[s['gate']]
+                gate = outs[s['gate']]
+                y = src * (gate.view(gate.shape[0], -1, 1, 1) if gate.dim() == 3 else gate)
             else:
                 raise ValueError(f'no rule for {kind}')
             assert list(y.shape) == row['output'], (row['name'], list(y.shape), row['output'])

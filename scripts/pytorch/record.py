@@ -29,6 +29,7 @@ Variants torchvision has no argument for are made by changing real modules:
 """
 
 import json
+import math
 import os
 import sys
 
@@ -139,6 +140,24 @@ class TimmBottleneck(tvm.resnet.Bottleneck):
         return out
 
 
+class EcaModule(nn.Module):
+    """timm's EcaModule (layers/eca.py) with its defaults: x.mean((2, 3)) viewed as [N, 1, C], a
+    Conv1d(1, 1, k, padding (k - 1) // 2, no bias) with k from the channels (gamma 2, beta 1), a
+    sigmoid gate, x * gate viewed as [N, C, 1, 1]."""
+
+    def __init__(self, channels):
+        super().__init__()
+        t = int(abs(math.log(channels, 2) + 1) / 2)
+        k = max(t if t % 2 else t + 1, 3)
+        self.conv = nn.Conv1d(1, 1, kernel_size=k, padding=(k - 1) // 2, bias=False)
+        self.gate = nn.Sigmoid()
+
+    def forward(self, x):
+        y = x.mean((2, 3)).view(x.shape[0], 1, -1)
+        y = self.gate(self.conv(y)).view(x.shape[0], -1, 1, 1)
+        return x * y.expand_as(x)
+
+
 class SEBottleneck(TimmBottleneck):
     """timm's SE bottleneck: the SE after bn3."""
 
@@ -155,7 +174,7 @@ class TimmResNet(tvm.ResNet):
         return self.fc(torch.flatten(self.avgpool(x), 1))
 
 
-def timm_acts(model, se=False):
+def timm_acts(model, se=False, eca=False):
     """A torchvision ResNet(Xt) of bottlenecks with timm's module names for the ReLUs (act1, and
     act1-act3 in each block; the pool and classifier keep torchvision's), and with `se` timm's SE."""
     model.__class__ = TimmResNet
@@ -163,12 +182,12 @@ def timm_acts(model, se=False):
     del model.relu
     for stage in (model.layer1, model.layer2, model.layer3, model.layer4):
         for block in stage:
-            block.__class__ = SEBottleneck if se else TimmBottleneck
+            block.__class__ = SEBottleneck if se or eca else TimmBottleneck
             del block.relu
             block.act1 = nn.ReLU(inplace=True)
             block.act2 = nn.ReLU(inplace=True)
-            if se:
-                block.se = SEModule(block.conv3.out_channels)
+            if se or eca:
+                block.se = (EcaModule if eca else SEModule)(block.conv3.out_channels)
             block.act3 = nn.ReLU(inplace=True)
     return model
 
@@ -642,8 +661,8 @@ def build(case):
         deep_stem(model, case['stem'], case.get('avg_down', False), case.get('tiered', False))
     if case.get('se'):
         add_se(model)
-    elif case.get('gn'):
-        timm_acts(model)
+    elif case.get('gn') or case.get('eca'):
+        timm_acts(model, eca=case.get('eca', False))
     if classes == 0:
         model.fc = nn.Identity()
     return model.eval()
@@ -658,6 +677,8 @@ SHALLOW = {
 
 
 def macs_of(module, inp, out):
+    if isinstance(module, nn.Conv1d):
+        return out.numel() * (module.in_channels // module.groups) * module.kernel_size[0]
     if isinstance(module, nn.Conv2d):
         kh, kw = module.kernel_size
         return out.numel() * (module.in_channels // module.groups) * kh * kw
@@ -806,6 +827,9 @@ def cases():
         for shape in (default, [2, 3, 97, 61], [1, 3, 160, 200]):
             # timm=True: torchvision's modules rearranged, with torchvision's names (relu for timm's act1 …)
             yield dict(id=preset, preset=preset, arch=arch, classes=1000, input=shape, timm=True, **extra)
+    for shape in ([1, 3, 224, 224], [2, 3, 97, 61], [1, 3, 160, 200]):
+        yield dict(id='ecaresnet50d', preset='ecaresnet50d', arch='resnet50', classes=1000, input=shape, stem=32, avg_down=True,
+                   eca=True, timm=True)
     for shape in ([1, 3, 224, 224], [2, 3, 97, 61], [1, 3, 160, 200]):
         yield dict(id='resnet50_gn', preset='resnet50_gn', arch='resnet50', classes=1000, input=shape, gn=32, timm=True)
     # #28: torchvision's RegNets (its own classes), insightface's IResNet, Paddle's ResNet-50

@@ -67,7 +67,7 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, bu
         if isinstance(module, SqueezeExcitation):
             # torchvision's SE (RegNetY): `scale * input` right after its scale_activation
             module.scale_activation.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mul'))
-        if isinstance(module, SEModule):
+        if isinstance(module, (SEModule, models.EcaModule)):
             # the mean runs first in the SE module's forward; the product right after its gate
             module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, f'{name}.mean'))
             module.gate.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mul'))
@@ -201,6 +201,9 @@ BUILT = [
     # #27: GroupNorm (timm's resnet50_gn); fp32 only: PyTorch 1.13's CPU autocast runs group_norm on a
     # bfloat16 input with fp32 weights and raises (CUDA's autocast runs it in fp32)
     ('resnet50_gn', [2, 3, 64, 64], 'float32', dict(arch='resnet50', preset='resnet50_gn', gn=32, classes=1000), {}),
+    # ECA (timm's ecaresnet50d): its Conv1d across the channels
+    ('ecaresnet50d', [2, 3, 64, 64], 'float32', dict(arch='resnet50', preset='ecaresnet50d', stem=32, avg_down=True, eca=True, classes=1000), {}),
+    ('ecaresnet50d', [2, 3, 64, 64], 'bfloat16', dict(arch='resnet50', preset='ecaresnet50d', stem=32, avg_down=True, eca=True, classes=1000), {}),
 ]
 
 

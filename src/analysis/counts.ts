@@ -98,6 +98,8 @@ const adaptiveWindow = (r: RowFacts): Int => {
  */
 const PTFLOPS_MODULE_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int>> = {
   Conv2d: (r) => add(r.layer.macs, convBias(r)),
+  // ECA's Conv1d (no bias)
+  Conv1d: (r) => r.layer.macs,
   BatchNorm2d: (r) => mul(2, r.inputElements),
   BatchNorm1d: (r) => mul(2, r.inputElements),
   GroupNorm: (r) => mul(2, r.inputElements),
@@ -206,7 +208,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('functional hooks count ReLU, PReLU and pools again', ['ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
       // its tensor-op hooks patch torch.add (Wide ResNet's residual sum); `out += x` is not seen
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
-      term('module hooks divided by the batch', ['Conv2d', 'BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
+      term('module hooks divided by the batch', ['Conv2d', 'Conv1d', 'BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
         const m = ptflopsModule(r);
         return r.batch === 1 ? 0 : sub(divideExactly(m, r.batch), m);
       }),
@@ -239,15 +241,15 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   },
   flopcounter: {
     description: "PyTorch's torch.utils.flop_counter.FlopCounterMode, forward: 2 FLOPs per mult-add of aten convolution and addmm (no bias); nothing for BN, ReLU, pools or adds",
-    terms: [term('a mult-add is 2 FLOPs', ['Conv2d', 'Linear'], (r) => r.layer.macs)],
+    terms: [term('a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear'], (r) => r.layer.macs)],
   },
   'flopcounter-train': {
     description:
       'FlopCounterMode around a training step (loss.backward(), an input that needs no grad): the forward, then per conv and linear the input gradient (none for a conv reading the network input) and the weight gradient, which it counts × groups for a grouped conv',
     terms: [
-      term('forward: a mult-add is 2 FLOPs', ['Conv2d', 'Linear'], (r) => r.layer.macs),
-      term('backward, input gradient: 2 per mult-add (none for the input)', ['Conv2d', 'Linear'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
-      term('backward, weight gradient: 2 per mult-add × groups', ['Conv2d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
+      term('forward: a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear'], (r) => r.layer.macs),
+      term('backward, input gradient: 2 per mult-add (none for the input)', ['Conv2d', 'Conv1d', 'Linear'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
+      term('backward, weight gradient: 2 per mult-add × groups', ['Conv2d', 'Conv1d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
     ],
   },
   'ultralytics-thop': {
@@ -264,7 +266,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     description:
       "calflops calculate_flops (DeepSpeed's flops profiler counts the same): patched torch.nn.functional calls, 2 FLOPs per mult-add, a conv's bias, ReLU and every pool 1 per input element, BN 2 per element (eval); `+=` and `x * gate` unseen",
     terms: [
-      term('a mult-add is 2 FLOPs', ['Conv2d', 'Linear'], (r) => r.layer.macs),
+      term('a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear'], (r) => r.layer.macs),
       term('conv bias 1 per output element', 'Conv2d', convBias),
       term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(2)),
       term('GroupNorm 5 per element (affine)', 'GroupNorm', bnPerElement(5)),

@@ -111,6 +111,7 @@ export const TORCH_MODULES = [
   'BatchNorm1d',
   'Dropout',
   'GroupNorm',
+  'Conv1d',
   // tensor operations in a forward: the residual `+=`, and squeeze-and-excitation's
   // `x.mean(...)` and `x * gate`
   'add',
@@ -336,7 +337,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     torch: () => 'F.avg_pool2d',
   },
   mean: {
-    output: (_, input) => expectRank4(input) ?? [input[0]!, input[1]!, 1, 1],
+    output: (s, input) => expectRank4(input) ?? (s.flat ? [input[0]!, 1, input[1]!] : [input[0]!, input[1]!, 1, 1]),
     field: () => GLOBAL,
     // PyTorch 1.13's mean over dims saves its input for backward (saved_tensors_hooks show it)
     memory: KEEPS_INPUT,
@@ -353,7 +354,9 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     operands: (s) => [s.gate],
     output: (_, input, [gate = []]) => {
       // the gate broadcasts: each of its dimensions the input's, or 1 (channels and batch must agree)
-      const fits = gate.length === input.length && input.length === 4 && gate[0] === input[0] && gate[1] === input[1] && gate.every((d, i) => d === 1 || d === input[i]);
+      // ECA's gate [N, 1, C] is viewed as [N, C, 1, 1]
+      const g = gate.length === 3 && gate[1] === 1 ? [gate[0]!, gate[2]!, 1, 1] : gate;
+      const fits = g.length === input.length && input.length === 4 && g[0] === input[0] && g[1] === input[1] && g.every((d, i) => d === 1 || d === input[i]);
       return fits ? input : { code: 'add-mismatch', expected: `a gate [${input[0]}, ${input[1]}, 1, 1] to scale ${fmt(input)}`, found: fmt(gate) };
     },
     // the gate scales each channel by a figure from the whole map; a pixel's field is its path's
@@ -401,6 +404,15 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     // training and a no-grad forward alike: each sample's and group's mean and inverse std (fp32), kept for backward
     memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([l.input[0]!, (l.spec as SpecOf<'groupnorm'>).groups], 4)), ownInInference: true },
     torch: () => 'GroupNorm',
+  },
+  channelconv: {
+    output: (s, input) =>
+      input.length === 3 && input[1] === 1 && input[2] === s.channels ? input : { code: 'channels', expected: `the means of ${s.channels} channels as [N, 1, ${s.channels}]`, found: fmt(input) },
+    // PyTorch's Conv1d: weight [out, in/groups, k]; each of the C outputs reads k channels
+    weights: (s, _input, output) => ({ weight: [1, 1, s.kernel], bias: null, params: s.kernel, runningStats: 0, macs: mul(product(output), s.kernel) }),
+    field: () => GLOBAL,
+    memory: { ...KEEPS_INPUT, autocast: true, ownInInference: true },
+    torch: () => 'Conv1d',
   },
 };
 

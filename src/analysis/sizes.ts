@@ -280,13 +280,18 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape, symboli
         break;
       }
       case 'mean':
-        y = [x[0]!, x[1]!, num(1), num(1)];
+        y = spec.flat ? [x[0]!, num(1), x[1]!] : [x[0]!, x[1]!, num(1), num(1)];
+        break;
+      case 'channelconv':
+        y = x;
         break;
       case 'mul': {
         const g = of(spec.gate);
-        g.forEach((d, j) => {
-          if (j >= 2 && !(d.k === 'n' && d.v === 1n) && !sameDim(d, x[j]!)) at({ k: 'gate', gate: d, of: x[j]! });
-        });
+        // ECA's gate [N, 1, C] is the channels' (a view of [N, C, 1, 1]): nothing of the sides
+        if (g.length === 4)
+          g.forEach((d, j) => {
+            if (j >= 2 && !(d.k === 'n' && d.v === 1n) && !sameDim(d, x[j]!)) at({ k: 'gate', gate: d, of: x[j]! });
+          });
         y = x;
         break;
       }

@@ -96,6 +96,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
       case 'dropout':
       case 'batchnorm1d':
       case 'groupnorm':
+      case 'channelconv':
         break;
       default: {
         const never: never = spec;

@@ -95,6 +95,7 @@ export function checkRules(config: ModelConfig): ShapeIssue[] {
       });
     }
   }
+  if (config.eca && config.se) issues.push(issue('eca', 'eca or se, not both (each block has one attention module)', 'both'));
   const norm = config.norm;
   if (norm && issues.length === 0) {
     // PyTorch's GroupNorm: num_channels must be divisible by num_groups, for every map normalised

@@ -276,6 +276,12 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
 };
 
 
+/** ECA's kernel for C channels (timm's EcaModule, gamma 2, beta 1): t = int(|log(C, 2) + 1| / 2), odd, at least 3. */
+export function ecaKernel(channels: number): number {
+  const t = Math.trunc(Math.abs(Math.log(channels) / Math.log(2) + 1) / 2);
+  return Math.max(t % 2 ? t : t + 1, 3);
+}
+
 /** Python's round(): to the nearest integer, a half to the even one. */
 function roundHalfEven(x: number): number {
   const down = Math.floor(x);

@@ -4,7 +4,7 @@
 // stem are is data (designs.ts), and so is how rows are named (naming.ts).
 
 import type { BlockOrderKind, LayerSpec, ModelConfig, Section, SqueezeExcitation } from '../types.js';
-import { blockGroups, BLOCKS, blockWidth, ORDERS, planStages, PRE_ACTIVATION, seChannels, SHORTCUTS, stemChannels, stemDesign, type BlockArgs, type ShortcutSource, type StagePlan } from './designs.js';
+import { blockGroups, BLOCKS, blockWidth, ecaKernel, ORDERS, planStages, PRE_ACTIVATION, seChannels, SHORTCUTS, stemChannels, stemDesign, type BlockArgs, type ShortcutSource, type StagePlan } from './designs.js';
 import { namingOf, type Naming } from './naming.js';
 import { pad, pair, Rows } from './rows.js';
 
@@ -72,6 +72,14 @@ function squeezeExcite(rows: Rows, se: SqueezeExcitation, names: Naming, p: stri
     : rows.relu(names.se(p, 'act'), g, section);
   g = rows.conv(names.se(p, 'fc2'), g, section, { inChannels: squeezed, outChannels: channels, kernel: 1, bias: true });
   g = rows.push({ kind: 'sigmoid', name: names.se(p, 'gate'), paddleName: null, from: g, section, ...(names.functionalRelu ? { functional: true } : {}) });
+  return rows.push({ kind: 'mul', name: names.se(p, 'mul'), paddleName: null, from: x, section, gate: g });
+}
+
+/** A block's efficient channel attention on `x`, a map of `channels` (timm's EcaModule); returns the scaled output's row. */
+function efficientChannelAttention(rows: Rows, names: Naming, p: string, section: Section, x: number, channels: number): number {
+  let g = rows.push({ kind: 'mean', name: names.se(p, 'mean'), paddleName: null, from: x, section, flat: true });
+  g = rows.push({ kind: 'channelconv', name: names.se(p, 'conv'), paddleName: null, from: g, section, channels, kernel: ecaKernel(channels) });
+  g = rows.push({ kind: 'sigmoid', name: names.se(p, 'gate'), paddleName: null, from: g, section });
   return rows.push({ kind: 'mul', name: names.se(p, 'mul'), paddleName: null, from: x, section, gate: g });
 }
 
@@ -180,6 +188,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
     // RegNetY's SE: after the 3×3 unit, on its width, squeezed from the block's input width
     if (se?.at === 'inner' && c === last - 1) x = squeezeExcite(rows, se, names, p, section, x, out, seChannels(se, se.of === 'input' ? b.inChannels : out));
   }
+  if (config.eca) x = efficientChannelAttention(rows, names, p, section, x, plan.outChannels);
   if (se && se.at !== 'inner') x = squeezeExcite(rows, se, names, p, section, x, plan.outChannels, seChannels(se, se.of === 'input' ? b.inChannels : plan.outChannels));
   const joined = shortcut ?? (reshaped ? shortcutOf(shortcutFrom) : identityShortcut(rows, b, orderKind, input));
   const main = x;

@@ -102,6 +102,7 @@ interface OptionalFields {
   readonly groupWidth: number;
   readonly headFlatten: readonly [number, number];
   readonly norm: { readonly groups: number };
+  readonly eca: boolean;
 }
 export type StemKind = (typeof STEM_KINDS)[number];
 /** A stem as data: its convs in order (each a square kernel padded to keep the size, then BN and ReLU), and its pool. */
@@ -346,6 +347,13 @@ export const FIELDS: FieldTable = {
         z,
         d,
         "Channels per group of the 3×3 conv: its groups are then the block's width / groupWidth (torchvision's RegNet group_width); default none (groups gives the groups)",
+      ),
+  },
+  eca: {
+    schema: (z, d) =>
+      d(
+        flag(z),
+        "Efficient channel attention in every block, on its output before the residual add (timm's EcaModule: mean, a Conv1d across the channels with k = the odd of ⌊(log2 C + 1)/2⌋, at least 3, sigmoid, multiply); default false",
       ),
   },
   norm: {

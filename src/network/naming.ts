@@ -60,7 +60,7 @@ export interface Naming {
   readonly identityShortcut?: (p: string, order: BlockOrderKind) => string | null;
 }
 
-type SqueezePart = 'mean' | 'fc1' | 'act' | 'fc2' | 'gate' | 'mul';
+type SqueezePart = 'mean' | 'fc1' | 'act' | 'fc2' | 'gate' | 'mul' | 'conv';
 
 const TORCHVISION_NAMES: Naming = {
   stemConv: 'conv1',
@@ -143,7 +143,7 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     identityShortcut: (p, order) => (order === 'post' ? `${p}.shortcut` : null),
     shortcutAt: 'branch',
     // models/senet.py: the squeeze is F.avg_pool2d, then fc1 and fc2 on the block itself, F.relu, F.sigmoid
-    se: (p, part) => (part === 'fc1' || part === 'fc2' ? `${p}.${part}` : `${p}.${{ mean: 'avg_pool2d', act: 'relu', gate: 'sigmoid', mul: 'mul' }[part]}`),
+    se: (p, part) => (part === 'fc1' || part === 'fc2' ? `${p}.${part}` : `${p}.${{ mean: 'avg_pool2d', act: 'relu', gate: 'sigmoid', mul: 'mul', conv: 'conv' }[part]}`),
   },
   // xternalz's WideResNet-pytorch (wideresnet.py): block1.layer.0.bn1, relu1, conv1, bn2, relu2,
   // conv2, convShortcut (run last, from the first activation); the final bn1 and relu
@@ -205,7 +205,7 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     shortcutAt: 'first',
     outOfPlaceAdd: 'operator',
     // torchvision's SqueezeExcitation: avgpool, fc1, activation, fc2, scale_activation; then scale * input
-    se: (p, part) => `${p}.f.se.${{ mean: 'avgpool', fc1: 'fc1', act: 'activation', fc2: 'fc2', gate: 'scale_activation', mul: 'mul' }[part]}`,
+    se: (p, part) => `${p}.f.se.${{ mean: 'avgpool', fc1: 'fc1', act: 'activation', fc2: 'fc2', gate: 'scale_activation', mul: 'mul', conv: 'conv' }[part]}`,
     seReluNotInplace: true,
   },
 };

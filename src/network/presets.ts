@@ -46,6 +46,7 @@ import resnet14t from '../../configs/presets/resnet14t.json' with { type: 'json'
 import resnet26 from '../../configs/presets/resnet26.json' with { type: 'json' };
 import seresnext26d_32x4d from '../../configs/presets/seresnext26d_32x4d.json' with { type: 'json' };
 import resnet50_gn from '../../configs/presets/resnet50_gn.json' with { type: 'json' };
+import ecaresnet50d from '../../configs/presets/ecaresnet50d.json' with { type: 'json' };
 import regnet_x_400mf from '../../configs/presets/regnet_x_400mf.json' with { type: 'json' };
 import regnet_y_400mf from '../../configs/presets/regnet_y_400mf.json' with { type: 'json' };
 import regnet_x_1_6gf from '../../configs/presets/regnet_x_1_6gf.json' with { type: 'json' };
@@ -92,6 +93,7 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   resnet26: resnet26 as ConfigInput,
   seresnext26d_32x4d: seresnext26d_32x4d as ConfigInput,
   resnet50_gn: resnet50_gn as ConfigInput,
+  ecaresnet50d: ecaresnet50d as ConfigInput,
   regnet_x_400mf: regnet_x_400mf as ConfigInput,
   regnet_y_400mf: regnet_y_400mf as ConfigInput,
   regnet_x_1_6gf: regnet_x_1_6gf as ConfigInput,

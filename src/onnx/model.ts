@@ -266,6 +266,8 @@ interface Row<S extends LayerSpec> {
   /** The tensor `from` names, then the operands'. */
   readonly x: string;
   readonly operands: readonly string[];
+  /** Their shapes. */
+  readonly operandShapes: readonly Shape[];
   readonly doc: string;
   /** Fold a BatchNorm into this conv: it gets a bias. */
   readonly biasFromFold: boolean;
@@ -337,9 +339,26 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
     const k = r.spec.window ?? (r.spec.height ? r.layer.input[2]! : r.layer.input[3]!);
     pool(g, r, 'AveragePool', [ints('kernel_shape', [k, k]), ints('strides', [k, k])]);
   },
-  mean: (g, r) => g.node('ReduceMean', r.name, [r.x], [r.name], [ints('axes', [2, 3]), int('keepdims', 1)], r.doc),
+  mean: (g, r) => {
+    if (!r.spec.flat) return g.node('ReduceMean', r.name, [r.x], [r.name], [ints('axes', [2, 3]), int('keepdims', 1)], r.doc);
+    // ECA's means as [N, 1, C]: reduced to [N, C], then viewed
+    const [n, c] = r.layer.input as [number, number];
+    const means = g.tensor(g.unique(`${r.name}.means`), [n, c]);
+    g.node('ReduceMean', means, [r.x], [means], [ints('axes', [2, 3]), int('keepdims', 0)]);
+    g.node('Reshape', r.name, [means, g.int64s([0, 1, c])], [r.name], [], r.doc);
+  },
   sigmoid: (g, r) => g.node('Sigmoid', r.name, [r.x], [r.name], [], r.doc),
-  mul: (g, r) => g.node('Mul', r.name, [r.x, r.operands[0]!], [r.name], [], r.doc),
+  mul: (g, r) => {
+    let gate = r.operands[0]!;
+    const shape = r.operandShapes[0]!;
+    if (shape.length === 3) {
+      // ECA's gate [N, 1, C], viewed as [N, C, 1, 1]
+      const viewed = g.tensor(g.unique(`${r.name}.gate`), [shape[0]!, shape[2]!, 1, 1]);
+      g.node('Reshape', viewed, [gate, g.int64s([0, shape[2]!, 1, 1])], [viewed]);
+      gate = viewed;
+    }
+    g.node('Mul', r.name, [r.x, gate], [r.name], [], r.doc);
+  },
   // without a training_mode input, ONNX's Dropout is the identity (inference)
   dropout: (g, r) => g.node('Dropout', r.name, [r.x], [r.name], [], r.doc),
   prelu: (g, r) => {
@@ -347,6 +366,13 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
     const n = r.spec.parameters;
     const slope = g.weight(`${r.spec.name}.weight`, n === 1 ? [1] : [n, 1, 1], { fill: 0.25 });
     g.node('PRelu', r.name, [r.x, slope], [r.name], [], r.doc);
+  },
+  // ECA: a 1-d conv along the channels of the means [N, 1, C]
+  channelconv: (g, r) => {
+    const s = r.spec;
+    const w = g.weight(`${s.name}.weight`, [1, 1, s.kernel], { std: 1 / Math.sqrt(s.kernel) });
+    const pad = (s.kernel - 1) / 2;
+    g.node('Conv', r.name, [r.x, w], [r.name], [ints('kernel_shape', [s.kernel]), ints('strides', [1]), ints('pads', [pad, pad]), ints('dilations', [1]), int('group', 1)], r.doc);
   },
   // opset 17 has no GroupNormalization: PyTorch's own export, reshaped to [N, G, C/G·H·W],
   // InstanceNormalization, reshaped back, then the per-channel scale and shift
@@ -419,7 +445,9 @@ export function onnxExport(a: Analysis, newWriter: () => Writer, options: OnnxOp
     const name = g.unique(spec.name);
     const operands = spec.kind === 'add' ? [tensorOf(spec.shortcut)] : spec.kind === 'mul' ? [tensorOf(spec.gate)] : [];
     const emit = EMIT[spec.kind] as Emit<LayerSpec>;
-    emit(g, { spec, layer, name, x: tensorOf(spec.from), operands, doc: documentation(a, i), biasFromFold: foldsInto.has(i) });
+    const operandRows = spec.kind === 'add' ? [spec.shortcut] : spec.kind === 'mul' ? [spec.gate] : [];
+    const operandShapes = operandRows.map((o) => (o < 0 ? trace.input : layers[o]!.output));
+    emit(g, { spec, layer, name, x: tensorOf(spec.from), operands, operandShapes, doc: documentation(a, i), biasFromFold: foldsInto.has(i) });
     tensors.push(name);
   }
   // every row's tensor but the last has its shape in value_info; the last is the graph's output
