@@ -10,8 +10,9 @@ import { groupDigits, toInt, type Int } from './int.js';
 import { checkRules, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
 import { PRESET_NAMES, presetConfig } from './network/presets.js';
 import { nearest } from './nearest.js';
-import { AXIS_NAMES, failing, symbolicTrace, validSizes, type Sides } from './analysis/sizes.js';
+import { AXIS_NAMES, failing, smallestSquare, symbolicTrace, validSizes, type Sides } from './analysis/sizes.js';
 import { expandResNet } from './network/expand.js';
+import { spans } from './format/sizes.js';
 import type { ModelConfig, Shape, ShapeIssue } from './types.js';
 
 /** The CLI's option flags: main.ts declares them, and commander quotes them in a sentence about a bad value. */
@@ -150,14 +151,13 @@ export function sizeHint(config: ModelConfig, shape: Shape): string {
       if (a > v && above === null) above = a;
     }
     const near = [below !== null ? `${below}, the largest that works below` : '', above !== null ? `${above}, the smallest above` : ''].filter(Boolean).join(', or ');
-    const takes = valid.map(([a, b]) => (b === null ? `${a} and up` : a === b ? `${a}` : `${a} to ${b}`)).join(', ');
+    const takes = spans(valid, ' to ');
     hints.push(`${AXIS_NAMES[axis]} ${v}: try ${near} (with ${AXIS_NAMES[1 - axis]} ${x[1 - axis]} it takes ${takes})`);
   }
   if (hints.length > 0) return hints.join('; ');
   // neither side alone can be mended (a head built for one map size): the squares it takes
-  let first = 0n;
-  for (let n = 1n; n <= 100_000n && first === 0n; n++) if (failing(sym, [n, n]) === null) first = n;
-  if (first === 0n) return '';
+  const first = smallestSquare(sym);
+  if (first === null) return '';
   let last = first;
   while (last < first + 100_000n && failing(sym, [last + 1n, last + 1n]) === null) last++;
   return `try a square input from ${first}×${first} to ${last}×${last}`;

@@ -61,9 +61,12 @@ export type KeptTensor = { readonly of: number; readonly elementSize: number } |
 export interface MemoryReport {
   /** Bytes of activations each row keeps for backward (a tensor kept by several rows counts at the first). */
   readonly rows: readonly Int[];
-  /** Each row's kept tensors, and what `activations` adds to them (the output, the loss's). */
-  readonly kept: readonly (readonly KeptTensor[])[];
-  readonly afterKept: readonly KeptTensor[];
+  /**
+   * With `account`: each row's kept tensors, and what `activations` adds to them (the output, the
+   * loss's); null otherwise (a trace of 10^6 rows does not build them).
+   */
+  readonly kept: readonly (readonly KeptTensor[])[] | null;
+  readonly afterKept: readonly KeptTensor[] | null;
   /** Parameters and buffers (BatchNorm running statistics and counters). */
   readonly params: Int;
   readonly gradients: Int;
@@ -128,7 +131,8 @@ class Live {
   }
 }
 
-export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_MEMORY_OPTIONS): MemoryReport {
+/** With `account`, the report also says what each kept tensor is made of (`kept`, `afterKept`). */
+export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_MEMORY_OPTIONS, account = false): MemoryReport {
   const { layers } = trace;
   const n = layers.length;
   const act = DTYPE_BYTES[options.dtype];
@@ -177,7 +181,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   // and caches the copies
   const weightCopies: Int[] = new Array(n).fill(0);
   // what each row's own tensors are made of (symbolic.ts writes them as formulas)
-  const own: KeptTensor[][] = Array.from({ length: n }, () => []);
+  const own: KeptTensor[][] | null = account ? Array.from({ length: n }, () => []) : null;
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
     const traitsOf = traits[i]!;
@@ -187,7 +191,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
       else if (autocast && traitsOf.autocast) {
         extras[i] = bytesOf(layer.input, 2);
-        own[i]!.push({ of: -1, elementSize: 2 });
+        own?.[i]!.push({ of: -1, elementSize: 2 });
       }
     } else if (traitsOf.saves === 'output') keep(storage[i]!, i);
     else if (traitsOf.saves === 'operands') {
@@ -195,7 +199,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
       const others = operands[i]!;
       for (let k = 0; k < others.length; k++) if (others[k]! >= 0) keep(storage[others[k]!]!, i);
     }
-    if (traitsOf.ownSaved) {
+    if (traitsOf.ownSaved && own) {
       // a tensor of the row's output's size (max-pool indices, a dropout mask), or fixed bytes (BN's statistics)
       let size = 0;
       const saved = traitsOf.ownSaved(layer, (shape, elementSize) => {
@@ -204,17 +208,17 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
       });
       extras[i] = add(extras[i]!, saved);
       own[i]!.push(size !== 0 && saved === bytesOf(layer.output, size) ? { of: i, elementSize: size } : { bytes: saved });
-    }
+    } else if (traitsOf.ownSaved) extras[i] = add(extras[i]!, traitsOf.ownSaved(layer, bytesOf));
     if (weightCopies[i] !== 0) {
       extras[i] = add(extras[i]!, weightCopies[i]!);
-      own[i]!.push({ bytes: weightCopies[i]! });
+      own?.[i]!.push({ bytes: weightCopies[i]! });
     }
   }
   const rows: Int[] = extras.slice();
   for (let s = 0; s < n; s++)
     if (saver[s]! >= 0) {
       rows[saver[s]!] = add(rows[saver[s]!]!, storageBytes[s]!);
-      own[saver[s]!]!.push({ of: s, elementSize: act });
+      own?.[saver[s]!]!.push({ of: s, elementSize: act });
     }
   const kept = rows.reduce<Int>((a, b) => add(a, b), 0);
 
@@ -224,7 +228,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const outSaved = out >= 0 && saver[out]! >= 0;
   const lossKept = classes > 0 ? add(bytesOf([batch, classes], 4), 512 * 2) : 0; // log-softmax result, total weight, loss
   const activations = add(add(kept, outSaved ? 0 : outBytes), lossKept);
-  const afterKept: KeptTensor[] = [...(out >= 0 && !outSaved ? [{ of: out, elementSize: act }] : []), ...(classes > 0 ? [{ bytes: lossKept }] : [])];
+  const afterKept: KeptTensor[] | null = own && [...(out >= 0 && !outSaved ? [{ of: out, elementSize: act }] : []), ...(classes > 0 ? [{ bytes: lossKept }] : [])];
 
   // Parameters, gradients, optimizer state, workspaces.
   let params: Int = 0;

@@ -335,10 +335,8 @@ function formBound(f: Extract<Dim, { k: 'f' }>, k: 'min' | 'max', t: bigint): In
 function conditionSizes(c: Condition, axis: Axis, other: bigint): Interval[] {
   const r = c.rel;
   if (r.k === 'never') return [];
-  if ((r.k === 'min' || r.k === 'max') && r.dim.k === 'f') {
-    if (r.dim.axis === axis) return formBound(r.dim, r.k, r.t);
-  }
-  const dims = r.k === 'eq' ? [r.a, r.b] : r.k === 'gate' ? [r.gate, r.of] : [r.dim];
+  if ((r.k === 'min' || r.k === 'max') && r.dim.k === 'f' && r.dim.axis === axis) return formBound(r.dim, r.k, r.t);
+  const dims = conditionDims(c);
   const forms = dims.flatMap((d) => formsOf(d)).filter((f) => f.axis === axis);
   const at = (x: bigint): Sides => (axis === 0 ? [x, other] : [other, x]);
   if (forms.length === 0) return holds(c, at(1n)) ? [[1n, null]] : [];
@@ -506,24 +504,6 @@ export function sizesReport(specs: readonly LayerSpec[], input: Shape, target?: 
     }
     return { valid, period, same, output: outputSizes && value !== null ? { value, sizes: outputSizes } : null, noLoss };
   }) as unknown as [AxisSizes, AxisSizes];
-  // the smallest square: from the least size the windows allow, until every form has settled
-  let smallestSquare: bigint | null = null;
-  let from = 1n;
-  for (const c of sym.conditions) {
-    const r = c.rel;
-    if (r.k === 'min' && r.dim.k === 'f') {
-      const b = formBound(r.dim, 'min', r.t)[0]![0];
-      if (b > from) from = b;
-    }
-  }
-  const period = lcm(axes[0].period, axes[1].period);
-  const until = from + 64n * period + 4096n;
-  for (let s = from; s <= until; s++) {
-    if (failing(sym, [s, s]) === null) {
-      smallestSquare = s;
-      break;
-    }
-  }
   let targetReport: SizesReport['target'] = null;
   if (target) {
     const i = findRow(specs, target.row);
@@ -543,11 +523,42 @@ export function sizesReport(specs: readonly LayerSpec[], input: Shape, target?: 
   return {
     input,
     axes,
-    smallestSquare,
+    smallestSquare: smallestSquare(sym),
     outputRow: outputRow >= 0 ? specs[outputRow]!.name : null,
     conditions: sym.conditions.map((c) => ({ path: c.path, text: conditionText(c) })),
     target: targetReport,
   };
+}
+
+/**
+ * The smallest S for which S×S runs: searched from the least size the windows allow until every
+ * form has settled (64 total strides and 4,096 sizes past it); null when none does.
+ */
+export function smallestSquare(sym: SymbolicTrace): bigint | null {
+  let from = 1n;
+  let period = 1n;
+  for (const c of sym.conditions) {
+    const r = c.rel;
+    if (r.k === 'min' && r.dim.k === 'f') {
+      const b = formBound(r.dim, 'min', r.t)[0]![0];
+      if (b > from) from = b;
+    }
+  }
+  for (const row of sym.rows) for (const d of row) if (d.k === 'f' && period % d.s !== 0n) period = lcm(period, d.s);
+  const until = from + 64n * period + 4096n;
+  for (let s = from; s <= until; s++) if (failing(sym, [s, s]) === null) return s;
+  return null;
+}
+
+/** The dims a condition compares. */
+export function conditionDims(c: Condition): readonly Dim[] {
+  const r = c.rel;
+  return r.k === 'never' ? [] : r.k === 'eq' ? [r.a, r.b] : r.k === 'gate' ? [r.gate, r.of] : [r.dim];
+}
+
+/** Whether a condition reads the input's sides at all. */
+export function readsSides(c: Condition): boolean {
+  return conditionDims(c).some((d) => formsOf(d).length > 0);
 }
 
 /** The side along `axis` of row `from`'s output (-1: the input). */

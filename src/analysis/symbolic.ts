@@ -7,7 +7,7 @@ import { traceShapes } from './trace.js';
 import { DEFAULT_MEMORY_OPTIONS, estimateMemory, type KeptTensor, type MemoryOptions, type MemoryReport } from './memory.js';
 import { expandResNet } from '../network/expand.js';
 import type { ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
-import { dimText, evalDim, failing, holds, symbolicTrace, validSizes, type Condition, type Dim, type Interval, type Sides } from './sizes.js';
+import { dimText, evalDim, failing, holds, readsSides, symbolicTrace, validSizes, type Condition, type Dim, type Interval, type Sides } from './sizes.js';
 
 /**
  * coefficient × Π factors, each factor a side's formula; with a granule g, that product rounded up
@@ -125,7 +125,7 @@ export function analyzeSymbolic(
     const fixed = out.slice(2).reduce((a, d) => (d.k === 'n' ? a * d.v : a), 1n);
     return [{ coefficient: (m / spatial) * fixed, factors }];
   });
-  const memory = estimateMemory(trace, memoryOptions);
+  const memory = estimateMemory(trace, memoryOptions, true);
   const inputDims: Dim[] = [{ k: 'n', v: BigInt(shape[0]!) }, { k: 'n', v: BigInt(shape[1]!) }, ...[0, 1].map((axis): Dim => (symbolic[axis] ? { k: 'f', axis: axis as 0 | 1, c: 0n, s: 1n } : { k: 'n', v: BigInt(shape[2 + axis]!) }))];
   // a kept tensor: its element size × its fixed dimensions × its sides' formulas, in 512-byte blocks
   const termOf = (k: KeptTensor): Term => {
@@ -142,8 +142,8 @@ export function analyzeSymbolic(
     // a multiple of 512 a position is whole blocks at any size
     return coefficient % GRANULE === 0n || factors.length === 0 ? { coefficient: factors.length === 0 ? roundUp(coefficient) : coefficient, factors } : { coefficient, factors, granule: GRANULE };
   };
-  const kept = memory.kept.map((list) => collect(list.map(termOf)));
-  const activations = collect([...kept.flat(), ...memory.afterKept.map(termOf)]);
+  const kept = memory.kept!.map((list) => collect(list.map(termOf)));
+  const activations = collect([...kept.flat(), ...memory.afterKept!.map(termOf)]);
   return {
     ok: true,
     analysis: {
@@ -158,7 +158,7 @@ export function analyzeSymbolic(
       macs,
       totalMacs: collect(macs.flat()),
       // those a fixed side decides hold here (the representative runs): the rest are the conditions
-      conditions: sym.conditions.filter((c) => !isConstant(c) || !holds(c, at)),
+      conditions: sym.conditions.filter((c) => readsSides(c) || !holds(c, at)),
       valid: [valid[0] ?? null, valid[1] ?? null],
     },
   };
@@ -168,10 +168,3 @@ export function analyzeSymbolic(
 const GRANULE = 512n;
 const roundUp = (b: bigint): bigint => (b === 0n ? 0n : ((b + GRANULE - 1n) / GRANULE) * GRANULE);
 
-/** A condition that reads no symbol. */
-function isConstant(c: Condition): boolean {
-  const r = c.rel;
-  const dims = r.k === 'never' ? [] : r.k === 'eq' ? [r.a, r.b] : r.k === 'gate' ? [r.gate, r.of] : [r.dim];
-  const fixed = (d: Dim): boolean => d.k === 'n' || (d.k === 'q' && fixed(d.num) && fixed(d.den)) || (d.k === 'p' && d.dims.every(fixed));
-  return dims.every(fixed);
-}

@@ -5,8 +5,10 @@ import { toJsonValue } from '../int.js';
 import { renderGrid } from './grid.js';
 
 const n = (x: bigint): string => x.toString();
-const span = ([a, b]: Interval): string => (b === null ? `${n(a)} and up` : a === b ? n(a) : `${n(a)}–${n(b)}`);
-const spans = (list: readonly Interval[]): string => (list.length === 0 ? 'none' : list.map(span).join(', '));
+/** `25–56`, `97`, `1 and up` (`to` between the ends: `25 to 56` in a sentence). */
+export const span = ([a, b]: Interval, to = '–'): string => (b === null ? `${n(a)} and up` : a === b ? n(a) : `${n(a)}${to}${n(b)}`);
+/** `25–56, 97 and up`, or `none`. */
+export const spans = (list: readonly Interval[], to = '–'): string => (list.length === 0 ? 'none' : list.map((i) => span(i, to)).join(', '));
 const json = (x: bigint) => toJsonValue(x > BigInt(Number.MAX_SAFE_INTEGER) ? x : Number(x));
 const intervalsJson = (list: readonly Interval[]) => list.map(([a, b]) => [json(a), b === null ? null : json(b)]);
 

@@ -1,7 +1,7 @@
 // The trace with symbolic sides (`--input 1,3,H,W`) as the notes' log, a table or JSON: shapes and
 // mult-adds as formulas of H and W, the conditions under which the network runs.
 
-import type { Dim, Interval } from '../analysis/sizes.js';
+import type { Dim } from '../analysis/sizes.js';
 import { AXIS_NAMES, conditionText, dimText } from '../analysis/sizes.js';
 import { polyText, type Poly, type SymbolicAnalysis } from '../analysis/symbolic.js';
 import { groupDigits, toJsonValue } from '../int.js';
@@ -9,24 +9,24 @@ import { PLAIN, type Highlighter } from './common.js';
 import { renderGrid } from './grid.js';
 import { logLines } from './log.js';
 import { SCHEMA_VERSION } from './json.js';
+import { spans } from './sizes.js';
 
 /** `[1, 64, ⌊(H+1)/2⌋, ⌊(W+1)/2⌋]`, `[N, …]` with a symbolic batch. */
 function shapeOf(dims: readonly Dim[], symbolicBatch: boolean): string {
   return `[${dims.map((d, i) => (i === 0 && symbolicBatch ? 'N' : dimText(d))).join(', ')}]`;
 }
 
-const span = ([a, b]: Interval): string => (b === null ? `${a} and up` : a === b ? `${a}` : `${a}–${b}`);
 
 function footer(s: SymbolicAnalysis): string[] {
   const t = s.trace.totals;
   const m = s.memory;
   const lines = [
     `total params: ${groupDigits(t.params)} · mult-adds: ${polyText(s.totalMacs)}${s.trace.symbolicBatch ? ' per sample' : ''}`,
-    `activations kept for backward (${m.kept.length > 0 ? `${s.memoryOptions.dtype}, ` : ''}CUDA allocator bytes, with the output and the loss): ${polyText(s.activations)}`,
+    `activations kept for backward (${s.memoryOptions.dtype}, CUDA allocator bytes, with the output and the loss): ${polyText(s.activations)}`,
     `params + buffers ${groupDigits(m.params)} · gradients ${groupDigits(m.gradients)} · optimizer state ${groupDigits(m.optimizerState)} bytes (${s.memoryOptions.optimizer}); the peaks need sizes`,
   ];
   s.valid.forEach((v, axis) => {
-    if (v) lines.push(`${AXIS_NAMES[axis]}: ${v.length === 0 ? 'no size works' : v.map(span).join(', ')} (the other side as at ${s.trace.input.slice(2).join('×')})`);
+    if (v) lines.push(`${AXIS_NAMES[axis]}: ${v.length === 0 ? 'no size works' : spans(v)} (the other side as at ${s.trace.input.slice(2).join('×')})`);
   });
   lines.push(s.conditions.length === 0 ? 'it runs at every size' : `it runs where (${s.conditions.length}):`);
   for (const c of s.conditions) lines.push(`  ${c.path}: ${conditionText(c)}`);

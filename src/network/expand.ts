@@ -132,7 +132,6 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
   const { prefix: p, section, plan, names } = b;
   const width = blockWidth(config, plan.planes);
   let x = input;
-  let channels = b.inChannels;
   // the channels of `x` as the steps run
   let current = b.inChannels;
   let acts = 0;
@@ -172,7 +171,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
         // Wide ResNet's dropout, right before the block's last conv
         if (c === last && config.dropout !== undefined) x = dropoutRow(rows, names, p, section, x, config.dropout);
         x = rows.conv(names.conv(p, n), x, section, {
-          inChannels: channels,
+          inChannels: current,
           outChannels: out,
           kernel: conv.kernel,
           stride: strided ? b.stride : 1,
@@ -184,7 +183,6 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
         current = out;
       }
     }
-    channels = out;
     // RegNetY's SE: after the 3×3 unit, on its width, squeezed from the block's input width
     if (se?.at === 'inner' && c === last - 1) x = squeezeExcite(rows, se, names, p, section, x, out, seChannels(se, se.of === 'input' ? b.inChannels : out));
   }

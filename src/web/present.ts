@@ -9,6 +9,7 @@ import { groupTrace, type Group } from '../analysis/groups.js';
 import { finalReceptiveField } from '../analysis/receptive.js';
 import { InputError } from '../errors.js';
 import { symbolicTrace, validSizes } from '../analysis/sizes.js';
+import { spans } from '../format/sizes.js';
 import { expandResNet } from '../network/expand.js';
 import { bounded, inert, metric, perSample, shapeText, shortcutLabel } from '../format/common.js';
 import { formatDot } from '../format/diagram.js';
@@ -217,11 +218,8 @@ function summaryOf(o: Extract<Outcome, { ok: true }>): Summary {
 /** `Height 25–56 (at width 32) · width 25–56 (at height 32)`: from the formulas of the sides. */
 function sizesLine(config: ModelConfig, shape: readonly number[]): string {
   const sym = symbolicTrace(expandResNet(config), shape);
-  const spans = (axis: 0 | 1) =>
-    validSizes(sym, axis, BigInt(shape[3 - axis]!))
-      .map(([a, b]) => (b === null ? `${a} and up` : a === b ? `${a}` : `${a}–${b}`))
-      .join(', ') || 'none';
-  return `Height ${spans(0)} (at width ${shape[3]}) · width ${spans(1)} (at height ${shape[2]}): the sizes this network takes`;
+  const takes = (axis: 0 | 1) => spans(validSizes(sym, axis, BigInt(shape[3 - axis]!)));
+  return `Height ${takes(0)} (at width ${shape[3]}) · width ${takes(1)} (at height ${shape[2]}): the sizes this network takes`;
 }
 
 function viewOf(state: PageState, a: Analysis): ViewData {
