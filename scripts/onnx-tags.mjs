@@ -19,7 +19,7 @@ const WRITTEN = {
   OperatorSetIdProto: ['domain', 'version'],
   GraphProto: ['node', 'name', 'initializer', 'doc_string', 'input', 'output', 'value_info'],
   NodeProto: ['input', 'output', 'name', 'op_type', 'attribute', 'doc_string'],
-  AttributeProto: ['name', 'f', 'i', 't', 'ints', 'type'],
+  AttributeProto: ['name', 'f', 'i', 's', 't', 'ints', 'type'],
   ValueInfoProto: ['name', 'type'],
   TypeProto: ['tensor_type'],
   'TypeProto.Tensor': ['elem_type', 'shape'],

@@ -209,6 +209,31 @@ export interface GroupNormSpec extends RowBase {
   readonly channels: number;
   readonly groups: number;
 }
+/**
+ * Anti-aliased downsampling (timm's BlurPool2d, Zhang 2019): the map padded by reflection by
+ * ⌊(stride − 1 + kernel − 1) / 2⌋ on every side, then a fixed binomial kernel×kernel filter run
+ * depthwise at the stride. The filter is a buffer (not saved with the weights), no parameter.
+ */
+export interface BlurPool2dSpec extends RowBase {
+  readonly kind: 'blurpool2d';
+  readonly channels: number;
+  /** The filter's size (timm's filt_size, 3). */
+  readonly kernel: number;
+  readonly stride: number;
+}
+/** A run of channels of its input, a view (`torch.split(x, width, 1)[i]`: Res2Net's scales). */
+export interface SliceSpec extends RowBase {
+  readonly kind: 'slice';
+  /** The first channel taken. */
+  readonly start: number;
+  readonly channels: number;
+}
+/** Its input and `others`, joined along the channels (`torch.cat([...], 1)`): a new tensor. */
+export interface ConcatSpec extends RowBase {
+  readonly kind: 'concat';
+  /** The rows joined after `from`, in order. */
+  readonly others: readonly number[];
+}
 /** BatchNorm over a flattened [N, features] vector (IResNet's embedding `features`). */
 export interface BatchNorm1dSpec extends RowBase {
   readonly kind: 'batchnorm1d';
@@ -237,7 +262,10 @@ export type LayerSpec =
   | PReluSpec
   | BatchNorm1dSpec
   | GroupNormSpec
-  | ChannelConvSpec;
+  | ChannelConvSpec
+  | BlurPool2dSpec
+  | SliceSpec
+  | ConcatSpec;
 
 export type LayerKind = LayerSpec['kind'];
 

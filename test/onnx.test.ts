@@ -22,7 +22,7 @@ import { tagsText } from '../scripts/onnx-tags.mjs';
 const FLOAT = 1;
 const INT64 = 7;
 /** AttributeProto.AttributeType, as onnx.proto numbers them. */
-const ATTR = { FLOAT: 1, INT: 2, TENSOR: 4, INTS: 7 } as const;
+const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, INTS: 7 } as const;
 
 /**
  * Each operator the export may write, as ONNX's operator schemas (opset 17) define it: how many
@@ -47,13 +47,14 @@ const OPERATORS: Readonly<Record<string, { inputs: [number, number]; attributes:
   Flatten: { inputs: [1, 1], attributes: { axis: ATTR.INT } },
   Gemm: { inputs: [2, 3], attributes: { transB: ATTR.INT } },
   Slice: { inputs: [3, 5], attributes: {} },
-  Pad: { inputs: [2, 3], attributes: {} },
+  Pad: { inputs: [2, 3], attributes: { mode: ATTR.STRING } },
+  Concat: { inputs: [1, 64], attributes: { axis: ATTR.INT } },
   RandomNormal: { inputs: [0, 0], attributes: { shape: ATTR.INTS, dtype: ATTR.INT, scale: ATTR.FLOAT, seed: ATTR.FLOAT, mean: ATTR.FLOAT } },
   ConstantOfShape: { inputs: [1, 1], attributes: { value: ATTR.TENSOR } },
 };
 
 /** The value field an attribute of each type sets. */
-const VALUE_FIELD: Readonly<Record<number, string>> = { [ATTR.FLOAT]: 'f', [ATTR.INT]: 'i', [ATTR.TENSOR]: 't', [ATTR.INTS]: 'ints' };
+const VALUE_FIELD: Readonly<Record<number, string>> = { [ATTR.FLOAT]: 'f', [ATTR.INT]: 'i', [ATTR.STRING]: 's', [ATTR.TENSOR]: 't', [ATTR.INTS]: 'ints' };
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 

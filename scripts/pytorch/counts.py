@@ -108,6 +108,10 @@ CASES = [
     # #27: GroupNorm (timm's resnet50_gn, as torchvision's class builds it with norm_layer)
     case("resnet50", 1000, [2, 3, 97, 61], id="resnet50_gn", preset="resnet50_gn", gn=32),
     case("resnet50", 1000, [2, 3, 97, 61], id="ecaresnet50d", preset="ecaresnet50d", stem=32, avg_down=True, eca=True),
+    # timm's own models (TIMM_SRC): ResNet-RS, the blur pool
+    case("timm", 1000, [2, 3, 97, 61], id="resnetrs50", preset="resnetrs50"),
+    case("timm", 1000, [2, 3, 97, 61], id="resnetblur50", preset="resnetblur50"),
+    case("timm", 1000, [2, 3, 97, 61], id="res2net50_26w_4s", preset="res2net50_26w_4s"),
 ]
 
 

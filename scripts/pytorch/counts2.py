@@ -46,6 +46,11 @@ class Stub(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         pass
 
 
+if os.environ.get('TIMM_SRC'):
+    # timm's own models (record.py's timm cases): the real timm, loaded whole before the stubs
+    sys.path.insert(0, os.environ['TIMM_SRC'])
+    import timm  # noqa: F401
+    Stub.ROOTS = tuple(r for r in Stub.ROOTS if r != 'timm')
 sys.meta_path.insert(0, Stub())
 sys.path.insert(0, UTHOP)
 sys.path.insert(0, CALFLOPS)

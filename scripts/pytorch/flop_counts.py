@@ -6,7 +6,8 @@ Usage (Debian's python3 with python3-torch and python3-torchvision, after npm ru
 
     /usr/bin/python3 scripts/pytorch/flop_counts.py TOOLS_DIR test/fixtures/counts2/flop-counts.json
 
-TOOLS_DIR as for counts2.py (ultralytics-thop's and calflops' sources, as fetch brings them).
+TOOLS_DIR as for counts2.py (ultralytics-thop's and calflops' sources, as fetch brings them);
+TIMM_SRC the folder holding timm/ (record.py's timm cases, and timm's BlurPool2d for the rows).
 
 The models:
 - `source`: each case of record.py (torchvision's own classes; timm's, Keras' and the CIFAR
@@ -32,8 +33,8 @@ The counters:
   map of batch 1; the operators counted are the same), an input that needs no grad,
   `output.sum().backward()`.
 - Every counter runs on the meta device (shapes, no arithmetic: seconds instead of an hour);
-  PyTorch 1.13 has no meta kernel for convolution_backward, so the counter's mode answers it with
-  gradients of the input's, weight's and bias' shapes. ResNet-50's figures are the same on the CPU.
+  PyTorch 1.13 has no meta kernel for convolution_backward (nor reflection_pad2d_backward), so the
+  counter's mode answers it with gradients of the input's, weight's and bias' shapes. ResNet-50's figures are the same on the CPU.
 - ultralytics-thop and calflops as counts2.py runs them (their own code, from TOOLS_DIR).
 - paddle.flops: Paddle is not installable here; `paddle_flops` applies the hooks of
   python/paddle/hapi/dynamic_flops.py (read from Paddle's source) to the same torch modules,
@@ -123,6 +124,9 @@ class FlopCounter(TorchDispatchMode):
             mask = args[10]
             out = (torch.empty_like(args[1]) if mask[0] else None, torch.empty_like(args[2]) if mask[1] else None,
                    torch.empty(args[2].shape[0], device='meta') if mask[2] else None)
+        elif func is aten.reflection_pad2d_backward.default and args[0].is_meta:
+            # nor for the blur pool's reflection pad: a gradient shaped as its input (no formula counts it)
+            out = torch.empty_like(args[1])
         else:
             out = func(*args, **(kwargs or {}))
         formula = FORMULAS.get(func._overloadpacket)
@@ -251,7 +255,18 @@ def module_of(row):
         return nn.GroupNorm(s['groups'], s['channels'])
     if kind == 'channelconv':
         return nn.Conv1d(1, 1, s['kernel'], padding=(s['kernel'] - 1) // 2, bias=False)
+    if kind == 'blurpool2d':
+        return timm_layers().BlurPool2d(s['channels'], s['kernel'], s['stride'])
     return None
+
+
+def timm_layers():
+    """timm's layers (its source in TIMM_SRC, as record.py's timm cases take it)."""
+    src = os.environ.get('TIMM_SRC')
+    if src and src not in sys.path:
+        sys.path.insert(0, src)
+    import timm.layers
+    return timm.layers
 
 
 class FromRows(nn.Module):
@@ -311,6 +326,10 @@ class FromRows(nn.Module):
                 y = F.dropout(src, s['p'], training=False)
             elif kind == 'mean':
                 y = src.mean((2, 3)).view(src.shape[0], 1, -1) if s.get('flat') else src.mean((2, 3), keepdim=True)
+            elif kind == 'slice':
+                y = torch.split(src, s['channels'], 1)[s['start'] // s['channels']]
+            elif kind == 'concat':
+                y = torch.cat([src] + [outs[o] for o in s['others']], 1)
             elif kind == 'mul':
                 gate = outs[s['gate']]
                 y = src * (gate.view(gate.shape[0], -1, 1, 1) if gate.dim() == 3 else gate)
@@ -385,8 +404,8 @@ def main():
         print(key, counts, flush=True)
 
     for case in cases():
-        if case['id'].startswith('iresnet') and case['input'][2:] != [112, 112]:
-            continue  # an input IResNet refuses (record.py records where)
+        if (case['id'].startswith('iresnet') and case['input'][2:] != [112, 112]) or case.get('refused'):
+            continue  # an input the network refuses (record.py records where)
         n, c, h, w = case['input']
         key = f"source:{case['id']}_c{case['classes']}_{n}x{c}x{h}x{w}"
         record(key, {'model': 'source', 'case': case}, build(case), case['input'])

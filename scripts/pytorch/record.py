@@ -624,7 +624,46 @@ KERAS_HUB = {'kerashub_resnet18': ([2, 2, 2, 2], False), 'kerashub_resnet50': ([
 IRESNET = {'iresnet50': [3, 4, 14, 3], 'iresnet100': [3, 13, 30, 3]}
 
 
+# timm's modules that forward hooks see whole (#27): wrappers that own parameters and hold an
+# activation (BatchNormAct2d, GroupNormAct), and modules whose work is their own forward
+TIMM_LEAVES = ('BatchNormAct2d', 'GroupNormAct', 'BlurPool2d', 'StdConv2d', 'RadixSoftmax')
+
+
+def timm_model(case):
+    """timm's own model (its source in TIMM_SRC, e.g. pytorch-image-models' timm/ as fetch brings it;
+    timm runs on Debian's PyTorch 1.13), without weights."""
+    src = os.environ.get('TIMM_SRC')
+    if not src:
+        sys.exit('TIMM_SRC: the folder holding timm/ (pytorch-image-models), for the timm cases')
+    if src not in sys.path:
+        sys.path.insert(0, src)
+    import timm
+    return timm.create_model(case['preset'], pretrained=False, num_classes=case['classes']).eval()
+
+
+def is_leaf(name, module, model):
+    """A module forward hooks record: a module without children or one of TIMM_LEAVES, not inside one;
+    for timm's models not the nn.Identity placeholders of options left off (drop_block, aa, se.bn …;
+    the tool has no row for them), but the identity pool of a stride-1 average-pool shortcut."""
+    if name == '':
+        return False
+    parts = name.split('.')
+    if any(type(model.get_submodule('.'.join(parts[:k]))).__name__ in TIMM_LEAVES for k in range(1, len(parts))):
+        return False
+    if type(module).__name__ in TIMM_LEAVES:
+        return True
+    if len(list(module.children())) > 0:
+        return False
+    if getattr(model, '_timm', False) and isinstance(module, nn.Identity):
+        return name.endswith('downsample.0')
+    return True
+
+
 def build(case):
+    if case.get('arch') == 'timm':
+        model = timm_model(case)
+        model._timm = True
+        return model
     if case.get('arch') == 'kerashub':
         return KerasHubResNet(*KERAS_HUB[case['preset']]).eval()
     if case.get('arch') == 'iresnet':
@@ -677,6 +716,9 @@ SHALLOW = {
 
 
 def macs_of(module, inp, out):
+    if type(module).__name__ == 'BlurPool2d':
+        # its fixed filter run depthwise (F.conv2d): a conv's mult-adds, filt_size² per output element
+        return out.numel() * module.filt_size ** 2
     if isinstance(module, nn.Conv1d):
         return out.numel() * (module.in_channels // module.groups) * module.kernel_size[0]
     if isinstance(module, nn.Conv2d):
@@ -698,7 +740,7 @@ def record(case):
     for name, module in model.named_modules():
         if isinstance(module, WrnBlock):
             module.register_forward_pre_hook(lambda m, a, name=name: block.__setitem__(0, name))
-        if len(list(module.children())) > 0 or name == '':
+        if not is_leaf(name, module, model):
             continue
         module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, name) or inside.__setitem__(0, True))
         module.register_forward_hook(lambda m, a, o: inside.__setitem__(0, False))
@@ -738,7 +780,8 @@ def record(case):
     finally:
         F.dropout = dropout
     params = sum(p.numel() for p in model.parameters())
-    stats = sum(b.numel() for n, b in model.named_buffers() if not n.endswith('num_batches_tracked'))
+    # BatchNorm's running statistics (not a blur pool's filter, a buffer too)
+    stats = sum(b.numel() for n, b in model.named_buffers() if n.endswith(('running_mean', 'running_var')))
     return {
         'model': case['id'],
         'case': case,
@@ -853,6 +896,14 @@ def cases():
     for shape in ([1, 3, 32, 32], [2, 3, 36, 40]):
         yield dict(id='wrn28_10_cifar_dropout', preset='wrn28_10_cifar', arch='cifar', cifar='wrn', classes=10, input=shape,
                    dropout=0.3)
+
+
+    # #27 from timm's own models (TIMM_SRC): module paths, types and shapes as timm has them
+    for preset, default in (('resnetrs50', [1, 3, 160, 160]), ('resnetblur50', [1, 3, 224, 224]), ('res2net50_26w_4s', [1, 3, 224, 224])):
+        for shape in (default,) + odd:
+            yield dict(id=preset, preset=preset, arch='timm', classes=1000, input=shape)
+    # inputs timm's models refuse: where PyTorch raised
+    yield dict(id='resnetblur50', preset='resnetblur50', arch='timm', classes=1000, input=[1, 3, 16, 16], refused=True)
 
 
 def main(out_dir, only=()):

@@ -3,7 +3,9 @@
 
 Run with Debian's python3 (apt-get install python3-torch python3-torchvision):
 
-    /usr/bin/python3 scripts/pytorch/saved_tensors.py test/fixtures/memory
+    /usr/bin/python3 scripts/pytorch/saved_tensors.py test/fixtures/memory [--new [PRESET ...]]
+
+(the timm cases need TIMM_SRC, as record.py's do)
 
 For each case a torchvision model in train mode runs one forward pass and a cross-entropy loss
 under torch.autograd.graph.saved_tensors_hooks, in fp32 or under CPU autocast (bfloat16). Every
@@ -61,13 +63,14 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, bu
         current[0] = name
         inside[0] = True
     for name, module in model.named_modules():
-        if name and not list(module.children()):
+        if models.is_leaf(name, module, model):
             module.register_forward_pre_hook(lambda m, a, name=name: enter(name))
             module.register_forward_hook(lambda m, a, o: inside.__setitem__(0, False))
         if isinstance(module, SqueezeExcitation):
             # torchvision's SE (RegNetY): `scale * input` right after its scale_activation
             module.scale_activation.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mul'))
-        if isinstance(module, (SEModule, models.EcaModule)):
+        # record.py's re-implementations, and timm's own (#27's models from timm's source)
+        if isinstance(module, (SEModule, models.EcaModule)) or type(module).__name__ in ('SEModule', 'EcaModule'):
             # the mean runs first in the SE module's forward; the product right after its gate
             module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, f'{name}.mean'))
             module.gate.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mul'))
@@ -109,6 +112,24 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, bu
         current[0] = at('dropout')
         return torch.native_dropout(x, p, True)[0]
 
+    # CPU autocast runs reflection_pad2d in fp32 (its fp32 list), CUDA's in the input's dtype (no pad
+    # is in its lists): a blur pool's pad is run here as CUDA runs it (CPU 1.13 has no bfloat16
+    # reflection pad: computed in fp32, given back in the input's dtype), keeping its input as
+    # reflection_pad2d's backward does
+    pad = nn.functional.pad
+
+    class CudaPad(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, padding, mode):
+            ctx.save_for_backward(x)
+            with torch.autocast('cpu', enabled=False):
+                return pad(x.float(), padding, mode=mode).to(x.dtype)
+
+    def cuda_pad(x, padding, mode='constant', value=None):
+        return CudaPad.apply(x, padding, mode)
+
+    if dtype != 'float32':
+        nn.functional.pad = cuda_pad
     nn.functional.relu, nn.functional.avg_pool2d, nn.functional.dropout = functional_relu, functional_avg_pool2d, functional_dropout
     torch.sigmoid = functional_sigmoid
     excluded = {p.storage().data_ptr() for p in model.parameters()}
@@ -135,7 +156,7 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, bu
             out = model(x)
             current[0] = 'loss'
             loss = nn.functional.cross_entropy(out, y)
-    nn.functional.relu, nn.functional.avg_pool2d, nn.functional.dropout = relu, avg_pool2d, dropout
+    nn.functional.relu, nn.functional.avg_pool2d, nn.functional.dropout, nn.functional.pad = relu, avg_pool2d, dropout, pad
     torch.sigmoid = sigmoid
     per_module = {}
     for ptr in order:
@@ -204,12 +225,22 @@ BUILT = [
     # ECA (timm's ecaresnet50d): its Conv1d across the channels
     ('ecaresnet50d', [2, 3, 64, 64], 'float32', dict(arch='resnet50', preset='ecaresnet50d', stem=32, avg_down=True, eca=True, classes=1000), {}),
     ('ecaresnet50d', [2, 3, 64, 64], 'bfloat16', dict(arch='resnet50', preset='ecaresnet50d', stem=32, avg_down=True, eca=True, classes=1000), {}),
+    # #27 from timm's own models (TIMM_SRC): ResNet-RS (its stem's conv pool, SE), the blur pool
+    ('resnetrs50', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetrs50', classes=1000), {}),
+    ('resnetblur50', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetblur50', classes=1000), {}),
+    ('resnetblur50', [2, 3, 64, 64], 'bfloat16', dict(arch='timm', preset='resnetblur50', classes=1000), {}),
+    # Res2Net: its split (views), running sums and concatenation, tensor operations that keep nothing
+    ('res2net50_26w_4s', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='res2net50_26w_4s', classes=1000), {}),
+    ('res2net50_26w_4s', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='res2net50_26w_4s', classes=1000), {}),
 ]
 
 
 def main(out_dir):
     os.makedirs(out_dir, exist_ok=True)
+    only = sys.argv[3:]
     for preset, inp, dtype, case, overrides in BUILT:
+        if only and preset not in only:
+            continue
         data = record(None, inp, dtype, classes=case['classes'], preset=preset, build=case)
         data['overrides'] = overrides
         suffix = '_dropout' if overrides else ''

@@ -83,6 +83,12 @@ const paddedInputElements = (r: RowFacts): Int => {
 };
 
 const bnPerElement = (n: number) => (r: RowFacts): Int => mul(n, r.inputElements);
+/**
+ * timm's BlurPool2d runs its filter with F.conv2d inside its own forward: a tool that counts by
+ * module class has no rule for it and counts nothing of the depthwise conv torchvision's
+ * convention counts.
+ */
+const blurUnseen = term('blur pool: its F.conv2d inside a module it has no rule for, unseen', 'BlurPool2d', (r) => sub(0, r.layer.macs));
 /** The adaptive pool's window: input positions per output position (7×7 for a 224 input). */
 const adaptiveWindow = (r: RowFacts): Int => {
   const [, , h = 1, w = 1] = r.layer.input;
@@ -208,6 +214,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('functional hooks count ReLU, PReLU and pools again', ['ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
       // its tensor-op hooks patch torch.add (Wide ResNet's residual sum); `out += x` is not seen
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
+      blurUnseen,
       term('module hooks divided by the batch', ['Conv2d', 'Conv1d', 'BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
         const m = ptflopsModule(r);
         return r.batch === 1 ? 0 : sub(divideExactly(m, r.batch), m);
@@ -225,6 +232,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('PReLU 1 per element (eval)', 'PReLU', (r) => r.inputElements),
       term('avg pool 1 per output element (AvgPool2d only; subclasses count 0)', 'AvgPool2d', (r) => r.outputElements),
       term('adaptive avg pool (window + 1) per output element', 'AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
+      blurUnseen,
     ],
   },
   torchinfo: {
@@ -233,6 +241,8 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('conv bias × output positions', 'Conv2d', convBias),
       term('BN, GroupNorm and PReLU parameters × batch', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'PReLU'], (r) => mul(r.batch, r.layer.params)),
       term('linear bias × rows', 'Linear', linearBias),
+      // mult-adds only of modules with parameters: the blur's filter is a buffer
+      blurUnseen,
     ],
   },
   flops: {
@@ -241,14 +251,15 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   },
   flopcounter: {
     description: "PyTorch's torch.utils.flop_counter.FlopCounterMode, forward: 2 FLOPs per mult-add of aten convolution and addmm (no bias); nothing for BN, ReLU, pools or adds",
-    terms: [term('a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear'], (r) => r.layer.macs)],
+    terms: [term('a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs)],
   },
   'flopcounter-train': {
     description:
       'FlopCounterMode around a training step (loss.backward(), an input that needs no grad): the forward, then per conv and linear the input gradient (none for a conv reading the network input) and the weight gradient, which it counts × groups for a grouped conv',
     terms: [
-      term('forward: a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear'], (r) => r.layer.macs),
-      term('backward, input gradient: 2 per mult-add (none for the input)', ['Conv2d', 'Conv1d', 'Linear'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
+      term('forward: a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
+      term('backward, input gradient: 2 per mult-add (none for the input)', ['Conv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
+      // the blur's filter needs no gradient: its weight gradient is not computed
       term('backward, weight gradient: 2 per mult-add × groups', ['Conv2d', 'Conv1d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
     ],
   },
@@ -260,13 +271,14 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('PReLU 1 per element (eval)', 'PReLU', (r) => r.inputElements),
       term('avg pools: their clipped windows + 1 per output', ['AvgPool2d', 'AvgPool2dSame'], (r) => add(mul(planes(r), avgPoolWindows(r)), r.outputElements)),
       term('adaptive avg pool: its windows + 1 per output', 'AdaptiveAvgPool2d', (r) => add(mul(planes(r), adaptiveWindows(r)), r.outputElements)),
+      blurUnseen,
     ],
   },
   calflops: {
     description:
       "calflops calculate_flops (DeepSpeed's flops profiler counts the same): patched torch.nn.functional calls, 2 FLOPs per mult-add, a conv's bias, ReLU and every pool 1 per input element, BN 2 per element (eval); `+=` and `x * gate` unseen",
     terms: [
-      term('a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear'], (r) => r.layer.macs),
+      term('a mult-add is 2 FLOPs (the blur pool\'s F.conv2d too)', ['Conv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
       term('conv bias 1 per output element', 'Conv2d', convBias),
       term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(2)),
       term('GroupNorm 5 per element (affine)', 'GroupNorm', bnPerElement(5)),
@@ -286,6 +298,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       // Paddle looks its hooks up by exact class: a subclass (timm's AvgPool2dSame) counts 0
       term('avg pool 1 per output element (AvgPool2d only)', 'AvgPool2d', (r) => r.outputElements),
       term('adaptive avg pool (window + 1) per output element', 'AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
+      blurUnseen,
     ],
   },
 };

@@ -87,6 +87,16 @@ export interface MemoryTraits {
   readonly autocast: boolean;
   /** Backward hands its output's gradient on unchanged instead of making a new one. */
   readonly passesGradient: boolean;
+  /**
+   * It pads its input by this much on every side into a new tensor that its conv reads and keeps
+   * (at the activations' element size): BlurPool2d's reflection pad.
+   */
+  readonly paddedInput?: (spec: LayerSpec) => number;
+  /**
+   * A buffer its conv reads (BlurPool2d's filter): under autocast cast to 16 bits on every call
+   * and kept (autocast caches only weights that require grad).
+   */
+  readonly castBuffer?: (spec: LayerSpec) => Shape;
 }
 
 /**
@@ -112,12 +122,16 @@ export const TORCH_MODULES = [
   'Dropout',
   'GroupNorm',
   'Conv1d',
+  'BlurPool2d',
   // tensor operations in a forward: the residual `+=`, and squeeze-and-excitation's
   // `x.mean(...)` and `x * gate`
   'add',
   'torch.add',
   'mean',
   'mul',
+  // Res2Net's torch.split and torch.cat
+  'split',
+  'cat',
   // F.avg_pool2d and F.relu called in a model's forward (no module)
   'F.avg_pool2d',
   'F.relu',
@@ -183,6 +197,8 @@ function window2d(input: Shape, channels: number, kernel: Pair, stride: Pair, pa
 }
 
 const same = (_: LayerSpec, input: Shape): RuleResult => input;
+const pair2 = (n: number): Pair => [n, n];
+const pad2 = (n: number): Padding => [pair2(n), pair2(n)];
 const SAME: FieldRule = { rule: 'same' };
 const GLOBAL: FieldRule = { rule: 'global' };
 const window = (kernel: Pair, stride: Pair, padding: Padding, dilation = 1): FieldRule => ({
@@ -414,7 +430,67 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     memory: { ...KEEPS_INPUT, autocast: true, ownInInference: true },
     torch: () => 'Conv1d',
   },
+  blurpool2d: {
+    output: (s, input) => {
+      const bad = checkChannels(input, s.channels);
+      if (bad) return bad;
+      const p = blurPadding(s);
+      // PyTorch's reflection pad: the padding must be less than the side it reflects
+      for (let axis = 0; axis < 2; axis++)
+        if (p >= input[2 + axis]!)
+          return { code: 'too-small', expected: `a ${axis === 0 ? 'height' : 'width'} over the reflection padding ${p} (the blur pool reflects the map at its edges)`, found: String(input[2 + axis]) };
+      return window2d(input, s.channels, pair2(s.kernel), pair2(s.stride), pad2(p), [1, 1], false);
+    },
+    // its filter is a buffer (timm's `filt`, not persistent): no parameter; its depthwise conv's
+    // mult-adds are a conv's, kernel² per output element
+    weights: (s, _input, output) => ({ weight: null, bias: null, params: 0, runningStats: 0, macs: mul(product(output), s.kernel * s.kernel) }),
+    field: (s) => ({ rule: 'window', window: { kernel: s.kernel, stride: s.stride, padBefore: blurPadding(s), dilation: 1 } }),
+    // the reflection pad keeps its input (its backward reads it), the conv the padded map and, under
+    // autocast, its 16-bit copy of the filter; a no-grad forward makes the padded map and drops it
+    memory: {
+      ...KEEPS_INPUT,
+      ownInInference: true,
+      paddedInput: (s) => blurPadding(s as SpecOf<'blurpool2d'>),
+      castBuffer: (s) => {
+        const k = (s as SpecOf<'blurpool2d'>).kernel;
+        return [(s as SpecOf<'blurpool2d'>).channels, 1, k, k];
+      },
+    },
+    torch: () => 'BlurPool2d',
+  },
+  slice: {
+    output: (s, input) => {
+      const rank = expectRank4(input);
+      if (rank) return rank;
+      return s.start + s.channels <= input[1]! ? [input[0]!, s.channels, input[2]!, input[3]!] : { code: 'channels', expected: `at least ${s.start + s.channels} channels to split`, found: String(input[1]) };
+    },
+    field: () => SAME,
+    // a view of its input's storage
+    memory: PASS_THROUGH,
+    torch: () => 'split',
+  },
+  concat: {
+    operands: (s) => s.others,
+    output: (_, input, others) => {
+      const rank = expectRank4(input);
+      if (rank) return rank;
+      let channels = input[1]!;
+      for (const o of others) {
+        if (o.length !== 4 || o[0] !== input[0] || o[2] !== input[2] || o[3] !== input[3])
+          return { code: 'add-mismatch', expected: `maps of ${input[2]}×${input[3]} to join along the channels`, found: fmt(o) };
+        channels += o[1]!;
+      }
+      return [input[0]!, channels, input[2]!, input[3]!];
+    },
+    field: () => ({ rule: 'merge' }),
+    // a new tensor; its backward hands each operand a slice of the gradient (views) and keeps nothing
+    memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: true },
+    torch: () => 'cat',
+  },
 };
+
+/** BlurPool2d's padding on each side: timm's get_padding(kernel, stride), ⌊(stride − 1 + kernel − 1) / 2⌋. */
+export const blurPadding = (s: { readonly kernel: number; readonly stride: number }): number => Math.floor((s.stride - 1 + s.kernel - 1) / 2);
 
 /** Every kind, in the order of the LayerSpec union: the trace document's `type` values. */
 export const KIND_NAMES = Object.keys(KINDS) as LayerKind[];

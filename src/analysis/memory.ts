@@ -54,9 +54,14 @@ export const TRAINING_THREADS = 2;
 
 /**
  * A tensor kept for backward, as what its bytes are made of: row `of`'s output (-1: the network
- * input) at `elementSize` bytes an element, or bytes that do not depend on the input's sides.
+ * input) at `elementSize` bytes an element, a row's padded input, or bytes that do not depend on
+ * the input's sides.
  */
-export type KeptTensor = { readonly of: number; readonly elementSize: number } | { readonly bytes: Int };
+export type KeptTensor =
+  | { readonly of: number; readonly elementSize: number }
+  /** row `padded`'s input, padded by `by` on every side of its map */
+  | { readonly padded: number; readonly by: number; readonly elementSize: number }
+  | { readonly bytes: Int };
 
 export interface MemoryReport {
   /** Bytes of activations each row keeps for backward (a tensor kept by several rows counts at the first). */
@@ -209,6 +214,18 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
       extras[i] = add(extras[i]!, saved);
       own[i]!.push(size !== 0 && saved === bytesOf(layer.output, size) ? { of: i, elementSize: size } : { bytes: saved });
     } else if (traitsOf.ownSaved) extras[i] = add(extras[i]!, traitsOf.ownSaved(layer, bytesOf));
+    if (traitsOf.paddedInput) {
+      // a padded copy of its input, which its conv keeps
+      const p = traitsOf.paddedInput(layer.spec);
+      const [b = 1, c = 1, h = 1, w = 1] = layer.input;
+      extras[i] = add(extras[i]!, bytesOf([b, c, h + 2 * p, w + 2 * p], act));
+      own?.[i]!.push({ padded: i, by: p, elementSize: act });
+    }
+    if (autocast && traitsOf.castBuffer) {
+      const copy = bytesOf(traitsOf.castBuffer(layer.spec), 2);
+      extras[i] = add(extras[i]!, copy);
+      own?.[i]!.push({ bytes: copy });
+    }
     if (weightCopies[i] !== 0) {
       extras[i] = add(extras[i]!, weightCopies[i]!);
       own?.[i]!.push({ bytes: weightCopies[i]! });

@@ -109,8 +109,10 @@ export class ReceptiveFieldTable {
           center[i] = c;
           break;
         case 'merge': {
-          const other = operandsOf(spec)[0];
-          const o = other === undefined ? Number.NaN : other < 0 ? 1 : size[other]!;
+          // the largest of the operands' fields (a concatenation has several)
+          const others = operandsOf(spec);
+          let o = others.length === 0 ? Number.NaN : 0;
+          for (let k = 0; k < others.length; k++) o = Math.max(o, others[k]! < 0 ? 1 : size[others[k]!]!);
           if (Number.isNaN(o)) continue;
           size[i] = Math.max(s, o);
           stride[i] = t;
@@ -128,8 +130,16 @@ export class ReceptiveFieldTable {
       for (let i = 0; i < n; i++) {
         const spec = layers[i]!.spec;
         const rf = get(spec.from);
-        const other = operandsOf(spec)[0];
-        exact[i] = rf ? exactNext(spec, rf, other === undefined ? null : get(other)) : null;
+        // the largest of the operands' fields
+        let other: ExactField | null = null;
+        let global = false;
+        for (const o of operandsOf(spec)) {
+          const f = get(o);
+          if (!f) global = true;
+          else if (!other || f.size > other.size) other = f;
+        }
+        if (global) other = null;
+        exact[i] = rf ? exactNext(spec, rf, other) : null;
       }
       this.exact = exact;
     }

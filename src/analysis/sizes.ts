@@ -11,6 +11,7 @@
 // that are solved by walking the forms' steps, which are finitely many before they settle.
 
 import type { LayerSpec, Shape } from '../types.js';
+import { blurPadding } from './kinds.js';
 
 /** 0: height, 1: width. */
 export type Axis = 0 | 1;
@@ -155,7 +156,7 @@ export interface SymbolicTrace {
 }
 
 /** A window of `k` (dilation `d`, padding before and after) at stride `s` along one side. */
-function windowDim(n: Dim, k: number, s: number, pb: number, pa: number, d: number, ceil: boolean): { out: Dim; least: bigint } {
+export function windowDim(n: Dim, k: number, s: number, pb: number, pa: number, d: number, ceil: boolean): { out: Dim; least: bigint } {
   const a = BigInt(pb + pa - d * (k - 1) - 1);
   const S = BigInt(s);
   // ceil mode: ⌈(n + a)/s⌉, but the last window must start inside the input (before padding after)
@@ -285,6 +286,27 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape, symboli
       case 'channelconv':
         y = x;
         break;
+      case 'slice':
+        y = [x[0]!, num(spec.channels), x[2]!, x[3]!];
+        break;
+      case 'concat': {
+        // the sides of every operand must be equal; the channels add up
+        let c = x[1]!.k === 'n' ? x[1]!.v : 0n;
+        for (const o of spec.others.map(of)) {
+          for (const j of [2, 3]) if (!sameDim(x[j]!, o[j]!)) at({ k: 'eq', a: x[j]!, b: o[j]! });
+          c += o[1]!.k === 'n' ? o[1]!.v : 0n;
+        }
+        y = [x[0]!, num(c), x[2]!, x[3]!];
+        break;
+      }
+      case 'blurpool2d': {
+        channels(spec.channels);
+        const p = blurPadding(spec);
+        // the reflection pad takes only sides over its padding
+        for (const d of x.slice(2)) if (!(d.k === 'n' && d.v > BigInt(p))) at({ k: 'min', dim: d, t: BigInt(p + 1) });
+        y = window([spec.kernel, spec.kernel], [spec.stride, spec.stride], [[p, p], [p, p]], [1, 1], false, x[1]!);
+        break;
+      }
       case 'mul': {
         const g = of(spec.gate);
         // ECA's gate [N, 1, C] is the channels' (a view of [N, C, 1, 1]): nothing of the sides
@@ -445,7 +467,7 @@ export function findRow(specs: readonly LayerSpec[], name: string): number {
 function stridedRows(specs: readonly LayerSpec[], axis: Axis): [number, number][] {
   const out: [number, number][] = [];
   specs.forEach((s, i) => {
-    const stride = 'stride' in s ? s.stride[axis] : s.kind === 'widthpool2d' && s.window !== undefined ? s.window : 1;
+    const stride = 'stride' in s ? (typeof s.stride === 'number' ? s.stride : s.stride[axis]) : s.kind === 'widthpool2d' && s.window !== undefined ? s.window : 1;
     if (stride > 1) out.push([i, stride]);
   });
   return out;

@@ -7,7 +7,7 @@ import { traceShapes } from './trace.js';
 import { DEFAULT_MEMORY_OPTIONS, estimateMemory, type KeptTensor, type MemoryOptions, type MemoryReport } from './memory.js';
 import { expandResNet } from '../network/expand.js';
 import type { ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
-import { dimText, evalDim, failing, holds, readsSides, symbolicTrace, validSizes, type Condition, type Dim, type Interval, type Sides } from './sizes.js';
+import { dimText, evalDim, failing, holds, readsSides, symbolicTrace, validSizes, windowDim, type Condition, type Dim, type Interval, type Sides } from './sizes.js';
 
 /**
  * coefficient × Π factors, each factor a side's formula; with a granule g, that product rounded up
@@ -132,7 +132,10 @@ export function analyzeSymbolic(
     if ('bytes' in k) return { coefficient: BigInt(k.bytes), factors: [] };
     let coefficient = BigInt(k.elementSize);
     const factors: Dim[] = [];
-    for (const d of k.of < 0 ? inputDims : sym.rows[k.of]!) {
+    const dimsOf = (i: number) => (i < 0 ? inputDims : sym.rows[i]!);
+    let dims = 'of' in k ? dimsOf(k.of) : dimsOf(trace.layers[k.padded]!.spec.from);
+    if ('padded' in k) dims = dims.map((d, j) => (j < 2 ? d : windowDim(d, 1, 1, k.by, k.by, 1, false).out));
+    for (const d of dims) {
       if (d.k === 'n') coefficient *= d.v;
       else if (d.k === 'p') {
         coefficient *= d.factor;

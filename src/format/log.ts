@@ -97,6 +97,9 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
       case 'batchnorm1d':
       case 'groupnorm':
       case 'channelconv':
+      case 'blurpool2d':
+      case 'slice':
+      case 'concat':
         break;
       default: {
         const never: never = spec;

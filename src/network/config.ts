@@ -95,6 +95,10 @@ export function checkRules(config: ModelConfig): ShapeIssue[] {
       });
     }
   }
+  if (config.block === 'res2net' && (config.order ?? 'post') !== 'post') issues.push(issue('order', 'post-activation blocks: Res2Net\'s block is conv, BN, ReLU', `order "${config.order}"`));
+  if (config.scale !== undefined && config.block !== 'res2net') issues.push(issue('scale', 'block "res2net" (the scales are its own)', `block "${config.block}"`));
+  if (config.antialias && config.block === 'res2net') issues.push(issue('antialias', 'basic or bottleneck blocks (timm has no anti-aliased Res2Net)', 'block "res2net"'));
+  if (config.antialias && (config.order ?? 'post') !== 'post') issues.push(issue('antialias', 'post-activation blocks (order "post"): timm puts the blur pool after the strided conv\'s activation', `order "${config.order}"`));
   if (config.eca && config.se) issues.push(issue('eca', 'eca or se, not both (each block has one attention module)', 'both'));
   const norm = config.norm;
   if (norm && issues.length === 0) {

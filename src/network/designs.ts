@@ -35,9 +35,16 @@ export interface BlockDesign {
   /** Inner width: `planes`, or torchvision's floor(planes × widthPerGroup / 64) × groups. */
   readonly width: 'planes' | 'grouped';
   readonly convs: readonly ConvDesign[];
+  /**
+   * Res2Net's multi-scale 3×3 (Gao et al. 2019): the first 1×1 gives `scale` groups of the inner
+   * width; each group but the last runs its own 3×3 after the sum of the previous group's output
+   * and its own split (the first block of a stage: the split alone), the last is passed on (pooled
+   * by a 3×3 average pool at the stride in a stage's first block), and all are joined.
+   */
+  readonly multiScale?: boolean;
 }
 
-export const BLOCK_KINDS = ['basic', 'bottleneck', 'ibasic', 'regnet'] as const;
+export const BLOCK_KINDS = ['basic', 'bottleneck', 'ibasic', 'regnet', 'res2net'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
@@ -80,6 +87,18 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
       { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: true },
       { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
     ],
+  },
+  // timm's Bottle2neck: 1×1 to width × scale, the scales' 3×3s (strided), their join, 1×1 with ×4 expansion
+  res2net: {
+    description: "res2net (1×1 to width × scale, a 3×3 per scale on the running sum of the scales, 1×1 with ×4 expansion: timm's Bottle2neck)",
+    expansion: 4,
+    width: 'grouped',
+    convs: [
+      { kernel: 1, out: 'width', stride: 'never', dilation: 'none', grouped: false },
+      { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: true },
+      { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
+    ],
+    multiScale: true,
   },
 };
 

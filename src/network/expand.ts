@@ -30,21 +30,34 @@ function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
     x = rows.act(names.stemAct, x, section, channels);
   }
   if (pool === 'none') return x;
-  return rows.push({
+  const blur = config.antialias === 'blur';
+  const part = (k: number) => `${names.stemPool}.${k}`;
+  if (pool === 'conv') {
+    // timm's replace_stem_pool: a 3×3 conv in the pool's place (at stride 1 and a blur pool with antialias), BN, ReLU
+    x = rows.conv(part(0), x, section, { inChannels: channels, outChannels: channels, kernel: 3, stride: blur ? 1 : 2, padding: 1 });
+    if (blur) x = blurPool(rows, part(1), x, section, channels, 2);
+    x = rows.bn(part(blur ? 2 : 1), x, section, channels);
+    return rows.act(part(blur ? 3 : 2), x, section, channels);
+  }
+  x = rows.push({
     kind: 'maxpool2d',
-    name: names.stemPool,
+    name: blur ? part(0) : names.stemPool,
     paddleName: 'max_pool2d_0',
     from: x,
     section,
     kernel: pair(3),
-    stride: pair(2),
+    stride: pair(blur ? 1 : 2),
     padding: pad(1),
     dilation: pair(1),
     ceilMode: false,
   });
+  return blur ? blurPool(rows, part(1), x, section, channels, 2) : x;
 }
 
-
+/** timm's BlurPool2d (filter 3) on a map of `channels`, at `stride`. */
+function blurPool(rows: Rows, name: string, from: number, section: Section, channels: number, stride: number): number {
+  return rows.push({ kind: 'blurpool2d', name, paddleName: null, from, section, channels, kernel: 3, stride });
+}
 
 /** The rows of a block's projection shortcut, from `input`; returns the last. */
 function projectionOf(rows: Rows, config: ModelConfig, b: BlockArgs, input: number): number {
@@ -124,9 +137,57 @@ function shortcutPlacement(at: Naming['shortcutAt'], pre: boolean, from: Shortcu
   return 'last';
 }
 
+/**
+ * timm's Bottle2neck (Res2Net) from row `input`: conv1, bn1, relu; the map split into `scale`
+ * groups; each group but the last through its 3×3 (`convs.i`, `bns.i`, relu), after adding the
+ * previous group's output where the block neither strides nor projects; the last group as it is,
+ * or through `pool` (a 3×3 average pool at the stride) where it does; their concatenation;
+ * conv3, bn3, the attention, the shortcut, the add, relu. Returns its last row.
+ */
+function expandMultiScale(rows: Rows, config: ModelConfig, b: BlockArgs, input: number): number {
+  const { prefix: p, section, plan, names } = b;
+  const width = blockWidth(config, plan.planes);
+  const scale = config.scale ?? 4;
+  const first = b.stride > 1 || b.projection;
+  const dilation = b.first ? plan.firstDilation : plan.dilation;
+  let x = rows.conv(names.conv(p, 1), input, section, { inChannels: b.inChannels, outChannels: width * scale, kernel: 1 });
+  x = rows.bn(names.bn(p, 1), x, section, width * scale);
+  x = rows.act(names.act(p, 1), x, section, width * scale);
+  const whole = x;
+  const split = (i: number) => rows.push({ kind: 'slice', name: `${p}.split.${i}`, paddleName: null, from: whole, section, start: i * width, channels: width });
+  const joined: number[] = [];
+  let sp = -1;
+  for (let i = 0; i < scale - 1; i++) {
+    sp = i === 0 || first ? split(i) : rows.push({ kind: 'add', name: `${p}.add.${i}`, paddleName: null, from: sp, section, shortcut: split(i), outOfPlace: 'operator' });
+    sp = rows.conv(`${p}.convs.${i}`, sp, section, { inChannels: width, outChannels: width, kernel: 3, stride: b.stride, padding: dilation, dilation, groups: config.groups });
+    sp = rows.bn(`${p}.bns.${i}`, sp, section, width);
+    sp = rows.act(names.act(p, 2 + i), sp, section, width);
+    joined.push(sp);
+  }
+  let last = split(scale - 1);
+  if (first) {
+    // nn.AvgPool2d(3, stride, padding=1): padding counts in the average (PyTorch's default)
+    last = rows.push({ kind: 'avgpool2d', name: `${p}.pool`, paddleName: null, from: last, section, kernel: pair(3), stride: pair(b.stride), padding: pad(1), ceilMode: false, countIncludePad: true });
+  }
+  joined.push(last);
+  x = rows.push({ kind: 'concat', name: `${p}.cat`, paddleName: null, from: joined[0]!, section, others: joined.slice(1) });
+  x = rows.conv(names.conv(p, 3), x, section, { inChannels: width * scale, outChannels: plan.outChannels, kernel: 1 });
+  x = rows.bn(names.bn(p, 3), x, section, plan.outChannels);
+  if (config.eca) x = efficientChannelAttention(rows, names, p, section, x, plan.outChannels);
+  const { se } = config;
+  if (se) x = squeezeExcite(rows, se, names, p, section, x, plan.outChannels, seChannels(se, se.of === 'input' ? b.inChannels : plan.outChannels));
+  const shortcut = b.projection ? projectionOf(rows, config, b, input) : b.subsample ? subsampleOf(rows, b, input) : identityShortcut(rows, b, 'post', input);
+  const main = x;
+  return rows.as('join', () => {
+    const y = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: main, section, shortcut });
+    return rows.act(names.out(p, scale + 1), y, section, plan.outChannels);
+  });
+}
+
 /** Expands one block from its design, its order and its shortcut form, from row `input`; returns its last row. */
 function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: number): number {
   const design = BLOCKS[config.block];
+  if (design.multiScale) return expandMultiScale(rows, config, b, input);
   const orderKind = config.order ?? 'post';
   const order = ORDERS[orderKind];
   const { prefix: p, section, plan, names } = b;
@@ -155,12 +216,15 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
       conv.stride === 'always' || (conv.stride === 'v1' && config.strideIn1x1) || (conv.stride === 'v1.5' && !config.strideIn1x1);
     const dilation = conv.dilation === 'none' ? 1 : conv.dilation === 'entry' && b.first ? plan.firstDilation : plan.dilation;
     const steps = c === last ? order.lastUnit : order.unit;
+    // antialias: the strided conv runs at stride 1, and a blur pool at the stride follows its activation (timm's `aa`)
+    const blurred = strided && config.antialias === 'blur' && (b.stride === 2 || (b.first && plan.firstDilation !== plan.dilation));
     // whether a BN reads the conv's output (in its unit, or first in the next): then no bias with convBias "unnormalized"
     const after = steps[steps.indexOf('conv') + 1] ?? (c < last ? (c + 1 === last ? order.lastUnit : order.unit)[0] : undefined);
     for (let k = 0; k < steps.length; k++) {
       const step = steps[k]!;
       if (step === 'act') {
         x = rows.act(names.act(p, ++acts), x, section, current);
+        if (blurred) x = blurPool(rows, `${p}.aa`, x, section, current, b.stride);
         if (c === 0 && acts === 1 && pre) {
           if (from === 'preactivation') shortcutFrom = x;
           if (at === 'branch' && reshaped) shortcut = shortcutOf(shortcutFrom);
@@ -174,7 +238,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
           inChannels: current,
           outChannels: out,
           kernel: conv.kernel,
-          stride: strided ? b.stride : 1,
+          stride: strided && !blurred ? b.stride : 1,
           padding: conv.kernel === 1 ? 0 : dilation,
           dilation,
           groups: conv.grouped ? blockGroups(config, width) : 1,

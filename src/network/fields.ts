@@ -39,7 +39,7 @@ export const LIMITS = {
 } as const;
 
 export const STEM_KINDS = ['standard', 'deep', 'cifar'] as const;
-export const STEM_POOLS = ['max', 'none'] as const;
+export const STEM_POOLS = ['max', 'conv', 'none'] as const;
 export const ORDER_KINDS = ['post', 'pre', 'iresnet'] as const;
 export const SHORTCUT_SOURCES = ['preactivation', 'input'] as const;
 export const STRIDE_PLACES = ['first', 'last'] as const;
@@ -50,6 +50,7 @@ export const ACTIVATIONS = ['relu', 'prelu', 'prelu-shared'] as const;
 export const SE_SQUEEZES = ['mean', 'pool', 'height'] as const;
 export const SE_PLACES = ['output', 'inner'] as const;
 export const SE_WIDTHS = ['output', 'input'] as const;
+export const ANTIALIAS_KINDS = ['blur'] as const;
 
 /** `a, b or c` */
 export const inWords = (items: readonly string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
@@ -103,12 +104,14 @@ interface OptionalFields {
   readonly headFlatten: readonly [number, number];
   readonly norm: { readonly groups: number };
   readonly eca: boolean;
+  readonly antialias: (typeof ANTIALIAS_KINDS)[number];
+  readonly scale: number;
 }
 export type StemKind = (typeof STEM_KINDS)[number];
 /** A stem as data: its convs in order (each a square kernel padded to keep the size, then BN and ReLU), and its pool. */
 export interface StemDesign {
   readonly convs: readonly { readonly kernel: number; readonly stride?: number | undefined; readonly channels: number }[];
-  /** Default `max`: a 3×3/2 max pool with padding 1. */
+  /** Default `max`: a 3×3/2 max pool with padding 1; `conv`: a 3×3/2 conv, BN and ReLU in its place (timm's replace_stem_pool). */
   readonly pool?: (typeof STEM_POOLS)[number] | undefined;
 }
 /** Squeeze-and-excitation: a block output of C channels squeezed to C / reduction, rounded to a multiple of `divisor` where given. */
@@ -195,12 +198,12 @@ export const FIELDS: FieldTable = {
                   .check(z.minLength(1, { error: 'expected at least one conv' }), z.maxLength(8, { error: 'expected at most 8 convs' })),
                 "The stem's convs in order, each followed by BN and ReLU (with stemNorm false, the last is bare)",
               ),
-              pool: z.optional(d(choice(z, STEM_POOLS), 'After the convs: a 3×3/2 max pool with padding 1 (max, the default) or none')),
+              pool: z.optional(d(choice(z, STEM_POOLS), "After the convs: a 3×3/2 max pool with padding 1 (max, the default), conv (a 3×3/2 conv keeping the channels, BN and ReLU in the pool's place: timm's replace_stem_pool, ResNet-RS) or none")),
             }),
           ],
-          { error: 'expected "standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "none" }' },
+          { error: 'expected "standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "conv" | "none" }' },
         ),
-        'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2); or the stem as data: { "convs": [{ "kernel", "stride", "channels" }, ...], "pool": "max" | "none" }',
+        'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2); or the stem as data: { "convs": [{ "kernel", "stride", "channels" }, ...], "pool": "max" | "conv" | "none" }',
       ),
     default: () => 'standard' as const,
   },
@@ -354,6 +357,20 @@ export const FIELDS: FieldTable = {
       d(
         flag(z),
         "Efficient channel attention in every block, on its output before the residual add (timm's EcaModule: mean, a Conv1d across the channels with k = the odd of ⌊(log2 C + 1)/2⌋, at least 3, sigmoid, multiply); default false",
+      ),
+  },
+  scale: {
+    schema: (z, d) =>
+      d(
+        positive(z, 'a whole number from 2 to 64', 64).check(z.minimum(2, { error: 'expected a whole number from 2 to 64' })),
+        "Res2Net's scales (block res2net): the first 1×1 gives scale groups of the inner width (floor(planes × widthPerGroup / 64) × groups: widthPerGroup 26 for res2net50_26w_4s), each but the last with its own 3×3; default 4",
+      ),
+  },
+  antialias: {
+    schema: (z, d) =>
+      d(
+        choice(z, ANTIALIAS_KINDS),
+        "Anti-aliased downsampling (timm's aa_layer=BlurPool2d, Zhang 2019): blur, a reflection pad and a fixed 3×3 binomial filter run depthwise at the stride (a buffer, no parameter). A block that strides by 2 runs its strided conv at stride 1 and the blur pool after that conv's activation (`aa`); the stem's max pool runs at stride 1, then the blur pool (`maxpool.0`, `maxpool.1`); a stem pool conv runs at stride 1, then the blur pool, then its BN and ReLU. Post-activation blocks only; default none",
       ),
   },
   norm: {

@@ -121,7 +121,7 @@ const AKAMASTER_NAMES: Naming = {
   identityShortcut: (p) => `${p}.shortcut`,
 };
 
-export const NAMING_KINDS = ['torchvision', 'timm', 'akamaster', 'kuangliu', 'wrn', 'bearpaw', 'keras', 'kerasv2', 'kerashub', 'insightface', 'regnet'] as const;
+export const NAMING_KINDS = ['torchvision', 'timm', 'res2net', 'akamaster', 'kuangliu', 'wrn', 'bearpaw', 'keras', 'kerasv2', 'kerashub', 'insightface', 'regnet'] as const;
 /** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
 export type NamingKind = (typeof NAMING_KINDS)[number];
 
@@ -132,6 +132,13 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     stemAct: 'act1',
     act: (p, n) => `${p}.act${n}`,
     out: (p, n) => `${p}.act${n}`,
+    pool: 'global_pool.pool',
+    flatten: 'global_pool.flatten',
+  },
+  // timm's res2net.py: timm's stem and head, and one `relu` module each block calls for every activation
+  res2net: {
+    ...TORCHVISION_NAMES,
+    stemAct: 'act1',
     pool: 'global_pool.pool',
     flatten: 'global_pool.flatten',
   },

@@ -47,6 +47,9 @@ import resnet26 from '../../configs/presets/resnet26.json' with { type: 'json' }
 import seresnext26d_32x4d from '../../configs/presets/seresnext26d_32x4d.json' with { type: 'json' };
 import resnet50_gn from '../../configs/presets/resnet50_gn.json' with { type: 'json' };
 import ecaresnet50d from '../../configs/presets/ecaresnet50d.json' with { type: 'json' };
+import resnetrs50 from '../../configs/presets/resnetrs50.json' with { type: 'json' };
+import resnetblur50 from '../../configs/presets/resnetblur50.json' with { type: 'json' };
+import res2net50_26w_4s from '../../configs/presets/res2net50_26w_4s.json' with { type: 'json' };
 import regnet_x_400mf from '../../configs/presets/regnet_x_400mf.json' with { type: 'json' };
 import regnet_y_400mf from '../../configs/presets/regnet_y_400mf.json' with { type: 'json' };
 import regnet_x_1_6gf from '../../configs/presets/regnet_x_1_6gf.json' with { type: 'json' };
@@ -94,6 +97,9 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   seresnext26d_32x4d: seresnext26d_32x4d as ConfigInput,
   resnet50_gn: resnet50_gn as ConfigInput,
   ecaresnet50d: ecaresnet50d as ConfigInput,
+  resnetrs50: resnetrs50 as unknown as ConfigInput,
+  resnetblur50: resnetblur50 as ConfigInput,
+  res2net50_26w_4s: res2net50_26w_4s as ConfigInput,
   regnet_x_400mf: regnet_x_400mf as ConfigInput,
   regnet_y_400mf: regnet_y_400mf as ConfigInput,
   regnet_x_1_6gf: regnet_x_1_6gf as ConfigInput,

@@ -17,6 +17,7 @@
 
 import type { Analysis } from '../analysis/analyze.js';
 import { foldedBatchNorms } from '../analysis/counts.js';
+import { blurPadding, operandsOf } from '../analysis/kinds.js';
 import { mul, product } from '../int.js';
 import type { LayerKind, LayerSpec, Shape, TracedLayer } from '../types.js';
 import { AttributeProto, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, TensorProto, TensorShapeProto, TensorShapeProto_Dimension, TypeProto, TypeProto_Tensor, ValueInfoProto } from './tags.js';
@@ -57,7 +58,7 @@ export interface Writer {
 const FLOAT = 1;
 const INT64 = 7;
 /** AttributeProto.AttributeType values used here. */
-const ATTR = { FLOAT: 1, INT: 2, TENSOR: 4, INTS: 7 } as const;
+const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, INTS: 7 } as const;
 
 /** A node attribute; `t` is a one-element float tensor (ConstantOfShape's value). */
 interface Attribute {
@@ -67,6 +68,7 @@ interface Attribute {
   readonly i: number | undefined;
   readonly ints: readonly number[] | undefined;
   readonly t: number | undefined;
+  readonly s?: string;
 }
 
 export interface OnnxExport {
@@ -85,6 +87,7 @@ function writeAttribute(w: Writer, a: Attribute): void {
   w.uint32(AttributeProto.name).string(a.name);
   if (a.f !== undefined) w.uint32(AttributeProto.f).float(a.f);
   if (a.i !== undefined) whole(w.uint32(AttributeProto.i), a.i);
+  if (a.s !== undefined) w.uint32(AttributeProto.s).string(a.s);
   if (a.t !== undefined) {
     // a TensorProto: dims [1], float, float_data [t]
     w.uint32(AttributeProto.t).fork();
@@ -117,6 +120,7 @@ const attribute = (name: string, type: number, f?: number, i?: number, ints?: re
 const ints = (name: string, values: readonly number[]): Attribute => attribute(name, ATTR.INTS, undefined, undefined, values);
 const int = (name: string, value: number): Attribute => attribute(name, ATTR.INT, undefined, value);
 const float = (name: string, value: number): Attribute => attribute(name, ATTR.FLOAT, value);
+const text = (name: string, value: string): Attribute => ({ ...attribute(name, ATTR.STRING), s: value });
 
 // ---------------------------------------------------------------------------------------------
 // The graph under construction
@@ -142,7 +146,8 @@ const he = (fanIn: number): Init => ({ std: Math.sqrt(2 / fanIn) });
 class Builder {
   private readonly names = new Set<string>();
   private readonly constants = new Map<string, string>();
-  private readonly initializers: { readonly name: string; readonly values: readonly number[] }[] = [];
+  /** Constants: 1-d int64 sizes, and float tensors of fixed values (`dims` given). */
+  private readonly initializers: { readonly name: string; readonly values: readonly number[]; readonly dims?: Shape }[] = [];
   /** Each distinct type's bytes, by shape: values of one shape copy them. */
   private readonly types = new Map<string, Uint8Array>();
   /** Graph inputs and value_info, name and type, written after the nodes (their fields come later). */
@@ -236,15 +241,29 @@ class Builder {
     return name;
   }
 
+  /** A float constant of fixed values (a blur pool's filter), whatever the weights. */
+  floats(name: string, dims: Shape, values: readonly number[]): string {
+    const n = this.unique(name);
+    this.initializers.push({ name: n, values, dims });
+    return n;
+  }
+
   /** The graph's fields after its nodes: its name, the int64 constants, inputs, outputs, value_info. */
   finish(graphName: string, outputs: readonly (readonly [string, Uint8Array])[]): void {
     const w = this.w;
     w.uint32(GraphProto.name).string(graphName);
     for (const c of this.initializers) {
       w.uint32(GraphProto.initializer).fork();
-      w.uint32(TensorProto.dims).uint32(c.values.length).uint32(TensorProto.data_type).uint32(INT64);
-      w.uint32(TensorProto.int64_data).fork();
-      for (const v of c.values) w.int64(v);
+      if (c.dims) {
+        for (let k = 0; k < c.dims.length; k++) w.uint32(TensorProto.dims).uint32(c.dims[k]!);
+        w.uint32(TensorProto.data_type).uint32(FLOAT);
+        w.uint32(TensorProto.float_data).fork();
+        for (const v of c.values) w.float(v);
+      } else {
+        w.uint32(TensorProto.dims).uint32(c.values.length).uint32(TensorProto.data_type).uint32(INT64);
+        w.uint32(TensorProto.int64_data).fork();
+        for (const v of c.values) w.int64(v);
+      }
       w.ldelim();
       w.uint32(TensorProto.name).string(c.name);
       w.ldelim();
@@ -394,6 +413,28 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
   },
   // ONNX's BatchNormalization takes [N, C] as well as [N, C, H, W]
   batchnorm1d: (g, r) => batchNorm(g, r, r.spec.features),
+  // torch.split's chunk: the channels [start, start + channels)
+  slice: (g, r) => {
+    const s = r.spec;
+    g.node('Slice', r.name, [r.x, g.int64s([s.start]), g.int64s([s.start + s.channels]), g.int64s([1])], [r.name], [], r.doc);
+  },
+  concat: (g, r) => g.node('Concat', r.name, [r.x, ...r.operands], [r.name], [int('axis', 1)], r.doc),
+  // timm's BlurPool2d: a reflection pad, then its binomial filter depthwise at the stride
+  blurpool2d: (g, r) => {
+    const s = r.spec;
+    const [n, c, h, w] = r.layer.input as [number, number, number, number];
+    const p = blurPadding(s);
+    const padded = g.tensor(g.unique(`${r.name}.padded`), [n, c, h + 2 * p, w + 2 * p]);
+    g.node('Pad', padded, [r.x, g.int64s([0, 0, p, p, 0, 0, p, p])], [padded], [text('mode', 'reflect')]);
+    // (1 + x)^(k − 1) / 2^(k − 1) along each axis: the outer product of binomial coefficients
+    const row: number[] = [1];
+    for (let k = 1; k < s.kernel; k++) row.push((row[k - 1]! * (s.kernel - k)) / k);
+    const sum = 2 ** (s.kernel - 1);
+    const taps = row.flatMap((a) => row.map((b) => (a * b) / (sum * sum)));
+    const filter = g.floats(`${s.name}.filt`, [c, 1, s.kernel, s.kernel], Array.from({ length: c }, () => taps).flat());
+    const attrs = [ints('kernel_shape', [s.kernel, s.kernel]), ints('strides', [s.stride, s.stride]), ints('pads', [0, 0, 0, 0]), ints('dilations', [1, 1]), int('group', c)];
+    g.node('Conv', r.name, [padded, filter], [r.name], attrs, r.doc);
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -443,9 +484,10 @@ export function onnxExport(a: Analysis, newWriter: () => Writer, options: OnnxOp
       continue;
     }
     const name = g.unique(spec.name);
-    const operands = spec.kind === 'add' ? [tensorOf(spec.shortcut)] : spec.kind === 'mul' ? [tensorOf(spec.gate)] : [];
     const emit = EMIT[spec.kind] as Emit<LayerSpec>;
-    const operandRows = spec.kind === 'add' ? [spec.shortcut] : spec.kind === 'mul' ? [spec.gate] : [];
+    // the rows it reads besides `from`: the residual add's shortcut, the SE product's gate, a concatenation's others
+    const operandRows = operandsOf(spec);
+    const operands = operandRows.map(tensorOf);
     const operandShapes = operandRows.map((o) => (o < 0 ? trace.input : layers[o]!.output));
     emit(g, { spec, layer, name, x: tensorOf(spec.from), operands, operandShapes, doc: documentation(a, i), biasFromFold: foldsInto.has(i) });
     tensors.push(name);

@@ -35,6 +35,7 @@ export const AttributeProto = {
   name: 10,
   f: 21,
   i: 24,
+  s: 34,
   t: 42,
   ints: 64,
   type: 160,
