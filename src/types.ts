@@ -77,10 +77,17 @@ export interface Conv2dSpec extends RowBase {
   readonly dilation: Pair;
   readonly groups: number;
   readonly bias: boolean;
+  /**
+   * Weight standardisation (timm's StdConv2d, BiT): each output channel's weight normalised to
+   * zero mean and unit variance on every call, before the convolution.
+   */
+  readonly standardized?: boolean;
 }
 export interface BatchNorm2dSpec extends RowBase {
   readonly kind: 'batchnorm2d';
   readonly channels: number;
+  /** An in-place ReLU inside the same module (timm's BatchNormAct2d): one row. */
+  readonly act?: boolean;
 }
 export interface ReluSpec extends RowBase {
   readonly kind: 'relu';
@@ -208,6 +215,13 @@ export interface GroupNormSpec extends RowBase {
   readonly kind: 'groupnorm';
   readonly channels: number;
   readonly groups: number;
+  /** An in-place ReLU inside the same module (timm's GroupNormAct): one row. */
+  readonly act?: boolean;
+}
+/** Zeros around the map (nn.ConstantPad2d(p, 0.): BiT's stem before its max pool). */
+export interface ConstantPad2dSpec extends RowBase {
+  readonly kind: 'constantpad2d';
+  readonly padding: Padding;
 }
 /**
  * Anti-aliased downsampling (timm's BlurPool2d, Zhang 2019): the map padded by reflection by
@@ -265,7 +279,8 @@ export type LayerSpec =
   | ChannelConvSpec
   | BlurPool2dSpec
   | SliceSpec
-  | ConcatSpec;
+  | ConcatSpec
+  | ConstantPad2dSpec;
 
 export type LayerKind = LayerSpec['kind'];
 

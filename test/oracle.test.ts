@@ -31,6 +31,10 @@ const TYPE: Record<string, string> = {
   GroupNorm: 'groupnorm',
   Conv1d: 'channelconv',
   BlurPool2d: 'blurpool2d',
+  StdConv2d: 'conv2d',
+  BatchNormAct2d: 'batchnorm2d',
+  GroupNormAct: 'groupnorm',
+  ConstantPad2d: 'constantpad2d',
   // an empty nn.Sequential on an identity shortcut (akamaster, kuangliu), and option A's pad
   Sequential: 'identity',
   LambdaLayer: 'channelpad',
@@ -75,7 +79,7 @@ describe.each(loadFixtures())('$file', ({ record: recorded, config }) => {
 
   it('names every conv and linear row as PyTorch does, with its mult-adds', () => {
     const ours = t.layers.filter((l) => l.spec.kind === 'conv2d' || l.spec.kind === 'linear');
-    const theirs = record.layers.filter((r) => r.type === 'Conv2d' || r.type === 'Linear');
+    const theirs = record.layers.filter((r) => r.type === 'Conv2d' || r.type === 'StdConv2d' || r.type === 'Linear');
     expect(ours.map((l) => [l.spec.name, l.output, l.macs])).toEqual(theirs.map((r) => [r.name, r.output, r.macs]));
     expect(ours.filter((l) => l.spec.kind === 'conv2d')).toHaveLength(record.conv2d_count);
   });

@@ -219,12 +219,23 @@ def module_of(row):
     """The module a row's source calls (None where it is a tensor operation or a function)."""
     s = row['spec']
     kind = s['kind']
+    if kind == 'conv2d' and s.get('standardized'):
+        p, symmetric = pads(s['padding'])
+        return timm_layers().StdConv2d(s['inChannels'], s['outChannels'], s['kernel'][0], s['stride'][0], (p[2], p[0]) if symmetric else 0,
+                                       s['dilation'][0], s['groups'], s['bias'], eps=1e-8)
     if kind == 'conv2d':
         p, symmetric = pads(s['padding'])
         return nn.Conv2d(s['inChannels'], s['outChannels'], s['kernel'], s['stride'], (p[2], p[0]) if symmetric else 0,
                          s['dilation'], s['groups'], s['bias'])
+    if kind == 'batchnorm2d' and s.get('act'):
+        return timm_layers().BatchNormAct2d(s['channels'])
     if kind == 'batchnorm2d':
         return nn.BatchNorm2d(s['channels'])
+    if kind == 'groupnorm' and s.get('act'):
+        return timm_layers().GroupNormAct(s['channels'], s['groups'])
+    if kind == 'constantpad2d':
+        p = s['padding']
+        return nn.ConstantPad2d((p[1][0], p[1][1], p[0][0], p[0][1]), 0.0)
     if kind == 'relu':
         return None if s.get('functional') else nn.ReLU(inplace=False)
     if kind == 'maxpool2d':

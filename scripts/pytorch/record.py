@@ -792,7 +792,7 @@ def record(case):
         'trainable_params': sum(p.numel() for p in model.parameters() if p.requires_grad),
         'bn_running_stats': stats,
         'macs': sum(r['macs'] for r in rows),
-        'conv2d_count': sum(1 for r in rows if r['type'] == 'Conv2d'),
+        'conv2d_count': sum(1 for r in rows if r['type'] in ('Conv2d', 'StdConv2d')),
         'source': f'PyTorch {torch.__version__} / torchvision forward hooks on leaf modules, CPU; scripts/pytorch/record.py',
         'layers': rows,
     }
@@ -899,7 +899,8 @@ def cases():
 
 
     # #27 from timm's own models (TIMM_SRC): module paths, types and shapes as timm has them
-    for preset, default in (('resnetrs50', [1, 3, 160, 160]), ('resnetblur50', [1, 3, 224, 224]), ('res2net50_26w_4s', [1, 3, 224, 224])):
+    for preset, default in (('resnetrs50', [1, 3, 160, 160]), ('resnetblur50', [1, 3, 224, 224]), ('res2net50_26w_4s', [1, 3, 224, 224]),
+                             ('resnetv2_50', [1, 3, 224, 224]), ('resnetv2_50x1_bit', [1, 3, 224, 224])):
         for shape in (default,) + odd:
             yield dict(id=preset, preset=preset, arch='timm', classes=1000, input=shape)
     # inputs timm's models refuse: where PyTorch raised

@@ -232,6 +232,11 @@ BUILT = [
     # Res2Net: its split (views), running sums and concatenation, tensor operations that keep nothing
     ('res2net50_26w_4s', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='res2net50_26w_4s', classes=1000), {}),
     ('res2net50_26w_4s', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='res2net50_26w_4s', classes=1000), {}),
+    # ResNetV2: BatchNormAct2d (its ReLU in place inside), the sum `x + shortcut`, the conv classifier; BiT:
+    # StdConv2d, GroupNormAct, ConstantPad2d (fp32 only: CPU autocast refuses a bfloat16 GroupNorm)
+    ('resnetv2_50', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetv2_50', classes=1000), {}),
+    ('resnetv2_50', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='resnetv2_50', classes=1000), {}),
+    ('resnetv2_50x1_bit', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetv2_50x1_bit', classes=1000), {}),
 ]
 
 

@@ -88,6 +88,10 @@ const bnPerElement = (n: number) => (r: RowFacts): Int => mul(n, r.inputElements
  * module class has no rule for it and counts nothing of the depthwise conv torchvision's
  * convention counts.
  */
+/** timm's StdConv2d: a subclass of nn.Conv2d, which the tools that match modules by exact class do not count. */
+const standardizedUnseen = term('StdConv2d: a subclass of Conv2d, unseen by exact class', 'StdConv2d', (r) => sub(0, r.layer.macs));
+/** StdConv2d standardises its weight with F.batch_norm (training, no affine): 4 per weight element (fvcore's and calflops' rule). */
+const standardization = term("StdConv2d's weight standardisation (batch_norm, training, no affine): 4 per weight element", 'StdConv2d', (r) => mul(4, product(r.layer.weight!)));
 const blurUnseen = term('blur pool: its F.conv2d inside a module it has no rule for, unseen', 'BlurPool2d', (r) => sub(0, r.layer.macs));
 /** The adaptive pool's window: input positions per output position (7×7 for a 224 input). */
 const adaptiveWindow = (r: RowFacts): Int => {
@@ -104,6 +108,9 @@ const adaptiveWindow = (r: RowFacts): Int => {
  */
 const PTFLOPS_MODULE_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int>> = {
   Conv2d: (r) => add(r.layer.macs, convBias(r)),
+  // timm's norm-act: not its norm (no exact class), but the nn.ReLU inside it
+  BatchNormAct2d: (r) => r.outputElements,
+  GroupNormAct: (r) => r.outputElements,
   // ECA's Conv1d (no bias)
   Conv1d: (r) => r.layer.macs,
   BatchNorm2d: (r) => mul(2, r.inputElements),
@@ -125,8 +132,10 @@ const PTFLOPS_MODULE_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int>> =
  */
 const PTFLOPS_FUNCTIONAL_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int>> = {
   ReLU: (r) => r.inputElements,
-  // nn.PReLU calls F.prelu
+  // nn.PReLU calls F.prelu; the ReLU inside timm's norm-act F.relu
   PReLU: (r) => r.inputElements,
+  BatchNormAct2d: (r) => r.inputElements,
+  GroupNormAct: (r) => r.inputElements,
   MaxPool2d: (r) => r.inputElements,
   AvgPool2d: (r) => r.inputElements,
   AdaptiveAvgPool2d: (r) => r.inputElements,
@@ -188,17 +197,19 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   fvcore: {
     description: 'fvcore FlopCountAnalysis in eval mode (its "flops" are mult-adds): conv and linear as torchvision, plus BatchNorm and the adaptive pool',
     terms: [
-      term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(2)),
-      term('GroupNorm 5 per element (affine)', 'GroupNorm', bnPerElement(5)),
+      term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d', 'BatchNormAct2d'], bnPerElement(2)),
+      term('GroupNorm 5 per element (affine)', ['GroupNorm', 'GroupNormAct'], bnPerElement(5)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
+      standardization,
     ],
     fails: failsUnderTracing,
   },
   'fvcore-train': {
     description: 'fvcore FlopCountAnalysis in train mode: BatchNorm counts 5 per element',
     terms: [
-      term('BN and GroupNorm 5 per element (train, affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm'], bnPerElement(5)),
+      term('BN and GroupNorm 5 per element (train, affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(5)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
+      standardization,
     ],
     fails: failsUnderTracing,
   },
@@ -208,14 +219,15 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     terms: [
       term('conv bias 1 per output element', 'Conv2d', convBias),
       term('BN and GroupNorm 2 per element', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm'], bnPerElement(2)),
-      term('ReLU and PReLU 1 per element', ['ReLU', 'PReLU'], (r) => r.outputElements),
+      term('ReLU and PReLU 1 per element (the ReLU inside a norm-act too)', ['ReLU', 'PReLU', 'BatchNormAct2d', 'GroupNormAct'], (r) => r.outputElements),
       term('pools 1 per input element', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d'], (r) => r.inputElements),
       term('linear bias 1 per output element', 'Linear', linearBias),
-      term('functional hooks count ReLU, PReLU and pools again', ['ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
+      term('functional hooks count ReLU, PReLU and pools again', ['ReLU', 'PReLU', 'BatchNormAct2d', 'GroupNormAct', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
       // its tensor-op hooks patch torch.add (Wide ResNet's residual sum); `out += x` is not seen
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
       blurUnseen,
-      term('module hooks divided by the batch', ['Conv2d', 'Conv1d', 'BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
+      standardizedUnseen,
+      term('module hooks divided by the batch', ['Conv2d', 'Conv1d', 'BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'BatchNormAct2d', 'GroupNormAct', 'ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
         const m = ptflopsModule(r);
         return r.batch === 1 ? 0 : sub(divideExactly(m, r.batch), m);
       }),
@@ -233,6 +245,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('avg pool 1 per output element (AvgPool2d only; subclasses count 0)', 'AvgPool2d', (r) => r.outputElements),
       term('adaptive avg pool (window + 1) per output element', 'AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
       blurUnseen,
+      standardizedUnseen,
     ],
   },
   torchinfo: {
@@ -251,23 +264,24 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   },
   flopcounter: {
     description: "PyTorch's torch.utils.flop_counter.FlopCounterMode, forward: 2 FLOPs per mult-add of aten convolution and addmm (no bias); nothing for BN, ReLU, pools or adds",
-    terms: [term('a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs)],
+    terms: [term('a mult-add is 2 FLOPs', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs)],
   },
   'flopcounter-train': {
     description:
       'FlopCounterMode around a training step (loss.backward(), an input that needs no grad): the forward, then per conv and linear the input gradient (none for a conv reading the network input) and the weight gradient, which it counts × groups for a grouped conv',
     terms: [
-      term('forward: a mult-add is 2 FLOPs', ['Conv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
-      term('backward, input gradient: 2 per mult-add (none for the input)', ['Conv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
+      term('forward: a mult-add is 2 FLOPs', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
+      term('backward, input gradient: 2 per mult-add (none for the input)', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
       // the blur's filter needs no gradient: its weight gradient is not computed
-      term('backward, weight gradient: 2 per mult-add × groups', ['Conv2d', 'Conv1d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
+      term('backward, weight gradient: 2 per mult-add × groups', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
     ],
   },
   'ultralytics-thop': {
     description:
       'ultralytics-thop 2.x profile (eval; what `pip install thop` brings now): rules through the class hierarchy, BN 2 per element doubled for the affine, average pools by their actual windows plus a divide per output',
     terms: [
-      term('BN and GroupNorm 4 per element (2, doubled for the affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm'], bnPerElement(4)),
+      // timm's norm-act modules subclass nn.BatchNorm2d and nn.GroupNorm: their rules (the ReLU inside is free)
+      term('BN and GroupNorm 4 per element (2, doubled for the affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(4)),
       term('PReLU 1 per element (eval)', 'PReLU', (r) => r.inputElements),
       term('avg pools: their clipped windows + 1 per output', ['AvgPool2d', 'AvgPool2dSame'], (r) => add(mul(planes(r), avgPoolWindows(r)), r.outputElements)),
       term('adaptive avg pool: its windows + 1 per output', 'AdaptiveAvgPool2d', (r) => add(mul(planes(r), adaptiveWindows(r)), r.outputElements)),
@@ -278,11 +292,12 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     description:
       "calflops calculate_flops (DeepSpeed's flops profiler counts the same): patched torch.nn.functional calls, 2 FLOPs per mult-add, a conv's bias, ReLU and every pool 1 per input element, BN 2 per element (eval); `+=` and `x * gate` unseen",
     terms: [
-      term('a mult-add is 2 FLOPs (the blur pool\'s F.conv2d too)', ['Conv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
+      term('a mult-add is 2 FLOPs (the blur pool\'s F.conv2d too)', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
       term('conv bias 1 per output element', 'Conv2d', convBias),
-      term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(2)),
-      term('GroupNorm 5 per element (affine)', 'GroupNorm', bnPerElement(5)),
-      term('ReLU and PReLU 1 per input element', ['ReLU', 'F.relu', 'PReLU'], (r) => r.inputElements),
+      term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d', 'BatchNormAct2d'], bnPerElement(2)),
+      term('GroupNorm 5 per element (affine)', ['GroupNorm', 'GroupNormAct'], bnPerElement(5)),
+      term('ReLU and PReLU 1 per input element (the ReLU inside a norm-act too)', ['ReLU', 'F.relu', 'PReLU', 'BatchNormAct2d', 'GroupNormAct'], (r) => r.inputElements),
+      standardization,
       term('pools 1 per input element (padded for AvgPool2dSame)', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'AvgPool2dSame'], (r) =>
         r.module === 'AvgPool2dSame' ? paddedInputElements(r) : r.inputElements,
       ),
@@ -299,6 +314,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('avg pool 1 per output element (AvgPool2d only)', 'AvgPool2d', (r) => r.outputElements),
       term('adaptive avg pool (window + 1) per output element', 'AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
       blurUnseen,
+      standardizedUnseen,
     ],
   },
 };
@@ -444,10 +460,17 @@ export interface TorchinfoSizes {
   readonly forwardBackwardMB: string;
 }
 
+/** Modules with child modules (timm's norm-act wrappers), which torchinfo's sums pass over. */
+const CONTAINERS: ReadonlySet<TorchModule> = new Set(['BatchNormAct2d', 'GroupNormAct']);
+
 export function torchinfoSizes(trace: Trace): TorchinfoSizes {
   let outputs: Int = 0;
   const { layers } = trace;
-  for (let i = 0; i < layers.length; i++) if (layers[i]!.params !== 0) outputs = add(outputs, product(layers[i]!.output));
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i]!;
+    // its sums read leaf modules: timm's norm-act holds its ReLU (and an Identity) as children
+    if (layer.params !== 0 && !CONTAINERS.has(kindOf(layer.spec).torch(layer.spec))) outputs = add(outputs, product(layer.output));
+  }
   return { paramsMB: pythonFixed2(mul(trace.totals.params, 4)), forwardBackwardMB: pythonFixed2(mul(outputs, 8)) };
 }
 

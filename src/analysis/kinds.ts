@@ -73,14 +73,16 @@ export interface MemoryTraits {
   readonly aliases: boolean;
   /**
    * What autograd saves for backward among the tensors the row touches: its input (`from`), its
-   * output, every operand (`from` and the others: a product of two tensors), or nothing.
+   * output, every operand (`from` and the others: a product of two tensors), its input and its
+   * output (a norm with an in-place activation), or nothing.
    */
-  readonly saves: 'input' | 'output' | 'operands' | 'nothing';
+  readonly saves: 'input' | 'output' | 'operands' | 'nothing' | 'input-and-output';
   /**
    * Bytes of tensors of its own autograd keeps (BatchNorm's mean and inverse std, max-pool
-   * indices); `bytes` is the memory model's allocation of a tensor.
+   * indices); `bytes` is the memory model's allocation of a tensor, `activation` the bytes of an
+   * activation's element (4 in fp32, 2 under autocast).
    */
-  readonly ownSaved?: (layer: TracedLayer, bytes: (shape: Shape, elementSize: number) => Int) => Int;
+  readonly ownSaved?: (layer: TracedLayer, bytes: (shape: Shape, elementSize: number) => Int, activation: number) => Int;
   /** Whether those own tensors are also made, then dropped, in a no-grad forward. */
   readonly ownInInference: boolean;
   /** Autocast runs it in 16 bits and caches a 16-bit copy of its weight. */
@@ -106,7 +108,11 @@ export interface MemoryTraits {
  */
 export const TORCH_MODULES = [
   'Conv2d',
+  'StdConv2d',
   'BatchNorm2d',
+  'BatchNormAct2d',
+  'GroupNormAct',
+  'ConstantPad2d',
   'ReLU',
   'MaxPool2d',
   'AvgPool2d',
@@ -234,7 +240,16 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     },
     field: (s) => window(s.kernel, s.stride, s.padding, s.dilation[0]),
     memory: { ...KEEPS_INPUT, autocast: true, ownInInference: true },
-    torch: () => 'Conv2d',
+    // StdConv2d: F.batch_norm on the weight keeps each output channel's mean and inverse std, and the
+    // conv the standardised weight (fp32; under autocast its 16-bit cast, as a cast weight)
+    memoryOf: (s) =>
+      s.standardized
+        ? {
+            ...KINDS.conv2d.memory,
+            ownSaved: (l, bytes, activation) => add(mul(2, bytes([s.outChannels], 4)), activation === 4 ? bytes(l.weight!, 4) : 0),
+          }
+        : KINDS.conv2d.memory,
+    torch: (s) => (s.standardized ? 'StdConv2d' : 'Conv2d'),
   },
   batchnorm2d: {
     output: (s, input) => {
@@ -245,7 +260,9 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: () => SAME,
     // training keeps the batch's mean and inverse std (fp32); eval mode makes neither
     memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([(l.spec as SpecOf<'batchnorm2d'>).channels], 4)) },
-    torch: () => 'BatchNorm2d',
+    // with its ReLU in place: the ReLU's output (the row's) is kept too
+    memoryOf: (s) => (s.act ? { ...KINDS.batchnorm2d.memory, saves: 'input-and-output' } : KINDS.batchnorm2d.memory),
+    torch: (s) => (s.act ? 'BatchNormAct2d' : 'BatchNorm2d'),
   },
   relu: {
     output: same,
@@ -419,7 +436,8 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: () => SAME,
     // training and a no-grad forward alike: each sample's and group's mean and inverse std (fp32), kept for backward
     memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([l.input[0]!, (l.spec as SpecOf<'groupnorm'>).groups], 4)), ownInInference: true },
-    torch: () => 'GroupNorm',
+    memoryOf: (s) => (s.act ? { ...KINDS.groupnorm.memory, saves: 'input-and-output' } : KINDS.groupnorm.memory),
+    torch: (s) => (s.act ? 'GroupNormAct' : 'GroupNorm'),
   },
   channelconv: {
     output: (s, input) =>
@@ -457,6 +475,18 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
       },
     },
     torch: () => 'BlurPool2d',
+  },
+  constantpad2d: {
+    output: (s, input) => {
+      const rank = expectRank4(input);
+      if (rank) return rank;
+      const p = s.padding;
+      return [input[0]!, input[1]!, input[2]! + p[0][0] + p[0][1], input[3]! + p[1][0] + p[1][1]];
+    },
+    field: (s) => ({ rule: 'window', window: { kernel: 1, stride: 1, padBefore: s.padding[0][0], dilation: 1 } }),
+    // a new tensor; its backward needs only the sizes
+    memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false },
+    torch: () => 'ConstantPad2d',
   },
   slice: {
     output: (s, input) => {

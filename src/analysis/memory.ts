@@ -191,7 +191,10 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     const layer = layers[i]!;
     const traitsOf = traits[i]!;
     if (autocast && traitsOf.autocast && layer.weight) weightCopies[i] = bytesOf(layer.weight, 2);
-    if (traitsOf.saves === 'input') {
+    if (traitsOf.saves === 'input-and-output') {
+      if (layer.spec.from >= 0) keep(storageOfInput(i), i);
+      keep(storage[i]!, i);
+    } else if (traitsOf.saves === 'input') {
       // the network input is counted as input; under autocast a 16-bit kind casts it to a copy it keeps
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
       else if (autocast && traitsOf.autocast) {
@@ -207,13 +210,17 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     if (traitsOf.ownSaved && own) {
       // a tensor of the row's output's size (max-pool indices, a dropout mask), or fixed bytes (BN's statistics)
       let size = 0;
-      const saved = traitsOf.ownSaved(layer, (shape, elementSize) => {
-        if (shape === layer.output) size = elementSize;
-        return bytesOf(shape, elementSize);
-      });
+      const saved = traitsOf.ownSaved(
+        layer,
+        (shape, elementSize) => {
+          if (shape === layer.output) size = elementSize;
+          return bytesOf(shape, elementSize);
+        },
+        act,
+      );
       extras[i] = add(extras[i]!, saved);
       own[i]!.push(size !== 0 && saved === bytesOf(layer.output, size) ? { of: i, elementSize: size } : { bytes: saved });
-    } else if (traitsOf.ownSaved) extras[i] = add(extras[i]!, traitsOf.ownSaved(layer, bytesOf));
+    } else if (traitsOf.ownSaved) extras[i] = add(extras[i]!, traitsOf.ownSaved(layer, bytesOf, act));
     if (traitsOf.paddedInput) {
       // a padded copy of its input, which its conv keeps
       const p = traitsOf.paddedInput(layer.spec);

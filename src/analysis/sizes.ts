@@ -286,6 +286,9 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape, symboli
       case 'channelconv':
         y = x;
         break;
+      case 'constantpad2d':
+        y = window([1, 1], [1, 1], spec.padding, [1, 1], false, x[1]!);
+        break;
       case 'slice':
         y = [x[0]!, num(spec.channels), x[2]!, x[3]!];
         break;

@@ -100,6 +100,7 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
       case 'blurpool2d':
       case 'slice':
       case 'concat':
+      case 'constantpad2d':
         break;
       default: {
         const never: never = spec;

@@ -99,6 +99,8 @@ export function checkRules(config: ModelConfig): ShapeIssue[] {
   if (config.scale !== undefined && config.block !== 'res2net') issues.push(issue('scale', 'block "res2net" (the scales are its own)', `block "${config.block}"`));
   if (config.antialias && config.block === 'res2net') issues.push(issue('antialias', 'basic or bottleneck blocks (timm has no anti-aliased Res2Net)', 'block "res2net"'));
   if (config.antialias && (config.order ?? 'post') !== 'post') issues.push(issue('antialias', 'post-activation blocks (order "post"): timm puts the blur pool after the strided conv\'s activation', `order "${config.order}"`));
+  if (config.normAct && (config.activation ?? 'relu') !== 'relu') issues.push(issue('normAct', 'the ReLU (timm\'s norm-act modules hold a ReLU)', `activation "${config.activation}"`));
+  if (config.classifier === 'conv' && config.headFlatten) issues.push(issue('classifier', 'a pooled map (the conv classifier follows the global pool)', 'headFlatten'));
   if (config.eca && config.se) issues.push(issue('eca', 'eca or se, not both (each block has one attention module)', 'both'));
   const norm = config.norm;
   if (norm && issues.length === 0) {

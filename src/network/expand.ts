@@ -25,11 +25,17 @@ function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
       x = rows.relu(`${names.stemConv}.${3 * k + 2}`, x, section);
     }
   });
-  if (normalized) {
+  if (normalized && config.normAct) x = rows.bn(names.stemBn, x, section, channels, true);
+  else if (normalized) {
     x = rows.bn(names.stemBn, x, section, channels);
     x = rows.act(names.stemAct, x, section, channels);
   }
   if (pool === 'none') return x;
+  if (pool === 'pad-max') {
+    // BiT's 'fixed' stem: nn.ConstantPad2d(1, 0.), then a 3×3/2 max pool without padding
+    x = rows.push({ kind: 'constantpad2d', name: names.stemPad ?? `${names.stemPool}.pad`, paddleName: null, from: x, section, padding: pad(1) });
+    return rows.push({ kind: 'maxpool2d', name: names.stemPool, paddleName: 'max_pool2d_0', from: x, section, kernel: pair(3), stride: pair(2), padding: pad(0), dilation: pair(1), ceilMode: false });
+  }
   const blur = config.antialias === 'blur';
   const part = (k: number) => `${names.stemPool}.${k}`;
   if (pool === 'conv') {
@@ -79,11 +85,11 @@ function squeezeExcite(rows: Rows, se: SqueezeExcitation, names: Naming, p: stri
       : squeeze === 'height'
         ? rows.push({ kind: 'widthpool2d', name, paddleName: null, from: x, section, height: true })
         : rows.push({ kind: 'mean', name, paddleName: null, from: x, section });
-  g = rows.conv(names.se(p, 'fc1'), g, section, { inChannels: channels, outChannels: squeezed, kernel: 1, bias: true });
+  g = rows.conv(names.se(p, 'fc1'), g, section, { inChannels: channels, outChannels: squeezed, kernel: 1, bias: true, plain: true });
   g = names.seReluNotInplace
     ? rows.push({ kind: 'relu', name: names.se(p, 'act'), paddleName: null, from: g, section, inplace: false })
     : rows.relu(names.se(p, 'act'), g, section);
-  g = rows.conv(names.se(p, 'fc2'), g, section, { inChannels: squeezed, outChannels: channels, kernel: 1, bias: true });
+  g = rows.conv(names.se(p, 'fc2'), g, section, { inChannels: squeezed, outChannels: channels, kernel: 1, bias: true, plain: true });
   g = rows.push({ kind: 'sigmoid', name: names.se(p, 'gate'), paddleName: null, from: g, section, ...(names.functionalRelu ? { functional: true } : {}) });
   return rows.push({ kind: 'mul', name: names.se(p, 'mul'), paddleName: null, from: x, section, gate: g });
 }
@@ -222,8 +228,14 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
     const after = steps[steps.indexOf('conv') + 1] ?? (c < last ? (c + 1 === last ? order.lastUnit : order.unit)[0] : undefined);
     for (let k = 0; k < steps.length; k++) {
       const step = steps[k]!;
-      if (step === 'act') {
-        x = rows.act(names.act(p, ++acts), x, section, current);
+      // timm's norm-act: a BN and the ReLU after it, one module
+      const fused = step === 'bn' && config.normAct === true && steps[k + 1] === 'act';
+      if (step === 'act' || fused) {
+        if (fused) {
+          x = rows.bn(names.bn(p, ++bns), x, section, current, true);
+          acts++;
+          k++;
+        } else x = rows.act(names.act(p, ++acts), x, section, current);
         if (blurred) x = blurPool(rows, `${p}.aa`, x, section, current, b.stride);
         if (c === 0 && acts === 1 && pre) {
           if (from === 'preactivation') shortcutFrom = x;
@@ -265,7 +277,8 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
 function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: number, input: number): void {
   const section: Section = { kind: 'head' };
   let x = input;
-  if (config.headNorm) {
+  if (config.headNorm && config.normAct) x = rows.bn(names.headBn, x, section, channels, true);
+  else if (config.headNorm) {
     // pre-activation networks normalise the last block's sum before pooling
     x = rows.bn(names.headBn, x, section, channels);
     x = rows.act(names.headAct, x, section, channels);
@@ -290,6 +303,16 @@ function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: nu
   } else if (typeof config.headPool === 'number') {
     x = rows.push({ kind: 'widthpool2d', name: pool, paddleName: 'avg_pool2d_head', from: x, section, window: config.headPool, unit: config.classes > 0 });
   } else x = rows.push({ kind: 'adaptiveavgpool2d', name: pool, paddleName: 'adaptive_avg_pool2d_0', from: x, section, outputSize: [1, 1] });
+  if (config.classifier === 'conv') {
+    // timm's ClassifierHead(use_conv=True): nn.Dropout(0), a 1×1 conv with bias (nn.Identity without classes), nn.Flatten
+    x = rows.push({ kind: 'dropout', name: names.headDropout ?? 'drop', paddleName: null, from: x, section, p: 0, inplace: false });
+    x =
+      config.classes > 0
+        ? rows.conv(names.fc, x, section, { inChannels: channels, outChannels: config.classes, kernel: 1, bias: true, plain: true })
+        : rows.push({ kind: 'identity', name: names.fc, paddleName: null, from: x, section });
+    rows.push({ kind: 'flatten', name: names.flatten, paddleName: null, from: x, section });
+    return;
+  }
   x = rows.push({ kind: 'flatten', name: names.flatten, paddleName: null, from: x, section });
   if (config.classes > 0) {
     rows.push({ kind: 'linear', name: names.fc, paddleName: 'linear_0', from: x, section, inFeatures: channels, outFeatures: config.classes, bias: true });
@@ -352,7 +375,7 @@ function expandStages(rows: Rows, config: ModelConfig, names: Naming, input: num
 /** An empty row list for a config, and the names its rows take. */
 function startRows(config: ModelConfig): { rows: Rows; names: Naming } {
   const names = namingOf(config);
-  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false, config.activation ?? 'relu', config.norm?.groups), names };
+  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false, config.activation ?? 'relu', config.norm?.groups, config.weightStandardization ?? false), names };
 }
 
 /**

@@ -39,7 +39,8 @@ export const LIMITS = {
 } as const;
 
 export const STEM_KINDS = ['standard', 'deep', 'cifar'] as const;
-export const STEM_POOLS = ['max', 'conv', 'none'] as const;
+export const STEM_POOLS = ['max', 'conv', 'pad-max', 'none'] as const;
+export const CLASSIFIERS = ['linear', 'conv'] as const;
 export const ORDER_KINDS = ['post', 'pre', 'iresnet'] as const;
 export const SHORTCUT_SOURCES = ['preactivation', 'input'] as const;
 export const STRIDE_PLACES = ['first', 'last'] as const;
@@ -106,12 +107,18 @@ interface OptionalFields {
   readonly eca: boolean;
   readonly antialias: (typeof ANTIALIAS_KINDS)[number];
   readonly scale: number;
+  readonly normAct: boolean;
+  readonly weightStandardization: boolean;
+  readonly classifier: (typeof CLASSIFIERS)[number];
 }
 export type StemKind = (typeof STEM_KINDS)[number];
 /** A stem as data: its convs in order (each a square kernel padded to keep the size, then BN and ReLU), and its pool. */
 export interface StemDesign {
   readonly convs: readonly { readonly kernel: number; readonly stride?: number | undefined; readonly channels: number }[];
-  /** Default `max`: a 3×3/2 max pool with padding 1; `conv`: a 3×3/2 conv, BN and ReLU in its place (timm's replace_stem_pool). */
+  /**
+   * Default `max`: a 3×3/2 max pool with padding 1; `conv`: a 3×3/2 conv, BN and ReLU in its place
+   * (timm's replace_stem_pool); `pad-max`: a zero pad of 1, then the max pool without padding (BiT).
+   */
   readonly pool?: (typeof STEM_POOLS)[number] | undefined;
 }
 /** Squeeze-and-excitation: a block output of C channels squeezed to C / reduction, rounded to a multiple of `divisor` where given. */
@@ -198,12 +205,12 @@ export const FIELDS: FieldTable = {
                   .check(z.minLength(1, { error: 'expected at least one conv' }), z.maxLength(8, { error: 'expected at most 8 convs' })),
                 "The stem's convs in order, each followed by BN and ReLU (with stemNorm false, the last is bare)",
               ),
-              pool: z.optional(d(choice(z, STEM_POOLS), "After the convs: a 3×3/2 max pool with padding 1 (max, the default), conv (a 3×3/2 conv keeping the channels, BN and ReLU in the pool's place: timm's replace_stem_pool, ResNet-RS) or none")),
+              pool: z.optional(d(choice(z, STEM_POOLS), "After the convs: a 3×3/2 max pool with padding 1 (max, the default), conv (a 3×3/2 conv keeping the channels, BN and ReLU in the pool's place: timm's replace_stem_pool, ResNet-RS), pad-max (an nn.ConstantPad2d(1, 0) before a 3×3/2 max pool without padding: BiT's 'fixed' stem) or none")),
             }),
           ],
-          { error: 'expected "standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "conv" | "none" }' },
+          { error: 'expected "standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "conv" | "pad-max" | "none" }' },
         ),
-        'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2); or the stem as data: { "convs": [{ "kernel", "stride", "channels" }, ...], "pool": "max" | "conv" | "none" }',
+        'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2); or the stem as data: { "convs": [{ "kernel", "stride", "channels" }, ...], "pool": "max" | "conv" | "pad-max" | "none" }',
       ),
     default: () => 'standard' as const,
   },
@@ -364,6 +371,27 @@ export const FIELDS: FieldTable = {
       d(
         positive(z, 'a whole number from 2 to 64', 64).check(z.minimum(2, { error: 'expected a whole number from 2 to 64' })),
         "Res2Net's scales (block res2net): the first 1×1 gives scale groups of the inner width (floor(planes × widthPerGroup / 64) × groups: widthPerGroup 26 for res2net50_26w_4s), each but the last with its own 3×3; default 4",
+      ),
+  },
+  normAct: {
+    schema: (z, d) =>
+      d(
+        flag(z),
+        "Each norm and the ReLU after it one module, one row named by the norm (timm's BatchNormAct2d and GroupNormAct: the ReLU in place inside it), in the blocks, the stem and the head; default false",
+      ),
+  },
+  weightStandardization: {
+    schema: (z, d) =>
+      d(
+        flag(z),
+        "Every conv but the classifier weight-standardised (timm's StdConv2d, BiT: each output channel's weight normalised to zero mean and unit variance on every call; its parameters and shapes a conv's); default false",
+      ),
+  },
+  classifier: {
+    schema: (z, d) =>
+      d(
+        choice(z, CLASSIFIERS),
+        "The classifier after the pool: linear (flatten, then nn.Linear: torchvision, the default) or conv (nn.Dropout(0), a 1×1 conv with bias on the pooled map, then nn.Flatten: timm's ClassifierHead(use_conv=True), ResNetV2 and BiT)",
       ),
   },
   antialias: {

@@ -13,6 +13,8 @@ export interface Naming {
   readonly stemBn: string;
   readonly stemAct: string;
   readonly stemPool: string;
+  /** The zero pad before the stem's pool (`pad-max`). */
+  readonly stemPad?: string;
   readonly block: (stage: number, index: number) => string;
   readonly conv: (p: string, n: number) => string;
   readonly bn: (p: string, n: number) => string;
@@ -121,7 +123,7 @@ const AKAMASTER_NAMES: Naming = {
   identityShortcut: (p) => `${p}.shortcut`,
 };
 
-export const NAMING_KINDS = ['torchvision', 'timm', 'res2net', 'akamaster', 'kuangliu', 'wrn', 'bearpaw', 'keras', 'kerasv2', 'kerashub', 'insightface', 'regnet'] as const;
+export const NAMING_KINDS = ['torchvision', 'timm', 'res2net', 'resnetv2', 'akamaster', 'kuangliu', 'wrn', 'bearpaw', 'keras', 'kerasv2', 'kerashub', 'insightface', 'regnet'] as const;
 /** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
 export type NamingKind = (typeof NAMING_KINDS)[number];
 
@@ -141,6 +143,29 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     stemAct: 'act1',
     pool: 'global_pool.pool',
     flatten: 'global_pool.flatten',
+  },
+  // timm's resnetv2.py (ResNetV2, BiT): stem.conv, stem.pad, stem.pool; stages.S.blocks.I with norm1
+  // (the pre-activation, which the projection downsample.conv reads first), conv1, norm2, conv2, norm3,
+  // conv3 and the sum `x + shortcut`; the final norm; head.global_pool.pool, head.drop, head.fc, head.flatten
+  resnetv2: {
+    ...TORCHVISION_NAMES,
+    stemConv: 'stem.conv',
+    stemBn: 'stem.norm',
+    stemAct: 'stem.norm',
+    stemPool: 'stem.pool',
+    stemPad: 'stem.pad',
+    block: (s, i) => `stages.${s}.blocks.${i}`,
+    bn: (p, n) => `${p}.norm${n}`,
+    act: (p, n) => `${p}.norm${n}`,
+    shortcut: (p) => `${p}.downsample.conv`,
+    shortcutAt: 'branch',
+    outOfPlaceAdd: 'operator',
+    headBn: 'norm',
+    headAct: 'norm',
+    pool: 'head.global_pool.pool',
+    headDropout: 'head.drop',
+    fc: 'head.fc',
+    flatten: 'head.flatten',
   },
   akamaster: AKAMASTER_NAMES,
   // kuangliu's pytorch-cifar models/resnet.py and preact_resnet.py: akamaster's names; the

@@ -31,6 +31,8 @@ interface ConvArgs {
   readonly bias?: boolean;
   /** A BN follows it (with `convBias: "unnormalized"`, such a conv has no bias). */
   readonly normalized?: boolean;
+  /** An nn.Conv2d whatever the network's convs are (a classifier, an SE's): never weight-standardised. */
+  readonly plain?: boolean;
 }
 
 /** Appends rows and numbers Paddle's convs and average pools. */
@@ -65,6 +67,8 @@ export class Rows {
     readonly activation: 'relu' | 'prelu' | 'prelu-shared' = 'relu',
     /** Every BatchNorm a GroupNorm of this many groups. */
     readonly groupNorm?: number,
+    /** Every conv but the plain ones weight-standardised (timm's StdConv2d). */
+    readonly standardized = false,
   ) {}
 
   conv(name: string, from: number, section: Section, a: ConvArgs): number {
@@ -82,12 +86,15 @@ export class Rows {
       dilation: pair(a.dilation ?? 1),
       groups: a.groups ?? 1,
       bias: a.bias ?? (this.convBias === 'unnormalized' ? !(a.normalized ?? true) : this.convBias),
+      ...(this.standardized && !a.plain ? { standardized: true } : {}),
     });
   }
 
-  bn(name: string, from: number, section: Section, channels: number): number {
-    if (this.groupNorm !== undefined) return this.push({ kind: 'groupnorm', name, paddleName: null, from, section, channels, groups: this.groupNorm });
-    return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels });
+  /** A BatchNorm (a GroupNorm where the network has them), with `act` its ReLU inside the same module (timm's norm-act). */
+  bn(name: string, from: number, section: Section, channels: number, act = false): number {
+    const fused = act ? { act: true } : {};
+    if (this.groupNorm !== undefined) return this.push({ kind: 'groupnorm', name, paddleName: null, from, section, channels, groups: this.groupNorm, ...fused });
+    return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels, ...fused });
   }
 
   relu(name: string, from: number, section: Section): number {

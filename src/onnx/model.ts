@@ -311,16 +311,54 @@ function batchNorm(g: Builder, r: Row<LayerSpec>, channels: number): void {
   g.node('BatchNormalization', r.name, inputs, [r.name], [float('epsilon', 1e-5)], r.doc);
 }
 
+// opset 17 has no GroupNormalization: PyTorch's own export, reshaped to [N, G, C/G·H·W],
+// InstanceNormalization, reshaped back, then the per-channel scale and shift
+function groupNorm(g: Builder, r: Row<SpecOf<'groupnorm'>>): void {
+  const s = r.spec;
+  const [n, c, h, w] = r.layer.input as [number, number, number, number];
+  const grouped = [n, s.groups, (c / s.groups) * h * w];
+  const x = g.tensor(g.unique(`${r.name}.grouped`), grouped);
+  g.node('Reshape', x, [r.x, g.int64s([0, s.groups, -1])], [x]);
+  const normed = g.tensor(g.unique(`${r.name}.normalized`), grouped);
+  // InstanceNormalization's own scale and shift are 1 and 0: constants, not parameters
+  const unit = [g.filled(`${s.name}.group_scale`, [s.groups], 1), g.filled(`${s.name}.group_shift`, [s.groups], 0)];
+  g.node('InstanceNormalization', normed, [x, ...unit], [normed], [float('epsilon', 1e-5)]);
+  const back = g.tensor(g.unique(`${r.name}.ungrouped`), [n, c, h, w]);
+  g.node('Reshape', back, [normed, g.int64s([0, c, h, w])], [back]);
+  const scaled = g.tensor(g.unique(`${r.name}.scaled`), [n, c, h, w]);
+  g.node('Mul', scaled, [back, g.weight(`${s.name}.weight`, [c, 1, 1], { fill: 1 })], [scaled]);
+  g.node('Add', r.name, [scaled, g.weight(`${s.name}.bias`, [c, 1, 1], { fill: 0 })], [r.name], [], r.doc);
+}
+
+/** A row's tensor, then an in-place ReLU on it (timm's norm-act modules: one row, two nodes). */
+function thenRelu(g: Builder, r: Row<LayerSpec>, emit: (out: string) => void): void {
+  const normed = g.tensor(g.unique(`${r.name}.norm`), r.layer.output);
+  emit(normed);
+  g.node('Relu', r.name, [normed], [r.name], [], r.doc);
+}
+
 const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
   conv2d: (g, r) => {
     const s = r.spec;
-    const w = g.weight(`${r.spec.name}.weight`, r.layer.weight!, he((s.inChannels / s.groups) * s.kernel[0] * s.kernel[1]));
+    let w = g.weight(`${r.spec.name}.weight`, r.layer.weight!, he((s.inChannels / s.groups) * s.kernel[0] * s.kernel[1]));
+    if (s.standardized) {
+      // StdConv2d: each output channel's weight to zero mean and unit variance (eps 1e-8, BiT's),
+      // as InstanceNormalization does it on the weight viewed as [1, out, in·kh·kw]
+      const flat = [1, s.outChannels, (s.inChannels / s.groups) * s.kernel[0] * s.kernel[1]];
+      const viewed = g.tensor(g.unique(`${r.name}.weight_flat`), flat);
+      g.node('Reshape', viewed, [w, g.int64s(flat)], [viewed]);
+      const normed = g.tensor(g.unique(`${r.name}.weight_standardized`), flat);
+      const unit = [g.filled(`${s.name}.unit_scale`, [s.outChannels], 1), g.filled(`${s.name}.unit_shift`, [s.outChannels], 0)];
+      g.node('InstanceNormalization', normed, [viewed, ...unit], [normed], [float('epsilon', 1e-8)]);
+      w = g.tensor(g.unique(`${r.name}.weight_std`), r.layer.weight!);
+      g.node('Reshape', w, [normed, g.int64s(r.layer.weight!)], [w]);
+    }
     const inputs = [r.x, w];
     if (s.bias || r.biasFromFold) inputs.push(g.weight(`${r.spec.name}.bias`, [s.outChannels], { fill: 0 }));
     const attrs = [ints('kernel_shape', s.kernel), ints('strides', s.stride), ints('pads', pads(s.padding)), ints('dilations', s.dilation), int('group', s.groups)];
     g.node('Conv', r.name, inputs, [r.name], attrs, r.doc);
   },
-  batchnorm2d: (g, r) => batchNorm(g, r, r.spec.channels),
+  batchnorm2d: (g, r) => (r.spec.act ? thenRelu(g, r, (out) => batchNorm(g, { ...r, name: out }, r.spec.channels)) : batchNorm(g, r, r.spec.channels)),
   relu: (g, r) => g.node('Relu', r.name, [r.x], [r.name], [], r.doc),
   maxpool2d: (g, r) => {
     const s = r.spec;
@@ -393,23 +431,10 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
     const pad = (s.kernel - 1) / 2;
     g.node('Conv', r.name, [r.x, w], [r.name], [ints('kernel_shape', [s.kernel]), ints('strides', [1]), ints('pads', [pad, pad]), ints('dilations', [1]), int('group', 1)], r.doc);
   },
-  // opset 17 has no GroupNormalization: PyTorch's own export, reshaped to [N, G, C/G·H·W],
-  // InstanceNormalization, reshaped back, then the per-channel scale and shift
-  groupnorm: (g, r) => {
-    const s = r.spec;
-    const [n, c, h, w] = r.layer.input as [number, number, number, number];
-    const grouped = [n, s.groups, (c / s.groups) * h * w];
-    const x = g.tensor(g.unique(`${r.name}.grouped`), grouped);
-    g.node('Reshape', x, [r.x, g.int64s([0, s.groups, -1])], [x]);
-    const normed = g.tensor(g.unique(`${r.name}.normalized`), grouped);
-    // InstanceNormalization's own scale and shift are 1 and 0: constants, not parameters
-    const unit = [g.filled(`${s.name}.group_scale`, [s.groups], 1), g.filled(`${s.name}.group_shift`, [s.groups], 0)];
-    g.node('InstanceNormalization', normed, [x, ...unit], [normed], [float('epsilon', 1e-5)]);
-    const back = g.tensor(g.unique(`${r.name}.ungrouped`), [n, c, h, w]);
-    g.node('Reshape', back, [normed, g.int64s([0, c, h, w])], [back]);
-    const scaled = g.tensor(g.unique(`${r.name}.scaled`), [n, c, h, w]);
-    g.node('Mul', scaled, [back, g.weight(`${s.name}.weight`, [c, 1, 1], { fill: 1 })], [scaled]);
-    g.node('Add', r.name, [scaled, g.weight(`${s.name}.bias`, [c, 1, 1], { fill: 0 })], [r.name], [], r.doc);
+  groupnorm: (g, r) => (r.spec.act ? thenRelu(g, r, (out) => groupNorm(g, { ...r, name: out })) : groupNorm(g, r)),
+  constantpad2d: (g, r) => {
+    const p = r.spec.padding;
+    g.node('Pad', r.name, [r.x, g.int64s([0, 0, p[0][0], p[1][0], 0, 0, p[0][1], p[1][1]])], [r.name], [], r.doc);
   },
   // ONNX's BatchNormalization takes [N, C] as well as [N, C, H, W]
   batchnorm1d: (g, r) => batchNorm(g, r, r.spec.features),
