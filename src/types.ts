@@ -182,7 +182,7 @@ export interface SigmoidSpec extends RowBase {
  */
 export interface MulSpec extends RowBase {
   readonly kind: 'mul';
-  /** Index of the row producing the gate, [N, C, 1, 1]. */
+  /** Index of the row producing the gate: [N, C, 1, 1], or the channels as [N, 1, C] (ECA) or [N, C] (ResNeSt). */
   readonly gate: number;
 }
 
@@ -217,6 +217,23 @@ export interface GroupNormSpec extends RowBase {
   readonly groups: number;
   /** An in-place ReLU inside the same module (timm's GroupNormAct): one row. */
   readonly act?: boolean;
+}
+/**
+ * ResNeSt's radix sum: the map's channels as `radix` groups of C (`x.reshape(N, radix, C, H, W)`),
+ * summed over the groups (`.sum(dim=1)`): [N, radix·C, H, W] to [N, C, H, W].
+ */
+export interface RadixSumSpec extends RowBase {
+  readonly kind: 'radixsum';
+  readonly radix: number;
+}
+/**
+ * timm's RadixSoftmax: the attention logits [N, radix·C, 1, 1] as [N, groups, radix, C/groups],
+ * softmax across the radix (a sigmoid with radix 1), back as [N, radix·C].
+ */
+export interface RadixSoftmaxSpec extends RowBase {
+  readonly kind: 'radixsoftmax';
+  readonly radix: number;
+  readonly groups: number;
 }
 /** Zeros around the map (nn.ConstantPad2d(p, 0.): BiT's stem before its max pool). */
 export interface ConstantPad2dSpec extends RowBase {
@@ -280,7 +297,9 @@ export type LayerSpec =
   | BlurPool2dSpec
   | SliceSpec
   | ConcatSpec
-  | ConstantPad2dSpec;
+  | ConstantPad2dSpec
+  | RadixSumSpec
+  | RadixSoftmaxSpec;
 
 export type LayerKind = LayerSpec['kind'];
 

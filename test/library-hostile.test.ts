@@ -97,6 +97,9 @@ describe('the library under hostile values', () => {
     expect(analyze({ ...good, name: 7 as never }, [1, 3, 224, 224])).toMatchObject({ ok: false, issue: { path: 'name' } });
     // eslint-disable-next-line no-sparse-arrays
     expect(checkConfig({ ...good, layers: [2, , 2, 2] as never })[0]).toMatchObject({ path: 'layers[1]' });
+    // an element String() cannot write (an object without a prototype), in a short input and in a 4-d one
+    expect(analyze(good, [Object.create(null)] as never)).toMatchObject({ ok: false, issue: { path: 'input' } });
+    expect(analyze(good, [1, 3, Object.create(null), 4] as never)).toMatchObject({ ok: false, issue: { path: 'input[2]' } });
     expect(analyze(good, [1, 3, 224, 224])).toMatchObject({ ok: true });
   });
 

@@ -49,6 +49,9 @@ const OPERATORS: Readonly<Record<string, { inputs: [number, number]; attributes:
   Slice: { inputs: [3, 5], attributes: {} },
   Pad: { inputs: [2, 3], attributes: { mode: ATTR.STRING } },
   Concat: { inputs: [1, 64], attributes: { axis: ATTR.INT } },
+  ReduceSum: { inputs: [1, 2], attributes: { keepdims: ATTR.INT } },
+  Transpose: { inputs: [1, 1], attributes: { perm: ATTR.INTS } },
+  Softmax: { inputs: [1, 1], attributes: { axis: ATTR.INT } },
   RandomNormal: { inputs: [0, 0], attributes: { shape: ATTR.INTS, dtype: ATTR.INT, scale: ATTR.FLOAT, seed: ATTR.FLOAT, mean: ATTR.FLOAT } },
   ConstantOfShape: { inputs: [1, 1], attributes: { value: ATTR.TENSOR } },
 };

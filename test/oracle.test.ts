@@ -35,6 +35,7 @@ const TYPE: Record<string, string> = {
   BatchNormAct2d: 'batchnorm2d',
   GroupNormAct: 'groupnorm',
   ConstantPad2d: 'constantpad2d',
+  RadixSoftmax: 'radixsoftmax',
   // an empty nn.Sequential on an identity shortcut (akamaster, kuangliu), and option A's pad
   Sequential: 'identity',
   LambdaLayer: 'channelpad',
@@ -42,12 +43,12 @@ const TYPE: Record<string, string> = {
 
 /**
  * Rows that are no module in the PyTorch model, so no forward hook sees them: tensor operations
- * (the residual add, SE's mean and product, Res2Net's split and concatenation), F.relu and F.avg_pool2d calls, and the flatten
+ * (the residual add, SE's mean and product, Res2Net's split and concatenation, ResNeSt's radix sums), F.relu and F.avg_pool2d calls, and the flatten
  * (torch.flatten, or a view).
  */
 const isOperation = (spec: LayerSpec): boolean => {
   const torch = kindOf(spec).torch(spec);
-  return spec.kind === 'flatten' || torch === 'add' || torch === 'torch.add' || torch === 'mean' || torch === 'mul' || torch === 'split' || torch === 'cat' || (torch.startsWith('F.') && torch !== 'F.dropout');
+  return spec.kind === 'flatten' || torch === 'add' || torch === 'torch.add' || torch === 'mean' || torch === 'mul' || torch === 'split' || torch === 'cat' || torch === 'sum' || (torch.startsWith('F.') && torch !== 'F.dropout');
 };
 
 describe.each(loadFixtures())('$file', ({ record: recorded, config }) => {
@@ -130,7 +131,7 @@ describe('published figures', () => {
   });
 });
 
-describe("timm's shallow and tiered ResNets (#27): params as timm's results tables print them (millions, two decimals)", () => {
+describe("timm's ResNet relatives (#27): params as timm's results tables print them (millions, two decimals)", () => {
   // pytorch-image-models results/results-imagenet.csv, param_count: resnet10t 5.44, resnet14t 10.08,
   // resnet26 16.00, seresnext26d_32x4d 16.81
   it.each([
@@ -138,6 +139,16 @@ describe("timm's shallow and tiered ResNets (#27): params as timm's results tabl
     ['resnet14t', '10.08'],
     ['resnet26', '16.00'],
     ['seresnext26d_32x4d', '16.81'],
+    // and the rest of #27: resnet50_gn 25.56, ecaresnet50d 25.58, resnetrs50 35.69, resnetblur50 25.56,
+    // res2net50_26w_4s 25.70, resnetv2_50 25.55, resnetv2_50x1_bit 25.55, resnest50d 27.48
+    ['resnet50_gn', '25.56'],
+    ['ecaresnet50d', '25.58'],
+    ['resnetrs50', '35.69'],
+    ['resnetblur50', '25.56'],
+    ['res2net50_26w_4s', '25.70'],
+    ['resnetv2_50', '25.55'],
+    ['resnetv2_50x1_bit', '25.55'],
+    ['resnest50d', '27.48'],
   ])('%s: %s M', (name, millions) => {
     const config = preset(name);
     expect((Number(trace(config, config.input ?? [1, 3, 224, 224]).totals.params) / 1e6).toFixed(2)).toBe(millions);

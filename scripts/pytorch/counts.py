@@ -114,6 +114,7 @@ CASES = [
     case("timm", 1000, [2, 3, 97, 61], id="res2net50_26w_4s", preset="res2net50_26w_4s"),
     case("timm", 1000, [2, 3, 97, 61], id="resnetv2_50", preset="resnetv2_50"),
     case("timm", 1000, [2, 3, 97, 61], id="resnetv2_50x1_bit", preset="resnetv2_50x1_bit"),
+    case("timm", 1000, [2, 3, 97, 61], id="resnest50d", preset="resnest50d"),
 ]
 
 

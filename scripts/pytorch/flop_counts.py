@@ -233,6 +233,10 @@ def module_of(row):
         return nn.BatchNorm2d(s['channels'])
     if kind == 'groupnorm' and s.get('act'):
         return timm_layers().GroupNormAct(s['channels'], s['groups'])
+    if kind == 'radixsoftmax':
+        timm_layers()
+        from timm.layers.split_attn import RadixSoftmax
+        return RadixSoftmax(s['radix'], s['groups'])
     if kind == 'constantpad2d':
         p = s['padding']
         return nn.ConstantPad2d((p[1][0], p[1][1], p[0][0], p[0][1]), 0.0)
@@ -337,13 +341,16 @@ class FromRows(nn.Module):
                 y = F.dropout(src, s['p'], training=False)
             elif kind == 'mean':
                 y = src.mean((2, 3)).view(src.shape[0], 1, -1) if s.get('flat') else src.mean((2, 3), keepdim=True)
+            elif kind == 'radixsum':
+                r = s['radix']
+                y = src.reshape((src.shape[0], r, src.shape[1] // r, src.shape[2], src.shape[3])).sum(dim=1)
             elif kind == 'slice':
                 y = torch.split(src, s['channels'], 1)[s['start'] // s['channels']]
             elif kind == 'concat':
                 y = torch.cat([src] + [outs[o] for o in s['others']], 1)
             elif kind == 'mul':
                 gate = outs[s['gate']]
-                y = src * (gate.view(gate.shape[0], -1, 1, 1) if gate.dim() == 3 else gate)
+                y = src * (gate.view(gate.shape[0], -1, 1, 1) if gate.dim() in (2, 3) else gate)
             else:
                 raise ValueError(f'no rule for {kind}')
             assert list(y.shape) == row['output'], (row['name'], list(y.shape), row['output'])

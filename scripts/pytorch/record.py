@@ -900,7 +900,8 @@ def cases():
 
     # #27 from timm's own models (TIMM_SRC): module paths, types and shapes as timm has them
     for preset, default in (('resnetrs50', [1, 3, 160, 160]), ('resnetblur50', [1, 3, 224, 224]), ('res2net50_26w_4s', [1, 3, 224, 224]),
-                             ('resnetv2_50', [1, 3, 224, 224]), ('resnetv2_50x1_bit', [1, 3, 224, 224])):
+                             ('resnetv2_50', [1, 3, 224, 224]), ('resnetv2_50x1_bit', [1, 3, 224, 224]),
+                             ('resnest50d', [1, 3, 224, 224])):
         for shape in (default,) + odd:
             yield dict(id=preset, preset=preset, arch='timm', classes=1000, input=shape)
     # inputs timm's models refuse: where PyTorch raised

@@ -70,6 +70,10 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, bu
             # torchvision's SE (RegNetY): `scale * input` right after its scale_activation
             module.scale_activation.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mul'))
         # record.py's re-implementations, and timm's own (#27's models from timm's source)
+        if type(module).__name__ == 'SplitAttn':
+            # after act0: the radix sum (keeps nothing), then the mean (keeps its input); after rsoftmax the product
+            module.act0.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mean'))
+            module.rsoftmax.register_forward_hook(lambda m, a, o, name=name: current.__setitem__(0, f'{name}.mul'))
         if isinstance(module, (SEModule, models.EcaModule)) or type(module).__name__ in ('SEModule', 'EcaModule'):
             # the mean runs first in the SE module's forward; the product right after its gate
             module.register_forward_pre_hook(lambda m, a, name=name: current.__setitem__(0, f'{name}.mean'))
@@ -237,6 +241,9 @@ BUILT = [
     ('resnetv2_50', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetv2_50', classes=1000), {}),
     ('resnetv2_50', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='resnetv2_50', classes=1000), {}),
     ('resnetv2_50x1_bit', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetv2_50x1_bit', classes=1000), {}),
+    # ResNeSt: split attention (radix sums, the mean, RadixSoftmax, the weighted sum), avd's average pool
+    ('resnest50d', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnest50d', classes=1000), {}),
+    ('resnest50d', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='resnest50d', classes=1000), {}),
 ]
 
 

@@ -147,11 +147,20 @@ export type AnalysisResult = { readonly ok: true; readonly analysis: Analysis } 
 /** Expands a resolved, checked config and traces it at `input`. */
 const DIMENSIONS = ['batch', 'channels', 'height', 'width'];
 
+/** A value as text, or a word for one that cannot be written (an object without a prototype throws in String()). */
+function text(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return 'a value that cannot be written as text';
+  }
+}
+
 /** The input as the CLI takes it: whole numbers from 1 to 2^31 − 1, four of them for N, C, H, W. */
 function checkInput(input: Shape): ShapeIssue | null {
-  if (!Array.isArray(input) || input.length !== 4) return { code: 'rank', path: 'input', expected: 'a 4-d input [N, C, H, W]', found: String(input) };
+  if (!Array.isArray(input) || input.length !== 4) return { code: 'rank', path: 'input', expected: 'a 4-d input [N, C, H, W]', found: text(input) };
   const bad = input.findIndex((d) => !(typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= LIMITS.inputDim));
-  return bad < 0 ? null : { code: 'config', path: `input[${bad}]`, expected: `a whole number ≥ 1 for the ${DIMENSIONS[bad]}`, found: String(input[bad]) };
+  return bad < 0 ? null : { code: 'config', path: `input[${bad}]`, expected: `a whole number ≥ 1 for the ${DIMENSIONS[bad]}`, found: text(input[bad]) };
 }
 
 /**

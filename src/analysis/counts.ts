@@ -136,6 +136,8 @@ const PTFLOPS_FUNCTIONAL_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int
   PReLU: (r) => r.inputElements,
   BatchNormAct2d: (r) => r.inputElements,
   GroupNormAct: (r) => r.inputElements,
+  // timm's RadixSoftmax calls F.softmax (radix 1: torch.sigmoid, which it does not patch)
+  RadixSoftmax: (r) => (r.layer.spec.kind === 'radixsoftmax' && r.layer.spec.radix > 1 ? r.inputElements : 0),
   MaxPool2d: (r) => r.inputElements,
   AvgPool2d: (r) => r.inputElements,
   AdaptiveAvgPool2d: (r) => r.inputElements,
@@ -222,7 +224,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('ReLU and PReLU 1 per element (the ReLU inside a norm-act too)', ['ReLU', 'PReLU', 'BatchNormAct2d', 'GroupNormAct'], (r) => r.outputElements),
       term('pools 1 per input element', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d'], (r) => r.inputElements),
       term('linear bias 1 per output element', 'Linear', linearBias),
-      term('functional hooks count ReLU, PReLU and pools again', ['ReLU', 'PReLU', 'BatchNormAct2d', 'GroupNormAct', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
+      term('functional hooks count ReLU, PReLU and pools again, and F.softmax', ['ReLU', 'PReLU', 'BatchNormAct2d', 'GroupNormAct', 'RadixSoftmax', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
       // its tensor-op hooks patch torch.add (Wide ResNet's residual sum); `out += x` is not seen
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
       blurUnseen,
@@ -302,6 +304,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
         r.module === 'AvgPool2dSame' ? paddedInputElements(r) : r.inputElements,
       ),
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
+      term('F.softmax 1 per input element (ResNeSt\'s radix softmax)', 'RadixSoftmax', (r) => (r.layer.spec.kind === 'radixsoftmax' && r.layer.spec.radix > 1 ? r.inputElements : 0)),
     ],
   },
   'paddle-flops': {

@@ -135,9 +135,11 @@ export const TORCH_MODULES = [
   'torch.add',
   'mean',
   'mul',
-  // Res2Net's torch.split and torch.cat
+  // Res2Net's torch.split and torch.cat; ResNeSt's radix sums and timm's RadixSoftmax
   'split',
   'cat',
+  'sum',
+  'RadixSoftmax',
   // F.avg_pool2d and F.relu called in a model's forward (no module)
   'F.avg_pool2d',
   'F.relu',
@@ -387,8 +389,8 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     operands: (s) => [s.gate],
     output: (_, input, [gate = []]) => {
       // the gate broadcasts: each of its dimensions the input's, or 1 (channels and batch must agree)
-      // ECA's gate [N, 1, C] is viewed as [N, C, 1, 1]
-      const g = gate.length === 3 && gate[1] === 1 ? [gate[0]!, gate[2]!, 1, 1] : gate;
+      // ECA's gate [N, 1, C] and ResNeSt's [N, C] are viewed as [N, C, 1, 1]
+      const g = gate.length === 3 && gate[1] === 1 ? [gate[0]!, gate[2]!, 1, 1] : gate.length === 2 ? [gate[0]!, gate[1]!, 1, 1] : gate;
       const fits = g.length === input.length && input.length === 4 && g[0] === input[0] && g[1] === input[1] && g.every((d, i) => d === 1 || d === input[i]);
       return fits ? input : { code: 'add-mismatch', expected: `a gate [${input[0]}, ${input[1]}, 1, 1] to scale ${fmt(input)}`, found: fmt(gate) };
     },
@@ -487,6 +489,32 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     // a new tensor; its backward needs only the sizes
     memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false },
     torch: () => 'ConstantPad2d',
+  },
+  radixsum: {
+    output: (s, input) => {
+      const rank = expectRank4(input);
+      if (rank) return rank;
+      return input[1]! % s.radix === 0 ? [input[0]!, input[1]! / s.radix, input[2]!, input[3]!] : { code: 'channels', expected: `a multiple of the radix ${s.radix} channels`, found: String(input[1]) };
+    },
+    field: () => SAME,
+    // a new tensor; the sum's backward needs only the sizes
+    memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false },
+    torch: () => 'sum',
+  },
+  radixsoftmax: {
+    output: (s, input) => {
+      const rank = expectRank4(input);
+      if (rank) return rank;
+      const c = input[1]!;
+      if (input[2] !== 1 || input[3] !== 1 || c % (s.radix * s.groups) !== 0) return { code: 'channels', expected: `logits [N, C, 1, 1] with C a multiple of radix × groups ${s.radix * s.groups}`, found: fmt(input) };
+      // radix 1 is a sigmoid on the logits as they are
+      return s.radix > 1 ? [input[0]!, c] : input;
+    },
+    field: () => GLOBAL,
+    // softmax (a sigmoid with radix 1) keeps its result, which the output views (the softmax's result is
+    // contiguous in its transposed order: reshaping it copies nothing)
+    memory: { aliases: false, saves: 'output', ownInInference: false, autocast: false, passesGradient: false },
+    torch: () => 'RadixSoftmax',
   },
   slice: {
     output: (s, input) => {

@@ -286,6 +286,13 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape, symboli
       case 'channelconv':
         y = x;
         break;
+      case 'radixsum':
+        y = [x[0]!, x[1]!.k === 'n' ? num(x[1]!.v / BigInt(spec.radix)) : x[1]!, x[2]!, x[3]!];
+        break;
+      case 'radixsoftmax':
+        // the logits of a 1×1 map: nothing of the sides
+        y = spec.radix > 1 ? [x[0]!, x[1]!] : x;
+        break;
       case 'constantpad2d':
         y = window([1, 1], [1, 1], spec.padding, [1, 1], false, x[1]!);
         break;

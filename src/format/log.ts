@@ -101,6 +101,8 @@ export function* logLines(trace: Trace, hl: Highlighter = PLAIN, footer: readonl
       case 'slice':
       case 'concat':
       case 'constantpad2d':
+      case 'radixsum':
+      case 'radixsoftmax':
         break;
       default: {
         const never: never = spec;

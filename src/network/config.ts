@@ -96,6 +96,9 @@ export function checkRules(config: ModelConfig): ShapeIssue[] {
     }
   }
   if (config.block === 'res2net' && (config.order ?? 'post') !== 'post') issues.push(issue('order', 'post-activation blocks: Res2Net\'s block is conv, BN, ReLU', `order "${config.order}"`));
+  if (config.radix !== undefined && config.block !== 'resnest') issues.push(issue('radix', 'block "resnest" (the radix is its split attention\'s)', `block "${config.block}"`));
+  if (config.block === 'resnest' && ((config.order ?? 'post') !== 'post' || config.se || config.eca || config.antialias))
+    issues.push(issue('block', 'a ResNeSt block without se, eca, antialias or another order (timm\'s ResNestBottleneck refuses attention and anti-aliasing layers)', 'resnest with one of them'));
   if (config.scale !== undefined && config.block !== 'res2net') issues.push(issue('scale', 'block "res2net" (the scales are its own)', `block "${config.block}"`));
   if (config.antialias && config.block === 'res2net') issues.push(issue('antialias', 'basic or bottleneck blocks (timm has no anti-aliased Res2Net)', 'block "res2net"'));
   if (config.antialias && (config.order ?? 'post') !== 'post') issues.push(issue('antialias', 'post-activation blocks (order "post"): timm puts the blur pool after the strided conv\'s activation', `order "${config.order}"`));

@@ -42,9 +42,16 @@ export interface BlockDesign {
    * by a 3×3 average pool at the stride in a stage's first block), and all are joined.
    */
   readonly multiScale?: boolean;
+  /**
+   * ResNeSt's split attention (Zhang et al. 2020) in place of the 3×3 unit: a 3×3 conv to
+   * radix × width, its radix groups summed and averaged, two 1×1 convs, a softmax across the radix,
+   * and the groups weighted by it and summed; a block that strides does it at stride 1, then a 3×3
+   * average pool at the stride (timm's avd).
+   */
+  readonly splitAttention?: boolean;
 }
 
-export const BLOCK_KINDS = ['basic', 'bottleneck', 'ibasic', 'regnet', 'res2net'] as const;
+export const BLOCK_KINDS = ['basic', 'bottleneck', 'ibasic', 'regnet', 'res2net', 'resnest'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
@@ -99,6 +106,18 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
       { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
     ],
     multiScale: true,
+  },
+  // timm's ResNestBottleneck (avd, not avd_first): 1×1, split attention at stride 1 and a strided 3×3 average pool, 1×1 with ×4 expansion
+  resnest: {
+    description: "resnest (1×1, split attention over radix groups of the 3×3, 1×1 with ×4 expansion: timm's ResNestBottleneck)",
+    expansion: 4,
+    width: 'grouped',
+    convs: [
+      { kernel: 1, out: 'width', stride: 'never', dilation: 'none', grouped: false },
+      { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: true },
+      { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
+    ],
+    splitAttention: true,
   },
 };
 
@@ -299,6 +318,17 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
 export function ecaKernel(channels: number): number {
   const t = Math.trunc(Math.abs(Math.log(channels) / Math.log(2) + 1) / 2);
   return Math.max(t % 2 ? t : t + 1, 3);
+}
+
+/**
+ * Split attention's inner channels: timm's make_divisible(width × radix / 4, 8, min_value 32) with
+ * its round_limit 0.9 (a rounding that loses over 10 % goes one divisor up).
+ */
+export function splitAttentionChannels(width: number, radix: number): number {
+  const v = (width * radix) / 4;
+  let rounded = Math.max(32, Math.floor((v + 4) / 8) * 8);
+  if (rounded < 0.9 * v) rounded += 8;
+  return rounded;
 }
 
 /** Python's round(): to the nearest integer, a half to the even one. */

@@ -4,7 +4,7 @@
 // stem are is data (designs.ts), and so is how rows are named (naming.ts).
 
 import type { BlockOrderKind, LayerSpec, ModelConfig, Section, SqueezeExcitation } from '../types.js';
-import { blockGroups, BLOCKS, blockWidth, ecaKernel, ORDERS, planStages, PRE_ACTIVATION, seChannels, SHORTCUTS, stemChannels, stemDesign, type BlockArgs, type ShortcutSource, type StagePlan } from './designs.js';
+import { blockGroups, BLOCKS, blockWidth, ecaKernel, ORDERS, planStages, PRE_ACTIVATION, seChannels, SHORTCUTS, splitAttentionChannels, stemChannels, stemDesign, type BlockArgs, type ShortcutSource, type StagePlan } from './designs.js';
 import { namingOf, type Naming } from './naming.js';
 import { pad, pair, Rows } from './rows.js';
 
@@ -190,10 +190,55 @@ function expandMultiScale(rows: Rows, config: ModelConfig, b: BlockArgs, input: 
   });
 }
 
+/**
+ * timm's ResNestBottleneck (avd, not avd_first) from row `input`: conv1, bn1, act1; the split
+ * attention `conv2` (conv, bn0, act0, the radix groups summed, their mean, fc1, bn1, act1, fc2,
+ * rsoftmax, the groups weighted and summed); a strided block's 3×3 average pool `avd_last`; conv3,
+ * bn3, the shortcut, the add, act3. Returns its last row.
+ */
+function expandSplitAttention(rows: Rows, config: ModelConfig, b: BlockArgs, input: number): number {
+  const { prefix: p, section, plan, names } = b;
+  const width = blockWidth(config, plan.planes);
+  const radix = config.radix ?? 2;
+  const groups = config.groups;
+  const dilation = b.first ? plan.firstDilation : plan.dilation;
+  const a = `${p}.conv2`;
+  let x = rows.conv(names.conv(p, 1), input, section, { inChannels: b.inChannels, outChannels: width, kernel: 1 });
+  x = rows.bn(names.bn(p, 1), x, section, width);
+  x = rows.act(names.act(p, 1), x, section, width);
+  // avd: the split attention at stride 1, the stride in the average pool after it
+  x = rows.conv(`${a}.conv`, x, section, { inChannels: width, outChannels: width * radix, kernel: 3, padding: dilation, dilation, groups: groups * radix });
+  x = rows.bn(`${a}.bn0`, x, section, width * radix);
+  const split = rows.act(`${a}.act0`, x, section, width * radix);
+  const summed = radix > 1 ? rows.push({ kind: 'radixsum', name: `${a}.sum`, paddleName: null, from: split, section, radix }) : split;
+  const inner = splitAttentionChannels(width, radix);
+  let g = rows.push({ kind: 'mean', name: `${a}.mean`, paddleName: null, from: summed, section });
+  g = rows.conv(`${a}.fc1`, g, section, { inChannels: width, outChannels: inner, kernel: 1, groups, bias: true, plain: true });
+  g = rows.bn(`${a}.bn1`, g, section, inner);
+  g = rows.act(`${a}.act1`, g, section, inner);
+  g = rows.conv(`${a}.fc2`, g, section, { inChannels: inner, outChannels: width * radix, kernel: 1, groups, bias: true, plain: true });
+  g = rows.push({ kind: 'radixsoftmax', name: `${a}.rsoftmax`, paddleName: null, from: g, section, radix, groups });
+  x = rows.push({ kind: 'mul', name: `${a}.mul`, paddleName: null, from: split, section, gate: g });
+  if (radix > 1) x = rows.push({ kind: 'radixsum', name: `${a}.out`, paddleName: null, from: x, section, radix });
+  if (b.stride > 1) {
+    // nn.AvgPool2d(3, stride, padding=1): padding counts in the average (PyTorch's default)
+    x = rows.push({ kind: 'avgpool2d', name: `${p}.avd_last`, paddleName: null, from: x, section, kernel: pair(3), stride: pair(b.stride), padding: pad(1), ceilMode: false, countIncludePad: true });
+  }
+  x = rows.conv(names.conv(p, 3), x, section, { inChannels: width, outChannels: plan.outChannels, kernel: 1 });
+  x = rows.bn(names.bn(p, 3), x, section, plan.outChannels);
+  const shortcut = b.projection ? projectionOf(rows, config, b, input) : b.subsample ? subsampleOf(rows, b, input) : identityShortcut(rows, b, 'post', input);
+  const main = x;
+  return rows.as('join', () => {
+    const y = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: main, section, shortcut });
+    return rows.act(names.out(p, 3), y, section, plan.outChannels);
+  });
+}
+
 /** Expands one block from its design, its order and its shortcut form, from row `input`; returns its last row. */
 function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: number): number {
   const design = BLOCKS[config.block];
   if (design.multiScale) return expandMultiScale(rows, config, b, input);
+  if (design.splitAttention) return expandSplitAttention(rows, config, b, input);
   const orderKind = config.order ?? 'post';
   const order = ORDERS[orderKind];
   const { prefix: p, section, plan, names } = b;

@@ -110,6 +110,7 @@ interface OptionalFields {
   readonly normAct: boolean;
   readonly weightStandardization: boolean;
   readonly classifier: (typeof CLASSIFIERS)[number];
+  readonly radix: number;
 }
 export type StemKind = (typeof STEM_KINDS)[number];
 /** A stem as data: its convs in order (each a square kernel padded to keep the size, then BN and ReLU), and its pool. */
@@ -392,6 +393,13 @@ export const FIELDS: FieldTable = {
       d(
         choice(z, CLASSIFIERS),
         "The classifier after the pool: linear (flatten, then nn.Linear: torchvision, the default) or conv (nn.Dropout(0), a 1×1 conv with bias on the pooled map, then nn.Flatten: timm's ClassifierHead(use_conv=True), ResNetV2 and BiT)",
+      ),
+  },
+  radix: {
+    schema: (z, d) =>
+      d(
+        positive(z, 'a whole number from 1 to 64', 64),
+        "ResNeSt's radix (block resnest): the split attention's 3×3 gives radix groups of the inner width, weighted by a softmax across them (a sigmoid with radix 1); default 2",
       ),
   },
   antialias: {

@@ -52,6 +52,7 @@ import resnetblur50 from '../../configs/presets/resnetblur50.json' with { type: 
 import res2net50_26w_4s from '../../configs/presets/res2net50_26w_4s.json' with { type: 'json' };
 import resnetv2_50 from '../../configs/presets/resnetv2_50.json' with { type: 'json' };
 import resnetv2_50x1_bit from '../../configs/presets/resnetv2_50x1_bit.json' with { type: 'json' };
+import resnest50d from '../../configs/presets/resnest50d.json' with { type: 'json' };
 import regnet_x_400mf from '../../configs/presets/regnet_x_400mf.json' with { type: 'json' };
 import regnet_y_400mf from '../../configs/presets/regnet_y_400mf.json' with { type: 'json' };
 import regnet_x_1_6gf from '../../configs/presets/regnet_x_1_6gf.json' with { type: 'json' };
@@ -104,6 +105,7 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   res2net50_26w_4s: res2net50_26w_4s as ConfigInput,
   resnetv2_50: resnetv2_50 as unknown as ConfigInput,
   resnetv2_50x1_bit: resnetv2_50x1_bit as unknown as ConfigInput,
+  resnest50d: resnest50d as ConfigInput,
   regnet_x_400mf: regnet_x_400mf as ConfigInput,
   regnet_y_400mf: regnet_y_400mf as ConfigInput,
   regnet_x_1_6gf: regnet_x_1_6gf as ConfigInput,

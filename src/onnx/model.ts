@@ -408,10 +408,11 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
   mul: (g, r) => {
     let gate = r.operands[0]!;
     const shape = r.operandShapes[0]!;
-    if (shape.length === 3) {
-      // ECA's gate [N, 1, C], viewed as [N, C, 1, 1]
-      const viewed = g.tensor(g.unique(`${r.name}.gate`), [shape[0]!, shape[2]!, 1, 1]);
-      g.node('Reshape', viewed, [gate, g.int64s([0, shape[2]!, 1, 1])], [viewed]);
+    if (shape.length === 3 || shape.length === 2) {
+      // ECA's gate [N, 1, C] and ResNeSt's [N, C], viewed as [N, C, 1, 1]
+      const c = shape[shape.length - 1]!;
+      const viewed = g.tensor(g.unique(`${r.name}.gate`), [shape[0]!, c, 1, 1]);
+      g.node('Reshape', viewed, [gate, g.int64s([0, c, 1, 1])], [viewed]);
       gate = viewed;
     }
     g.node('Mul', r.name, [r.x, gate], [r.name], [], r.doc);
@@ -438,6 +439,29 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
   },
   // ONNX's BatchNormalization takes [N, C] as well as [N, C, H, W]
   batchnorm1d: (g, r) => batchNorm(g, r, r.spec.features),
+  // x.reshape(N, radix, C, H, W).sum(dim=1)
+  radixsum: (g, r) => {
+    const [n, c, h, w] = r.layer.input as [number, number, number, number];
+    const split = [n, r.spec.radix, c / r.spec.radix, h, w];
+    const x = g.tensor(g.unique(`${r.name}.radix`), split);
+    g.node('Reshape', x, [r.x, g.int64s([0, r.spec.radix, c / r.spec.radix, h, w])], [x]);
+    g.node('ReduceSum', r.name, [x, g.int64s([1])], [r.name], [int('keepdims', 0)], r.doc);
+  },
+  // timm's RadixSoftmax: [N, groups, radix, C/(radix·groups)] → softmax across the radix → [N, radix·C]
+  radixsoftmax: (g, r) => {
+    const s = r.spec;
+    const [n, c] = r.layer.input as [number, number];
+    if (s.radix === 1) return g.node('Sigmoid', r.name, [r.x], [r.name], [], r.doc);
+    const grouped = [n, s.groups, s.radix, c / (s.radix * s.groups)];
+    const x = g.tensor(g.unique(`${r.name}.grouped`), grouped);
+    g.node('Reshape', x, [r.x, g.int64s([0, s.groups, s.radix, -1])], [x]);
+    const swapped = [n, s.radix, s.groups, c / (s.radix * s.groups)];
+    const t = g.tensor(g.unique(`${r.name}.transposed`), swapped);
+    g.node('Transpose', t, [x], [t], [ints('perm', [0, 2, 1, 3])]);
+    const soft = g.tensor(g.unique(`${r.name}.softmax`), swapped);
+    g.node('Softmax', soft, [t], [soft], [int('axis', 1)]);
+    g.node('Reshape', r.name, [soft, g.int64s([0, -1])], [r.name], [], r.doc);
+  },
   // torch.split's chunk: the channels [start, start + channels)
   slice: (g, r) => {
     const s = r.spec;
