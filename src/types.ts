@@ -217,6 +217,8 @@ export interface GroupNormSpec extends RowBase {
   readonly groups: number;
   /** An in-place ReLU inside the same module (timm's GroupNormAct): one row. */
   readonly act?: boolean;
+  /** timm's GroupNorm class (timm/layers/norm.py), a subclass of nn.GroupNorm: what the counting tools that match classes exactly do not see. */
+  readonly timm?: boolean;
 }
 /**
  * ResNeSt's radix sum: the map's channels as `radix` groups of C (`x.reshape(N, radix, C, H, W)`),

@@ -105,9 +105,9 @@ CASES = [
     case("kerashub", 0, [2, 3, 97, 61], id="kerashub_resnet18", preset="kerashub_resnet18"),
     case("cifar", 10, [2, 3, 40, 44], id="senet18_cifar", preset="senet18_cifar", cifar="kuangliu_se"),
     case("cifar", 10, [2, 3, 32, 32], id="wrn28_10_cifar_dropout", preset="wrn28_10_cifar", cifar="wrn", dropout=0.3),
-    # #27: GroupNorm (timm's resnet50_gn, as torchvision's class builds it with norm_layer)
-    case("resnet50", 1000, [2, 3, 97, 61], id="resnet50_gn", preset="resnet50_gn", gn=32),
-    case("resnet50", 1000, [2, 3, 97, 61], id="ecaresnet50d", preset="ecaresnet50d", stem=32, avg_down=True, eca=True),
+    # #27: GroupNorm (timm's resnet50_gn), ECA (ecaresnet50d), from timm's own models (TIMM_SRC)
+    case("timm", 1000, [2, 3, 97, 61], id="resnet50_gn", preset="resnet50_gn"),
+    case("timm", 1000, [2, 3, 97, 61], id="ecaresnet50d", preset="ecaresnet50d"),
     # timm's own models (TIMM_SRC): ResNet-RS, the blur pool
     case("timm", 1000, [2, 3, 97, 61], id="resnetrs50", preset="resnetrs50"),
     case("timm", 1000, [2, 3, 97, 61], id="resnetblur50", preset="resnetblur50"),

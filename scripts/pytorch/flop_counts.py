@@ -233,6 +233,8 @@ def module_of(row):
         return nn.BatchNorm2d(s['channels'])
     if kind == 'groupnorm' and s.get('act'):
         return timm_layers().GroupNormAct(s['channels'], s['groups'])
+    if kind == 'groupnorm' and s.get('timm'):
+        return timm_layers().GroupNorm(s['channels'], s['groups'])
     if kind == 'radixsoftmax':
         timm_layers()
         from timm.layers.split_attn import RadixSoftmax

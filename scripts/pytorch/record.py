@@ -860,21 +860,12 @@ def cases():
             yield dict(id=preset, preset=preset, arch='cifar', cifar=cifar, n=n, classes=10, input=shape)
 
 
-    # #27, the part that needs no new layer kind: timm's resnet10t and resnet14t (tiered deep stem
-    # 24-32-64, average-pool shortcut; timm's default input 176), resnet26 and seresnext26d_32x4d
-    for preset, arch, extra in (('resnet10t', 'resnet10', dict(stem=32, tiered=True, avg_down=True)),
-                                ('resnet14t', 'resnet14', dict(stem=32, tiered=True, avg_down=True)),
-                                ('resnet26', 'resnet26', {}),
-                                ('seresnext26d_32x4d', 'resnext26_32x4d', dict(stem=32, avg_down=True, se=True))):
+    # #27 from timm's own models (TIMM_SRC): resnet10t and resnet14t (tiered deep stem 24-32-64, average-pool
+    # shortcut; timm's default input 176), resnet26, seresnext26d_32x4d, ecaresnet50d, resnet50_gn
+    for preset in ('resnet10t', 'resnet14t', 'resnet26', 'seresnext26d_32x4d', 'ecaresnet50d', 'resnet50_gn'):
         default = [1, 3, 176, 176] if preset.endswith('t') else [1, 3, 224, 224]
         for shape in (default, [2, 3, 97, 61], [1, 3, 160, 200]):
-            # timm=True: torchvision's modules rearranged, with torchvision's names (relu for timm's act1 …)
-            yield dict(id=preset, preset=preset, arch=arch, classes=1000, input=shape, timm=True, **extra)
-    for shape in ([1, 3, 224, 224], [2, 3, 97, 61], [1, 3, 160, 200]):
-        yield dict(id='ecaresnet50d', preset='ecaresnet50d', arch='resnet50', classes=1000, input=shape, stem=32, avg_down=True,
-                   eca=True, timm=True)
-    for shape in ([1, 3, 224, 224], [2, 3, 97, 61], [1, 3, 160, 200]):
-        yield dict(id='resnet50_gn', preset='resnet50_gn', arch='resnet50', classes=1000, input=shape, gn=32, timm=True)
+            yield dict(id=preset, preset=preset, arch='timm', classes=1000, input=shape)
     # #28: torchvision's RegNets (its own classes), insightface's IResNet, Paddle's ResNet-50
     # (torchvision's structure and names), KerasHub's backbones, kuangliu's SENet18 and the Wide
     # ResNet with dropout (their re-implementations above), each under the preset's name

@@ -223,12 +223,12 @@ BUILT = [
     ('wrn28_10_cifar', [2, 3, 32, 32], 'float32', dict(cifar='wrn', classes=10, dropout=0.3), {'dropout': 0.3}),
     ('regnet_y_400mf', [2, 3, 64, 64], 'float32', dict(arch='regnet', preset='regnet_y_400mf', classes=1000), {}),
     ('senet18_cifar', [2, 3, 40, 44], 'float32', dict(arch='cifar', cifar='kuangliu_se', classes=10), {}),
-    # #27: GroupNorm (timm's resnet50_gn); fp32 only: PyTorch 1.13's CPU autocast runs group_norm on a
+    # #27, from timm's own models (TIMM_SRC): GroupNorm (timm's resnet50_gn); fp32 only: PyTorch 1.13's CPU autocast runs group_norm on a
     # bfloat16 input with fp32 weights and raises (CUDA's autocast runs it in fp32)
-    ('resnet50_gn', [2, 3, 64, 64], 'float32', dict(arch='resnet50', preset='resnet50_gn', gn=32, classes=1000), {}),
+    ('resnet50_gn', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnet50_gn', classes=1000), {}),
     # ECA (timm's ecaresnet50d): its Conv1d across the channels
-    ('ecaresnet50d', [2, 3, 64, 64], 'float32', dict(arch='resnet50', preset='ecaresnet50d', stem=32, avg_down=True, eca=True, classes=1000), {}),
-    ('ecaresnet50d', [2, 3, 64, 64], 'bfloat16', dict(arch='resnet50', preset='ecaresnet50d', stem=32, avg_down=True, eca=True, classes=1000), {}),
+    ('ecaresnet50d', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='ecaresnet50d', classes=1000), {}),
+    ('ecaresnet50d', [2, 3, 64, 64], 'bfloat16', dict(arch='timm', preset='ecaresnet50d', classes=1000), {}),
     # #27 from timm's own models (TIMM_SRC): ResNet-RS (its stem's conv pool, SE), the blur pool
     ('resnetrs50', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetrs50', classes=1000), {}),
     ('resnetblur50', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetblur50', classes=1000), {}),

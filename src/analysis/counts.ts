@@ -200,7 +200,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     description: 'fvcore FlopCountAnalysis in eval mode (its "flops" are mult-adds): conv and linear as torchvision, plus BatchNorm and the adaptive pool',
     terms: [
       term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d', 'BatchNormAct2d'], bnPerElement(2)),
-      term('GroupNorm 5 per element (affine)', ['GroupNorm', 'GroupNormAct'], bnPerElement(5)),
+      term('GroupNorm 5 per element (affine)', ['GroupNorm', 'GroupNorm (timm)', 'GroupNormAct'], bnPerElement(5)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
       standardization,
     ],
@@ -209,7 +209,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   'fvcore-train': {
     description: 'fvcore FlopCountAnalysis in train mode: BatchNorm counts 5 per element',
     terms: [
-      term('BN and GroupNorm 5 per element (train, affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(5)),
+      term('BN and GroupNorm 5 per element (train, affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'GroupNorm (timm)', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(5)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
       standardization,
     ],
@@ -254,7 +254,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     description: "torchinfo summary's Total mult-adds: every parameter × output positions for conv, × rows for linear, × batch for any other layer with parameters",
     terms: [
       term('conv bias × output positions', 'Conv2d', convBias),
-      term('BN, GroupNorm and PReLU parameters × batch', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'PReLU'], (r) => mul(r.batch, r.layer.params)),
+      term('BN, GroupNorm and PReLU parameters × batch', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'GroupNorm (timm)', 'PReLU'], (r) => mul(r.batch, r.layer.params)),
       term('linear bias × rows', 'Linear', linearBias),
       // mult-adds only of modules with parameters: the blur's filter is a buffer
       blurUnseen,
@@ -283,7 +283,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       'ultralytics-thop 2.x profile (eval; what `pip install thop` brings now): rules through the class hierarchy, BN 2 per element doubled for the affine, average pools by their actual windows plus a divide per output',
     terms: [
       // timm's norm-act modules subclass nn.BatchNorm2d and nn.GroupNorm: their rules (the ReLU inside is free)
-      term('BN and GroupNorm 4 per element (2, doubled for the affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(4)),
+      term('BN and GroupNorm 4 per element (2, doubled for the affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'GroupNorm (timm)', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(4)),
       term('PReLU 1 per element (eval)', 'PReLU', (r) => r.inputElements),
       term('avg pools: their clipped windows + 1 per output', ['AvgPool2d', 'AvgPool2dSame'], (r) => add(mul(planes(r), avgPoolWindows(r)), r.outputElements)),
       term('adaptive avg pool: its windows + 1 per output', 'AdaptiveAvgPool2d', (r) => add(mul(planes(r), adaptiveWindows(r)), r.outputElements)),
@@ -297,7 +297,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       term('a mult-add is 2 FLOPs (the blur pool\'s F.conv2d too)', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
       term('conv bias 1 per output element', 'Conv2d', convBias),
       term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d', 'BatchNormAct2d'], bnPerElement(2)),
-      term('GroupNorm 5 per element (affine)', ['GroupNorm', 'GroupNormAct'], bnPerElement(5)),
+      term('GroupNorm 5 per element (affine)', ['GroupNorm', 'GroupNorm (timm)', 'GroupNormAct'], bnPerElement(5)),
       term('ReLU and PReLU 1 per input element (the ReLU inside a norm-act too)', ['ReLU', 'F.relu', 'PReLU', 'BatchNormAct2d', 'GroupNormAct'], (r) => r.inputElements),
       standardization,
       term('pools 1 per input element (padded for AvgPool2dSame)', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'AvgPool2dSame'], (r) =>

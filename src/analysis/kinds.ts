@@ -127,6 +127,7 @@ export const TORCH_MODULES = [
   'BatchNorm1d',
   'Dropout',
   'GroupNorm',
+  'GroupNorm (timm)',
   'Conv1d',
   'BlurPool2d',
   // tensor operations in a forward: the residual `+=`, and squeeze-and-excitation's
@@ -439,7 +440,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     // training and a no-grad forward alike: each sample's and group's mean and inverse std (fp32), kept for backward
     memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([l.input[0]!, (l.spec as SpecOf<'groupnorm'>).groups], 4)), ownInInference: true },
     memoryOf: (s) => (s.act ? { ...KINDS.groupnorm.memory, saves: 'input-and-output' } : KINDS.groupnorm.memory),
-    torch: (s) => (s.act ? 'GroupNormAct' : 'GroupNorm'),
+    torch: (s) => (s.act ? 'GroupNormAct' : s.timm ? 'GroupNorm (timm)' : 'GroupNorm'),
   },
   channelconv: {
     output: (s, input) =>

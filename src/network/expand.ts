@@ -5,7 +5,7 @@
 
 import type { BlockOrderKind, LayerSpec, ModelConfig, Section, SqueezeExcitation } from '../types.js';
 import { blockGroups, BLOCKS, blockWidth, ecaKernel, ORDERS, planStages, PRE_ACTIVATION, seChannels, SHORTCUTS, splitAttentionChannels, stemChannels, stemDesign, type BlockArgs, type ShortcutSource, type StagePlan } from './designs.js';
-import { namingOf, type Naming } from './naming.js';
+import { NAMINGS, namingOf, type Naming } from './naming.js';
 import { pad, pair, Rows } from './rows.js';
 
 function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
@@ -420,7 +420,9 @@ function expandStages(rows: Rows, config: ModelConfig, names: Naming, input: num
 /** An empty row list for a config, and the names its rows take. */
 function startRows(config: ModelConfig): { rows: Rows; names: Naming } {
   const names = namingOf(config);
-  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false, config.activation ?? 'relu', config.norm?.groups, config.weightStandardization ?? false), names };
+  // timm's networks (its names) have timm's GroupNorm class
+  const timm = names === NAMINGS.timm || names === NAMINGS.res2net || names === NAMINGS.resnetv2;
+  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false, config.activation ?? 'relu', config.norm?.groups, config.weightStandardization ?? false, timm), names };
 }
 
 /**

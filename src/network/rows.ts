@@ -69,6 +69,8 @@ export class Rows {
     readonly groupNorm?: number,
     /** Every conv but the plain ones weight-standardised (timm's StdConv2d). */
     readonly standardized = false,
+    /** The GroupNorms are timm's class (a subclass of nn.GroupNorm). */
+    readonly timmNorms = false,
   ) {}
 
   conv(name: string, from: number, section: Section, a: ConvArgs): number {
@@ -92,7 +94,7 @@ export class Rows {
 
   /** A BatchNorm (a GroupNorm where the network has them), with `act` its ReLU inside the same module (timm's norm-act). */
   bn(name: string, from: number, section: Section, channels: number, act = false): number {
-    const fused = act ? { act: true } : {};
+    const fused = act ? { act: true } : this.timmNorms ? { timm: true } : {};
     if (this.groupNorm !== undefined) return this.push({ kind: 'groupnorm', name, paddleName: null, from, section, channels, groups: this.groupNorm, ...fused });
     return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels, ...fused });
   }
