@@ -184,24 +184,28 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape, symboli
   const rows: (readonly Dim[])[] = [];
   const conditions: Condition[] = [];
   const of = (i: number): readonly Dim[] => (i < 0 ? X : rows[i]!);
-  for (let i = 0; i < specs.length; i++) {
-    const spec = specs[i]!;
-    const at = (rel: Condition['rel']) => conditions.push({ row: i, path: spec.name, rel });
-    const x = of(spec.from);
-    const channels = (expected: number) => {
-      const c = x[1];
-      if (x.length !== 4 || c?.k !== 'n' || c.v !== BigInt(expected)) at({ k: 'never', why: `${expected} input channels, found ${c ? dimText(c) : 'none'}` });
-    };
-    const window = (k: readonly number[], s: readonly number[], p: readonly (readonly number[])[], d: readonly number[], ceil: boolean, outChannels: Dim): Dim[] => {
-      const out: Dim[] = [x[0]!, outChannels];
-      for (const axis of [0, 1] as const) {
-        const w = windowDim(x[2 + axis]!, k[axis]!, s[axis]!, p[axis]![0]!, p[axis]![1]!, d[axis]!, ceil);
-        const n = x[2 + axis]!;
-        if (w.least > 1n && !(n.k === 'n' && n.v >= w.least)) at({ k: 'min', dim: n, t: w.least });
-        out.push(w.out);
-      }
-      return out;
-    };
+  // the row being walked, and its input: the helpers below read them (made once, not per row)
+  let i = 0;
+  let spec: LayerSpec = specs[0]!;
+  let x: readonly Dim[] = X;
+  const at = (rel: Condition['rel']) => conditions.push({ row: i, path: spec.name, rel });
+  const channels = (expected: number) => {
+    const c = x[1];
+    if (x.length !== 4 || c?.k !== 'n' || Number(c.v) !== expected) at({ k: 'never', why: `${expected} input channels, found ${c ? dimText(c) : 'none'}` });
+  };
+  const window = (k: readonly number[], s: readonly number[], p: readonly (readonly number[])[], d: readonly number[], ceil: boolean, outChannels: Dim): Dim[] => {
+    const out: Dim[] = [x[0]!, outChannels];
+    for (let axis = 0; axis < 2; axis++) {
+      const n = x[2 + axis]!;
+      const w = windowDim(n, k[axis]!, s[axis]!, p[axis]![0]!, p[axis]![1]!, d[axis]!, ceil);
+      if (w.least > 1n && !(n.k === 'n' && n.v >= w.least)) at({ k: 'min', dim: n, t: w.least });
+      out.push(w.out);
+    }
+    return out;
+  };
+  for (i = 0; i < specs.length; i++) {
+    spec = specs[i]!;
+    x = of(spec.from);
     let y: readonly Dim[];
     switch (spec.kind) {
       case 'conv2d':
