@@ -217,6 +217,8 @@ const window = (kernel: Pair, stride: Pair, padding: Padding, dilation = 1): Fie
 
 /** Memory traits of a row that only reads and writes a new tensor, keeping its input. */
 const KEEPS_INPUT: MemoryTraits = { aliases: false, saves: 'input', ownInInference: false, autocast: false, passesGradient: false };
+/** A new tensor whose backward needs only sizes: nothing kept. */
+const KEEPS_NOTHING: MemoryTraits = { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false };
 /** In-place and view rows: nothing new, nothing kept, the gradient passes through. */
 const PASS_THROUGH: MemoryTraits = { aliases: true, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: true };
 
@@ -346,7 +348,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     // a 1×1 window at the stride: the first output pixel is input pixel 0
     field: (s) => ({ rule: 'window', window: { kernel: 1, stride: s.stride[0], padBefore: 0, dilation: 1 } }),
     // slicing is a view; the pad makes a new tensor, and its backward needs only sizes
-    memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false },
+    memory: KEEPS_NOTHING,
     // akamaster's LambdaLayer around F.pad
     torch: () => 'Lambda',
   },
@@ -488,7 +490,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     },
     field: (s) => ({ rule: 'window', window: { kernel: 1, stride: 1, padBefore: s.padding[0][0], dilation: 1 } }),
     // a new tensor; its backward needs only the sizes
-    memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false },
+    memory: KEEPS_NOTHING,
     torch: () => 'ConstantPad2d',
   },
   radixsum: {
@@ -499,7 +501,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     },
     field: () => SAME,
     // a new tensor; the sum's backward needs only the sizes
-    memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false },
+    memory: KEEPS_NOTHING,
     torch: () => 'sum',
   },
   radixsoftmax: {

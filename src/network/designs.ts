@@ -51,6 +51,13 @@ export interface BlockDesign {
   readonly splitAttention?: boolean;
 }
 
+/** 1×1, a grouped 3×3 that always carries the stride, 1×1 (RegNet's; Res2Net's and ResNeSt's in outline, their own expanders). */
+const STRIDED_BOTTLENECK: readonly ConvDesign[] = [
+  { kernel: 1, out: 'width', stride: 'never', dilation: 'none', grouped: false },
+  { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: true },
+  { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
+];
+
 export const BLOCK_KINDS = ['basic', 'bottleneck', 'ibasic', 'regnet', 'res2net', 'resnest'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
@@ -89,22 +96,14 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
     description: "regnet (1×1, 3×3 grouped by groupWidth, 1×1 without expansion: torchvision's RegNet)",
     expansion: 1,
     width: 'planes',
-    convs: [
-      { kernel: 1, out: 'width', stride: 'never', dilation: 'none', grouped: false },
-      { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: true },
-      { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
-    ],
+    convs: STRIDED_BOTTLENECK,
   },
   // timm's Bottle2neck: 1×1 to width × scale, the scales' 3×3s (strided), their join, 1×1 with ×4 expansion
   res2net: {
     description: "res2net (1×1 to width × scale, a 3×3 per scale on the running sum of the scales, 1×1 with ×4 expansion: timm's Bottle2neck)",
     expansion: 4,
     width: 'grouped',
-    convs: [
-      { kernel: 1, out: 'width', stride: 'never', dilation: 'none', grouped: false },
-      { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: true },
-      { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
-    ],
+    convs: STRIDED_BOTTLENECK,
     multiScale: true,
   },
   // timm's ResNestBottleneck (avd, not avd_first): 1×1, split attention at stride 1 and a strided 3×3 average pool, 1×1 with ×4 expansion
@@ -112,11 +111,7 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
     description: "resnest (1×1, split attention over radix groups of the 3×3, 1×1 with ×4 expansion: timm's ResNestBottleneck)",
     expansion: 4,
     width: 'grouped',
-    convs: [
-      { kernel: 1, out: 'width', stride: 'never', dilation: 'none', grouped: false },
-      { kernel: 3, out: 'width', stride: 'always', dilation: 'entry', grouped: true },
-      { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
-    ],
+    convs: STRIDED_BOTTLENECK,
     splitAttention: true,
   },
 };
