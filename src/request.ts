@@ -159,8 +159,10 @@ export function sizeHint(config: ModelConfig, shape: Shape): string {
   const first = smallestSquare(sym);
   if (first === null) return '';
   let last = first;
-  while (last < first + 100_000n && failing(sym, [last + 1n, last + 1n]) === null) last++;
-  return `try a square input from ${first}×${first} to ${last}×${last}`;
+  const cap = first + 100_000n;
+  while (last < cap && failing(sym, [last + 1n, last + 1n]) === null) last++;
+  // past the cap the squares are taken for good (no upper bound to name)
+  return last === cap ? `try a square input of ${first}×${first} or larger` : `try a square input from ${first}×${first} to ${last}×${last}`;
 }
 
 /** A preset's config, or the sentence listing the presets there are. */

@@ -69,6 +69,9 @@ describe.each(loadFixtures())('$file', ({ record: recorded, config }) => {
         bias: r.params.bias ?? null,
       });
       expect(l.runningStats, r.name).toBe((r.buffers.running_mean?.[0] ?? 0) + (r.buffers.running_var?.[0] ?? 0));
+      // every row's params and mult-adds (a blur pool's depthwise filter too)
+      const params = Object.values(r.params).reduce((a, shape) => a + shape.reduce((p, d) => p * d, 1), 0);
+      expect({ params: Number(l.params), macs: Number(l.macs) }, r.name).toEqual({ params, macs: r.macs });
     });
   });
 

@@ -140,6 +140,13 @@ describe('errors that point to the fix', () => {
     const { sizeHint } = await import('../src/request.js');
     expect(sizeHint(preset('iresnet50'), [1, 3, 128, 128])).toBe('try a square input from 97×97 to 112×112');
   });
+
+  it('squares with no upper bound are said so (resnetblur50 at 16×16, refused at layer4.0.aa)', async () => {
+    const { sizeHint } = await import('../src/request.js');
+    // 16 → 8 (stem conv) → 8 → 4 (stem blur) → 2 (layer2) → 1 (layer3): layer4's reflection pad of 1
+    // needs 2; 17 → 9 → 9 → 5 → 3 → 2 takes it, and every larger side keeps it at 2 or more
+    expect(sizeHint(preset('resnetblur50'), [1, 3, 16, 16])).toBe('try a square input of 17×17 or larger');
+  });
 });
 
 describe('--input 1,3,H,W: shapes and mult-adds as formulas', () => {
