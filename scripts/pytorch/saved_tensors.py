@@ -21,6 +21,14 @@ operations: `<se>.mean` (PyTorch 1.13's mean over dims saves its input) and `<se
 cases (record.py's akamaster and kuangliu networks) call F.relu and F.avg_pool2d in their
 forward: what those save is attributed to `<block>.relu` (`relu` in the stem) and `avg_pool2d`,
 as resnet-shapes names those rows.
+
+In bfloat16 the model is CUDA's autocast, and PyTorch 1.13's CPU autocast differs from it in four
+operators: CPU runs reflection_pad2d and refuses a bfloat16 group_norm where CUDA runs the pad in
+the input's dtype and group_norm in fp32, and it runs sum and softmax in bfloat16 where CUDA runs
+them in fp32. Those four are run here as CUDA runs them (the pad computed in fp32 and given back in
+the input's dtype, keeping its input as its backward does; the other three with autocast off on an
+fp32 copy). timm's models (TIMM_SRC, as record.py) are hooked as record.py hooks them; what
+ResNeSt's split attention saves between its modules goes to `<conv2>.mean` and `<conv2>.mul`.
 """
 
 import json
@@ -130,10 +138,25 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, bu
                 return pad(x.float(), padding, mode=mode).to(x.dtype)
 
     def cuda_pad(x, padding, mode='constant', value=None):
+        if mode != 'reflect':
+            return pad(x, padding, mode, value)  # a constant pad is in no autocast list, and keeps nothing
         return CudaPad.apply(x, padding, mode)
+
+    # CUDA's autocast runs group_norm, sum and softmax in fp32 (its float32 list); CPU's 1.13 runs sum
+    # and softmax in bfloat16 and refuses a bfloat16 group_norm: here they run as CUDA runs them
+    group_norm, softmax, tensor_sum = nn.functional.group_norm, nn.functional.softmax, torch.Tensor.sum
+
+    def in_fp32(op):
+        def run(x, *args, **kwargs):
+            if torch.is_autocast_cpu_enabled() and x.dtype != torch.float32:
+                with torch.autocast('cpu', enabled=False):
+                    return op(x.float(), *args, **kwargs)
+            return op(x, *args, **kwargs)
+        return run
 
     if dtype != 'float32':
         nn.functional.pad = cuda_pad
+        nn.functional.group_norm, nn.functional.softmax, torch.Tensor.sum = in_fp32(group_norm), in_fp32(softmax), in_fp32(tensor_sum)
     nn.functional.relu, nn.functional.avg_pool2d, nn.functional.dropout = functional_relu, functional_avg_pool2d, functional_dropout
     torch.sigmoid = functional_sigmoid
     excluded = {p.storage().data_ptr() for p in model.parameters()}
@@ -161,6 +184,7 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, bu
             current[0] = 'loss'
             loss = nn.functional.cross_entropy(out, y)
     nn.functional.relu, nn.functional.avg_pool2d, nn.functional.dropout, nn.functional.pad = relu, avg_pool2d, dropout, pad
+    nn.functional.group_norm, nn.functional.softmax, torch.Tensor.sum = group_norm, softmax, tensor_sum
     torch.sigmoid = sigmoid
     per_module = {}
     for ptr in order:
@@ -223,9 +247,10 @@ BUILT = [
     ('wrn28_10_cifar', [2, 3, 32, 32], 'float32', dict(cifar='wrn', classes=10, dropout=0.3), {'dropout': 0.3}),
     ('regnet_y_400mf', [2, 3, 64, 64], 'float32', dict(arch='regnet', preset='regnet_y_400mf', classes=1000), {}),
     ('senet18_cifar', [2, 3, 40, 44], 'float32', dict(arch='cifar', cifar='kuangliu_se', classes=10), {}),
-    # #27, from timm's own models (TIMM_SRC): GroupNorm (timm's resnet50_gn); fp32 only: PyTorch 1.13's CPU autocast runs group_norm on a
-    # bfloat16 input with fp32 weights and raises (CUDA's autocast runs it in fp32)
+    # #27, from timm's own models (TIMM_SRC): GroupNorm (timm's resnet50_gn); in bfloat16 run as CUDA's autocast
+    # runs it, in fp32 (PyTorch 1.13's CPU autocast runs group_norm on a bfloat16 input with fp32 weights and raises)
     ('resnet50_gn', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnet50_gn', classes=1000), {}),
+    ('resnet50_gn', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='resnet50_gn', classes=1000), {}),
     # ECA (timm's ecaresnet50d): its Conv1d across the channels
     ('ecaresnet50d', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='ecaresnet50d', classes=1000), {}),
     ('ecaresnet50d', [2, 3, 64, 64], 'bfloat16', dict(arch='timm', preset='ecaresnet50d', classes=1000), {}),
@@ -237,10 +262,11 @@ BUILT = [
     ('res2net50_26w_4s', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='res2net50_26w_4s', classes=1000), {}),
     ('res2net50_26w_4s', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='res2net50_26w_4s', classes=1000), {}),
     # ResNetV2: BatchNormAct2d (its ReLU in place inside), the sum `x + shortcut`, the conv classifier; BiT:
-    # StdConv2d, GroupNormAct, ConstantPad2d (fp32 only: CPU autocast refuses a bfloat16 GroupNorm)
+    # StdConv2d, GroupNormAct, ConstantPad2d
     ('resnetv2_50', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetv2_50', classes=1000), {}),
     ('resnetv2_50', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='resnetv2_50', classes=1000), {}),
     ('resnetv2_50x1_bit', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnetv2_50x1_bit', classes=1000), {}),
+    ('resnetv2_50x1_bit', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='resnetv2_50x1_bit', classes=1000), {}),
     # ResNeSt: split attention (radix sums, the mean, RadixSoftmax, the weighted sum), avd's average pool
     ('resnest50d', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnest50d', classes=1000), {}),
     ('resnest50d', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='resnest50d', classes=1000), {}),

@@ -90,6 +90,12 @@ export interface MemoryTraits {
   /** Backward hands its output's gradient on unchanged instead of making a new one. */
   readonly passesGradient: boolean;
   /**
+   * CUDA's autocast runs it in fp32 (its float32 list: group_norm, sum, softmax): under autocast
+   * its output is 4 bytes an element, and a 16-bit input is cast to an fp32 copy, which is what it
+   * keeps when it keeps its input.
+   */
+  readonly fp32?: boolean;
+  /**
    * It pads its input by this much on every side into a new tensor that its conv reads and keeps
    * (at the activations' element size): BlurPool2d's reflection pad.
    */
@@ -440,7 +446,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     weights: (s) => ({ weight: [s.channels], bias: [s.channels], params: 2 * s.channels, runningStats: 0, macs: 0 }),
     field: () => SAME,
     // training and a no-grad forward alike: each sample's and group's mean and inverse std (fp32), kept for backward
-    memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([l.input[0]!, (l.spec as SpecOf<'groupnorm'>).groups], 4)), ownInInference: true },
+    memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([l.input[0]!, (l.spec as SpecOf<'groupnorm'>).groups], 4)), ownInInference: true, fp32: true },
     memoryOf: (s) => (s.act ? { ...KINDS.groupnorm.memory, saves: 'input-and-output' } : KINDS.groupnorm.memory),
     torch: (s) => (s.act ? 'GroupNormAct' : s.timm ? 'GroupNorm (timm)' : 'GroupNorm'),
   },
@@ -500,8 +506,8 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
       return input[1]! % s.radix === 0 ? [input[0]!, input[1]! / s.radix, input[2]!, input[3]!] : { code: 'channels', expected: `a multiple of the radix ${s.radix} channels`, found: String(input[1]) };
     },
     field: () => SAME,
-    // a new tensor; the sum's backward needs only the sizes
-    memory: KEEPS_NOTHING,
+    // a new tensor; the sum's backward needs only the sizes (CUDA's autocast sums in fp32)
+    memory: { ...KEEPS_NOTHING, fp32: true },
     torch: () => 'sum',
   },
   radixsoftmax: {
@@ -517,6 +523,8 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     // softmax (a sigmoid with radix 1) keeps its result, which the output views (the softmax's result is
     // contiguous in its transposed order: reshaping it copies nothing)
     memory: { aliases: false, saves: 'output', ownInInference: false, autocast: false, passesGradient: false },
+    // CUDA's autocast runs softmax in fp32 (a sigmoid in its input's dtype)
+    memoryOf: (s) => (s.radix > 1 ? { ...KINDS.radixsoftmax.memory, fp32: true } : KINDS.radixsoftmax.memory),
     torch: () => 'RadixSoftmax',
   },
   slice: {

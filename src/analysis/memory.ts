@@ -154,13 +154,28 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   // each row's memory traits and operands, looked up once
   const traits: MemoryTraits[] = new Array(n);
   const operands: (readonly number[])[] = new Array(n);
+  // Each row's output element size: under autocast, 2 for the kinds it runs in 16 bits, 4 for those
+  // CUDA's autocast runs in fp32, and for the others their inputs' widest (PyTorch's type promotion;
+  // an in-place or view row its input's); the network input is fp32.
+  const elem = new Uint8Array(n);
+  const elemOf = (i: number): number => (i < 0 ? 4 : elem[i]!);
   for (let i = 0; i < n; i++) {
     const layer = layers[i]!;
     const { spec } = layer;
     traits[i] = memoryOf(spec);
     operands[i] = operandsOf(spec);
+    const t = traits[i]!;
+    if (!autocast) elem[i] = act;
+    else if (t.aliases) elem[i] = elemOf(spec.from);
+    else if (t.autocast) elem[i] = 2;
+    else if (t.fp32) elem[i] = 4;
+    else {
+      let e = elemOf(spec.from);
+      for (const o of operands[i]!) e = Math.max(e, elemOf(o));
+      elem[i] = e;
+    }
     // in-place and view rows share their input's shape array, and so its byte count
-    outputBytes[i] = spec.from >= 0 && layer.output === layer.input ? outputBytes[spec.from]! : bytesOf(layer.output, act);
+    outputBytes[i] = spec.from >= 0 && layer.output === layer.input && elem[i] === elem[spec.from] ? outputBytes[spec.from]! : bytesOf(layer.output, elem[i]!);
     paramBytes[i] = layer.weight ? add(bytesOf(layer.weight, 4), layer.bias ? bytesOf(layer.bias, 4) : 0) : 0;
     if (traits[i]!.aliases) storage[i] = spec.from < 0 ? -1 : storage[spec.from]!;
     else {
@@ -191,16 +206,16 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     const layer = layers[i]!;
     const traitsOf = traits[i]!;
     if (autocast && traitsOf.autocast && layer.weight) weightCopies[i] = bytesOf(layer.weight, 2);
-    if (traitsOf.saves === 'input-and-output') {
-      if (layer.spec.from >= 0) keep(storageOfInput(i), i);
-      keep(storage[i]!, i);
-    } else if (traitsOf.saves === 'input') {
-      // the network input is counted as input; under autocast a 16-bit kind casts it to a copy it keeps
-      if (layer.spec.from >= 0) keep(storageOfInput(i), i);
-      else if (autocast && traitsOf.autocast) {
-        extras[i] = bytesOf(layer.input, 2);
-        own?.[i]!.push({ of: -1, elementSize: 2 });
-      }
+    if (traitsOf.saves === 'input' || traitsOf.saves === 'input-and-output') {
+      // under autocast a kind that casts its input (to 16 bits, or to fp32) keeps the copy; the
+      // network input itself is counted as input
+      const from = layer.spec.from;
+      const cast = autocast && traitsOf.autocast && elemOf(from) === 4 ? 2 : autocast && traitsOf.fp32 && elemOf(from) === 2 ? 4 : 0;
+      if (cast !== 0) {
+        extras[i] = bytesOf(layer.input, cast);
+        own?.[i]!.push({ of: from, elementSize: cast });
+      } else if (from >= 0) keep(storageOfInput(i), i);
+      if (traitsOf.saves === 'input-and-output') keep(storage[i]!, i);
     } else if (traitsOf.saves === 'output') keep(storage[i]!, i);
     else if (traitsOf.saves === 'operands') {
       if (layer.spec.from >= 0) keep(storageOfInput(i), i);
@@ -225,8 +240,9 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
       // a padded copy of its input, which its conv keeps
       const p = traitsOf.paddedInput(layer.spec);
       const [b = 1, c = 1, h = 1, w = 1] = layer.input;
-      extras[i] = add(extras[i]!, bytesOf([b, c, h + 2 * p, w + 2 * p], act));
-      own?.[i]!.push({ padded: i, by: p, elementSize: act });
+      const e = elemOf(layer.spec.from);
+      extras[i] = add(extras[i]!, bytesOf([b, c, h + 2 * p, w + 2 * p], e));
+      own?.[i]!.push({ padded: i, by: p, elementSize: e });
     }
     if (autocast && traitsOf.castBuffer) {
       const copy = bytesOf(traitsOf.castBuffer(layer.spec), 2);
@@ -242,7 +258,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   for (let s = 0; s < n; s++)
     if (saver[s]! >= 0) {
       rows[saver[s]!] = add(rows[saver[s]!]!, storageBytes[s]!);
-      own?.[saver[s]!]!.push({ of: s, elementSize: act });
+      own?.[saver[s]!]!.push({ of: s, elementSize: elem[s]! });
     }
   const kept = rows.reduce<Int>((a, b) => add(a, b), 0);
 
@@ -252,7 +268,7 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
   const outSaved = out >= 0 && saver[out]! >= 0;
   const lossKept = classes > 0 ? add(bytesOf([batch, classes], 4), 512 * 2) : 0; // log-softmax result, total weight, loss
   const activations = add(add(kept, outSaved ? 0 : outBytes), lossKept);
-  const afterKept: KeptTensor[] | null = own && [...(out >= 0 && !outSaved ? [{ of: out, elementSize: act }] : []), ...(classes > 0 ? [{ bytes: lossKept }] : [])];
+  const afterKept: KeptTensor[] | null = own && [...(out >= 0 && !outSaved ? [{ of: out, elementSize: elem[out]! }] : []), ...(classes > 0 ? [{ bytes: lossKept }] : [])];
 
   // Parameters, gradients, optimizer state, workspaces.
   let params: Int = 0;
