@@ -15,6 +15,7 @@ import { parseConfig } from '../src/schemas/parse.js';
 import { analyze } from '../src/library.js';
 import { ReceptiveFieldTable } from '../src/analysis/receptive.js';
 import { estimateMemory } from '../src/analysis/memory.js';
+import { symbolicTrace } from '../src/analysis/sizes.js';
 
 describe('convOutputLength', () => {
   it('floors (224 + 2·3 − 7) / 2 + 1 = 112 for the 7×7/2 stem', () => {
@@ -113,6 +114,20 @@ describe('conv2d', () => {
     const r = run([conv({ kernel: [7, 7], padding: [[0, 0], [0, 0]] })], [1, 3, 5, 5]);
     expect(!r.ok && r.issue.code).toBe('too-small');
     if (!r.ok) expect(formatIssue(r.issue)).toContain('c: expected a padded height of at least the window span 7');
+  });
+});
+
+describe('groupnorm', () => {
+  it("refuses a map its groups do not divide, at the row (PyTorch's GroupNorm: num_channels divisible by num_groups)", () => {
+    // a GroupNorm made inside a block (ResNeSt's attention, an SE) is checked where it is, not only by the config's maps
+    const gn = (groups: number): LayerSpec => ({ kind: 'groupnorm', name: 'gn', paddleName: null, from: 0, section: stem, channels: 8, groups });
+    const bad = run([conv(), gn(3)], [1, 3, 4, 4]);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.issue).toMatchObject({ path: 'gn', code: 'channels' });
+    expect(run([conv(), gn(4)], [1, 3, 4, 4]).ok).toBe(true);
+    // and the sizes' formulas say no input makes it hold
+    expect(symbolicTrace([conv(), gn(3)], [1, 3, 4, 4]).conditions.map((c) => [c.path, c.rel.k])).toEqual([['gn', 'never']]);
+    expect(symbolicTrace([conv(), gn(4)], [1, 3, 4, 4]).conditions).toEqual([]);
   });
 });
 

@@ -92,6 +92,8 @@ const bnPerElement = (n: number) => (r: RowFacts): Int => mul(n, r.inputElements
 const standardizedUnseen = term('StdConv2d: a subclass of Conv2d, unseen by exact class', 'StdConv2d', (r) => sub(0, r.layer.macs));
 /** StdConv2d standardises its weight with F.batch_norm (training, no affine): 4 per weight element (fvcore's and calflops' rule). */
 const standardization = term("StdConv2d's weight standardisation (batch_norm, training, no affine): 4 per weight element", 'StdConv2d', (r) => mul(4, product(r.layer.weight!)));
+/** The F.softmax inside timm's RadixSoftmax reads its input once (radix 1: torch.sigmoid, which the tools do not patch). */
+const radixSoftmaxElements = (r: RowFacts): Int => (r.layer.spec.kind === 'radixsoftmax' && r.layer.spec.radix > 1 ? r.inputElements : 0);
 const blurUnseen = term('blur pool: its F.conv2d inside a module it has no rule for, unseen', 'BlurPool2d', (r) => sub(0, r.layer.macs));
 /** The adaptive pool's window: input positions per output position (7×7 for a 224 input). */
 const adaptiveWindow = (r: RowFacts): Int => {
@@ -136,8 +138,7 @@ const PTFLOPS_FUNCTIONAL_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int
   PReLU: (r) => r.inputElements,
   BatchNormAct2d: (r) => r.inputElements,
   GroupNormAct: (r) => r.inputElements,
-  // timm's RadixSoftmax calls F.softmax (radix 1: torch.sigmoid, which it does not patch)
-  RadixSoftmax: (r) => (r.layer.spec.kind === 'radixsoftmax' && r.layer.spec.radix > 1 ? r.inputElements : 0),
+  RadixSoftmax: radixSoftmaxElements,
   MaxPool2d: (r) => r.inputElements,
   AvgPool2d: (r) => r.inputElements,
   AdaptiveAvgPool2d: (r) => r.inputElements,
@@ -304,7 +305,7 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
         r.module === 'AvgPool2dSame' ? paddedInputElements(r) : r.inputElements,
       ),
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
-      term('F.softmax 1 per input element (ResNeSt\'s radix softmax)', 'RadixSoftmax', (r) => (r.layer.spec.kind === 'radixsoftmax' && r.layer.spec.radix > 1 ? r.inputElements : 0)),
+      term('F.softmax 1 per input element (ResNeSt\'s radix softmax)', 'RadixSoftmax', radixSoftmaxElements),
     ],
   },
   'paddle-flops': {

@@ -15,6 +15,7 @@
 
 import { add, mul, product, type Int } from '../int.js';
 import type { LayerKind, LayerSpec, Padding, Pair, Shape, ShapeIssue, TracedLayer } from '../types.js';
+import { pad, pair } from '../network/rows.js';
 
 /**
  * Output length of a convolution or pooling window along one axis, PyTorch's arithmetic
@@ -212,8 +213,6 @@ function window2d(input: Shape, channels: number, kernel: Pair, stride: Pair, pa
 }
 
 const same = (_: LayerSpec, input: Shape): RuleResult => input;
-const pair2 = (n: number): Pair => [n, n];
-const pad2 = (n: number): Padding => [pair2(n), pair2(n)];
 const SAME: FieldRule = { rule: 'same' };
 const GLOBAL: FieldRule = { rule: 'global' };
 const window = (kernel: Pair, stride: Pair, padding: Padding, dilation = 1): FieldRule => ({
@@ -225,6 +224,8 @@ const window = (kernel: Pair, stride: Pair, padding: Padding, dilation = 1): Fie
 const KEEPS_INPUT: MemoryTraits = { aliases: false, saves: 'input', ownInInference: false, autocast: false, passesGradient: false };
 /** A new tensor whose backward needs only sizes: nothing kept. */
 const KEEPS_NOTHING: MemoryTraits = { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: false };
+/** A new tensor whose backward is computed from that output (a sigmoid, a softmax). */
+const KEEPS_OUTPUT: MemoryTraits = { aliases: false, saves: 'output', ownInInference: false, autocast: false, passesGradient: false };
 /** In-place and view rows: nothing new, nothing kept, the gradient passes through. */
 const PASS_THROUGH: MemoryTraits = { aliases: true, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: true };
 
@@ -390,8 +391,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
   sigmoid: {
     output: same,
     field: () => SAME,
-    // its backward is computed from its output
-    memory: { aliases: false, saves: 'output', ownInInference: false, autocast: false, passesGradient: false },
+    memory: KEEPS_OUTPUT,
     torch: (s) => (s.functional ? 'F.sigmoid' : 'Sigmoid'),
   },
   mul: {
@@ -442,7 +442,9 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     torch: () => 'BatchNorm1d',
   },
   groupnorm: {
-    output: (s, input) => checkChannels(input, s.channels) ?? input,
+    // PyTorch's GroupNorm: num_channels divisible by num_groups
+    output: (s, input) =>
+      checkChannels(input, s.channels) ?? (s.channels % s.groups === 0 ? input : { code: 'channels', expected: `channels divisible by the ${s.groups} groups (PyTorch's GroupNorm)`, found: String(s.channels) }),
     weights: (s) => ({ weight: [s.channels], bias: [s.channels], params: 2 * s.channels, runningStats: 0, macs: 0 }),
     field: () => SAME,
     // training and a no-grad forward alike: each sample's and group's mean and inverse std (fp32), kept for backward
@@ -468,7 +470,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
       for (let axis = 0; axis < 2; axis++)
         if (p >= input[2 + axis]!)
           return { code: 'too-small', expected: `a ${axis === 0 ? 'height' : 'width'} over the reflection padding ${p} (the blur pool reflects the map at its edges)`, found: String(input[2 + axis]) };
-      return window2d(input, s.channels, pair2(s.kernel), pair2(s.stride), pad2(p), [1, 1], false);
+      return window2d(input, s.channels, pair(s.kernel), pair(s.stride), pad(p), pair(1), false);
     },
     // its filter is a buffer (timm's `filt`, not persistent): no parameter; its depthwise conv's
     // mult-adds are a conv's, kernel² per output element
@@ -522,9 +524,9 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     field: () => GLOBAL,
     // softmax (a sigmoid with radix 1) keeps its result, which the output views (the softmax's result is
     // contiguous in its transposed order: reshaping it copies nothing)
-    memory: { aliases: false, saves: 'output', ownInInference: false, autocast: false, passesGradient: false },
+    memory: KEEPS_OUTPUT,
     // CUDA's autocast runs softmax in fp32 (a sigmoid in its input's dtype)
-    memoryOf: (s) => (s.radix > 1 ? { ...KINDS.radixsoftmax.memory, fp32: true } : KINDS.radixsoftmax.memory),
+    memoryOf: (s) => (s.radix > 1 ? { ...KEEPS_OUTPUT, fp32: true } : KEEPS_OUTPUT),
     torch: () => 'RadixSoftmax',
   },
   slice: {
@@ -553,7 +555,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     },
     field: () => ({ rule: 'merge' }),
     // a new tensor; its backward hands each operand a slice of the gradient (views) and keeps nothing
-    memory: { aliases: false, saves: 'nothing', ownInInference: false, autocast: false, passesGradient: true },
+    memory: { ...KEEPS_NOTHING, passesGradient: true },
     torch: () => 'cat',
   },
 };

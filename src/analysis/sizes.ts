@@ -213,8 +213,12 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape, symboli
         y = window(spec.kernel, spec.stride, spec.padding, spec.dilation, false, num(spec.outChannels));
         break;
       case 'batchnorm2d':
+        channels(spec.channels);
+        y = x;
+        break;
       case 'groupnorm':
         channels(spec.channels);
+        if (spec.channels % spec.groups !== 0) at({ k: 'never', why: `channels divisible by the ${spec.groups} groups, found ${spec.channels}` });
         y = x;
         break;
       case 'prelu':

@@ -182,11 +182,18 @@ function expandMultiScale(rows: Rows, config: ModelConfig, b: BlockArgs, input: 
   if (config.eca) x = efficientChannelAttention(rows, names, p, section, x, plan.outChannels);
   const { se } = config;
   if (se) x = squeezeExcite(rows, se, names, p, section, x, plan.outChannels, seChannels(se, se.of === 'input' ? b.inChannels : plan.outChannels));
+  return joinAfterMain(rows, config, b, input, x, scale + 1);
+}
+
+/**
+ * A post-activation block's end, its main path done (row `main`): its shortcut (made last, as
+ * timm runs it), the in-place sum, the activation (the block's `n`-th). Returns the last row.
+ */
+function joinAfterMain(rows: Rows, config: ModelConfig, b: BlockArgs, input: number, main: number, n: number): number {
   const shortcut = b.projection ? projectionOf(rows, config, b, input) : b.subsample ? subsampleOf(rows, b, input) : identityShortcut(rows, b, 'post', input);
-  const main = x;
   return rows.as('join', () => {
-    const y = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: main, section, shortcut });
-    return rows.act(names.out(p, scale + 1), y, section, plan.outChannels);
+    const y = rows.push({ kind: 'add', name: b.names.add(b.prefix), paddleName: null, from: main, section: b.section, shortcut });
+    return rows.act(b.names.out(b.prefix, n), y, b.section, b.plan.outChannels);
   });
 }
 
@@ -226,12 +233,7 @@ function expandSplitAttention(rows: Rows, config: ModelConfig, b: BlockArgs, inp
   }
   x = rows.conv(names.conv(p, 3), x, section, { inChannels: width, outChannels: plan.outChannels, kernel: 1 });
   x = rows.bn(names.bn(p, 3), x, section, plan.outChannels);
-  const shortcut = b.projection ? projectionOf(rows, config, b, input) : b.subsample ? subsampleOf(rows, b, input) : identityShortcut(rows, b, 'post', input);
-  const main = x;
-  return rows.as('join', () => {
-    const y = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: main, section, shortcut });
-    return rows.act(names.out(p, 3), y, section, plan.outChannels);
-  });
+  return joinAfterMain(rows, config, b, input, x, 3);
 }
 
 /** Expands one block from its design, its order and its shortcut form, from row `input`; returns its last row. */

@@ -94,8 +94,11 @@ export class Rows {
 
   /** A BatchNorm (a GroupNorm where the network has them), with `act` its ReLU inside the same module (timm's norm-act). */
   bn(name: string, from: number, section: Section, channels: number, act = false): number {
-    const fused = act ? { act: true } : this.timmNorms ? { timm: true } : {};
-    if (this.groupNorm !== undefined) return this.push({ kind: 'groupnorm', name, paddleName: null, from, section, channels, groups: this.groupNorm, ...fused });
+    const fused = act ? { act: true } : {};
+    if (this.groupNorm !== undefined) {
+      const timm = !act && this.timmNorms ? { timm: true } : {};
+      return this.push({ kind: 'groupnorm', name, paddleName: null, from, section, channels, groups: this.groupNorm, ...fused, ...timm });
+    }
     return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels, ...fused });
   }
 
