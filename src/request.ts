@@ -7,7 +7,7 @@ import { echo, formatIssue, shapeText } from './format/common.js';
 import { analyze, sampledTotals, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
 import { InputError } from './errors.js';
 import { groupDigits, toInt, type Int } from './int.js';
-import { checkRules, dilationForOutputStride, LIMITS, resolveConfig, type ConfigInput } from './network/config.js';
+import { checkRules, dilationForOutputStride, LIMITS, modelInput, resolveConfig, type ConfigInput } from './network/config.js';
 import { PRESET_NAMES, presetConfig } from './network/presets.js';
 import { nearest } from './nearest.js';
 import { AXIS_NAMES, failing, smallestSquare, symbolicTrace, validSizes, type Sides } from './analysis/sizes.js';
@@ -55,14 +55,15 @@ export function wholeNumber(text: string, what: string, min: number, max: number
  */
 export function parseInput(text: string, sides = false): InputArg {
   const parts = text.split(/[,x×]/).map((p) => p.trim());
-  const names = ['batch', 'channels', 'height', 'width'];
-  if (parts.length !== 4 || parts.some((p) => p === '')) {
+  // a map of 1 to 3 spatial axes (and, for the network to refuse with its first layer's words, any rank up to 8)
+  const names = parts.length === 4 ? ['batch', 'channels', 'height', 'width'] : parts.map((_, i) => (i === 0 ? 'batch' : i === 1 ? 'channels' : `dimension ${i + 1}`));
+  if (parts.length < 2 || parts.length > LIMITS.inputRank || parts.some((p) => p === '')) {
     const empty = parts.filter((p) => p === '').length;
     const found = `${parts.length}${empty > 0 ? ` (${empty} empty)` : ''}`;
-    throw new InputError(`expected 4 comma-separated dimensions N,C,H,W (e.g. 1,3,224,224), found ${found}`);
+    throw new InputError(`expected 4 comma-separated dimensions N,C,H,W (e.g. 1,3,224,224; a clip N,C,T,H,W, a signal N,C,L), found ${found}`);
   }
   const symbolicBatch = SYMBOLIC.has(parts[0]!);
-  const symbol = (i: number) => sides && parts[i] === 'HW'[i - 2];
+  const symbol = (i: number) => sides && parts.length === 4 && parts[i] === 'HW'[i - 2];
   const shape = parts.map((p, i) => ((i === 0 && symbolicBatch) || symbol(i) ? 1 : wholeNumber(p, names[i]!, 1, LIMITS.inputDim)));
   return symbol(2) || symbol(3) ? { shape, symbolicBatch, sides: [symbol(2), symbol(3)] } : { shape, symbolicBatch };
 }
@@ -240,7 +241,7 @@ export const DEFAULT_INPUT: InputArg = { shape: [1, 3, 224, 224], symbolicBatch:
 
 /** The input a model is traced at without `--input`: its own, else 1×C×224×224 with its channels. */
 export function defaultInput(config: ModelConfig): InputArg {
-  return { shape: config.input ? [...config.input] : [1, config.inChannels, 224, 224], symbolicBatch: false };
+  return { shape: config.input ? [...config.input] : modelInput(config), symbolicBatch: false };
 }
 
 /** A preset's input (its own default) and its params and mult-adds there. */

@@ -25,8 +25,16 @@ export type BlockOrderKind = NonNullable<ModelConfig['order']>;
 export type SqueezeExcitation = NonNullable<ModelConfig['se']>;
 
 export type Pair = readonly [number, number];
-/** Padding before and after, for height then width. */
-export type Padding = readonly [Pair, Pair];
+/**
+ * One figure per spatial axis of a window (kernel, stride, dilation): two for images (height,
+ * width), three for clips (frames, height, width), one for signals (length). Its length is the
+ * row's spatial rank.
+ */
+export type Spatial = readonly number[];
+/** Padding before and after, per spatial axis (height then width for images). */
+export type Padding = readonly Pair[];
+/** Spatial axes of a map: 1 (signals [N, C, L]), 2 (images [N, C, H, W]) or 3 (clips [N, C, T, H, W]). */
+export type SpatialRank = 1 | 2 | 3;
 
 /** Where a row sits in the network; objects are shared by all rows of one block. */
 export type Section =
@@ -67,14 +75,18 @@ interface RowBase {
   readonly role?: Role;
 }
 
+/**
+ * A convolution of any spatial rank (its kernel's length: PyTorch's Conv1d, Conv2d, Conv3d; the
+ * kind keeps the name of the common one).
+ */
 export interface Conv2dSpec extends RowBase {
   readonly kind: 'conv2d';
   readonly inChannels: number;
   readonly outChannels: number;
-  readonly kernel: Pair;
-  readonly stride: Pair;
+  readonly kernel: Spatial;
+  readonly stride: Spatial;
   readonly padding: Padding;
-  readonly dilation: Pair;
+  readonly dilation: Spatial;
   readonly groups: number;
   readonly bias: boolean;
   /**
@@ -82,10 +94,17 @@ export interface Conv2dSpec extends RowBase {
    * zero mean and unit variance on every call, before the convolution.
    */
   readonly standardized?: boolean;
+  /**
+   * torchvision's video convs, subclasses of nn.Conv3d that the counting tools matching classes
+   * exactly do not see: Conv3DSimple (3×3×3) and Conv3DNoTemporal (1×3×3).
+   */
+  readonly subclass?: 'Conv3DSimple' | 'Conv3DNoTemporal';
 }
+/** BatchNorm over the channels of a map of `dims` spatial axes (2 when absent: BatchNorm2d). */
 export interface BatchNorm2dSpec extends RowBase {
   readonly kind: 'batchnorm2d';
   readonly channels: number;
+  readonly dims?: 1 | 3;
   /** An in-place ReLU inside the same module (timm's BatchNormAct2d): one row. */
   readonly act?: boolean;
 }
@@ -97,16 +116,16 @@ export interface ReluSpec extends RowBase {
 }
 export interface MaxPool2dSpec extends RowBase {
   readonly kind: 'maxpool2d';
-  readonly kernel: Pair;
-  readonly stride: Pair;
+  readonly kernel: Spatial;
+  readonly stride: Spatial;
   readonly padding: Padding;
-  readonly dilation: Pair;
+  readonly dilation: Spatial;
   readonly ceilMode: boolean;
 }
 export interface AvgPool2dSpec extends RowBase {
   readonly kind: 'avgpool2d';
-  readonly kernel: Pair;
-  readonly stride: Pair;
+  readonly kernel: Spatial;
+  readonly stride: Spatial;
   readonly padding: Padding;
   readonly ceilMode: boolean;
   readonly countIncludePad: boolean;
@@ -126,7 +145,8 @@ export interface AddSpec extends RowBase {
 }
 export interface AdaptiveAvgPool2dSpec extends RowBase {
   readonly kind: 'adaptiveavgpool2d';
-  readonly outputSize: Pair;
+  /** One size per spatial axis (its length is the rank: AdaptiveAvgPool1d, 2d, 3d). */
+  readonly outputSize: Spatial;
 }
 export interface FlattenSpec extends RowBase {
   readonly kind: 'flatten';

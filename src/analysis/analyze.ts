@@ -145,7 +145,7 @@ export function sampledTotals(
 export type AnalysisResult = { readonly ok: true; readonly analysis: Analysis } | { readonly ok: false; readonly issue: ShapeIssue };
 
 /** Expands a resolved, checked config and traces it at `input`. */
-const DIMENSIONS = ['batch', 'channels', 'height', 'width'];
+const DIMENSIONS = ['batch', 'channels'];
 
 /** A value as text, or a word for one that cannot be written (an object without a prototype throws in String()). */
 function text(value: unknown): string {
@@ -158,9 +158,11 @@ function text(value: unknown): string {
 
 /** The input as the CLI takes it: whole numbers from 1 to 2^31 − 1, four of them for N, C, H, W. */
 function checkInput(input: Shape): ShapeIssue | null {
-  if (!Array.isArray(input) || input.length !== 4) return { code: 'rank', path: 'input', expected: 'a 4-d input [N, C, H, W]', found: text(input) };
+  // the rank a network takes is its first layer's to say (as PyTorch's first module says it)
+  if (!Array.isArray(input) || input.length < 2 || input.length > LIMITS.inputRank) return { code: 'rank', path: 'input', expected: 'a 4-d input [N, C, H, W] (a clip [N, C, T, H, W], a signal [N, C, L])', found: text(input) };
   const bad = input.findIndex((d) => !(typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= LIMITS.inputDim));
-  return bad < 0 ? null : { code: 'config', path: `input[${bad}]`, expected: `a whole number ≥ 1 for the ${DIMENSIONS[bad]}`, found: text(input[bad]) };
+  const what = DIMENSIONS[bad] ?? (input.length === 4 ? ['height', 'width'][bad - 2] : `size of spatial axis ${bad - 1}`);
+  return bad < 0 ? null : { code: 'config', path: `input[${bad}]`, expected: `a whole number ≥ 1 for the ${what}`, found: text(input[bad]) };
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import { sub, type Int } from '../int.js';
 import type { Shape, Trace, TracedLayer } from '../types.js';
+import { typeName } from './kinds.js';
 
 export type DiffField = 'input' | 'output' | 'weight' | 'bias' | 'params' | 'macs' | 'type';
 
@@ -89,7 +90,7 @@ function align(a: readonly TracedLayer[], b: readonly TracedLayer[]): [TracedLay
 
 function differing(a: TracedLayer, b: TracedLayer): DiffField[] {
   const fields: DiffField[] = [];
-  if (a.spec.kind !== b.spec.kind) fields.push('type');
+  if (typeName(a.spec) !== typeName(b.spec)) fields.push('type');
   if (!sameShape(a.input, b.input)) fields.push('input');
   if (!sameShape(a.output, b.output)) fields.push('output');
   if (!sameShape(a.weight, b.weight)) fields.push('weight');

@@ -14,7 +14,7 @@
 //              tools' hooks see (counts.ts)
 
 import { add, mul, product, type Int } from '../int.js';
-import type { LayerKind, LayerSpec, Padding, Pair, Shape, ShapeIssue, TracedLayer } from '../types.js';
+import type { LayerKind, LayerSpec, Padding, Pair, Shape, ShapeIssue, Spatial, TracedLayer } from '../types.js';
 import { pad, pair } from '../network/rows.js';
 
 /**
@@ -115,16 +115,25 @@ export interface MemoryTraits {
  */
 export const TORCH_MODULES = [
   'Conv2d',
+  'Conv3d',
+  // torchvision's video convs: subclasses of nn.Conv3d
+  'Conv3DSimple',
+  'Conv3DNoTemporal',
   'StdConv2d',
   'BatchNorm2d',
+  'BatchNorm3d',
   'BatchNormAct2d',
   'GroupNormAct',
   'ConstantPad2d',
   'ReLU',
   'MaxPool2d',
+  'MaxPool1d',
+  'MaxPool3d',
   'AvgPool2d',
   'AvgPool2dSame',
   'AdaptiveAvgPool2d',
+  'AdaptiveAvgPool1d',
+  'AdaptiveAvgPool3d',
   'Linear',
   'Identity',
   'Flatten',
@@ -155,13 +164,16 @@ export const TORCH_MODULES = [
   'F.dropout',
 ] as const;
 export type TorchModule = (typeof TORCH_MODULES)[number];
+/** PyTorch's convolution class by spatial rank. */
+const CONV_MODULES: readonly TorchModule[] = ['Conv2d', 'Conv1d', 'Conv2d', 'Conv3d'];
 
 export interface KindDef<S extends LayerSpec> {
   /** Rows read besides `from`, in order (-1: the network input). */
   readonly operands?: (spec: S) => readonly number[];
   readonly output: (spec: S, input: Shape, operands: readonly Shape[]) => RuleResult;
   readonly weights?: (spec: S, input: Shape, output: Shape) => Weights;
-  readonly field: (spec: S) => FieldRule;
+  /** Along spatial axis `axis` (a receptive field is one per axis). */
+  readonly field: (spec: S, axis: number) => FieldRule;
   readonly memory: MemoryTraits;
   /** Traits that depend on the row (else `memory`). */
   readonly memoryOf?: (spec: S) => MemoryTraits;
@@ -177,48 +189,83 @@ function fmt(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
-function expectRank4(input: Shape): Problem | null {
-  return input.length === 4 ? null : { code: 'rank', expected: 'a 4-d input [N, C, H, W]', found: fmt(input) };
+/** A map's layout and the names of its spatial axes, by spatial rank. */
+const LAYOUTS: Readonly<Record<number, { readonly layout: string; readonly axes: readonly string[] }>> = {
+  1: { layout: '[N, C, L]', axes: ['length'] },
+  2: { layout: '[N, C, H, W]', axes: ['height', 'width'] },
+  3: { layout: '[N, C, T, H, W]', axes: ['frames', 'height', 'width'] },
+};
+
+/** The name of spatial axis `axis` of a map of `dims` spatial axes. */
+export function axisName(dims: number, axis: number): string {
+  return LAYOUTS[dims]?.axes[axis] ?? `axis ${axis + 2}`;
 }
 
-function checkChannels(input: Shape, expected: number): Problem | null {
-  const rank = expectRank4(input);
+/**
+ * Null when the input has the rank of a map of `dims` spatial axes, else what is wrong; an input one
+ * dimension short is what PyTorch would read as one unbatched sample, so the problem says so.
+ */
+export function expectRank(input: Shape, dims: number): Problem | null {
+  if (input.length === dims + 2) return null;
+  const { layout } = LAYOUTS[dims]!;
+  const unbatched = input.length === dims + 1 ? ` (PyTorch would read it as one sample without a batch dimension; give the batch first, e.g. 1,${input.join(',')})` : '';
+  return { code: 'rank', expected: `a ${dims + 2}-d input ${layout}`, found: `${fmt(input)}${unbatched}` };
+}
+
+function expectRank4(input: Shape): Problem | null {
+  return expectRank(input, 2);
+}
+
+function checkChannels(input: Shape, expected: number, dims = 2): Problem | null {
+  const rank = expectRank(input, dims);
   if (rank) return rank;
   const found = input[1]!;
   return found === expected ? null : { code: 'channels', expected: `${expected} input channels`, found: String(found) };
 }
 
-/** The output of a 2-d window (conv or pool) with `channels` outputs, or why the input is too small. */
-function window2d(input: Shape, channels: number, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair, ceilMode: boolean): RuleResult {
-  const rank = expectRank4(input);
+/**
+ * The output of a window (conv or pool) of any spatial rank (its kernel's length) with `channels`
+ * outputs, or why the input is too small.
+ */
+function windowNd(input: Shape, channels: number, kernel: Spatial, stride: Spatial, padding: Padding, dilation: Spatial, ceilMode: boolean): RuleResult {
+  const dims = kernel.length;
+  const rank = expectRank(input, dims);
   if (rank) return rank;
-  // indexed, not destructured: a destructuring runs the iterator protocol in the interpreter
-  const n = input[0]!;
-  const h = input[2] as number;
-  const w = input[3] as number;
-  const oh = convOutputLength(h, kernel[0], stride[0], padding[0][0], padding[0][1], dilation[0], ceilMode);
-  const ow = convOutputLength(w, kernel[1], stride[1], padding[1][0], padding[1][1], dilation[1], ceilMode);
-  if (oh < 1 || ow < 1) {
-    const axis = oh < 1 ? 0 : 1;
-    const size = axis === 0 ? h : w;
-    const span = dilation[axis]! * (kernel[axis]! - 1) + 1;
-    const padded = size + padding[axis]![0] + padding[axis]![1];
-    return {
-      code: 'too-small',
-      expected: `a padded ${axis === 0 ? 'height' : 'width'} of at least the window span ${span} (dilation·(kernel−1)+1)`,
-      found: `${size} + padding ${padding[axis]![0] + padding[axis]![1]} = ${padded}`,
-    };
+  const out: number[] = [input[0]!, channels];
+  for (let a = 0; a < dims; a++) {
+    const size = input[2 + a]!;
+    const k = kernel[a]!;
+    const d = dilation[a]!;
+    const p = padding[a]!;
+    const o = convOutputLength(size, k, stride[a]!, p[0], p[1], d, ceilMode);
+    if (o < 1) {
+      const span = d * (k - 1) + 1;
+      return {
+        code: 'too-small',
+        expected: `a padded ${axisName(dims, a)} of at least the window span ${span} (dilation·(kernel−1)+1)`,
+        found: `${size} + padding ${p[0] + p[1]} = ${size + p[0] + p[1]}`,
+      };
+    }
+    out.push(o);
   }
-  return [n, channels, oh, ow];
+  return out;
+}
+
+/** The 2-d window of the kinds that are only 2-d. */
+function window2d(input: Shape, channels: number, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair, ceilMode: boolean): RuleResult {
+  return windowNd(input, channels, kernel, stride, padding, dilation, ceilMode);
 }
 
 const same = (_: LayerSpec, input: Shape): RuleResult => input;
 const SAME: FieldRule = { rule: 'same' };
 const GLOBAL: FieldRule = { rule: 'global' };
-const window = (kernel: Pair, stride: Pair, padding: Padding, dilation = 1): FieldRule => ({
-  rule: 'window',
-  window: { kernel: kernel[0], stride: stride[0], padBefore: padding[0][0], dilation },
-});
+/** The window along spatial axis `axis` (the first where the row has fewer). */
+const window = (kernel: Spatial, stride: Spatial, padding: Padding, dilation: Spatial | null, axis: number): FieldRule => {
+  const a = axis < kernel.length ? axis : 0;
+  return { rule: 'window', window: { kernel: kernel[a]!, stride: stride[a]!, padBefore: padding[a]![0], dilation: dilation ? dilation[a]! : 1 } };
+};
+/** Ones along `dims` axes (a pool's dilation). */
+const ONES: readonly Spatial[] = [[], [1], [1, 1], [1, 1, 1]];
 
 /** Memory traits of a row that only reads and writes a new tensor, keeping its input. */
 const KEEPS_INPUT: MemoryTraits = { aliases: false, saves: 'input', ownInInference: false, autocast: false, passesGradient: false };
@@ -235,22 +282,23 @@ const PASS_THROUGH: MemoryTraits = { aliases: true, saves: 'nothing', ownInInfer
 export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
   conv2d: {
     output: (s, input) => {
-      const bad = checkChannels(input, s.inChannels);
-      return bad ?? window2d(input, s.outChannels, s.kernel, s.stride, s.padding, s.dilation, false);
+      const bad = checkChannels(input, s.inChannels, s.kernel.length);
+      return bad ?? windowNd(input, s.outChannels, s.kernel, s.stride, s.padding, s.dilation, false);
     },
     weights: (s, _input, output) => {
       const perGroupIn = s.inChannels / s.groups;
       const bias = s.bias ? [s.outChannels] : null;
-      const perOutput = mul(mul(perGroupIn, s.kernel[0]), s.kernel[1]);
+      let perOutput: Int = perGroupIn;
+      for (let a = 0; a < s.kernel.length; a++) perOutput = mul(perOutput, s.kernel[a]!);
       return {
-        weight: [s.outChannels, perGroupIn, s.kernel[0], s.kernel[1]],
+        weight: [s.outChannels, perGroupIn, ...s.kernel],
         bias,
         params: add(mul(s.outChannels, perOutput), bias ? s.outChannels : 0),
         runningStats: 0,
         macs: mul(product(output), perOutput),
       };
     },
-    field: (s) => window(s.kernel, s.stride, s.padding, s.dilation[0]),
+    field: (s, axis) => window(s.kernel, s.stride, s.padding, s.dilation, axis),
     memory: { ...KEEPS_INPUT, autocast: true, ownInInference: true },
     // StdConv2d: F.batch_norm on the weight keeps each output channel's mean and inverse std, and the
     // conv the standardised weight (fp32; under autocast its 16-bit cast, as a cast weight)
@@ -261,11 +309,11 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
             ownSaved: (l, bytes, activation) => add(mul(2, bytes([s.outChannels], 4)), activation === 4 ? bytes(l.weight!, 4) : 0),
           }
         : KINDS.conv2d.memory,
-    torch: (s) => (s.standardized ? 'StdConv2d' : 'Conv2d'),
+    torch: (s) => (s.standardized ? 'StdConv2d' : (s.subclass ?? CONV_MODULES[s.kernel.length]!)),
   },
   batchnorm2d: {
     output: (s, input) => {
-      const bad = checkChannels(input, s.channels);
+      const bad = checkChannels(input, s.channels, s.dims ?? 2);
       return bad ?? input;
     },
     weights: (s) => ({ weight: [s.channels], bias: [s.channels], params: 2 * s.channels, runningStats: 2 * s.channels, macs: 0 }),
@@ -274,7 +322,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => mul(2, bytes([(l.spec as SpecOf<'batchnorm2d'>).channels], 4)) },
     // with its ReLU in place: the ReLU's output (the row's) is kept too
     memoryOf: (s) => (s.act ? { ...KINDS.batchnorm2d.memory, saves: 'input-and-output' } : KINDS.batchnorm2d.memory),
-    torch: (s) => (s.act ? 'BatchNormAct2d' : 'BatchNorm2d'),
+    torch: (s) => (s.act ? 'BatchNormAct2d' : s.dims === 3 ? 'BatchNorm3d' : s.dims === 1 ? 'BatchNorm1d' : 'BatchNorm2d'),
   },
   relu: {
     output: same,
@@ -286,18 +334,18 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     torch: (s) => (s.functional ? 'F.relu' : 'ReLU'),
   },
   maxpool2d: {
-    output: (s, input) => window2d(input, input[1] ?? 0, s.kernel, s.stride, s.padding, s.dilation, s.ceilMode),
-    field: (s) => window(s.kernel, s.stride, s.padding, s.dilation[0]),
+    output: (s, input) => windowNd(input, input[1] ?? 0, s.kernel, s.stride, s.padding, s.dilation, s.ceilMode),
+    field: (s, axis) => window(s.kernel, s.stride, s.padding, s.dilation, axis),
     // int64 indices of the maxima: kept in training, made and dropped in a no-grad forward
     memory: { ...KEEPS_INPUT, ownSaved: (l, bytes) => bytes(l.output, 8), ownInInference: true },
-    torch: () => 'MaxPool2d',
+    torch: (s) => (s.kernel.length === 3 ? 'MaxPool3d' : s.kernel.length === 1 ? 'MaxPool1d' : 'MaxPool2d'),
   },
   avgpool2d: {
-    output: (s, input) => window2d(input, input[1] ?? 0, s.kernel, s.stride, s.padding, [1, 1], s.ceilMode),
-    field: (s) => window(s.kernel, s.stride, s.padding),
+    output: (s, input) => windowNd(input, input[1] ?? 0, s.kernel, s.stride, s.padding, ONES[s.kernel.length]!, s.ceilMode),
+    field: (s, axis) => window(s.kernel, s.stride, s.padding, null, axis),
     memory: KEEPS_INPUT,
     // padded after only: timm's AvgPool2dSame, which pads, then pools
-    torch: (s) => (s.padding[0][0] !== s.padding[0][1] || s.padding[1][0] !== s.padding[1][1] ? 'AvgPool2dSame' : 'AvgPool2d'),
+    torch: (s) => (s.padding.some((p) => p[0] !== p[1]) ? 'AvgPool2dSame' : 'AvgPool2d'),
   },
   identity: { output: same, field: () => SAME, memory: PASS_THROUGH, torch: () => 'Identity' },
   add: {
@@ -315,12 +363,12 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
   },
   adaptiveavgpool2d: {
     output: (s, input) => {
-      const rank = expectRank4(input);
-      return rank ?? [input[0]!, input[1]!, s.outputSize[0], s.outputSize[1]];
+      const rank = expectRank(input, s.outputSize.length);
+      return rank ?? [input[0]!, input[1]!, ...s.outputSize];
     },
     field: () => GLOBAL,
     memory: KEEPS_INPUT,
-    torch: () => 'AdaptiveAvgPool2d',
+    torch: (s) => (s.outputSize.length === 3 ? 'AdaptiveAvgPool3d' : s.outputSize.length === 1 ? 'AdaptiveAvgPool1d' : 'AdaptiveAvgPool2d'),
   },
   flatten: {
     output: (_, input) => [input[0]!, input.slice(1).reduce((a, b) => a * b, 1)],
@@ -494,9 +542,9 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
       const rank = expectRank4(input);
       if (rank) return rank;
       const p = s.padding;
-      return [input[0]!, input[1]!, input[2]! + p[0][0] + p[0][1], input[3]! + p[1][0] + p[1][1]];
+      return [input[0]!, input[1]!, input[2]! + p[0]![0] + p[0]![1], input[3]! + p[1]![0] + p[1]![1]];
     },
-    field: (s) => ({ rule: 'window', window: { kernel: 1, stride: 1, padBefore: s.padding[0][0], dilation: 1 } }),
+    field: (s, axis) => ({ rule: 'window', window: { kernel: 1, stride: 1, padBefore: s.padding[axis]?.[0] ?? 0, dilation: 1 } }),
     // a new tensor; its backward needs only the sizes
     memory: KEEPS_NOTHING,
     torch: () => 'ConstantPad2d',
@@ -565,6 +613,37 @@ export const blurPadding = (s: { readonly kernel: number; readonly stride: numbe
 
 /** Every kind, in the order of the LayerSpec union: the trace document's `type` values. */
 export const KIND_NAMES = Object.keys(KINDS) as LayerKind[];
+
+/** The kinds that take any spatial rank, and the rank of a row of one. */
+function spatialRank(spec: LayerSpec): number {
+  switch (spec.kind) {
+    case 'conv2d':
+    case 'maxpool2d':
+      return spec.kernel.length;
+    case 'adaptiveavgpool2d':
+      return spec.outputSize.length;
+    case 'batchnorm2d':
+      return spec.dims ?? 2;
+    default:
+      return 2;
+  }
+}
+
+/**
+ * A row's type as the documents name it: its kind, with a conv's, a BN's and a pool's rank
+ * (`conv3d`, `batchnorm1d`, `maxpool1d`) where it has another than 2.
+ */
+export function typeName(spec: LayerSpec): string {
+  const rank = spatialRank(spec);
+  return rank === 2 ? spec.kind : spec.kind.replace('2d', `${rank}d`);
+}
+
+/** Every type `typeName` gives: the kinds, then the other ranks of those that have them. */
+export const TYPE_NAMES: readonly [string, ...string[]] = [
+  ...KIND_NAMES,
+  ...(['conv', 'maxpool', 'adaptiveavgpool'] as const).flatMap((k) => [`${k}1d`, `${k}3d`]),
+  'batchnorm3d',
+] as unknown as [string, ...string[]];
 
 /** A row's memory traits. */
 export function memoryOf(spec: LayerSpec): MemoryTraits {

@@ -1,6 +1,7 @@
 // Receptive field per row by the standard recurrence (Araujo, Norris & Sim, Distill 2019),
 // branch-aware: at a residual add the size is the larger of the two paths, the stride and the
-// centre follow the main path. Kernels are square, so each figure is one number.
+// centre follow the main path. Each spatial axis has its own figures (a table per axis); an image's
+// kernels are square, so its first axis stands for both.
 //
 //   k' = dilation·(k − 1) + 1
 //   size   = size_in + (k' − 1)·jump_in
@@ -50,8 +51,8 @@ interface ExactField {
   readonly center2: bigint;
 }
 
-function exactNext(spec: LayerSpec, rf: ExactField, other: ExactField | null): ExactField | null {
-  const rule = kindOf(spec).field(spec);
+function exactNext(spec: LayerSpec, rf: ExactField, other: ExactField | null, axis: number): ExactField | null {
+  const rule = kindOf(spec).field(spec, axis);
   switch (rule.rule) {
     case 'window': {
       const w = rule.window;
@@ -79,7 +80,8 @@ export class ReceptiveFieldTable {
   /** Set when a figure outgrew doubles: every row again, in integers. */
   private readonly exact: (ExactField | null)[] | null = null;
 
-  constructor(layers: readonly TracedLayer[]) {
+  /** Along spatial axis `axis` (0: height, or a clip's frames, or a signal's length). */
+  constructor(layers: readonly TracedLayer[], axis = 0) {
     const n = layers.length;
     const size = (this.size = new Float64Array(n).fill(Number.NaN));
     const stride = (this.stride = new Float64Array(n));
@@ -93,7 +95,7 @@ export class ReceptiveFieldTable {
       if (Number.isNaN(s)) continue;
       const t = from < 0 ? 1 : stride[from]!;
       const c = from < 0 ? 0 : center[from]!;
-      const rule = kindOf(spec).field(spec);
+      const rule = kindOf(spec).field(spec, axis);
       switch (rule.rule) {
         case 'window': {
           const w = rule.window;
@@ -139,7 +141,7 @@ export class ReceptiveFieldTable {
           else if (!other || f.size > other.size) other = f;
         }
         if (global) other = null;
-        exact[i] = rf ? exactNext(spec, rf, other) : null;
+        exact[i] = rf ? exactNext(spec, rf, other, axis) : null;
       }
       this.exact = exact;
     }
@@ -162,17 +164,17 @@ export class ReceptiveFieldTable {
   }
 }
 
-export function receptiveFields(layers: readonly TracedLayer[]): (ReceptiveField | null)[] {
-  const table = new ReceptiveFieldTable(layers);
+export function receptiveFields(layers: readonly TracedLayer[], axis = 0): (ReceptiveField | null)[] {
+  const table = new ReceptiveFieldTable(layers, axis);
   return layers.map((_, i) => table.at(i));
 }
 
 /** The receptive field at the last conv: the last row with a window and a weight that has one. */
-export function finalReceptiveField(layers: readonly TracedLayer[]): ReceptiveField | null {
-  const table = new ReceptiveFieldTable(layers);
+export function finalReceptiveField(layers: readonly TracedLayer[], axis = 0): ReceptiveField | null {
+  const table = new ReceptiveFieldTable(layers, axis);
   for (let i = layers.length - 1; i >= 0; i--) {
     const { spec, weight } = layers[i]!;
-    if (weight && kindOf(spec).field(spec).rule === 'window' && table.at(i)) return table.at(i);
+    if (weight && kindOf(spec).field(spec, axis).rule === 'window' && table.at(i)) return table.at(i);
   }
   return null;
 }

@@ -246,7 +246,7 @@ export function symbolicTrace(specs: readonly LayerSpec[], input: Shape, symboli
         break;
       }
       case 'adaptiveavgpool2d':
-        y = [x[0]!, x[1]!, num(spec.outputSize[0]), num(spec.outputSize[1])];
+        y = [x[0]!, x[1]!, ...spec.outputSize.map(num)];
         break;
       case 'flatten': {
         // fixed sizes multiply into the factor; the rest stay formulas

@@ -6,6 +6,7 @@
 import { traceShapes } from './trace.js';
 import { DEFAULT_MEMORY_OPTIONS, estimateMemory, type KeptTensor, type MemoryOptions, type MemoryReport } from './memory.js';
 import { expandResNet } from '../network/expand.js';
+import { modelInput } from '../network/config.js';
 import type { ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
 import { dimText, evalDim, failing, holds, readsSides, symbolicTrace, validSizes, windowDim, type Condition, type Dim, type Interval, type Sides } from './sizes.js';
 
@@ -95,7 +96,7 @@ export function analyzeSymbolic(
 ): SymbolicResult {
   const specs = expandResNet(config);
   const sym = symbolicTrace(specs, shape, symbolic);
-  const defaults = config.input ?? [1, config.inChannels, 224, 224];
+  const defaults = config.input ?? modelInput(config);
   const x: bigint[] = [0, 1].map((axis) => BigInt(symbolic[axis] ? defaults[2 + axis]! : shape[2 + axis]!));
   const valid: (readonly Interval[] | null)[] = [null, null];
   // a size each symbolic side takes with the other's (twice: the second with the first's choice)

@@ -5,6 +5,7 @@ import type { DiffField, TraceDiff } from '../analysis/diff.js';
 import type { Trace, TracedLayer } from '../types.js';
 import { inert, jsonText, PLAIN, shapeJson, shapeText, type Highlighter } from './common.js';
 import { rowJson, SCHEMA_VERSION } from './json.js';
+import { typeName } from '../analysis/kinds.js';
 
 export interface DiffSide {
   /** How the user named it: a preset or a file. */
@@ -15,7 +16,7 @@ export interface DiffSide {
 function field(layer: TracedLayer, f: DiffField, sym: boolean): string {
   switch (f) {
     case 'type':
-      return layer.spec.kind;
+      return typeName(layer.spec);
     case 'input':
       return shapeText(layer.input, sym);
     case 'output':
@@ -50,8 +51,8 @@ export function formatDiffText(a: DiffSide, b: DiffSide, diff: TraceDiff, hl: Hi
   else {
     const rows: string[][] = [['layer', 'field', 'a', 'b']];
     for (const r of diff.rows) {
-      if (!r.b) rows.push([r.key, 'only in a', `${r.a!.spec.kind} ${shapeText(r.a!.output, sa)}`, '—']);
-      else if (!r.a) rows.push([r.key, 'only in b', '—', `${r.b.spec.kind} ${shapeText(r.b.output, sb)}`]);
+      if (!r.b) rows.push([r.key, 'only in a', `${typeName(r.a!.spec)} ${shapeText(r.a!.output, sa)}`, '—']);
+      else if (!r.a) rows.push([r.key, 'only in b', '—', `${typeName(r.b.spec)} ${shapeText(r.b.output, sb)}`]);
       else r.fields.forEach((f, i) => rows.push([i === 0 ? r.key : '', f, field(r.a!, f, sa), field(r.b!, f, sb)]));
     }
     out += `${columns(rows)}\n`;

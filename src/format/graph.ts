@@ -2,7 +2,7 @@
 // (each block's main path, projection shortcut and residual add), `layer` (every row).
 
 import type { Depth } from '../analysis/groups.js';
-import { operandsOf } from '../analysis/kinds.js';
+import { operandsOf, typeName } from '../analysis/kinds.js';
 import { sameSection, type Trace } from '../types.js';
 import { shapeText } from './common.js';
 
@@ -35,7 +35,7 @@ interface Unit {
 function unitOf(trace: Trace, i: number, depth: Depth): Unit {
   const { spec } = trace.layers[i]!;
   const section = spec.section;
-  if (depth === 'layer') return { key: `r${i}`, kind: 'layer', title: `${spec.name}\n${spec.kind}` };
+  if (depth === 'layer') return { key: `r${i}`, kind: 'layer', title: `${spec.name}\n${typeName(spec)}` };
   if (section.kind === 'stem') return { key: 'stem', kind: 'stem', title: 'stem' };
   if (section.kind === 'head') return { key: 'head', kind: 'head', title: 'head' };
   const stage = `layer${section.stage + 1}`;

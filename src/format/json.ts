@@ -14,6 +14,7 @@ import type { RowDocument, TraceDocument } from '../schemas/index.js';
 import type { Shape, Trace, TracedLayer } from '../types.js';
 import { jsonText, shapeJson } from './common.js';
 import { fitJson, memoryJson } from './memory.js';
+import { typeName } from '../analysis/kinds.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -58,7 +59,7 @@ export function rowWriter(symbolicBatch: boolean): RowWriter {
     const { spec } = layer;
     const head =
       `{"name":${JSON.stringify(spec.name)},"paddleName":${spec.paddleName === null ? 'null' : JSON.stringify(spec.paddleName)}` +
-      `,"type":"${spec.kind}","input":${activation(layer.input)},"output":${activation(layer.output)}` +
+      `,"type":"${typeName(spec)}","input":${activation(layer.input)},"output":${activation(layer.output)}` +
       `,"weight":${plain(layer.weight)},"bias":${plain(layer.bias)},"params":${intText(layer.params)},"macs":${intText(layer.macs)}`;
     if (!figures) return `${head}}`;
     const { receptiveField: rf, count } = figures;

@@ -10,6 +10,7 @@ import { renderGrid } from './grid.js';
 import { logLines } from './log.js';
 import { SCHEMA_VERSION } from './json.js';
 import { spans } from './sizes.js';
+import { typeName } from '../analysis/kinds.js';
 
 /** `[1, 64, ⌊(H+1)/2⌋, ⌊(W+1)/2⌋]`, `[N, …]` with a symbolic batch. */
 function shapeOf(dims: readonly Dim[], symbolicBatch: boolean): string {
@@ -43,7 +44,7 @@ export function symbolicTable(s: SymbolicAnalysis): string {
   const sym = s.trace.symbolicBatch;
   const rows = s.trace.layers.map((l, i) => [
     l.spec.name,
-    l.spec.kind,
+    typeName(l.spec),
     shapeOf(s.rows[i]!, sym),
     l.weight ? `[${l.weight.join(', ')}]` : '—',
     l.params === 0 ? '—' : groupDigits(l.params),
@@ -89,7 +90,7 @@ export function symbolicJson(s: SymbolicAnalysis): string {
     layers: t.layers.map((l, i) => ({
       name: l.spec.name,
       paddleName: l.spec.paddleName,
-      type: l.spec.kind,
+      type: typeName(l.spec),
       input: shapeJson(l.spec.from < 0 ? s.input : s.rows[l.spec.from]!, sym),
       output: shapeJson(s.rows[i]!, sym),
       weight: l.weight,

@@ -8,6 +8,7 @@ import type { Analysis } from '../analysis/analyze.js';
 import { binaryBytes } from './memory.js';
 import { gridPieces, renderGrid, type GridRow } from './grid.js';
 import { count, metric, perSample, PLAIN, shapeText, shortcutLabel, type Highlighter } from './common.js';
+import { typeName } from '../analysis/kinds.js';
 
 /** A table column: a documented name (for `--columns`), a heading and a cell. */
 export interface Column {
@@ -38,7 +39,7 @@ const intOrDash = (x: Int): string => (x === 0 ? '—' : groupDigits(x));
 
 export const COLUMNS = [
   { name: 'name', heading: 'Layer (module path)', align: 'left', cell: (l) => l.spec.name },
-  { name: 'type', heading: 'Type', align: 'left', cell: (l) => l.spec.kind },
+  { name: 'type', heading: 'Type', align: 'left', cell: (l) => typeName(l.spec) },
   { name: 'input', heading: 'Input', align: 'left', cell: (l, _, t) => shapeText(l.input, t.symbolicBatch) },
   { name: 'output', heading: 'Output', align: 'left', cell: (l, _, t) => shapeText(l.output, t.symbolicBatch) },
   { name: 'weight', heading: 'Weight', align: 'left', cell: (l) => shapeOrDash(l.weight) },

@@ -24,6 +24,55 @@ export function dilationForOutputStride(outputStride: number, stages: number): b
   return flags;
 }
 
+/** The input a model is traced at when neither it nor the user names one: 1×C×224×224, a clip 1×C×16×112×112, a signal 1×C×128. */
+export function modelInput(config: ModelConfig): number[] {
+  const c = config.inChannels;
+  return config.dims === 3 ? [1, c, 16, 112, 112] : config.dims === 1 ? [1, c, 128] : [1, c, 224, 224];
+}
+
+/** What only a network of images (dims 2) has: its field, and whether a config uses it. */
+const IMAGE_ONLY: readonly (readonly [string, (c: ModelConfig) => boolean])[] = [
+  ['se', (c) => c.se !== undefined],
+  ['eca', (c) => c.eca === true],
+  ['antialias', (c) => c.antialias !== undefined],
+  ['norm', (c) => c.norm !== undefined],
+  ['normAct', (c) => c.normAct === true],
+  ['weightStandardization', (c) => c.weightStandardization === true],
+  ['classifier', (c) => c.classifier === 'conv'],
+  ['headFlatten', (c) => c.headFlatten !== undefined],
+  ['headPool', (c) => c.headPool !== undefined && c.headPool !== 'global' && c.headPool !== 'none'],
+  ['downsample', (c) => c.downsample !== 'conv' && c.downsample !== 'conv1x1'],
+  ['strideShortcut', (c) => c.strideShortcut === 'maxpool'],
+  ['activation', (c) => (c.activation ?? 'relu') !== 'relu'],
+  ['block', (c) => c.block === 'res2net' || c.block === 'resnest'],
+  ['stem.pool', (c) => typeof c.stem === 'object' && c.stem.pool !== undefined && c.stem.pool !== 'max' && c.stem.pool !== 'none'],
+];
+
+/** The rules of a network's spatial rank (`dims`): its input's, its stem's kernels', its conv makers'. */
+function rankIssues(config: ModelConfig): ShapeIssue[] {
+  const issues: ShapeIssue[] = [];
+  const dims = config.dims ?? 2;
+  if (config.input && config.input.length !== dims + 2) {
+    issues.push(issue('input', `${dims + 2} dimensions for a network of ${dims} spatial ${dims === 1 ? 'axis' : 'axes'} (dims ${dims})`, `${config.input.length}`));
+  }
+  if (dims !== 2) {
+    for (const [field, uses] of IMAGE_ONLY) if (uses(config)) issues.push(issue(field, `what a ${dims}-d network has: this is an image network's (dims 2)`, field === 'block' ? `"${config.block}"` : 'given'));
+  }
+  if (typeof config.stem === 'object') {
+    config.stem.convs.forEach((c, k) => {
+      for (const key of ['kernel', 'stride'] as const) {
+        const v = c[key];
+        if (Array.isArray(v) && v.length !== dims) issues.push(issue(`stem.convs[${k}].${key}`, `one figure per spatial axis: ${dims}`, `${v.length}`));
+      }
+    });
+  }
+  if (config.convMakers !== undefined) {
+    if (dims !== 3) issues.push(issue('convMakers', 'a video network (dims 3): the makers say how a 3×3 spreads over frames, height and width', `dims ${dims}`));
+    else if (config.convMakers.length !== config.layers.length) issues.push(issue('convMakers', `${config.layers.length} entries (one per stage)`, String(config.convMakers.length)));
+  }
+  return issues;
+}
+
 function issue(path: string, expected: string, found: string): ShapeIssue {
   return { code: 'config', path, expected, found };
 }
@@ -40,7 +89,7 @@ export const MAX_BLOCK_ROWS = 32;
  * the schema; a preset's, checked by the tests; the library's `checkConfig` checks both).
  */
 export function checkRules(config: ModelConfig): ShapeIssue[] {
-  const issues: ShapeIssue[] = [];
+  const issues: ShapeIssue[] = rankIssues(config);
   const stages = config.layers.length;
   if (stages === 0) issues.push(issue('layers', 'at least one stage', 'none'));
   if (stages > LIMITS.stages) issues.push(issue('layers', `at most ${LIMITS.stages} stages`, String(stages)));

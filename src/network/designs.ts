@@ -5,6 +5,7 @@
 // own per block kind.
 
 import type { BlockOrderKind, ModelConfig, Section, SqueezeExcitation, StemDesign } from '../types.js';
+import type { ConvMaker } from './fields.js';
 import type { Naming } from './naming.js';
 import { pair, type Rows } from './rows.js';
 
@@ -25,6 +26,11 @@ export interface ConvDesign {
   readonly dilation: 'entry' | 'stage' | 'none';
   /** Grouped by the config's `groups` (ResNeXt). */
   readonly grouped: boolean;
+  /**
+   * PyTorch's padding='same' (the output as long as the input, at stride 1): dilation·(kernel − 1)
+   * split with the smaller half before, as an even kernel needs; else kernel // 2 · dilation.
+   */
+  readonly padding?: 'same';
 }
 
 export interface BlockDesign {
@@ -58,7 +64,7 @@ const STRIDED_BOTTLENECK: readonly ConvDesign[] = [
   { kernel: 1, out: 'output', stride: 'never', dilation: 'none', grouped: false },
 ];
 
-export const BLOCK_KINDS = ['basic', 'bottleneck', 'ibasic', 'regnet', 'res2net', 'resnest'] as const;
+export const BLOCK_KINDS = ['basic', 'bottleneck', 'ibasic', 'regnet', 'res2net', 'resnest', 'tsc'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
@@ -113,6 +119,17 @@ export const BLOCKS: Readonly<Record<BlockKind, BlockDesign>> = {
     width: 'grouped',
     convs: STRIDED_BOTTLENECK,
     splitAttention: true,
+  },
+  // Wang, Yan & Oates 2017 (time-series classification): three 'same'-padded convs of 8, 5 and 3, each as wide as the block's output
+  tsc: {
+    description: "tsc (convs of 8, 5 and 3 with 'same' padding, all as wide as the output: Wang et al. 2017's time-series ResNet)",
+    expansion: 1,
+    width: 'planes',
+    convs: [
+      { kernel: 8, out: 'output', stride: 'never', dilation: 'none', grouped: false, padding: 'same' },
+      { kernel: 5, out: 'output', stride: 'never', dilation: 'none', grouped: false, padding: 'same' },
+      { kernel: 3, out: 'output', stride: 'never', dilation: 'none', grouped: false, padding: 'same' },
+    ],
   },
 };
 
@@ -179,6 +196,8 @@ export interface StagePlan {
   readonly firstDilation: number;
   readonly hasDownsample: boolean;
   readonly blocks: number;
+  /** A video network's conv builder for the stage (`convMakers`). */
+  readonly maker?: ConvMaker;
 }
 
 /** Each stage's stride before dilation: the first stage keeps the stem's resolution, the others halve it. */
@@ -198,10 +217,14 @@ export function stemDesign(config: ModelConfig): StemDesign {
     // He et al. 2016 §4.2: one 3×3 conv at stride 1, no pool
     case 'cifar':
       return { convs: [{ kernel: 3, channels: w }], pool: 'none' };
+    case 'none':
+      return NO_STEM;
     default:
       return config.stem;
   }
 }
+
+const NO_STEM: StemDesign = { convs: [], pool: 'none' };
 
 export function stemChannels(config: ModelConfig): number {
   const { convs } = stemDesign(config);
@@ -234,7 +257,8 @@ export function planStages(config: ModelConfig): StagePlan[] {
     }
     const outChannels = planes * expansion;
     const hasDownsample = config.firstShortcut === 'always' || stride !== 1 || inChannels !== outChannels;
-    plans.push({ planes, inChannels, outChannels, stride, dilation, firstDilation, hasDownsample, blocks });
+    const maker = config.dims === 3 ? (config.convMakers?.[s] ?? 'simple') : undefined;
+    plans.push({ planes, inChannels, outChannels, stride, dilation, firstDilation, hasDownsample, blocks, ...(maker ? { maker } : {}) });
     inChannels = outChannels;
   });
   return plans;
@@ -273,7 +297,7 @@ export const SHORTCUTS: Readonly<Record<DownsampleKind, ShortcutDesign>> = {
     description: 'conv (strided 1×1)',
     expand: (rows, b, input) => {
       const { prefix: p, names } = b;
-      const x = rows.conv(names.shortcut(p, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride, normalized: true });
+      const x = rows.conv(names.shortcut(p, 0, 'conv'), input, b.section, { inChannels: b.inChannels, outChannels: b.plan.outChannels, kernel: 1, stride: b.stride, normalized: true, maker: b.plan.maker });
       return rows.bn(names.shortcut(p, 1, 'bn'), x, b.section, b.plan.outChannels);
     },
   },

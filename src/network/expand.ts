@@ -6,25 +6,41 @@
 import type { BlockOrderKind, LayerSpec, ModelConfig, Section, SqueezeExcitation } from '../types.js';
 import { blockGroups, BLOCKS, blockWidth, ecaKernel, ORDERS, planStages, PRE_ACTIVATION, seChannels, SHORTCUTS, splitAttentionChannels, stemChannels, stemDesign, type BlockArgs, type ShortcutSource, type StagePlan } from './designs.js';
 import { NAMINGS, namingOf, type Naming } from './naming.js';
-import { pad, pair, Rows } from './rows.js';
+import { pad, pair, Rows, samePad, spatial, spatialPad, symmetricPad, midplanes } from './rows.js';
 
 function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
   const section: Section = { kind: 'stem' };
   const { convs, pool = 'max' } = stemDesign(config);
+  if (convs.length === 0) return -1;
   const normalized = config.stemNorm !== false;
+  const dims = rows.dims;
   let x = -1;
   let channels = config.inChannels;
+  // a stem of one Sequential (torchvision's video stems: stem.0, stem.1, …) numbers every module
+  let module = 0;
+  const sequential = (fallback: string) => (names.stemSequence ? `${names.stemSequence}.${module++}` : fallback);
   convs.forEach((c, k) => {
     const last = k === convs.length - 1;
     // one conv: conv1, bn1, relu; several: a Sequential (timm's conv1.0 … conv1.6), then bn1
-    const name = convs.length === 1 ? names.stemConv : `${names.stemConv}.${3 * k}`;
-    x = rows.conv(name, x, section, { inChannels: channels, outChannels: c.channels, kernel: c.kernel, stride: c.stride ?? 1, padding: Math.floor(c.kernel / 2), normalized: !last || normalized });
+    const name = sequential(convs.length === 1 ? names.stemConv : `${names.stemConv}.${3 * k}`);
+    // a kernel per axis (a video stem's 3×7×7) is padded by each half
+    const padding = typeof c.kernel === 'number' ? Math.floor(c.kernel / 2) : symmetricPad(c.kernel.map((n) => Math.floor(n / 2)));
+    x = rows.conv(name, x, section, { inChannels: channels, outChannels: c.channels, kernel: c.kernel, stride: c.stride ?? 1, padding, normalized: !last || normalized });
     channels = c.channels;
     if (!last) {
-      x = rows.bn(`${names.stemConv}.${3 * k + 1}`, x, section, channels);
-      x = rows.relu(`${names.stemConv}.${3 * k + 2}`, x, section);
+      x = rows.bn(sequential(`${names.stemConv}.${3 * k + 1}`), x, section, channels);
+      x = rows.relu(sequential(`${names.stemConv}.${3 * k + 2}`), x, section);
     }
   });
+  if (dims !== 2) {
+    // a 1-d or 3-d stem: its BN and activation, and a max pool of 3 at stride 2 on every axis
+    if (normalized) {
+      x = rows.bn(sequential(names.stemBn), x, section, channels);
+      x = rows.act(sequential(names.stemAct), x, section, channels);
+    }
+    if (pool === 'none') return x;
+    return rows.push({ kind: 'maxpool2d', name: names.stemPool, paddleName: 'max_pool2d_0', from: x, section, kernel: spatial(dims, 3), stride: spatial(dims, 2), padding: spatialPad(dims, 1), dilation: spatial(dims, 1), ceilMode: false });
+  }
   if (normalized && config.normAct) x = rows.bn(names.stemBn, x, section, channels, true);
   else if (normalized) {
     x = rows.bn(names.stemBn, x, section, channels);
@@ -125,9 +141,11 @@ function subsampleOf(rows: Rows, b: BlockArgs, input: number): number {
 }
 
 /** An identity shortcut: the input itself, or a row where the source calls a module for it. */
-function identityShortcut(rows: Rows, b: BlockArgs, order: BlockOrderKind, input: number): number {
-  const name = b.names.identityShortcut?.(b.prefix, order);
+function identityShortcut(rows: Rows, config: ModelConfig, b: BlockArgs, order: BlockOrderKind, input: number): number {
+  const name = b.names.identityShortcut?.(b.prefix, order) ?? (config.shortcutNorm ? b.names.shortcut(b.prefix, 0, 'bn') : null);
   if (!name) return input;
+  // Wang et al.'s time-series ResNet normalises the input it carries
+  if (config.shortcutNorm) return rows.as('shortcut', () => rows.bn(name, input, b.section, b.inChannels));
   return rows.as('shortcut', () => rows.push({ kind: 'identity', name, paddleName: null, from: input, section: b.section }));
 }
 
@@ -190,7 +208,7 @@ function expandMultiScale(rows: Rows, config: ModelConfig, b: BlockArgs, input: 
  * timm runs it), the in-place sum, the activation (the block's `n`-th). Returns the last row.
  */
 function joinAfterMain(rows: Rows, config: ModelConfig, b: BlockArgs, input: number, main: number, n: number): number {
-  const shortcut = b.projection ? projectionOf(rows, config, b, input) : b.subsample ? subsampleOf(rows, b, input) : identityShortcut(rows, b, 'post', input);
+  const shortcut = b.projection ? projectionOf(rows, config, b, input) : b.subsample ? subsampleOf(rows, b, input) : identityShortcut(rows, config, b, 'post', input);
   return rows.as('join', () => {
     const y = rows.push({ kind: 'add', name: b.names.add(b.prefix), paddleName: null, from: main, section: b.section, shortcut });
     return rows.act(b.names.out(b.prefix, n), y, b.section, b.plan.outChannels);
@@ -298,10 +316,12 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
           outChannels: out,
           kernel: conv.kernel,
           stride: strided && !blurred ? b.stride : 1,
-          padding: conv.kernel === 1 ? 0 : dilation,
+          padding: conv.padding === 'same' ? samePad(rows.dims, conv.kernel, dilation) : conv.kernel === 1 ? 0 : dilation,
           dilation,
           groups: conv.grouped ? blockGroups(config, width) : 1,
           normalized: after === 'bn',
+          maker: plan.maker,
+          ...(plan.maker === '2plus1d' ? { mid: midplanes(b.inChannels, plan.planes) } : {}),
         });
         current = out;
       }
@@ -311,7 +331,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
   }
   if (config.eca) x = efficientChannelAttention(rows, names, p, section, x, plan.outChannels);
   if (se && se.at !== 'inner') x = squeezeExcite(rows, se, names, p, section, x, plan.outChannels, seChannels(se, se.of === 'input' ? b.inChannels : plan.outChannels));
-  const joined = shortcut ?? (reshaped ? shortcutOf(shortcutFrom) : identityShortcut(rows, b, orderKind, input));
+  const joined = shortcut ?? (reshaped ? shortcutOf(shortcutFrom) : identityShortcut(rows, config, b, orderKind, input));
   const main = x;
   return rows.as('join', () => {
     let y = rows.push({ kind: 'add', name: names.add(p), paddleName: null, from: main, section, shortcut: joined, ...(names.outOfPlaceAdd ? { outOfPlace: names.outOfPlaceAdd } : {}) });
@@ -349,7 +369,7 @@ function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: nu
     x = rows.push({ kind: 'avgpool2d', name: pool, paddleName: 'avg_pool2d_head', from: x, section, kernel: pair(k), stride: pair(k), padding: pad(0), ceilMode: false, countIncludePad: true });
   } else if (typeof config.headPool === 'number') {
     x = rows.push({ kind: 'widthpool2d', name: pool, paddleName: 'avg_pool2d_head', from: x, section, window: config.headPool, unit: config.classes > 0 });
-  } else x = rows.push({ kind: 'adaptiveavgpool2d', name: pool, paddleName: 'adaptive_avg_pool2d_0', from: x, section, outputSize: [1, 1] });
+  } else x = rows.push({ kind: 'adaptiveavgpool2d', name: pool, paddleName: 'adaptive_avg_pool2d_0', from: x, section, outputSize: spatial(rows.dims, 1) });
   if (config.classifier === 'conv') {
     // timm's ClassifierHead(use_conv=True): nn.Dropout(0), a 1×1 conv with bias (nn.Identity without classes), nn.Flatten
     x = rows.push({ kind: 'dropout', name: names.headDropout ?? 'drop', paddleName: null, from: x, section, p: 0, inplace: false });
@@ -424,7 +444,8 @@ function startRows(config: ModelConfig): { rows: Rows; names: Naming } {
   const names = namingOf(config);
   // timm's networks (its names) have timm's GroupNorm class
   const timm = names === NAMINGS.timm || names === NAMINGS.res2net || names === NAMINGS.resnetv2;
-  return { rows: new Rows(config.convBias ?? false, names.functionalRelu ?? false, config.activation ?? 'relu', config.norm?.groups, config.weightStandardization ?? false, timm), names };
+  const rows = new Rows(config.convBias ?? false, names.functionalRelu ?? false, config.activation ?? 'relu', config.norm?.groups, config.weightStandardization ?? false, timm, config.dims ?? 2);
+  return { rows, names };
 }
 
 /**

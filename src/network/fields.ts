@@ -34,11 +34,13 @@ export const LIMITS = {
   rows: 1_000_000,
   /** each input dimension */
   inputDim: 2 ** 31 - 1,
+  /** input dimensions (a network takes 3 to 5; up to this many reach its first layer, which says what it takes) */
+  inputRank: 8,
   /** a bottleneck's 3×3 width, floor(width × widthPerGroup / 64) × groups */
   bottleneckWidth: 2 ** 31 - 1,
 } as const;
 
-export const STEM_KINDS = ['standard', 'deep', 'cifar'] as const;
+export const STEM_KINDS = ['standard', 'deep', 'cifar', 'none'] as const;
 export const STEM_POOLS = ['max', 'conv', 'pad-max', 'none'] as const;
 export const CLASSIFIERS = ['linear', 'conv'] as const;
 export const ORDER_KINDS = ['post', 'pre', 'iresnet'] as const;
@@ -52,6 +54,11 @@ export const SE_SQUEEZES = ['mean', 'pool', 'height'] as const;
 export const SE_PLACES = ['output', 'inner'] as const;
 export const SE_WIDTHS = ['output', 'input'] as const;
 export const ANTIALIAS_KINDS = ['blur'] as const;
+/** torchvision's video conv builders (its `conv_makers`): Conv3DSimple, Conv3DNoTemporal, Conv2Plus1D. */
+export const CONV_MAKERS = ['simple', 'no-temporal', '2plus1d'] as const;
+export type ConvMaker = (typeof CONV_MAKERS)[number];
+/** Spatial axes of a network's maps. */
+export const SPATIAL_DIMS = [1, 2, 3] as const;
 
 /** `a, b or c` */
 export const inWords = (items: readonly string[]): string => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`);
@@ -89,7 +96,10 @@ interface OptionalFields {
   readonly convBias: boolean | 'unnormalized';
   readonly naming: NamingKind;
   readonly headPool: (typeof HEAD_POOLS)[number] | number;
-  readonly input: readonly [number, number, number, number];
+  readonly input: readonly number[];
+  readonly dims: (typeof SPATIAL_DIMS)[number];
+  readonly convMakers: readonly ConvMaker[];
+  readonly shortcutNorm: boolean;
   readonly order: (typeof ORDER_KINDS)[number];
   readonly stemNorm: boolean;
   readonly shortcutFrom: (typeof SHORTCUT_SOURCES)[number];
@@ -115,7 +125,8 @@ interface OptionalFields {
 export type StemKind = (typeof STEM_KINDS)[number];
 /** A stem as data: its convs in order (each a square kernel padded to keep the size, then BN and ReLU), and its pool. */
 export interface StemDesign {
-  readonly convs: readonly { readonly kernel: number; readonly stride?: number | undefined; readonly channels: number }[];
+  /** A kernel and a stride are one figure for every axis, or one per axis (a video stem's [3, 7, 7]). */
+  readonly convs: readonly { readonly kernel: number | readonly number[]; readonly stride?: number | readonly number[] | undefined; readonly channels: number }[];
   /**
    * Default `max`: a 3×3/2 max pool with padding 1; `conv`: a 3×3/2 conv, BN and ReLU in its place
    * (timm's replace_stem_pool); `pad-max`: a zero pad of 1, then the max pool without padding (BiT).
@@ -195,8 +206,20 @@ export const FIELDS: FieldTable = {
                   .array(
                     z.strictObject(
                       {
-                        kernel: d(positive(z, 'a kernel from 1 to 15', 15), 'Square kernel, padded to keep the size (kernel // 2)'),
-                        stride: z.optional(d(positive(z, 'a stride from 1 to 16', 16), 'Default 1')),
+                        kernel: d(
+                          z.union([positive(z, 'a kernel from 1 to 15', 15), z.array(positive(z, 'a kernel from 1 to 15', 15)).check(z.minLength(1), z.maxLength(3))], {
+                            error: 'expected a kernel from 1 to 15, or one per axis such as [3, 7, 7]',
+                          }),
+                          'Square kernel, padded to keep the size (kernel // 2); or one per spatial axis (a video stem\'s [3, 7, 7], padded by each // 2)',
+                        ),
+                        stride: z.optional(
+                          d(
+                            z.union([positive(z, 'a stride from 1 to 16', 16), z.array(positive(z, 'a stride from 1 to 16', 16)).check(z.minLength(1), z.maxLength(3))], {
+                              error: 'expected a stride from 1 to 16, or one per axis such as [1, 2, 2]',
+                            }),
+                            'Default 1; or one per spatial axis',
+                          ),
+                        ),
                         channels: channels(z, d, 'Output channels'),
                       },
                       { error: 'expected { "kernel": 3, "stride": 2, "channels": 32 }' },
@@ -209,9 +232,9 @@ export const FIELDS: FieldTable = {
               pool: z.optional(d(choice(z, STEM_POOLS), "After the convs: a 3×3/2 max pool with padding 1 (max, the default), conv (a 3×3/2 conv keeping the channels, BN and ReLU in the pool's place: timm's replace_stem_pool, ResNet-RS), pad-max (an nn.ConstantPad2d(1, 0) before a 3×3/2 max pool without padding: BiT's 'fixed' stem) or none")),
             }),
           ],
-          { error: 'expected "standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "conv" | "pad-max" | "none" }' },
+          { error: 'expected "standard", "deep", "cifar", "none" or { "convs": [...], "pool": "max" | "conv" | "pad-max" | "none" }' },
         ),
-        'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2); or the stem as data: { "convs": [{ "kernel", "stride", "channels" }, ...], "pool": "max" | "conv" | "pad-max" | "none" }',
+        'standard: 7×7/2 conv with 64 outputs and a 3×3/2 max pool; deep: three 3×3 convs of w, w, 2w (ResNet-C/D/S); cifar: one 3×3/1 conv of stemWidth outputs, no pool (He et al. 2016 §4.2); none: no stem, the first block reads the input (Wang et al. 2017\'s time-series ResNet); or the stem as data: { "convs": [{ "kernel", "stride", "channels" }, ...], "pool": "max" | "conv" | "pad-max" | "none" }',
       ),
     default: () => 'standard' as const,
   },
@@ -265,9 +288,30 @@ export const FIELDS: FieldTable = {
   input: {
     schema: (z, d) =>
       d(
-        z.tuple([dimension(z), dimension(z), dimension(z), dimension(z)], { error: 'expected [N, C, H, W], e.g. [1, 3, 32, 32]' }),
-        'The input traced when none is given, e.g. [1, 3, 32, 32] for CIFAR; default [1, inChannels, 224, 224]',
+        z.array(dimension(z), { error: 'expected [N, C, H, W], e.g. [1, 3, 32, 32]' }).check(
+          z.minLength(3, { error: 'expected [N, C, L], [N, C, H, W] or [N, C, T, H, W]: one dimension per spatial axis (dims) after N and C' }),
+          z.maxLength(5, { error: 'expected [N, C, L], [N, C, H, W] or [N, C, T, H, W]: one dimension per spatial axis (dims) after N and C' }),
+        ),
+        'The input traced when none is given, e.g. [1, 3, 32, 32] for CIFAR; N, C and one size per spatial axis (dims); default [1, inChannels, 224, 224] (clips: [1, inChannels, 16, 112, 112]; signals: [1, inChannels, 128])',
       ),
+  },
+  dims: {
+    schema: (z, d) =>
+      d(
+        z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'expected 1, 2 or 3' }),
+        "Spatial axes of the maps: 2 (images [N, C, H, W], the default), 3 (clips [N, C, T, H, W]: every conv, BN and pool a 3-d one, as torchvision's video ResNets) or 1 (signals [N, C, L]: Conv1d, BatchNorm1d, MaxPool1d, as 1-d ResNets for audio, ECG and time series)",
+      ),
+  },
+  convMakers: {
+    schema: (z, d) =>
+      d(
+        z.array(choice(z, CONV_MAKERS), { error: 'expected an array of "simple", "no-temporal" or "2plus1d"' }).check(z.maxLength(LIMITS.stages, { error: `expected at most ${LIMITS.stages} entries` })),
+        "The 3×3 convs of each stage of a video network (dims 3), one per stage (torchvision's conv_makers): simple (a 3×3×3 conv, Conv3DSimple: r3d), no-temporal (1×3×3, striding height and width only, Conv3DNoTemporal: mc3's later stages) or 2plus1d (a 1×3×3 conv to torchvision's middle width, BN, ReLU, then a 3×1×1 conv: Conv2Plus1D, r2plus1d); default simple for every stage",
+      ),
+  },
+  shortcutNorm: {
+    schema: (z, d) =>
+      d(flag(z), "An identity shortcut is a BatchNorm of the block's input (Wang et al. 2017's time-series ResNet: `shortcut`, BN alone where the width does not change); default false"),
   },
   order: {
     schema: (z, d) =>

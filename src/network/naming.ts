@@ -15,6 +15,8 @@ export interface Naming {
   readonly stemPool: string;
   /** The zero pad before the stem's pool (`pad-max`). */
   readonly stemPad?: string;
+  /** The stem is one nn.Sequential of this name: its modules are numbered in order (`stem.0` …). */
+  readonly stemSequence?: string;
   readonly block: (stage: number, index: number) => string;
   readonly conv: (p: string, n: number) => string;
   readonly bn: (p: string, n: number) => string;
@@ -123,7 +125,7 @@ const AKAMASTER_NAMES: Naming = {
   identityShortcut: (p) => `${p}.shortcut`,
 };
 
-export const NAMING_KINDS = ['torchvision', 'timm', 'res2net', 'resnetv2', 'akamaster', 'kuangliu', 'wrn', 'bearpaw', 'keras', 'kerasv2', 'kerashub', 'insightface', 'regnet'] as const;
+export const NAMING_KINDS = ['torchvision', 'timm', 'res2net', 'resnetv2', 'akamaster', 'kuangliu', 'wrn', 'bearpaw', 'keras', 'kerasv2', 'kerashub', 'insightface', 'regnet', 'video', 'tsc'] as const;
 /** Whose layer names rows take: torchvision's module paths, timm's, Keras' layer names, or a CIFAR repository's. */
 export type NamingKind = (typeof NAMING_KINDS)[number];
 
@@ -239,6 +241,29 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
     // torchvision's SqueezeExcitation: avgpool, fc1, activation, fc2, scale_activation; then scale * input
     se: (p, part) => `${p}.f.se.${{ mean: 'avgpool', fc1: 'fc1', act: 'activation', fc2: 'fc2', gate: 'scale_activation', mul: 'mul', conv: 'conv' }[part]}`,
     seReluNotInplace: true,
+  },
+  // torchvision's video/resnet.py: the stem a Sequential (stem.0 …); each block's conv units
+  // Sequentials conv1 (conv, BN, ReLU) and conv2 (conv, BN), the ReLU after the sum `relu`;
+  // a Conv2Plus1D is itself a Sequential (conv1.0.0 … conv1.0.3)
+  video: {
+    ...TORCHVISION_NAMES,
+    stemConv: 'stem',
+    stemSequence: 'stem',
+    conv: (p, n) => `${p}.conv${n}.0`,
+    bn: (p, n) => `${p}.conv${n}.1`,
+    act: (p, n) => `${p}.conv${n}.2`,
+  },
+  // Wang, Yan & Oates 2017's time-series ResNet as PyTorch ports of the authors' Keras code name it:
+  // blocks.N with conv1, bn1, relu1 … conv3, bn3, the shortcut (shortcut.0 and .1, or the BN alone
+  // `shortcut`), relu_out; the head gap, fc
+  tsc: {
+    ...TORCHVISION_NAMES,
+    block: (s) => `blocks.${s}`,
+    act: (p, n) => `${p}.relu${n}`,
+    out: (p) => `${p}.relu_out`,
+    shortcut: (p, i) => `${p}.shortcut.${i}`,
+    identityShortcut: (p) => `${p}.shortcut`,
+    pool: 'gap',
   },
 };
 

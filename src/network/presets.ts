@@ -64,6 +64,11 @@ import kerashub_resnet18 from '../../configs/presets/kerashub_resnet18.json' wit
 import kerashub_resnet50 from '../../configs/presets/kerashub_resnet50.json' with { type: 'json' };
 import kerashub_resnet101 from '../../configs/presets/kerashub_resnet101.json' with { type: 'json' };
 import kerashub_resnet152 from '../../configs/presets/kerashub_resnet152.json' with { type: 'json' };
+import r3d_18 from '../../configs/presets/r3d_18.json' with { type: 'json' };
+import mc3_18 from '../../configs/presets/mc3_18.json' with { type: 'json' };
+import r2plus1d_18 from '../../configs/presets/r2plus1d_18.json' with { type: 'json' };
+import resnet18_1d from '../../configs/presets/resnet18_1d.json' with { type: 'json' };
+import tsc_resnet from '../../configs/presets/tsc_resnet.json' with { type: 'json' };
 
 /** Preset name -> config, in the order `--list` shows them (JSON imports infer arrays, not the `input` tuple: the schema test checks every preset). */
 export const PRESETS: Readonly<Record<string, ConfigInput>> = {
@@ -128,6 +133,11 @@ export const PRESETS: Readonly<Record<string, ConfigInput>> = {
   senet18_cifar: senet18_cifar as unknown as ConfigInput,
   wrn28_10_cifar: wrn28_10_cifar as unknown as ConfigInput,
   preact_resnet164_cifar: preact_resnet164_cifar as unknown as ConfigInput,
+  r3d_18: r3d_18 as unknown as ConfigInput,
+  mc3_18: mc3_18 as unknown as ConfigInput,
+  r2plus1d_18: r2plus1d_18 as unknown as ConfigInput,
+  resnet18_1d: resnet18_1d as unknown as ConfigInput,
+  tsc_resnet: tsc_resnet as unknown as ConfigInput,
 };
 
 export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);

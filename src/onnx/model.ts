@@ -296,7 +296,7 @@ type SpecOf<K extends LayerKind> = Extract<LayerSpec, { kind: K }>;
 type Emit<S extends LayerSpec> = (g: Builder, row: Row<S>) => void;
 
 /** ONNX pads: every axis's start, then every axis's end. */
-const pads = (p: SpecOf<'conv2d'>['padding']): number[] => [p[0][0], p[1][0], p[0][1], p[1][1]];
+const pads = (p: SpecOf<'conv2d'>['padding']): number[] => [...p.map((a) => a[0]), ...p.map((a) => a[1])];
 
 /** A window op (a pool) with its attributes, one node. */
 function pool(g: Builder, r: Row<LayerSpec>, op: string, attrs: Attribute[]): void {
@@ -340,11 +340,12 @@ function thenRelu(g: Builder, r: Row<LayerSpec>, emit: (out: string) => void): v
 const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
   conv2d: (g, r) => {
     const s = r.spec;
-    let w = g.weight(`${r.spec.name}.weight`, r.layer.weight!, he((s.inChannels / s.groups) * s.kernel[0] * s.kernel[1]));
+    const fanIn = (s.inChannels / s.groups) * s.kernel.reduce((a, k) => a * k, 1);
+    let w = g.weight(`${r.spec.name}.weight`, r.layer.weight!, he(fanIn));
     if (s.standardized) {
       // StdConv2d: each output channel's weight to zero mean and unit variance (eps 1e-8, BiT's),
       // as InstanceNormalization does it on the weight viewed as [1, out, in·kh·kw]
-      const flat = [1, s.outChannels, (s.inChannels / s.groups) * s.kernel[0] * s.kernel[1]];
+      const flat = [1, s.outChannels, fanIn];
       const viewed = g.tensor(g.unique(`${r.name}.weight_flat`), flat);
       g.node('Reshape', viewed, [w, g.int64s(flat)], [viewed]);
       const normed = g.tensor(g.unique(`${r.name}.weight_standardized`), flat);
@@ -435,7 +436,7 @@ const EMIT: { readonly [K in LayerKind]: Emit<SpecOf<K>> } = {
   groupnorm: (g, r) => (r.spec.act ? thenRelu(g, r, (out) => groupNorm(g, { ...r, name: out })) : groupNorm(g, r)),
   constantpad2d: (g, r) => {
     const p = r.spec.padding;
-    g.node('Pad', r.name, [r.x, g.int64s([0, 0, p[0][0], p[1][0], 0, 0, p[0][1], p[1][1]])], [r.name], [], r.doc);
+    g.node('Pad', r.name, [r.x, g.int64s([0, 0, ...pads(p).slice(0, p.length), 0, 0, ...pads(p).slice(p.length)])], [r.name], [], r.doc);
   },
   // ONNX's BatchNormalization takes [N, C] as well as [N, C, H, W]
   batchnorm1d: (g, r) => batchNorm(g, r, r.spec.features),

@@ -5,7 +5,7 @@
 
 import * as z from './zod-runtime.js';
 import { COUNT_NAMES, type CountName } from '../analysis/counts.js';
-import { KIND_NAMES } from '../analysis/kinds.js';
+import { TYPE_NAMES } from '../analysis/kinds.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { BLOCK_KINDS } from '../network/designs.js';
 import { PRESET_NAMES, presetName } from '../network/presets.js';
@@ -217,8 +217,15 @@ export const checkSchema = once(() =>
         ...fileFields(),
         input: z.optional(
           described(
-            z.tuple([z.union([checkDim(), z.literal('N')]), checkDim(), checkDim(), checkDim()], { error: 'expected [N, C, H, W], e.g. [10, 3, 224, 224]' }),
-            "Input shape [N, C, H, W]; the batch may be \"N\" (symbolic); default the model's own input (a preset's, or its config's input, else [1, inChannels, 224, 224])",
+            z.union(
+              [
+                z.tuple([z.union([checkDim(), z.literal('N')]), checkDim(), checkDim(), checkDim()]),
+                z.tuple([z.union([checkDim(), z.literal('N')]), checkDim(), checkDim(), checkDim(), checkDim()]),
+                z.tuple([z.union([checkDim(), z.literal('N')]), checkDim(), checkDim()]),
+              ],
+              { error: 'expected [N, C, H, W], e.g. [10, 3, 224, 224] (a clip [N, C, T, H, W], a signal [N, C, L])' },
+            ),
+            "Input shape [N, C, H, W] (a video network's [N, C, T, H, W], a 1-d network's [N, C, L]); the batch may be \"N\" (symbolic); default the model's own input (a preset's, or its config's input, else [1, inChannels, 224, 224])",
           ),
         ),
         expect: described(z.strictObject(expectFields(), { error: 'expected an object of expectations' }), 'What the trace must show; every field is optional'),
@@ -274,7 +281,7 @@ function buildTraceSchema() {
         z.looseObject({
           name: described(z.string(), 'PyTorch module path'),
           paddleName: z.union([z.string(), z.null()]),
-          type: z.enum(KIND_NAMES),
+          type: z.enum(TYPE_NAMES),
           input: shapeDoc,
           output: shapeDoc,
           weight: described(nullableShape(), 'PyTorch layout: conv [out, in/groups, kh, kw], linear [out, in]'),
