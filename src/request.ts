@@ -7,7 +7,7 @@ import { echo, formatIssue, shapeText } from './format/common.js';
 import { analyze, sampledTotals, type Analysis, type AnalysisOptions } from './analysis/analyze.js';
 import { InputError } from './errors.js';
 import { groupDigits, toInt, type Int } from './int.js';
-import { checkRules, dilationForOutputStride, LIMITS, modelInput, resolveConfig, type ConfigInput } from './network/config.js';
+import { checkRules, dilationForOutputStride, isImageNetwork, LIMITS, modelInput, resolveConfig, type ConfigInput } from './network/config.js';
 import { PRESET_NAMES, presetConfig } from './network/presets.js';
 import { nearest } from './nearest.js';
 import { AXIS_NAMES, failing, smallestSquare, symbolicTrace, validSizes, type Sides } from './analysis/sizes.js';
@@ -136,7 +136,7 @@ export function channelsLastHint(issue: ShapeIssue, config: ModelConfig, shape: 
  * when the sides are not what fails.
  */
 export function sizeHint(config: ModelConfig, shape: Shape): string {
-  if (shape.length !== 4) return '';
+  if (shape.length !== 4 || !isImageNetwork(config)) return '';
   const sym = symbolicTrace(expandResNet(config), shape);
   const x: Sides = [BigInt(shape[2]!), BigInt(shape[3]!)];
   if (failing(sym, x) === null) return '';

@@ -43,7 +43,7 @@ describe('bounded and well-formed messages', () => {
   });
 
   it("a union field's wrong value is said in the field's own words, not zod's", () => {
-    expect(() => configFromText('{"extends": "resnet18", "stem": 5}', 'c.json')).toThrow('c.json: stem: expected "standard", "deep", "cifar" or { "convs": [...], "pool": "max" | "conv" | "pad-max" | "none" }, got 5');
+    expect(() => configFromText('{"extends": "resnet18", "stem": 5}', 'c.json')).toThrow('c.json: stem: expected "standard", "deep", "cifar", "none" or { "convs": [...], "pool": "max" | "conv" | "pad-max" | "none" }, got 5');
   });
 
   it("torchinfo's sizes keep Python's digits past 10^21 (no exponent)", () => {

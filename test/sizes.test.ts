@@ -9,12 +9,15 @@ import { traceShapes } from '../src/analysis/trace.js';
 import { evalDim, failing, holds, sizesReport, symbolicTrace, validSizes, type Sides } from '../src/analysis/sizes.js';
 import { analyzeSymbolic, evalPoly, polyText } from '../src/analysis/symbolic.js';
 import { estimateMemory } from '../src/analysis/memory.js';
-import { resolveConfig, type ConfigInput } from '../src/network/config.js';
+import { isImageNetwork, resolveConfig, type ConfigInput } from '../src/network/config.js';
 import { expandResNet } from '../src/network/expand.js';
 import { PRESET_NAMES, presetConfig } from '../src/network/presets.js';
 import { checkConfig } from '../src/schemas/config.js';
 import type { ModelConfig } from '../src/types.js';
 import { preset } from './helpers/model.js';
+
+/** The sizes' formulas are an image network's (H and W). */
+const IMAGE_PRESETS = PRESET_NAMES.filter((n) => isImageNetwork(preset(n)));
 
 /** The formulas at (H, W) against the trace of that size: the first disagreement, or null. */
 function disagreement(config: ModelConfig, h: number, w: number): string | null {
@@ -34,7 +37,7 @@ function disagreement(config: ModelConfig, h: number, w: number): string | null 
 }
 
 describe('each row as formulas of H and W equals the trace, at every size', () => {
-  it.each(PRESET_NAMES)('%s: H and W from 1 to 512, the other side at the preset\'s own', (name) => {
+  it.each(IMAGE_PRESETS)('%s: H and W from 1 to 512, the other side at the preset\'s own', (name) => {
     const config = preset(name);
     const [, , h0, w0] = config.input ?? [1, 3, 224, 224];
     const found: string[] = [];
@@ -53,7 +56,7 @@ describe('random networks: the formulas equal the trace at random sizes, small a
     fc.assert(
       fc.property(
         fc.record({
-          preset: fc.constantFrom(...PRESET_NAMES),
+          preset: fc.constantFrom(...IMAGE_PRESETS),
           depth: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 8, maxLength: 8 }),
           width: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 8, maxLength: 8 }),
           stride: fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 8, maxLength: 8 }),
@@ -98,7 +101,7 @@ describe('resnet-shapes sizes', () => {
     ]);
   });
 
-  it.each(PRESET_NAMES)('%s: the valid sizes of each axis are exactly those the formulas accept, one by one (1 to 600)', (name) => {
+  it.each(IMAGE_PRESETS)('%s: the valid sizes of each axis are exactly those the formulas accept, one by one (1 to 600)', (name) => {
     const config = preset(name);
     const input = config.input ?? [1, 3, 224, 224];
     const specs = expandResNet(config);
@@ -150,7 +153,7 @@ describe('errors that point to the fix', () => {
 });
 
 describe('--input 1,3,H,W: shapes and mult-adds as formulas', () => {
-  it.each(PRESET_NAMES)('%s: the mult-adds formula and every row\'s evaluate to the trace at sizes the network takes', (name) => {
+  it.each(IMAGE_PRESETS)('%s: the mult-adds formula and every row\'s evaluate to the trace at sizes the network takes', (name) => {
     const config = preset(name);
     const [, c] = config.input ?? [1, 3, 224, 224];
     const result = analyzeSymbolic(config, [2, c!, 1, 1], [true, true], false);
@@ -213,6 +216,17 @@ describe('--input 1,3,H,W: shapes and mult-adds as formulas', () => {
       const r = await cli([...args]);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
+    }
+  });
+});
+
+describe('networks of other ranks', () => {
+  it('sizes and the H and W symbols are refused for a video or 1-d network, in one sentence', () => {
+    for (const name of ['r3d_18', 'resnet18_1d']) {
+      const config = preset(name);
+      const r = analyzeSymbolic(config, [1, config.inChannels, 1, 1], [true, true], false);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.issue.expected).toMatch(/image network/);
     }
   });
 });

@@ -629,6 +629,93 @@ IRESNET = {'iresnet50': [3, 4, 14, 3], 'iresnet100': [3, 13, 30, 3]}
 TIMM_LEAVES = ('BatchNormAct2d', 'GroupNormAct', 'BlurPool2d', 'StdConv2d', 'RadixSoftmax')
 
 
+class BasicBlock1d(nn.Module):
+    """torchvision's BasicBlock with Conv1d and BatchNorm1d (as audio and ECG code writes ResNet-18 on signals)."""
+    expansion = 1
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None):
+        super().__init__()
+        self.conv1 = nn.Conv1d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm1d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv1d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm1d(planes)
+        self.downsample = downsample
+
+    def forward(self, x):
+        identity = x
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        if self.downsample is not None:
+            identity = self.downsample(x)
+        out += identity
+        return self.relu(out)
+
+
+class ResNet1d(nn.Module):
+    """torchvision's ResNet in one dimension: Conv1d(in, 64, 7, 2, 3), BatchNorm1d, ReLU, MaxPool1d(3, 2, 1),
+    layer1-4 of BasicBlock1d, AdaptiveAvgPool1d(1), flatten, fc; torchvision's module paths."""
+
+    def __init__(self, layers, in_channels=1, classes=1000):
+        super().__init__()
+        self.inplanes = 64
+        self.conv1 = nn.Conv1d(in_channels, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm1d(64)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool1d(3, 2, 1)
+        self.layer1 = self._make_layer(64, layers[0], 1)
+        self.layer2 = self._make_layer(128, layers[1], 2)
+        self.layer3 = self._make_layer(256, layers[2], 2)
+        self.layer4 = self._make_layer(512, layers[3], 2)
+        self.avgpool = nn.AdaptiveAvgPool1d(1)
+        self.fc = nn.Linear(512, classes)
+
+    def _make_layer(self, planes, blocks, stride):
+        downsample = None
+        if stride != 1 or self.inplanes != planes:
+            downsample = nn.Sequential(nn.Conv1d(self.inplanes, planes, 1, stride, bias=False), nn.BatchNorm1d(planes))
+        layers = [BasicBlock1d(self.inplanes, planes, stride, downsample)]
+        self.inplanes = planes
+        layers += [BasicBlock1d(planes, planes) for _ in range(1, blocks)]
+        return nn.Sequential(*layers)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
+class TscBlock(nn.Module):
+    """Wang, Yan & Oates 2017's residual block (the authors' Keras code, in PyTorch): 'same'-padded Conv1d
+    of 8, 5 and 3 with biases, each BN and ReLU but the last; the shortcut a 1-wide conv and BN where the
+    width changes, a BN alone where it does not; ReLU after the sum."""
+
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv1, self.bn1, self.relu1 = nn.Conv1d(cin, cout, 8, padding='same'), nn.BatchNorm1d(cout), nn.ReLU()
+        self.conv2, self.bn2, self.relu2 = nn.Conv1d(cout, cout, 5, padding='same'), nn.BatchNorm1d(cout), nn.ReLU()
+        self.conv3, self.bn3 = nn.Conv1d(cout, cout, 3, padding='same'), nn.BatchNorm1d(cout)
+        self.shortcut = nn.Sequential(nn.Conv1d(cin, cout, 1), nn.BatchNorm1d(cout)) if cin != cout else nn.BatchNorm1d(cout)
+        self.relu_out = nn.ReLU()
+
+    def forward(self, x):
+        y = self.relu1(self.bn1(self.conv1(x)))
+        y = self.relu2(self.bn2(self.conv2(y)))
+        y = self.bn3(self.conv3(y))
+        return self.relu_out(y + self.shortcut(x))
+
+
+class TscResNet(nn.Module):
+    def __init__(self, in_channels=1, classes=1000):
+        super().__init__()
+        self.blocks = nn.Sequential(TscBlock(in_channels, 64), TscBlock(64, 128), TscBlock(128, 128))
+        self.gap = nn.AdaptiveAvgPool1d(1)
+        self.fc = nn.Linear(128, classes)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(self.gap(self.blocks(x)), 1))
+
+
 def timm_model(case):
     """timm's own model (its source in TIMM_SRC, e.g. pytorch-image-models' timm/ as fetch brings it;
     timm runs on Debian's PyTorch 1.13), without weights."""
@@ -664,6 +751,13 @@ def build(case):
         model = timm_model(case)
         model._timm = True
         return model
+    if case.get('arch') == 'video':
+        import torchvision.models.video as video
+        return getattr(video, case['preset'])(weights=None, num_classes=case['classes']).eval()
+    if case.get('arch') == 'resnet18_1d':
+        return ResNet1d([2, 2, 2, 2], case['input'][1], case['classes']).eval()
+    if case.get('arch') == 'tsc_resnet':
+        return TscResNet(case['input'][1], case['classes']).eval()
     if case.get('arch') == 'kerashub':
         return KerasHubResNet(*KERAS_HUB[case['preset']]).eval()
     if case.get('arch') == 'iresnet':
@@ -719,11 +813,8 @@ def macs_of(module, inp, out):
     if type(module).__name__ == 'BlurPool2d':
         # its fixed filter run depthwise (F.conv2d): a conv's mult-adds, filt_size² per output element
         return out.numel() * module.filt_size ** 2
-    if isinstance(module, nn.Conv1d):
-        return out.numel() * (module.in_channels // module.groups) * module.kernel_size[0]
-    if isinstance(module, nn.Conv2d):
-        kh, kw = module.kernel_size
-        return out.numel() * (module.in_channels // module.groups) * kh * kw
+    if isinstance(module, (nn.Conv1d, nn.Conv2d, nn.Conv3d)):
+        return out.numel() * (module.in_channels // module.groups) * math.prod(module.kernel_size)
     if isinstance(module, nn.Linear):
         return inp.numel() // inp.shape[-1] * module.in_features * module.out_features
     return 0
@@ -793,6 +884,7 @@ def record(case):
         'bn_running_stats': stats,
         'macs': sum(r['macs'] for r in rows),
         'conv2d_count': sum(1 for r in rows if r['type'] in ('Conv2d', 'StdConv2d')),
+        'conv_count': sum(1 for r in rows if isinstance(model.get_submodule(r['name']), nn.modules.conv._ConvNd)),
         'source': f'PyTorch {torch.__version__} / torchvision forward hooks on leaf modules, CPU; scripts/pytorch/record.py',
         'layers': rows,
     }
@@ -895,6 +987,20 @@ def cases():
                              ('resnest50d', [1, 3, 224, 224])):
         for shape in (default,) + odd:
             yield dict(id=preset, preset=preset, arch='timm', classes=1000, input=shape)
+    # #31: torchvision's video ResNets (their own classes) and the 1-d ResNets (re-implemented above)
+    for preset in ('r3d_18', 'mc3_18', 'r2plus1d_18'):
+        for shape in ([1, 3, 16, 112, 112], [2, 3, 8, 64, 80]):
+            yield dict(id=preset, preset=preset, arch='video', classes=400, input=shape)
+    for preset in ('resnet18_1d', 'tsc_resnet'):
+        for shape in ([4, 1, 128], [2, 3, 500]):
+            yield dict(id=preset, preset=preset, arch=preset, classes=1000, input=shape)
+    # the shortest: every window of these is padded by half its kernel, so PyTorch takes a length (a clip) of 1
+    yield dict(id='resnet18_1d', preset='resnet18_1d', arch='resnet18_1d', classes=10, input=[2, 1, 1])
+    yield dict(id='r3d_18', preset='r3d_18', arch='video', classes=400, input=[1, 3, 1, 1, 1])
+    # a rank the network cannot take: where PyTorch raises (a 4-d input to a Conv3d is one unbatched clip of 1 channel)
+    yield dict(id='r3d_18', preset='r3d_18', arch='video', classes=400, input=[1, 3, 112, 112], refused=True)
+    yield dict(id='resnet18_1d', preset='resnet18_1d', arch='resnet18_1d', classes=1000, input=[1, 1, 128, 128], refused=True)
+    yield dict(id='tsc_resnet', preset='tsc_resnet', arch='tsc_resnet', classes=1000, input=[1, 128], refused=True)
     # inputs timm's models refuse: where PyTorch raised
     yield dict(id='resnetblur50', preset='resnetblur50', arch='timm', classes=1000, input=[1, 3, 16, 16], refused=True)
 
@@ -905,8 +1011,7 @@ def main(out_dir, only=()):
         if only and case['id'] not in only:
             continue
         data = record(case)
-        n, c, h, w = case['input']
-        path = os.path.join(out_dir, f"{case['id']}_c{case['classes']}_{n}x{c}x{h}x{w}.json")
+        path = os.path.join(out_dir, f"{case['id']}_c{case['classes']}_{'x'.join(map(str, case['input']))}.json")
         with open(path, 'w') as f:
             json.dump(data, f, indent=1)
             f.write('\n')

@@ -205,11 +205,19 @@ export function axisName(dims: number, axis: number): string {
  * Null when the input has the rank of a map of `dims` spatial axes, else what is wrong; an input one
  * dimension short is what PyTorch would read as one unbatched sample, so the problem says so.
  */
-export function expectRank(input: Shape, dims: number): Problem | null {
+export function expectRank(input: Shape, dims: number, channels?: number): Problem | null {
   if (input.length === dims + 2) return null;
-  const { layout } = LAYOUTS[dims]!;
-  const unbatched = input.length === dims + 1 ? ` (PyTorch would read it as one sample without a batch dimension; give the batch first, e.g. 1,${input.join(',')})` : '';
-  return { code: 'rank', expected: `a ${dims + 2}-d input ${layout}`, found: `${fmt(input)}${unbatched}` };
+  const { layout, axes } = LAYOUTS[dims]!;
+  // what the user probably meant: the batch left out (the channels come first), or a size per axis short
+  const sizes = `after N and C come ${dims} ${dims === 1 ? 'size' : 'sizes'} (${axes.join(', ')})`;
+  const sample = `[${['C', ...layout.slice(7, -1).split(', ')].join(', ')}]`;
+  const meant =
+    input.length !== dims + 1
+      ? `: ${sizes}`
+      : channels !== undefined && input[0] === channels
+        ? `, which PyTorch would read as one sample without its batch: give the batch first, e.g. 1,${input.join(',')}`
+        : `, which PyTorch would read as one sample ${sample} without its batch${channels !== undefined ? ` (of ${input[0]} channels, not ${channels})` : ''}: ${sizes}`;
+  return { code: 'rank', expected: `a ${dims + 2}-d input ${layout}`, found: `${fmt(input)}${meant}` };
 }
 
 function expectRank4(input: Shape): Problem | null {
@@ -217,7 +225,7 @@ function expectRank4(input: Shape): Problem | null {
 }
 
 function checkChannels(input: Shape, expected: number, dims = 2): Problem | null {
-  const rank = expectRank(input, dims);
+  const rank = expectRank(input, dims, expected);
   if (rank) return rank;
   const found = input[1]!;
   return found === expected ? null : { code: 'channels', expected: `${expected} input channels`, found: String(found) };

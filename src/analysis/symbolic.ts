@@ -6,7 +6,7 @@
 import { traceShapes } from './trace.js';
 import { DEFAULT_MEMORY_OPTIONS, estimateMemory, type KeptTensor, type MemoryOptions, type MemoryReport } from './memory.js';
 import { expandResNet } from '../network/expand.js';
-import { modelInput } from '../network/config.js';
+import { isImageNetwork, modelInput } from '../network/config.js';
 import type { ModelConfig, Shape, ShapeIssue, Trace } from '../types.js';
 import { dimText, evalDim, failing, holds, readsSides, symbolicTrace, validSizes, windowDim, type Condition, type Dim, type Interval, type Sides } from './sizes.js';
 
@@ -94,6 +94,7 @@ export function analyzeSymbolic(
   symbolicBatch: boolean,
   memoryOptions: MemoryOptions = DEFAULT_MEMORY_OPTIONS,
 ): SymbolicResult {
+  if (!isImageNetwork(config)) return { ok: false, issue: { code: 'rank', path: 'input', expected: 'sizes for every axis: H and W stand for an image network\'s height and width (dims 2)', found: `a network of ${config.dims}-d maps` } };
   const specs = expandResNet(config);
   const sym = symbolicTrace(specs, shape, symbolic);
   const defaults = config.input ?? modelInput(config);

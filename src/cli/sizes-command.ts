@@ -5,6 +5,7 @@ import { sizesReport } from '../analysis/sizes.js';
 import { expandResNet } from '../network/expand.js';
 import { sizesJson, sizesTable, sizesText } from '../format/sizes.js';
 import { echo } from '../format/common.js';
+import { isImageNetwork } from '../network/config.js';
 import { InputError } from '../errors.js';
 import { EXIT, type ExitCode } from './exit.js';
 import type { Io } from './io.js';
@@ -29,6 +30,7 @@ export function parseTarget(text: string): SizesOptions['target'] {
 export async function runSizes(model: string, opts: SizesOptions, io: Io): Promise<ExitCode> {
   const isFile = /\.json$/i.test(model) || model.includes('/') || existsSync(model);
   const config = await resolveModel(isFile ? { config: model } : { arch: model });
+  if (!isImageNetwork(config)) throw new InputError(`${echo(config.name)} is a network of ${config.dims}-d maps: sizes works out the heights and widths an image network (dims 2) takes`);
   const specs = expandResNet(config);
   const input = defaultInput(config).shape;
   const report = sizesReport(specs, input, opts.target);

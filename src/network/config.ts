@@ -30,6 +30,11 @@ export function modelInput(config: ModelConfig): number[] {
   return config.dims === 3 ? [1, c, 16, 112, 112] : config.dims === 1 ? [1, c, 128] : [1, c, 224, 224];
 }
 
+/** A network of images (dims 2): the one whose sizes `sizes` and the H and W symbols work out. */
+export function isImageNetwork(config: ModelConfig): boolean {
+  return (config.dims ?? 2) === 2;
+}
+
 /** What only a network of images (dims 2) has: its field, and whether a config uses it. */
 const IMAGE_ONLY: readonly (readonly [string, (c: ModelConfig) => boolean])[] = [
   ['se', (c) => c.se !== undefined],

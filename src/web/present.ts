@@ -39,6 +39,7 @@ import {
 import { configFromText, configLineOf } from '../config-text.js';
 import { sameSection, type ModelConfig } from '../types.js';
 import { errorForPerson, STDIN, type PageState } from './state.js';
+import { isImageNetwork } from '../network/config.js';
 
 export type Outcome =
   | { readonly ok: true; readonly config: ModelConfig; readonly input: InputArg; readonly analysis: Analysis; readonly budget: Int | null }
@@ -217,6 +218,7 @@ function summaryOf(o: Extract<Outcome, { ok: true }>): Summary {
 
 /** `Height 25–56 (at width 32) · width 25–56 (at height 32)`: from the formulas of the sides. */
 function sizesLine(config: ModelConfig, shape: readonly number[]): string {
+  if (!isImageNetwork(config) || shape.length !== 4) return '';
   const sym = symbolicTrace(expandResNet(config), shape);
   const takes = (axis: 0 | 1) => spans(validSizes(sym, axis, BigInt(shape[3 - axis]!)));
   return `Height ${takes(0)} (at width ${shape[3]}) · width ${takes(1)} (at height ${shape[2]}): the sizes this network takes`;

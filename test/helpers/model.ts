@@ -53,6 +53,8 @@ export interface PyTorchRecord {
   bn_running_stats: number;
   macs: number;
   conv2d_count: number;
+  /** Convs of any rank (records of #31 on). */
+  conv_count?: number;
   layers: PyTorchRow[];
   case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string; widths?: number[]; dropout?: number; se?: boolean; timm?: boolean };
 }
@@ -80,7 +82,9 @@ export function configFor(record: Pick<PyTorchRecord, 'model' | 'num_classes' | 
   if (!c) return preset(record.model, { classes });
   // timm-structured cases are recorded under the preset's own name (plus _osN when dilated)
   const base = c.preset ?? (c.stem ? c.id.replace(/_os\d+$/, '') : c.arch);
-  const config = preset(base, { classes, strideIn1x1: c.v1 ?? false, ...(c.widths ? { widths: c.widths } : {}), ...(c.dropout ? { dropout: c.dropout } : {}) });
+  // the input's channels: a signal network's records have 1 and 3 (its preset 1)
+  const channels = 'input' in record && Array.isArray(record.input) ? { inChannels: record.input[1] as number } : {};
+  const config = preset(base, { classes, ...channels, strideIn1x1: c.v1 ?? false, ...(c.widths ? { widths: c.widths } : {}), ...(c.dropout ? { dropout: c.dropout } : {}) });
   return c.dilation
     ? { ...config, replaceStrideWithDilation: c.dilation }
     : config;
