@@ -99,6 +99,11 @@ export interface Conv2dSpec extends RowBase {
    * exactly do not see: Conv3DSimple (3×3×3) and Conv3DNoTemporal (1×3×3).
    */
   readonly subclass?: 'Conv3DSimple' | 'Conv3DNoTemporal';
+  /**
+   * Built with PyTorch's padding='same' (its `padding` says the figures): run as
+   * aten::_convolution_mode, which pads an even kernel's extra column into a copy first.
+   */
+  readonly same?: boolean;
 }
 /** BatchNorm over the channels of a map of `dims` spatial axes (2 when absent: BatchNorm2d). */
 export interface BatchNorm2dSpec extends RowBase {

@@ -177,7 +177,14 @@ describe('an internal error', () => {
 
 describe('bad input: exit 2, one line on stderr, nothing on stdout', () => {
   it.each([
-    [['--input', '10,3,224'], /expected 4 comma-separated dimensions N,C,H,W .*found 3/],
+    // a rank the network cannot take: its first layer says so, and what was probably meant
+    [['--input', '10,3,224'], /^error: conv1: expected a 4-d input \[N, C, H, W\], found \[10, 3, 224\], which PyTorch would read as one sample \[C, H, W\] without its batch \(of 10 channels, not 3\): after N and C come 2 sizes \(height, width\)/m],
+    [['--input', '1,3,8,16,112,112'], /^error: conv1: expected a 4-d input \[N, C, H, W\], found \[1, 3, 8, 16, 112, 112\]: after N and C come 2 sizes/m],
+    [['--arch', 'r3d_18', '--input', '3,16,112,112'], /^error: stem\.0: expected a 5-d input \[N, C, T, H, W\], found \[3, 16, 112, 112\], which PyTorch would read as one sample without its batch: give the batch first, e\.g\. 1,3,16,112,112/m],
+    [['--arch', 'resnet18_1d', '--input', '4,1,128,128'], /^error: conv1: expected a 3-d input \[N, C, L\], found \[4, 1, 128, 128\]: after N and C come 1 size \(length\)/m],
+    [['--arch', 'resnet18_1d', '--input', '4,1'], /^error: conv1: expected a 3-d input \[N, C, L\], found \[4, 1\], which PyTorch would read as one sample \[C, L\] without its batch \(of 4 channels, not 1\)/m],
+    [['--input', '1'], /expected 4 comma-separated dimensions N,C,H,W .*found 1/],
+    [['--input', '1,1,1,1,1,1,1,1,1'], /expected 4 comma-separated dimensions N,C,H,W .*found 9/],
     [['--input', 'abc'], /expected 4 comma-separated dimensions/],
     [['--input', '1,3,abc,224'], /height: expected a whole number, found 'abc'/],
     [['--input', '2.5,3,224,224'], /batch: expected a whole number, found '2.5' \(a fraction\)/],

@@ -15,7 +15,7 @@ interface CountRecord {
   case: PyTorchRecord['case'];
   params: number;
   counts: Record<Exclude<CountName, 'torchvision' | 'flops'>, number>;
-  torchinfoSizes: { paramsMB: string; forwardBackwardMB: string };
+  torchinfoSizes: { paramsMB: string; forwardBackwardMB: string; paramsLine?: string; forwardBackwardLine?: string };
 }
 
 const DIR = join(ROOT, 'test', 'fixtures', 'counts');
@@ -31,7 +31,9 @@ describe.each(records)('$file', ({ r }) => {
     expect(counts.conventions[name].total).toBe(r.counts[name]);
   });
   it('torchinfo size lines and params equal the tool', () => {
-    expect(torchinfoSizes(t)).toEqual(r.torchinfoSizes);
+    // the lines as printed are recorded for the networks of #31 on (a unit of torchinfo's choosing)
+    const ours: Record<string, string> = { ...torchinfoSizes(t) };
+    expect(Object.fromEntries(Object.keys(r.torchinfoSizes).map((k) => [k, ours[k]]))).toEqual(r.torchinfoSizes);
     expect(paramCounts(t).pytorch).toBe(r.params);
   });
   it('every convention is the sum of its rows, and torchvision plus its terms', () => {

@@ -115,6 +115,14 @@ CASES = [
     case("timm", 1000, [2, 3, 97, 61], id="resnetv2_50", preset="resnetv2_50"),
     case("timm", 1000, [2, 3, 97, 61], id="resnetv2_50x1_bit", preset="resnetv2_50x1_bit"),
     case("timm", 1000, [2, 3, 97, 61], id="resnest50d", preset="resnest50d"),
+    # #31: torchvision's video ResNets (Conv3DSimple and Conv3DNoTemporal are subclasses of nn.Conv3d;
+    # Conv2Plus1D a Sequential of plain ones), and the 1-d ResNets of record.py
+    case("video", 400, [1, 3, 16, 112, 112], id="r3d_18", preset="r3d_18"),
+    case("video", 400, [1, 3, 16, 112, 112], id="mc3_18", preset="mc3_18"),
+    case("video", 400, [1, 3, 16, 112, 112], id="r2plus1d_18", preset="r2plus1d_18"),
+    case("video", 400, [2, 3, 8, 64, 80], id="r2plus1d_18", preset="r2plus1d_18"),
+    case("resnet18_1d", 1000, [2, 3, 500], id="resnet18_1d", preset="resnet18_1d"),
+    case("tsc_resnet", 1000, [2, 3, 500], id="tsc_resnet", preset="tsc_resnet"),
 ]
 
 
@@ -154,10 +162,14 @@ def run(c):
     stats = torchinfo.summary(model, input_size=shape, verbose=0)
     out["torchinfo"] = int(stats.total_mult_adds)
     text = str(stats)
+    # its two size lines as it prints them (a unit of its choosing: MB, or GB from 10^9 bytes), and in MB
     sizes = {
-        "paramsMB": re.search(r"Params size \(MB\): ([\d.]+)", text).group(1),
-        "forwardBackwardMB": re.search(r"Forward/backward pass size \(MB\): ([\d.]+)", text).group(1),
+        "paramsMB": "%.2f" % (stats.total_param_bytes / 1e6),
+        "forwardBackwardMB": "%.2f" % (stats.total_output_bytes / 1e6),
     }
+    if shape[2:] and len(shape) != 4:
+        sizes["paramsLine"] = re.search(r"^Params size.*$", text, re.M).group(0)
+        sizes["forwardBackwardLine"] = re.search(r"^Forward/backward pass size.*$", text, re.M).group(0)
     params = sum(p.numel() for p in model.parameters())
     return {
         "model": c["id"],

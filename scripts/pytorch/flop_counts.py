@@ -162,7 +162,7 @@ def flop_counter(model, x):
 def paddle_layer(m, x, y):
     t = type(m)
     # Paddle's table has Conv1D, Conv2D and Conv3D (count_convNd), BatchNorm2D and the legacy BatchNorm
-    if t is nn.Conv2d or t is nn.Conv1d:
+    if t is nn.Conv2d or t is nn.Conv1d or t is nn.Conv3d:
         total = int(y.numel()) * (x.shape[1] / m.groups * np.prod(m.weight.shape[2:]) + (1 if m.bias is not None else 0))
     elif t is nn.BatchNorm2d:
         total = 2 * x.numel()
@@ -206,8 +206,27 @@ class AvgPool2dSame(nn.AvgPool2d):
 
 
 def pads(p):
-    """[[top, bottom], [left, right]] → F.pad's (left, right, top, bottom), and whether it is symmetric."""
-    return (p[1][0], p[1][1], p[0][0], p[0][1]), p[0][0] == p[0][1] and p[1][0] == p[1][1]
+    """[[before, after] per axis] → F.pad's (last axis first: left, right, top, bottom, …), and whether it is symmetric."""
+    return tuple(x for axis in reversed(p) for x in axis), all(a == b for a, b in p)
+
+
+def symmetric_padding(p):
+    """A module's padding argument from symmetric [[before, after] per axis]."""
+    return tuple(a for a, _ in p)
+
+
+class Conv3DSimple(nn.Conv3d):
+    """torchvision's video conv classes: subclasses of nn.Conv3d (the tools that match classes exactly do not see them)."""
+
+
+class Conv3DNoTemporal(nn.Conv3d):
+    pass
+
+
+CONV = {1: nn.Conv1d, 2: nn.Conv2d, 3: nn.Conv3d}
+BN = {1: nn.BatchNorm1d, 2: nn.BatchNorm2d, 3: nn.BatchNorm3d}
+MAX_POOL = {1: nn.MaxPool1d, 2: nn.MaxPool2d, 3: nn.MaxPool3d}
+ADAPTIVE = {1: nn.AdaptiveAvgPool1d, 2: nn.AdaptiveAvgPool2d, 3: nn.AdaptiveAvgPool3d}
 
 
 def option_a(s):
@@ -224,13 +243,14 @@ def module_of(row):
         return timm_layers().StdConv2d(s['inChannels'], s['outChannels'], s['kernel'][0], s['stride'][0], (p[2], p[0]) if symmetric else 0,
                                        s['dilation'][0], s['groups'], s['bias'], eps=1e-8)
     if kind == 'conv2d':
-        p, symmetric = pads(s['padding'])
-        return nn.Conv2d(s['inChannels'], s['outChannels'], s['kernel'], s['stride'], (p[2], p[0]) if symmetric else 0,
-                         s['dilation'], s['groups'], s['bias'])
+        _, symmetric = pads(s['padding'])
+        cls = {'Conv3DSimple': Conv3DSimple, 'Conv3DNoTemporal': Conv3DNoTemporal}.get(s.get('subclass'), CONV[len(s['kernel'])])
+        padding = 'same' if s.get('same') else symmetric_padding(s['padding']) if symmetric else 0
+        return cls(s['inChannels'], s['outChannels'], s['kernel'], s['stride'], padding, s['dilation'], s['groups'], s['bias'])
     if kind == 'batchnorm2d' and s.get('act'):
         return timm_layers().BatchNormAct2d(s['channels'])
     if kind == 'batchnorm2d':
-        return nn.BatchNorm2d(s['channels'])
+        return BN[s.get('dims', 2)](s['channels'])
     if kind == 'groupnorm' and s.get('act'):
         return timm_layers().GroupNormAct(s['channels'], s['groups'])
     if kind == 'groupnorm' and s.get('timm'):
@@ -245,17 +265,17 @@ def module_of(row):
     if kind == 'relu':
         return None if s.get('functional') else nn.ReLU(inplace=False)
     if kind == 'maxpool2d':
-        p, symmetric = pads(s['padding'])
-        return nn.MaxPool2d(s['kernel'], s['stride'], (p[2], p[0]) if symmetric else 0, s['dilation'], ceil_mode=s['ceilMode'])
+        _, symmetric = pads(s['padding'])
+        return MAX_POOL[len(s['kernel'])](s['kernel'], s['stride'], symmetric_padding(s['padding']) if symmetric else 0, s['dilation'], ceil_mode=s['ceilMode'])
     if kind == 'avgpool2d':
         p, symmetric = pads(s['padding'])
         if not symmetric:
             return AvgPool2dSame(s['kernel'], s['stride'], p, s['ceilMode'], s['countIncludePad'])
-        return nn.AvgPool2d(s['kernel'], s['stride'], (p[2], p[0]), s['ceilMode'], s['countIncludePad'])
+        return nn.AvgPool2d(s['kernel'], s['stride'], symmetric_padding(s['padding']), s['ceilMode'], s['countIncludePad'])
     if kind == 'identity':
         return nn.Identity()
     if kind == 'adaptiveavgpool2d':
-        return nn.AdaptiveAvgPool2d(tuple(s['outputSize']))
+        return ADAPTIVE[len(s['outputSize'])](tuple(s['outputSize']))
     if kind == 'linear':
         return nn.Linear(s['inFeatures'], s['outFeatures'], s['bias'])
     if kind == 'channelpad':
@@ -316,7 +336,7 @@ class FromRows(nn.Module):
             kind = s['kind']
             if kind == 'conv2d' or kind == 'maxpool2d':
                 p, symmetric = pads(s['padding'])
-                if not symmetric:
+                if not symmetric and not s.get('same'):
                     src = F.pad(src, p, value=0.0 if kind == 'conv2d' else -math.inf)
                 y = module(src)
             elif module is not None:
@@ -368,16 +388,24 @@ def traced_rows(requests):
 # each preset's stages and block
 PRESETS = json.loads(subprocess.run(
     ['node', '--input-type=module', '-e', "const m = await import('./dist/index.js'); "
-     "console.log(JSON.stringify(Object.fromEntries(m.PRESET_NAMES.map((n) => [n, m.presetConfig(n)]).map(([n, c]) => [n, [c.layers.length, c.block]]))))"],
+     "console.log(JSON.stringify(Object.fromEntries(m.PRESET_NAMES.map((n) => [n, m.presetConfig(n)]).map(([n, c]) => [n, [c.layers.length, c.block, c.dims ?? 2, c.inChannels ?? 3]]))))"],
     capture_output=True, text=True, cwd=ROOT, check=True).stdout)
 ODD = ([97, 61], [33, 31], [37, 35], [45, 39], [61, 57], [111, 99], [31, 33])
 
 
 def preset_requests():
     """Every preset at its own input, and at the first odd input it takes with a batch of 2."""
-    odd = [[2, 3, h, w] for h, w in ODD]
     return [r for name in PRESETS for r in ({'key': f'preset:{name}@default', 'preset': name, 'overrides': {}, 'inputs': [None]},
-                                           {'key': f'preset:{name}@odd', 'preset': name, 'overrides': {}, 'inputs': odd})]
+                                           {'key': f'preset:{name}@odd', 'preset': name, 'overrides': {}, 'inputs': odd_inputs(*PRESETS[name][2:])})]
+
+
+def odd_inputs(dims, channels):
+    """Odd inputs of a batch of 2 for a network of `dims` spatial axes: a clip of 5 frames, a signal of h·w/16."""
+    if dims == 3:
+        return [[2, channels, 5, h, w] for h, w in ODD]
+    if dims == 1:
+        return [[2, channels, h * w // 16] for h, w in ODD]
+    return [[2, channels, h, w] for h, w in ODD]
 
 
 def random_requests(count, seed=32):
@@ -387,12 +415,16 @@ def random_requests(count, seed=32):
     requests = []
     for k in range(count):
         name = rng.choice(sorted(PRESETS))
-        stages, block = PRESETS[name]
+        stages, block, dims, channels = PRESETS[name]
         overrides = {'layers': [rng.randint(1, 2) for _ in range(stages)], 'widths': [8 * rng.randint(1, 6) for _ in range(stages)],
                      'classes': rng.randint(0, 12)}
         if block == 'bottleneck' and rng.random() < 0.5:
             overrides['strideIn1x1'] = True
-        shape = [rng.randint(1, 3), 3, rng.randint(8, 72), rng.randint(8, 72)]
+        shape = [rng.randint(1, 3), channels, rng.randint(8, 72), rng.randint(8, 72)]
+        if dims == 3:
+            shape[2:2] = [rng.randint(1, 9)]
+        elif dims == 1:
+            shape[2:] = [shape[2] * shape[3]]
         requests.append({'key': f'random:{k}', 'preset': name, 'overrides': overrides, 'inputs': [shape], 'name': f'{name}-random'})
     return requests
 
@@ -426,8 +458,7 @@ def main():
     for case in cases():
         if (case['id'].startswith('iresnet') and case['input'][2:] != [112, 112]) or case.get('refused'):
             continue  # an input the network refuses (record.py records where)
-        n, c, h, w = case['input']
-        key = f"source:{case['id']}_c{case['classes']}_{n}x{c}x{h}x{w}"
+        key = f"source:{case['id']}_c{case['classes']}_{'x'.join(map(str, case['input']))}"
         record(key, {'model': 'source', 'case': case}, build(case), case['input'])
 
     requests = preset_requests() + random_requests(80)

@@ -71,8 +71,19 @@ const failsUnderTracing = (layer: TracedLayer): string | null =>
     ? `its torch.jit trace fails at ${layer.spec.name} (a window from out.size())`
     : null;
 
+/** PyTorch's conv classes of every rank (a Conv1d is ECA's too, which has no bias). */
+const CONVS: readonly TorchModule[] = ['Conv2d', 'Conv1d', 'Conv3d'];
+/** torchvision's video convs: subclasses of nn.Conv3d, which a tool matching classes exactly does not see. */
+const VIDEO_CONVS: readonly TorchModule[] = ['Conv3DSimple', 'Conv3DNoTemporal'];
+/** BatchNorm of every rank. */
+const BNS: readonly TorchModule[] = ['BatchNorm2d', 'BatchNorm1d', 'BatchNorm3d'];
+const MAX_POOLS: readonly TorchModule[] = ['MaxPool2d', 'MaxPool1d', 'MaxPool3d'];
+const ADAPTIVE_POOLS: readonly TorchModule[] = ['AdaptiveAvgPool2d', 'AdaptiveAvgPool1d', 'AdaptiveAvgPool3d'];
+
 /** Bias elements × output positions of a conv with a bias (the bias add per output element). */
-const convBias = (r: RowFacts): Int => (r.module === 'Conv2d' && r.layer.bias ? r.outputElements : 0);
+const convBias = (r: RowFacts): Int => (CONVS.includes(r.module) && r.layer.bias ? r.outputElements : 0);
+/** A video conv subclass, unseen by a tool that matches classes exactly. */
+const videoConvsUnseen = term("torchvision's video convs (Conv3DSimple, Conv3DNoTemporal): subclasses of Conv3d, unseen by exact class", VIDEO_CONVS, (r) => sub(0, r.layer.macs));
 /** The linear bias once per output element (per row of the batch). */
 const linearBias = (r: RowFacts): Int => (r.module === 'Linear' && r.layer.bias ? r.outputElements : 0);
 /** The elements of AvgPool2dSame's padded input (it pads, then calls F.avg_pool2d on that). */
@@ -88,6 +99,30 @@ const bnPerElement = (n: number) => (r: RowFacts): Int => mul(n, r.inputElements
  * module class has no rule for it and counts nothing of the depthwise conv torchvision's
  * convention counts.
  */
+/**
+ * A conv with PyTorch's padding='same' runs as aten::_convolution_mode, which fvcore has no handle
+ * for: its mult-adds are unseen (Wang et al.'s time-series ResNet).
+ */
+const sameConvUnseen = term("convs with padding='same' (aten::_convolution_mode, no handle)", CONVS, (r) => (r.layer.spec.kind === 'conv2d' && r.layer.spec.same ? sub(0, r.layer.macs) : 0));
+/**
+ * calflops works a padding='same' conv's output out as ⌊d(k − 1)/2⌋ on both sides: an even kernel
+ * gives one position short per axis, and its mult-adds (2 FLOPs each) and bias are counted there.
+ */
+function sameConvShort(r: RowFacts): Int {
+  const spec = r.layer.spec;
+  if (spec.kind !== 'conv2d' || !spec.same) return 0;
+  const output = r.layer.output;
+  let ours = 1;
+  let theirs = 1;
+  for (let a = 0; a < spec.kernel.length; a++) {
+    const total = spec.dilation[a]! * (spec.kernel[a]! - 1);
+    ours *= output[2 + a]!;
+    theirs *= Math.floor((r.layer.input[2 + a]! + 2 * Math.floor(total / 2) - total - 1) / spec.stride[a]!) + 1;
+  }
+  const counted = add(mul(2, r.layer.macs), spec.bias ? r.outputElements : 0);
+  return sub(divideExactly(mul(counted, theirs), ours), counted);
+}
+
 /** timm's StdConv2d: a subclass of nn.Conv2d, which the tools that match modules by exact class do not count. */
 const standardizedUnseen = term('StdConv2d: a subclass of Conv2d, unseen by exact class', 'StdConv2d', (r) => sub(0, r.layer.macs));
 /** StdConv2d standardises its weight with F.batch_norm (training, no affine): 4 per weight element (fvcore's and calflops' rule). */
@@ -95,11 +130,12 @@ const standardization = term("StdConv2d's weight standardisation (batch_norm, tr
 /** The F.softmax inside timm's RadixSoftmax reads its input once (radix 1: torch.sigmoid, which the tools do not patch). */
 const radixSoftmaxElements = (r: RowFacts): Int => (r.layer.spec.kind === 'radixsoftmax' && r.layer.spec.radix > 1 ? r.inputElements : 0);
 const blurUnseen = term('blur pool: its F.conv2d inside a module it has no rule for, unseen', 'BlurPool2d', (r) => sub(0, r.layer.macs));
-/** The adaptive pool's window: input positions per output position (7×7 for a 224 input). */
+/** The adaptive pool's window: input positions per output position (7×7 for a 224 input), over every spatial axis. */
 const adaptiveWindow = (r: RowFacts): Int => {
-  const [, , h = 1, w = 1] = r.layer.input;
-  const [, , oh = 1, ow = 1] = r.layer.output;
-  return Math.trunc(((h / oh) * w) / ow);
+  const { input, output } = r.layer;
+  let window = (input[2] ?? 1) / (output[2] ?? 1);
+  for (let d = 3; d < input.length; d++) window = (window * input[d]!) / (output[d] ?? 1);
+  return Math.trunc(window);
 };
 
 /**
@@ -113,10 +149,16 @@ const PTFLOPS_MODULE_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int>> =
   // timm's norm-act: not its norm (no exact class), but the nn.ReLU inside it
   BatchNormAct2d: (r) => r.outputElements,
   GroupNormAct: (r) => r.outputElements,
-  // ECA's Conv1d (no bias)
-  Conv1d: (r) => r.layer.macs,
+  // ECA's Conv1d (no bias), a signal network's, a video network's
+  Conv1d: (r) => add(r.layer.macs, convBias(r)),
+  Conv3d: (r) => add(r.layer.macs, convBias(r)),
   BatchNorm2d: (r) => mul(2, r.inputElements),
   BatchNorm1d: (r) => mul(2, r.inputElements),
+  BatchNorm3d: (r) => mul(2, r.inputElements),
+  MaxPool1d: (r) => r.inputElements,
+  MaxPool3d: (r) => r.inputElements,
+  AdaptiveAvgPool1d: (r) => r.inputElements,
+  AdaptiveAvgPool3d: (r) => r.inputElements,
   GroupNorm: (r) => mul(2, r.inputElements),
   ReLU: (r) => r.outputElements,
   // its ReLU hook
@@ -140,8 +182,12 @@ const PTFLOPS_FUNCTIONAL_HOOKS: Partial<Record<TorchModule, (r: RowFacts) => Int
   GroupNormAct: (r) => r.inputElements,
   RadixSoftmax: radixSoftmaxElements,
   MaxPool2d: (r) => r.inputElements,
+  MaxPool1d: (r) => r.inputElements,
+  MaxPool3d: (r) => r.inputElements,
   AvgPool2d: (r) => r.inputElements,
   AdaptiveAvgPool2d: (r) => r.inputElements,
+  AdaptiveAvgPool1d: (r) => r.inputElements,
+  AdaptiveAvgPool3d: (r) => r.inputElements,
   'F.avg_pool2d': (r) => r.inputElements,
   'F.relu': (r) => r.inputElements,
   // it pads its input, then calls F.avg_pool2d on the padded tensor
@@ -173,7 +219,7 @@ function avgPoolWindows(r: RowFacts): Int {
 /** The input positions an adaptive average pool's windows cover (each axis: ⌈(j+1)·I/O⌉ − ⌊j·I/O⌋ over its outputs j). */
 function adaptiveWindows(r: RowFacts): Int {
   let windows: Int = 1;
-  for (let d = 2; d < 4; d++) {
+  for (let d = 2; d < r.layer.input.length; d++) {
     const i = r.layer.input[d] ?? 1;
     const o = r.layer.output[d] ?? 1;
     let sum = 0;
@@ -200,19 +246,21 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   fvcore: {
     description: 'fvcore FlopCountAnalysis in eval mode (its "flops" are mult-adds): conv and linear as torchvision, plus BatchNorm and the adaptive pool',
     terms: [
-      term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d', 'BatchNormAct2d'], bnPerElement(2)),
+      term('BN 2 per element (eval, affine)', [...BNS, 'BatchNormAct2d'], bnPerElement(2)),
       term('GroupNorm 5 per element (affine)', ['GroupNorm', 'GroupNorm (timm)', 'GroupNormAct'], bnPerElement(5)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
       standardization,
+      sameConvUnseen,
     ],
     fails: failsUnderTracing,
   },
   'fvcore-train': {
     description: 'fvcore FlopCountAnalysis in train mode: BatchNorm counts 5 per element',
     terms: [
-      term('BN and GroupNorm 5 per element (train, affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'GroupNorm (timm)', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(5)),
+      term('BN and GroupNorm 5 per element (train, affine)', [...BNS, 'GroupNorm', 'GroupNorm (timm)', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(5)),
       term('adaptive avg pool 1 per input element', 'AdaptiveAvgPool2d', (r) => r.inputElements),
       standardization,
+      sameConvUnseen,
     ],
     fails: failsUnderTracing,
   },
@@ -220,17 +268,18 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     description:
       'ptflops get_model_complexity_info, pytorch backend: module hooks for conv, BN, ReLU, pools and linear (with biases), divided by the batch; functional hooks count ReLU and pools again, not divided',
     terms: [
-      term('conv bias 1 per output element', 'Conv2d', convBias),
-      term('BN and GroupNorm 2 per element', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm'], bnPerElement(2)),
+      term('conv bias 1 per output element', CONVS, convBias),
+      term('BN and GroupNorm 2 per element', [...BNS, 'GroupNorm'], bnPerElement(2)),
       term('ReLU and PReLU 1 per element (the ReLU inside a norm-act too)', ['ReLU', 'PReLU', 'BatchNormAct2d', 'GroupNormAct'], (r) => r.outputElements),
-      term('pools 1 per input element', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d'], (r) => r.inputElements),
+      term('pools 1 per input element', [...MAX_POOLS, 'AvgPool2d', ...ADAPTIVE_POOLS], (r) => r.inputElements),
       term('linear bias 1 per output element', 'Linear', linearBias),
-      term('functional hooks count ReLU, PReLU and pools again, and F.softmax', ['ReLU', 'PReLU', 'BatchNormAct2d', 'GroupNormAct', 'RadixSoftmax', 'MaxPool2d', 'AvgPool2d', 'AvgPool2dSame', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
+      term('functional hooks count ReLU, PReLU and pools again, and F.softmax', ['ReLU', 'PReLU', 'BatchNormAct2d', 'GroupNormAct', 'RadixSoftmax', ...MAX_POOLS, 'AvgPool2d', 'AvgPool2dSame', ...ADAPTIVE_POOLS, 'F.avg_pool2d', 'F.relu'], ptflopsFunctional),
       // its tensor-op hooks patch torch.add (Wide ResNet's residual sum); `out += x` is not seen
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
       blurUnseen,
       standardizedUnseen,
-      term('module hooks divided by the batch', ['Conv2d', 'Conv1d', 'BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'BatchNormAct2d', 'GroupNormAct', 'ReLU', 'PReLU', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Linear'], (r) => {
+      videoConvsUnseen,
+      term('module hooks divided by the batch', [...CONVS, ...BNS, 'GroupNorm', 'BatchNormAct2d', 'GroupNormAct', 'ReLU', 'PReLU', ...MAX_POOLS, 'AvgPool2d', ...ADAPTIVE_POOLS, 'Linear'], (r) => {
         const m = ptflopsModule(r);
         return r.batch === 1 ? 0 : sub(divideExactly(m, r.batch), m);
       }),
@@ -238,24 +287,25 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   },
   'ptflops-aten': {
     description: 'ptflops get_model_complexity_info, aten backend: aten convolution and addmm, with their biases',
-    terms: [term('conv bias 1 per output element', 'Conv2d', convBias), term('linear bias 1 per output element', 'Linear', linearBias)],
+    terms: [term('conv bias 1 per output element', CONVS, convBias), term('linear bias 1 per output element', 'Linear', linearBias)],
   },
   thop: {
     description: 'thop profile (eval): exact module classes only; BN 2 per element doubled for the affine, pools by their windows',
     terms: [
-      term('BN 4 per element (2, doubled for the affine)', ['BatchNorm2d', 'BatchNorm1d'], bnPerElement(4)),
+      term('BN 4 per element (2, doubled for the affine)', BNS, bnPerElement(4)),
       term('PReLU 1 per element (eval)', 'PReLU', (r) => r.inputElements),
       term('avg pool 1 per output element (AvgPool2d only; subclasses count 0)', 'AvgPool2d', (r) => r.outputElements),
-      term('adaptive avg pool (window + 1) per output element', 'AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
+      term('adaptive avg pool (window + 1) per output element', ADAPTIVE_POOLS, (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
       blurUnseen,
       standardizedUnseen,
+      videoConvsUnseen,
     ],
   },
   torchinfo: {
     description: "torchinfo summary's Total mult-adds: every parameter × output positions for conv, × rows for linear, × batch for any other layer with parameters",
     terms: [
-      term('conv bias × output positions', 'Conv2d', convBias),
-      term('BN, GroupNorm and PReLU parameters × batch', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'GroupNorm (timm)', 'PReLU'], (r) => mul(r.batch, r.layer.params)),
+      term('conv bias × output positions', CONVS, convBias),
+      term('BN, GroupNorm and PReLU parameters × batch', [...BNS, 'GroupNorm', 'GroupNorm (timm)', 'PReLU'], (r) => mul(r.batch, r.layer.params)),
       term('linear bias × rows', 'Linear', linearBias),
       // mult-adds only of modules with parameters: the blur's filter is a buffer
       blurUnseen,
@@ -267,16 +317,16 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
   },
   flopcounter: {
     description: "PyTorch's torch.utils.flop_counter.FlopCounterMode, forward: 2 FLOPs per mult-add of aten convolution and addmm (no bias); nothing for BN, ReLU, pools or adds",
-    terms: [term('a mult-add is 2 FLOPs', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs)],
+    terms: [term('a mult-add is 2 FLOPs', [...CONVS, ...VIDEO_CONVS, 'StdConv2d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs)],
   },
   'flopcounter-train': {
     description:
       'FlopCounterMode around a training step (loss.backward(), an input that needs no grad): the forward, then per conv and linear the input gradient (none for a conv reading the network input) and the weight gradient, which it counts × groups for a grouped conv',
     terms: [
-      term('forward: a mult-add is 2 FLOPs', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
-      term('backward, input gradient: 2 per mult-add (none for the input)', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
+      term('forward: a mult-add is 2 FLOPs', [...CONVS, ...VIDEO_CONVS, 'StdConv2d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
+      term('backward, input gradient: 2 per mult-add (none for the input)', [...CONVS, ...VIDEO_CONVS, 'StdConv2d', 'Linear', 'BlurPool2d'], (r) => (r.layer.spec.from === -1 ? 0 : mul(2, r.layer.macs))),
       // the blur's filter needs no gradient: its weight gradient is not computed
-      term('backward, weight gradient: 2 per mult-add × groups', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
+      term('backward, weight gradient: 2 per mult-add × groups', [...CONVS, ...VIDEO_CONVS, 'StdConv2d', 'Linear'], (r) => mul(2 * groupsOf(r), r.layer.macs)),
     ],
   },
   'ultralytics-thop': {
@@ -284,10 +334,10 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
       'ultralytics-thop 2.x profile (eval; what `pip install thop` brings now): rules through the class hierarchy, BN 2 per element doubled for the affine, average pools by their actual windows plus a divide per output',
     terms: [
       // timm's norm-act modules subclass nn.BatchNorm2d and nn.GroupNorm: their rules (the ReLU inside is free)
-      term('BN and GroupNorm 4 per element (2, doubled for the affine)', ['BatchNorm2d', 'BatchNorm1d', 'GroupNorm', 'GroupNorm (timm)', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(4)),
+      term('BN and GroupNorm 4 per element (2, doubled for the affine)', [...BNS, 'GroupNorm', 'GroupNorm (timm)', 'BatchNormAct2d', 'GroupNormAct'], bnPerElement(4)),
       term('PReLU 1 per element (eval)', 'PReLU', (r) => r.inputElements),
       term('avg pools: their clipped windows + 1 per output', ['AvgPool2d', 'AvgPool2dSame'], (r) => add(mul(planes(r), avgPoolWindows(r)), r.outputElements)),
-      term('adaptive avg pool: its windows + 1 per output', 'AdaptiveAvgPool2d', (r) => add(mul(planes(r), adaptiveWindows(r)), r.outputElements)),
+      term('adaptive avg pool: its windows + 1 per output', ADAPTIVE_POOLS, (r) => add(mul(planes(r), adaptiveWindows(r)), r.outputElements)),
       blurUnseen,
     ],
   },
@@ -295,30 +345,32 @@ export const CONVENTIONS: Readonly<Record<CountName, Convention>> = {
     description:
       "calflops calculate_flops (DeepSpeed's flops profiler counts the same): patched torch.nn.functional calls, 2 FLOPs per mult-add, a conv's bias, ReLU and every pool 1 per input element, BN 2 per element (eval); `+=` and `x * gate` unseen",
     terms: [
-      term('a mult-add is 2 FLOPs (the blur pool\'s F.conv2d too)', ['Conv2d', 'StdConv2d', 'Conv1d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
-      term('conv bias 1 per output element', 'Conv2d', convBias),
-      term('BN 2 per element (eval, affine)', ['BatchNorm2d', 'BatchNorm1d', 'BatchNormAct2d'], bnPerElement(2)),
+      term('a mult-add is 2 FLOPs (the blur pool\'s F.conv2d too)', [...CONVS, ...VIDEO_CONVS, 'StdConv2d', 'Linear', 'BlurPool2d'], (r) => r.layer.macs),
+      term('conv bias 1 per output element', CONVS, convBias),
+      term('BN 2 per element (eval, affine)', [...BNS, 'BatchNormAct2d'], bnPerElement(2)),
       term('GroupNorm 5 per element (affine)', ['GroupNorm', 'GroupNorm (timm)', 'GroupNormAct'], bnPerElement(5)),
       term('ReLU and PReLU 1 per input element (the ReLU inside a norm-act too)', ['ReLU', 'F.relu', 'PReLU', 'BatchNormAct2d', 'GroupNormAct'], (r) => r.inputElements),
       standardization,
-      term('pools 1 per input element (padded for AvgPool2dSame)', ['MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'F.avg_pool2d', 'AvgPool2dSame'], (r) =>
+      term('pools 1 per input element (padded for AvgPool2dSame)', [...MAX_POOLS, 'AvgPool2d', ...ADAPTIVE_POOLS, 'F.avg_pool2d', 'AvgPool2dSame'], (r) =>
         r.module === 'AvgPool2dSame' ? paddedInputElements(r) : r.inputElements,
       ),
       term('torch.add 1 per output element', 'torch.add', (r) => r.outputElements),
       term('F.softmax 1 per input element (ResNeSt\'s radix softmax)', 'RadixSoftmax', radixSoftmaxElements),
+      term("padding='same' convs of an even kernel: worked out one position short per axis", CONVS, sameConvShort),
     ],
   },
   'paddle-flops': {
     description:
       "paddle.flops (paddle.hapi's dynamic_flops, thop's rules of 2020): a conv's bias, BN 2 per element, avg pools 1 per output, the adaptive pool (window + 1) per output; its exact figure, where Paddle's int32 sum may wrap",
     terms: [
-      term('conv bias 1 per output element', 'Conv2d', convBias),
+      term('conv bias 1 per output element', CONVS, convBias),
       term('BN 2 per element', 'BatchNorm2d', bnPerElement(2)),
       // Paddle looks its hooks up by exact class: a subclass (timm's AvgPool2dSame) counts 0
       term('avg pool 1 per output element (AvgPool2d only)', 'AvgPool2d', (r) => r.outputElements),
       term('adaptive avg pool (window + 1) per output element', 'AdaptiveAvgPool2d', (r) => mul(add(adaptiveWindow(r), 1), r.outputElements)),
       blurUnseen,
       standardizedUnseen,
+      videoConvsUnseen,
     ],
   },
 };
@@ -462,6 +514,26 @@ export interface TorchinfoSizes {
   readonly paramsMB: string;
   /** "Forward/backward pass size (MB)": 2 × the output bytes of every layer with parameters. */
   readonly forwardBackwardMB: string;
+  /** The two lines as torchinfo prints them, in the unit it picks (GB from 10^9 bytes, KB below 10^6). */
+  readonly paramsLine: string;
+  readonly forwardBackwardLine: string;
+}
+
+/** torchinfo's unit for a size (its Units.AUTO): TB, GB, MB, KB from 10^12, 10^9, 10^6, 10^3 bytes, else none. */
+const SIZE_UNITS: readonly (readonly [number, string])[] = [
+  [1e12, 'TB'],
+  [1e9, 'GB'],
+  [1e6, 'MB'],
+  [1e3, 'KB'],
+];
+
+/** A size line as torchinfo's format_output_num writes it: `Label (MB): 12.34`, a whole figure without decimals, thousands grouped. */
+function torchinfoLine(label: string, bytes: Int): string {
+  const b = Number(bytes);
+  const [scale, unit] = SIZE_UNITS.find(([s]) => b >= s) ?? [1, ''];
+  const n = b / scale;
+  const figure = Number.isInteger(n) ? n.toLocaleString('en-US') : pythonFixed2(bytes, scale).replace(/^(\d+)/, (d) => BigInt(d).toLocaleString('en-US'));
+  return `${label}${unit ? ` (${unit})` : ''}: ${figure}`;
 }
 
 /** Modules with child modules (timm's norm-act wrappers), which torchinfo's sums pass over. */
@@ -475,15 +547,22 @@ export function torchinfoSizes(trace: Trace): TorchinfoSizes {
     // its sums read leaf modules: timm's norm-act holds its ReLU (and an Identity) as children
     if (layer.params !== 0 && !CONTAINERS.has(kindOf(layer.spec).torch(layer.spec))) outputs = add(outputs, product(layer.output));
   }
-  return { paramsMB: pythonFixed2(mul(trace.totals.params, 4)), forwardBackwardMB: pythonFixed2(mul(outputs, 8)) };
+  const params = mul(trace.totals.params, 4);
+  const forwardBackward = mul(outputs, 8);
+  return {
+    paramsMB: pythonFixed2(params),
+    forwardBackwardMB: pythonFixed2(forwardBackward),
+    paramsLine: torchinfoLine('Params size', params),
+    forwardBackwardLine: torchinfoLine('Forward/backward pass size', forwardBackward),
+  };
 }
 
 /**
  * Python's f"{bytes / 1e6:.2f}": the float quotient, rounded half to even on its exact binary
  * value. JavaScript's toFixed rounds ties up; a tie is exact only at eighths (x.125, x.375 …).
  */
-export function pythonFixed2(bytes: Int): string {
-  const d = Number(bytes) / 1e6;
+export function pythonFixed2(bytes: Int, scale = 1e6): string {
+  const d = Number(bytes) / scale;
   // from 10^21 on toFixed writes an exponent; Python writes the double's exact integer digits
   if (Math.abs(d) >= 1e21) return `${BigInt(d)}.00`;
   const scaled = d * 100;

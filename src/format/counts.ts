@@ -34,7 +34,7 @@ export function formatCounts(a: Analysis, hl: Highlighter = PLAIN): string {
     `Counts for ${inert(trace.config.name)} at ${shapeText(trace.input, trace.symbolicBatch)}; 'flops' is 2 × torchvision's mult-adds.`,
     `Params: PyTorch ${groupDigits(p.pytorch)} · Keras ${groupDigits(p.keras)} · Paddle ${groupDigits(p.paddle)} (Keras and Paddle count BatchNorm's running mean and variance)`,
     `Exported with each BatchNorm folded into the conv before it (ONNX, OpenVINO): ${groupDigits(p.bnFolded)} params`,
-    `torchinfo: Params size (MB): ${sizes.paramsMB} · Forward/backward pass size (MB): ${sizes.forwardBackwardMB}`,
+    `torchinfo: ${sizes.paramsLine} · ${sizes.forwardBackwardLine}`,
   ];
   return `${hl.heading(notes[0]!)}\n${table}\n${notes.slice(1).map((l) => hl.dim(l)).join('\n')}\n`;
 }

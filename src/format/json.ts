@@ -115,7 +115,8 @@ function countsJson(a: Analysis): Pick<TraceDocument, 'counts' | 'countFailures'
     ...(failures.length > 0 ? { countFailures: Object.fromEntries(failures.map((name) => [name, conventions[name].fails!])) } : {}),
     ...(a.count ? { countConvention: a.count } : {}),
     paramCounts: { pytorch: toJsonValue(p.pytorch), keras: toJsonValue(p.keras), paddle: toJsonValue(p.paddle), bnFolded: toJsonValue(p.bnFolded) },
-    torchinfoSizes: { ...torchinfoSizes(a.trace) },
+    // in MB as the document has always given them (--format counts prints torchinfo's lines in its own unit)
+    torchinfoSizes: (({ paramsMB, forwardBackwardMB }) => ({ paramsMB, forwardBackwardMB }))(torchinfoSizes(a.trace)),
   };
 }
 

@@ -316,7 +316,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
           outChannels: out,
           kernel: conv.kernel,
           stride: strided && !blurred ? b.stride : 1,
-          padding: conv.padding === 'same' ? samePad(rows.dims, conv.kernel, dilation) : conv.kernel === 1 ? 0 : dilation,
+          padding: conv.padding === 'same' ? 'same' : conv.kernel === 1 ? 0 : dilation,
           dilation,
           groups: conv.grouped ? blockGroups(config, width) : 1,
           normalized: after === 'bn',
@@ -398,7 +398,7 @@ function blockArgs(config: ModelConfig, names: Naming, plan: StagePlan, s: numbe
   const reshapes = inChannels !== plan.outChannels;
   const projection = reshapes || (first && config.firstShortcut === 'always') || (stride !== 1 && config.strideShortcut !== 'maxpool');
   return {
-    prefix: names.block(s, i),
+    prefix: names.block(s, i, serial),
     names,
     section: { kind: 'block', block: config.block, stage: s, index: i, serial, projection },
     plan,

@@ -17,7 +17,8 @@ export interface Naming {
   readonly stemPad?: string;
   /** The stem is one nn.Sequential of this name: its modules are numbered in order (`stem.0` …). */
   readonly stemSequence?: string;
-  readonly block: (stage: number, index: number) => string;
+  /** A block's prefix from its stage, its index in the stage and its index in the network. */
+  readonly block: (stage: number, index: number, serial: number) => string;
   readonly conv: (p: string, n: number) => string;
   readonly bn: (p: string, n: number) => string;
   /** The n-th activation of a block's units (1-based). */
@@ -258,7 +259,8 @@ export const NAMINGS: Readonly<Record<NamingKind, Naming>> = {
   // `shortcut`), relu_out; the head gap, fc
   tsc: {
     ...TORCHVISION_NAMES,
-    block: (s) => `blocks.${s}`,
+    // one nn.Sequential of every block
+    block: (_s, _i, serial) => `blocks.${serial}`,
     act: (p, n) => `${p}.relu${n}`,
     out: (p) => `${p}.relu_out`,
     shortcut: (p, i) => `${p}.shortcut.${i}`,

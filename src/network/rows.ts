@@ -68,8 +68,8 @@ interface ConvArgs {
   /** One figure for every spatial axis, or one per axis. */
   readonly kernel: number | Spatial;
   readonly stride?: number | Spatial;
-  /** On both sides of every axis, or as given per axis. */
-  readonly padding?: number | Padding;
+  /** On both sides of every axis, as given per axis, or PyTorch's 'same' (the output as long as the input at stride 1). */
+  readonly padding?: number | Padding | 'same';
   readonly dilation?: number;
   readonly groups?: number;
   /** A bias whatever the network's convs have (the squeeze-and-excitation convs). */
@@ -135,6 +135,7 @@ export class Rows {
     const k = a.kernel;
     if (a.maker && typeof k === 'number' && this.dims === 3) return this.videoConv(name, from, section, a, a.maker, k);
     const p = a.padding ?? 0;
+    const same = p === 'same';
     return this.push({
       kind: 'conv2d',
       name,
@@ -145,12 +146,13 @@ export class Rows {
       outChannels: a.outChannels,
       kernel: this.axes(k),
       stride: this.axes(a.stride ?? 1),
-      padding: typeof p === 'number' ? spatialPad(this.dims, p) : p,
+      padding: typeof p === 'number' ? spatialPad(this.dims, p) : same ? samePad(this.dims, typeof k === 'number' ? k : k[0]!, typeof a.dilation === 'number' ? a.dilation : 1) : p,
       dilation: this.axes(a.dilation ?? 1),
       groups: a.groups ?? 1,
       bias: a.bias ?? (this.convBias === 'unnormalized' ? !(a.normalized ?? true) : this.convBias),
       ...(this.standardized && !a.plain ? { standardized: true } : {}),
       ...(subclass ? { subclass } : {}),
+      ...(same ? { same: true } : {}),
     });
   }
 

@@ -145,7 +145,23 @@ function presetText(name: string): string {
   return `${JSON.stringify(fields, null, 2)}\n`;
 }
 
-const DIMENSIONS = ['batch', 'channels', 'height', 'width'] as const;
+const DIMENSIONS = ['batch', 'channels', 'frames', 'height', 'width'] as const;
+type Dimension = (typeof DIMENSIONS)[number];
+
+/** The boxes an input of a rank fills: a clip's frames, height and width; a signal's length (the width box); an image's height and width. */
+function boxesFor(rank: number): readonly Dimension[] {
+  return rank === 5 ? DIMENSIONS : rank === 3 ? ['batch', 'channels', 'width'] : ['batch', 'channels', 'height', 'width'];
+}
+
+/** The boxes shown: those of the model's own input (its rank), as the last trace or the link said. */
+let boxes: readonly Dimension[] = boxesFor(4);
+
+/** Shows the boxes of an input of `rank` dimensions (the width box is a signal's Length). */
+function showBoxes(rank: number): void {
+  boxes = boxesFor(rank);
+  for (const d of DIMENSIONS) (byId(d).parentElement as HTMLElement).hidden = !boxes.includes(d);
+  byId('width-label').textContent = rank === 3 ? 'Length' : 'Width';
+}
 
 /** The longest config text the page shows opened: a text box lays all of its text out. */
 const CONFIG_OPENED = 10_000;
@@ -166,16 +182,19 @@ function fillForm(): void {
   // a config from a link is shown, but for one too long to lay out at once (the box opens on a click)
   if (state.config !== null && state.config.length <= CONFIG_OPENED) byId<HTMLDetailsElement>('config-box').open = true;
   const parts = state.input === '' ? [] : state.input.split(/[,x×]/);
-  DIMENSIONS.forEach((d, i) => {
-    byId<HTMLInputElement>(d).value = fieldText(parts.length === 4 ? parts[i]!.trim() : i === 0 ? state.input : '');
-  });
+  if (parts.length === 3 || parts.length === 5) showBoxes(parts.length);
+  const fits = parts.length === boxes.length;
+  for (const d of DIMENSIONS) {
+    const i = boxes.indexOf(d);
+    byId<HTMLInputElement>(d).value = fieldText(i < 0 ? '' : fits ? parts[i]!.trim() : i === 0 ? state.input : '');
+  }
   byId<HTMLInputElement>('classes').value = fieldText(state.classes);
   applyTheme();
 }
 
-/** The input the four fields say, an empty field taking the model's own figure. */
+/** The input the boxes shown say, an empty box taking the model's own figure. */
 function inputFromFields(): string {
-  return DIMENSIONS.map((d) => {
+  return boxes.map((d) => {
     const el = byId<HTMLInputElement>(d);
     return el.value.trim() === '' ? el.placeholder : el.value.trim();
   }).join(',');
@@ -324,7 +343,8 @@ function drawSummary(p: Presented): void {
   }
   const s = p.summary;
   // the model's own input shows as the fields' placeholders
-  DIMENSIONS.forEach((d, i) => (byId<HTMLInputElement>(d).placeholder = s.placeholders[i] ?? ''));
+  if (s.placeholders.length !== boxes.length) showBoxes(s.placeholders.length);
+  boxes.forEach((d, i) => (byId<HTMLInputElement>(d).placeholder = s.placeholders[i] ?? ''));
   byId<HTMLInputElement>('classes').placeholder = s.classes;
   byId('total-params').textContent = s.params;
   macs.textContent = s.macs;

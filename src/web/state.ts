@@ -144,6 +144,8 @@ export const STDIN = 'standard input';
 
 /** The page's controls, by the words of the CLI's sentence that point at them. */
 const DIMENSION_CONTROLS: Readonly<Record<string, string>> = { batch: 'Batch', channels: 'Channels', height: 'Height', width: 'Width' };
+/** The boxes of an input of each rank, as the page shows them (a clip's frames; a signal's length). */
+const BOXES: Readonly<Record<number, string>> = { 3: 'Batch, Channels, Length', 4: 'Batch, Channels, Height, Width', 5: 'Batch, Channels, Frames, Height, Width' };
 
 /**
  * The CLI's error sentence as a person at the page reads it: the control it concerns first (Height,
@@ -157,7 +159,7 @@ export function errorForPerson(sentence: string, configLine: number | null): str
     if (flags.includes('--fit')) return `GPU memory: ${reason}`;
     const dimension = /^(batch|channels|height|width): (.*)$/s.exec(reason);
     if (dimension) return `${DIMENSION_CONTROLS[dimension[1]!]}: ${dimension[2]}`;
-    return `Input: ${reason.replace(/^expected 4 comma-separated dimensions N,C,H,W \(e\.g\. 1,3,224,224\)/, 'expected the four boxes Batch, Channels, Height and Width')} ('${value}')`;
+    return `Input: ${reason.replace(/^expected 4 comma-separated dimensions N,C,H,W \(e\.g\. 1,3,224,224[^)]*\)/, 'expected the four boxes Batch, Channels, Height and Width (a clip: Frames too; a signal: Length for both)')} ('${value}')`;
   }
   if (sentence.startsWith(`${STDIN}: `)) return `Config line ${configLine ?? 1}: ${sentence.slice(STDIN.length + 2)}`;
   const preset = /^unknown architecture '([^']*)': (.*)$/s.exec(sentence);
@@ -166,8 +168,11 @@ export function errorForPerson(sentence: string, configLine: number | null): str
   const shape = /^(.*) \(input (\[[^\]]*\]), model [^)]*?(; shapes are N,C,H,W: did you mean ([^?]*)\?)?\)$/s.exec(sentence);
   if (shape) {
     const [, what = '', input = '', , meant] = shape;
-    const control = /input channels/.test(what) ? 'Channels' : 'Height and Width';
-    return `${control}: the network cannot take the input ${input}: ${what}${meant ? ` (the boxes are Batch, Channels, Height, Width: did you mean ${meant}?)` : ''}`;
+    // a rank it cannot take: the boxes it wants
+    const rank = /: expected a (\d)-d input /.exec(what);
+    const control = /input channels/.test(what) ? 'Channels' : rank ? 'Input' : 'Height and Width';
+    const wanted = rank ? ` (the boxes for it: ${BOXES[Number(rank[1])] ?? `${rank[1]} dimensions`})` : '';
+    return `${control}: the network cannot take the input ${input}: ${what}${meant ? ` (the boxes are Batch, Channels, Height, Width: did you mean ${meant}?)` : wanted}`;
   }
   return sentence;
 }

@@ -56,7 +56,7 @@ export interface PyTorchRecord {
   /** Convs of any rank (records of #31 on). */
   conv_count?: number;
   layers: PyTorchRow[];
-  case?: { id: string; arch: string; classes: number; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string; widths?: number[]; dropout?: number; se?: boolean; timm?: boolean };
+  case?: { id: string; arch: string; classes: number; input?: number[]; v1?: boolean; dilation?: boolean[]; stem?: number; preset?: string; widths?: number[]; dropout?: number; se?: boolean; timm?: boolean };
 }
 
 /** A recorded input the network refuses: the module PyTorch raised in, and its message. */
@@ -83,7 +83,8 @@ export function configFor(record: Pick<PyTorchRecord, 'model' | 'num_classes' | 
   // timm-structured cases are recorded under the preset's own name (plus _osN when dilated)
   const base = c.preset ?? (c.stem ? c.id.replace(/_os\d+$/, '') : c.arch);
   // the input's channels: a signal network's records have 1 and 3 (its preset 1)
-  const channels = 'input' in record && Array.isArray(record.input) ? { inChannels: record.input[1] as number } : {};
+  const input = 'input' in record && Array.isArray(record.input) ? (record.input as number[]) : c.input;
+  const channels = input ? { inChannels: input[1]! } : {};
   const config = preset(base, { classes, ...channels, strideIn1x1: c.v1 ?? false, ...(c.widths ? { widths: c.widths } : {}), ...(c.dropout ? { dropout: c.dropout } : {}) });
   return c.dilation
     ? { ...config, replaceStrideWithDilation: c.dilation }
