@@ -27,7 +27,7 @@ const DIR = join(ROOT, 'test', 'fixtures', 'memory');
 const records = readdirSync(DIR).map((f) => ({ file: f, r: JSON.parse(readFileSync(join(DIR, f), 'utf8')) as SavedRecord }));
 
 describe.each(records)('saved tensors: $file', ({ r }) => {
-  const t = trace(preset(r.model, { classes: r.classes, ...r.overrides }), r.input);
+  const t = trace(preset(r.model, { classes: r.classes, inChannels: r.input[1], ...r.overrides }), r.input);
   const m = estimateMemory(t, { dtype: r.dtype, optimizer: 'momentum', weightDecay: 0 });
 
   it('every module keeps the bytes PyTorch saves for it', () => {

@@ -22,10 +22,10 @@ cases (record.py's akamaster and kuangliu networks) call F.relu and F.avg_pool2d
 forward: what those save is attributed to `<block>.relu` (`relu` in the stem) and `avg_pool2d`,
 as resnet-shapes names those rows.
 
-In bfloat16 the model is CUDA's autocast, and PyTorch 1.13's CPU autocast differs from it in four
-operators: CPU runs reflection_pad2d and refuses a bfloat16 group_norm where CUDA runs the pad in
-the input's dtype and group_norm in fp32, and it runs sum and softmax in bfloat16 where CUDA runs
-them in fp32. Those four are run here as CUDA runs them (the pad computed in fp32 and given back in
+In bfloat16 the model is CUDA's autocast, and PyTorch 1.13's CPU autocast differs from it in five
+operators: CPU runs reflection_pad2d and adaptive_avg_pool3d in fp32 and refuses a bfloat16
+group_norm where CUDA runs the pad and the pool in the input's dtype and group_norm in fp32, and it
+runs sum and softmax in bfloat16 where CUDA runs them in fp32. Those five are run here as CUDA runs them (the pad computed in fp32 and given back in
 the input's dtype, keeping its input as its backward does; the other three with autocast off on an
 fp32 copy). timm's models (TIMM_SRC, as record.py) are hooked as record.py hooks them; what
 ResNeSt's split attention saves between its modules goes to `<conv2>.mean` and `<conv2>.mul`.
@@ -154,7 +154,23 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, bu
             return op(x, *args, **kwargs)
         return run
 
+    # CPU autocast runs adaptive_avg_pool3d in fp32 (its fp32 list; a video network's head), CUDA's in
+    # the input's dtype: run here as CUDA runs it (computed in fp32, given back in the input's dtype),
+    # keeping its input as adaptive_avg_pool3d's backward does
+    adaptive3d = nn.functional.adaptive_avg_pool3d
+
+    class CudaAdaptivePool3d(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, size):
+            ctx.save_for_backward(x)
+            with torch.autocast('cpu', enabled=False):
+                return adaptive3d(x.float(), size).to(x.dtype)
+
+    def cuda_adaptive3d(x, size):
+        return CudaAdaptivePool3d.apply(x, size)
+
     if dtype != 'float32':
+        nn.functional.adaptive_avg_pool3d = cuda_adaptive3d
         nn.functional.pad = cuda_pad
         nn.functional.group_norm, nn.functional.softmax, torch.Tensor.sum = in_fp32(group_norm), in_fp32(softmax), in_fp32(tensor_sum)
     nn.functional.relu, nn.functional.avg_pool2d, nn.functional.dropout = functional_relu, functional_avg_pool2d, functional_dropout
@@ -184,6 +200,7 @@ def record(arch, inp, dtype, classes=1000, se=False, preset=None, cifar=None, bu
             current[0] = 'loss'
             loss = nn.functional.cross_entropy(out, y)
     nn.functional.relu, nn.functional.avg_pool2d, nn.functional.dropout, nn.functional.pad = relu, avg_pool2d, dropout, pad
+    nn.functional.adaptive_avg_pool3d = adaptive3d
     nn.functional.group_norm, nn.functional.softmax, torch.Tensor.sum = group_norm, softmax, tensor_sum
     torch.sigmoid = sigmoid
     per_module = {}
@@ -270,6 +287,17 @@ BUILT = [
     # ResNeSt: split attention (radix sums, the mean, RadixSoftmax, the weighted sum), avd's average pool
     ('resnest50d', [2, 3, 64, 64], 'float32', dict(arch='timm', preset='resnest50d', classes=1000), {}),
     ('resnest50d', [2, 3, 97, 61], 'bfloat16', dict(arch='timm', preset='resnest50d', classes=1000), {}),
+    # #31: torchvision's video ResNets (3-d convs, BatchNorm3d, AdaptiveAvgPool3d; r2plus1d's factorised
+    # convs), the 1-d ResNets (record.py's): tsc's padding='same' convs of 8 pad a copy of their input
+    ('r3d_18', [2, 3, 4, 32, 32], 'float32', dict(arch='video', preset='r3d_18', classes=400), {}),
+    ('r3d_18', [2, 3, 4, 32, 32], 'bfloat16', dict(arch='video', preset='r3d_18', classes=400), {}),
+    ('mc3_18', [2, 3, 5, 33, 31], 'float32', dict(arch='video', preset='mc3_18', classes=400), {}),
+    ('r2plus1d_18', [2, 3, 4, 32, 32], 'float32', dict(arch='video', preset='r2plus1d_18', classes=400), {}),
+    ('r2plus1d_18', [2, 3, 4, 32, 32], 'bfloat16', dict(arch='video', preset='r2plus1d_18', classes=400), {}),
+    ('resnet18_1d', [4, 1, 128], 'float32', dict(arch='resnet18_1d', preset='resnet18_1d', classes=1000, input=[4, 1, 128]), {}),
+    ('resnet18_1d', [2, 3, 500], 'bfloat16', dict(arch='resnet18_1d', preset='resnet18_1d', classes=1000, input=[2, 3, 500]), {}),
+    ('tsc_resnet', [4, 1, 128], 'float32', dict(arch='tsc_resnet', preset='tsc_resnet', classes=1000, input=[4, 1, 128]), {}),
+    ('tsc_resnet', [2, 3, 500], 'bfloat16', dict(arch='tsc_resnet', preset='tsc_resnet', classes=1000, input=[2, 3, 500]), {}),
 ]
 
 

@@ -97,10 +97,11 @@ export interface MemoryTraits {
    */
   readonly fp32?: boolean;
   /**
-   * It pads its input by this much on every side into a new tensor that its conv reads and keeps
-   * (at the activations' element size): BlurPool2d's reflection pad.
+   * It pads its input by this much before and after each spatial axis into a new tensor that its
+   * conv reads and keeps (at its input's element size): BlurPool2d's reflection pad, the extra
+   * column a padding='same' conv of an even kernel pads its input by (aten::_convolution_mode).
    */
-  readonly paddedInput?: (spec: LayerSpec) => number;
+  readonly paddedInput?: (spec: LayerSpec) => Padding;
   /**
    * A buffer its conv reads (BlurPool2d's filter): under autocast cast to 16 bits on every call
    * and kept (autocast caches only weights that require grad).
@@ -316,7 +317,9 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
             ...KINDS.conv2d.memory,
             ownSaved: (l, bytes, activation) => add(mul(2, bytes([s.outChannels], 4)), activation === 4 ? bytes(l.weight!, 4) : 0),
           }
-        : KINDS.conv2d.memory,
+        : s.same && s.padding.some((p) => p[0] !== p[1])
+          ? SAME_CONV_MEMORY
+          : KINDS.conv2d.memory,
     torch: (s) => (s.standardized ? 'StdConv2d' : (s.subclass ?? CONV_MODULES[s.kernel.length]!)),
   },
   batchnorm2d: {
@@ -537,7 +540,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     memory: {
       ...KEEPS_INPUT,
       ownInInference: true,
-      paddedInput: (s) => blurPadding(s as SpecOf<'blurpool2d'>),
+      paddedInput: (s) => pad(blurPadding(s as SpecOf<'blurpool2d'>)),
       castBuffer: (s) => {
         const k = (s as SpecOf<'blurpool2d'>).kernel;
         return [(s as SpecOf<'blurpool2d'>).channels, 1, k, k];
@@ -614,6 +617,17 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
     memory: { ...KEEPS_NOTHING, passesGradient: true },
     torch: () => 'cat',
   },
+};
+
+/**
+ * A padding='same' conv of an even kernel: ATen pads its input by the extra column after (a copy,
+ * made in a no-grad forward too) and convolves that symmetrically, keeping the copy, not its input.
+ */
+const SAME_CONV_MEMORY: MemoryTraits = {
+  ...KEEPS_NOTHING,
+  autocast: true,
+  ownInInference: true,
+  paddedInput: (s) => (s as SpecOf<'conv2d'>).padding.map((p) => [0, p[1] - p[0]] as const),
 };
 
 /** BlurPool2d's padding on each side: timm's get_padding(kernel, stride), ⌊(stride − 1 + kernel − 1) / 2⌋. */

@@ -26,7 +26,7 @@
 // convolution workspaces, and the CUDA context itself (never counted by memory_allocated).
 
 import { add, mul, product, sub, type Int } from '../int.js';
-import { sameSection, type Trace } from '../types.js';
+import { sameSection, type Padding, type Trace } from '../types.js';
 import { CachingAllocator, type Allocation } from './allocator.js';
 import { memoryOf, operandsOf, type MemoryTraits } from './kinds.js';
 
@@ -59,8 +59,8 @@ export const TRAINING_THREADS = 2;
  */
 export type KeptTensor =
   | { readonly of: number; readonly elementSize: number }
-  /** row `padded`'s input, padded by `by` on every side of its map */
-  | { readonly padded: number; readonly by: number; readonly elementSize: number }
+  /** row `padded`'s input, padded by `by` before and after each axis of its map */
+  | { readonly padded: number; readonly by: Padding; readonly elementSize: number }
   | { readonly bytes: Int };
 
 export interface MemoryReport {
@@ -239,9 +239,9 @@ export function estimateMemory(trace: Trace, options: MemoryOptions = DEFAULT_ME
     if (traitsOf.paddedInput) {
       // a padded copy of its input, which its conv keeps
       const p = traitsOf.paddedInput(layer.spec);
-      const [b = 1, c = 1, h = 1, w = 1] = layer.input;
-      const e = elemOf(layer.spec.from);
-      extras[i] = add(extras[i]!, bytesOf([b, c, h + 2 * p, w + 2 * p], e));
+      // a kind autocast runs in 16 bits casts its input first and pads the cast (a 'same' conv)
+      const e = autocast && traitsOf.autocast ? 2 : elemOf(layer.spec.from);
+      extras[i] = add(extras[i]!, bytesOf(layer.input.map((d, j) => (j < 2 ? d : d + p[j - 2]![0] + p[j - 2]![1])), e));
       own?.[i]!.push({ padded: i, by: p, elementSize: e });
     }
     if (autocast && traitsOf.castBuffer) {

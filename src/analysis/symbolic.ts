@@ -136,7 +136,7 @@ export function analyzeSymbolic(
     const factors: Dim[] = [];
     const dimsOf = (i: number) => (i < 0 ? inputDims : sym.rows[i]!);
     let dims = 'of' in k ? dimsOf(k.of) : dimsOf(trace.layers[k.padded]!.spec.from);
-    if ('padded' in k) dims = dims.map((d, j) => (j < 2 ? d : windowDim(d, 1, 1, k.by, k.by, 1, false).out));
+    if ('padded' in k) dims = dims.map((d, j) => (j < 2 ? d : windowDim(d, 1, 1, k.by[j - 2]![0], k.by[j - 2]![1], 1, false).out));
     for (const d of dims) {
       if (d.k === 'n') coefficient *= d.v;
       else if (d.k === 'p') {
