@@ -29,6 +29,7 @@ export interface AnalysisOptions {
 export class Analysis {
   private memoryReport: MemoryReport | undefined;
   private fields: ReceptiveFieldTable | undefined;
+  private axes: readonly ReceptiveFieldTable[] | null | undefined;
   private grouped: Group[] | null | undefined;
   private fitted: FitResult | null | undefined;
   private counted: Counts | undefined;
@@ -66,8 +67,21 @@ export class Analysis {
     return this.options.count;
   }
 
+  /**
+   * The receptive field along the image's height (a square window's), a clip's height, a signal's
+   * length: the figure the formats give for every network.
+   */
   get receptiveFields(): ReceptiveFieldTable {
-    return (this.fields ??= new ReceptiveFieldTable(this.trace.layers));
+    return (this.fields ??= new ReceptiveFieldTable(this.trace.layers, this.trace.input.length === 5 ? 1 : 0));
+  }
+
+  /** One table per spatial axis for a network of clips or signals (frames, height, width; length); null for an image network, whose windows are square. */
+  get receptiveFieldAxes(): readonly ReceptiveFieldTable[] | null {
+    if (this.axes === undefined) {
+      const n = this.trace.input.length - 2;
+      this.axes = n === 2 ? null : Array.from({ length: n }, (_, axis) => (axis === (n === 3 ? 1 : 0) ? this.receptiveFields : new ReceptiveFieldTable(this.trace.layers, axis)));
+    }
+    return this.axes;
   }
 
   /** The stem, each stage or block, the head; null without a depth. */

@@ -22,6 +22,8 @@ export const SCHEMA_VERSION = 1;
 export interface RowFigures {
   readonly activationBytes: Int;
   readonly receptiveField: ReceptiveField | null;
+  /** A clip's or a signal's receptive field per spatial axis (an image's is square: none). */
+  readonly receptiveFieldAxes?: readonly (ReceptiveField | null)[] | null;
   /** The chosen counting convention's figure for the row (`--count`). */
   readonly count?: Int | undefined;
 }
@@ -66,6 +68,8 @@ export function rowWriter(symbolicBatch: boolean): RowWriter {
     let text = `${head},"activationBytes":${intText(figures.activationBytes)}`;
     if (rf) text += `,"receptiveField":${intText(rf.size)},"effectiveStride":${intText(rf.stride)},"receptiveFieldCenter":${intText(rf.center)}`;
     else text += ',"receptiveField":null,"effectiveStride":null,"receptiveFieldCenter":null';
+    const axes = figures.receptiveFieldAxes;
+    if (axes) text += `,"receptiveFieldAxes":${axes[0] === null ? 'null' : `[${axes.map((f) => `[${intText(f!.size)},${intText(f!.stride)},${intText(f!.center)}]`).join(',')}]`}`;
     return count === undefined ? `${text}}` : `${text},"count":${intText(count)}}`;
   };
 }
@@ -156,10 +160,12 @@ export function* jsonChunks(a: Analysis): Generator<string> {
   // rows in pieces of ROWS_PER_PIECE: a piece per row would cost a generator step each
   let text = '';
   // one figures object, refilled for each row
-  const figures: { activationBytes: Int; receptiveField: ReceptiveField | null; count: Int | undefined } = { activationBytes: 0, receptiveField: null, count: undefined };
+  const figures: { activationBytes: Int; receptiveField: ReceptiveField | null; receptiveFieldAxes?: (ReceptiveField | null)[]; count: Int | undefined } = { activationBytes: 0, receptiveField: null, count: undefined };
+  const axes = a.receptiveFieldAxes;
   for (let i = 0; i < layers.length; i++) {
     figures.activationBytes = rows[i]!;
     figures.receptiveField = fields.at(i);
+    if (axes) figures.receptiveFieldAxes = axes.map((t) => t.at(i));
     if (counts) figures.count = counts.row(count!, i);
     text += (i === 0 ? '\n    ' : ',\n    ') + row(layers[i]!, figures);
     if ((i + 1) % ROWS_PER_PIECE === 0) {

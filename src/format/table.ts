@@ -23,12 +23,19 @@ export interface Column {
 /** Per-row figures computed outside the trace, for the optional columns. */
 export interface TableContext {
   readonly receptiveFields?: { at(i: number): ReceptiveField | null } | undefined;
+  /** A clip's or a signal's, per spatial axis: the cells then give each axis's figure, joined by × (5×23×23). */
+  readonly receptiveFieldAxes?: readonly { at(i: number): ReceptiveField | null }[] | null | undefined;
   readonly activationBytes?: readonly Int[];
   /** The chosen counting convention's figure for row i (`--count`). */
   readonly count?: ((i: number) => Int) | undefined;
 }
 
 const rfCell = (pick: (rf: ReceptiveField) => Int, none = '—') => (_: TracedLayer, i: number, __: Trace, ctx: TableContext) => {
+  const axes = ctx.receptiveFieldAxes;
+  if (axes) {
+    const each = axes.map((t) => t.at(i));
+    return each[0] ? each.map((rf) => String(pick(rf!))).join('×') : none;
+  }
   const rf = ctx.receptiveFields?.at(i);
   return rf ? String(pick(rf)) : none;
 };
@@ -87,6 +94,7 @@ export function tableColumns(a: Analysis, columns: readonly ColumnName[] | undef
   const count = a.count;
   const context = {
     receptiveFields: names.some((n) => n === 'rf' || n === 'stride' || n === 'center') ? a.receptiveFields : undefined,
+    receptiveFieldAxes: names.some((n) => n === 'rf' || n === 'stride' || n === 'center') ? a.receptiveFieldAxes : undefined,
     activationBytes: a.memory.rows,
     count: count ? (i: number) => a.counts.row(count, i) : undefined,
   };

@@ -293,6 +293,10 @@ function buildTraceSchema() {
           receptiveField: nullableNumber('Receptive field size in input pixels (above 2^53 − 1 a decimal string); null from the global pool on'),
           effectiveStride: nullableNumber('Input pixels between neighbouring outputs (above 2^53 − 1 a decimal string)'),
           receptiveFieldCenter: nullableNumber('Centre of the first output pixel in input coordinates (a half pixel after an even window at jump 1)'),
+          receptiveFieldAxes: optional(
+            z.union([z.null(), z.array(z.tuple([jsonInt(), jsonInt(), z.number()]))]),
+            "A clip's or a signal's receptive field per spatial axis (frames, height, width; or length), each [size, effective stride, centre]; null from the global pool on; absent for an image network (its windows are square: the three figures above are its height's and its width's). The three figures above are a clip's height's",
+          ),
           count: optional(jsonInt(), "With --count: the chosen convention's figure for this row"),
         }),
       ),

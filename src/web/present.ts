@@ -201,6 +201,10 @@ function summaryOf(o: Extract<Outcome, { ok: true }>): Summary {
   const { trace } = o.analysis;
   const own = parseInput(inputText(o.input));
   const rf = finalReceptiveField(trace.layers);
+  // a clip's or a signal's: one figure per axis (frames × height × width)
+  const spatial = trace.input.length - 2;
+  const perAxis = spatial === 2 ? null : Array.from({ length: spatial }, (_, axis) => finalReceptiveField(trace.layers, axis));
+  const fieldText = perAxis?.every(Boolean) ? `${perAxis.map((f) => f!.size).join('×')}, stride ${perAxis.map((f) => f!.stride).join('×')}` : rf ? `${rf.size} px, stride ${rf.stride}` : '—';
   return {
     params: groupDigits(trace.totals.params),
     macs: `${metric(trace.totals.macs)}MACs${perSample(trace)}`,
@@ -208,7 +212,7 @@ function summaryOf(o: Extract<Outcome, { ok: true }>): Summary {
     macsTitle: `${groupDigits(trace.totals.macs)} mult-adds${perSample(trace)} (torchvision's convention; FLOPs = 2 × mult-adds)`,
     output: shapeText(trace.output, trace.symbolicBatch),
     rows: String(trace.layers.length),
-    receptiveField: rf ? `${rf.size} px, stride ${rf.stride}` : '—',
+    receptiveField: fieldText,
     warnings: warningsOf(o.analysis).map((w) => `warning: ${w.path} ${w.message}`),
     placeholders: own.shape.map((d, i) => (i === 0 && own.symbolicBatch ? 'N' : String(d))),
     sizes: sizesLine(o.config, o.input.shape),
@@ -257,7 +261,7 @@ export function tableOf(a: Analysis): TableData {
   const { trace } = a;
   const count = a.count;
   const columns = COLUMNS.filter((c) => TABLE_COLUMNS.includes(c.name) && (c.name !== 'count' || count));
-  const context: TableContext = { receptiveFields: a.receptiveFields, count: count ? (i) => a.counts.row(count, i) : undefined };
+  const context: TableContext = { receptiveFields: a.receptiveFields, receptiveFieldAxes: a.receptiveFieldAxes, count: count ? (i) => a.counts.row(count, i) : undefined };
   const headings = columns.map((c) => (c.name === 'count' ? `Count (${count})` : c.heading));
   const widths = headings.map((h) => h.length);
   const cells = trace.layers.map((layer, i) =>
