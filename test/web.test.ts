@@ -161,6 +161,9 @@ inBrowser('the page in Chromium', () => {
     'arch=resnet20_cifar',
     'arch=keras_resnet50&input=1,3,224,224',
     `config=${encodeURIComponent('{"extends":"resnet34","widths":[32,64,128,256],"classes":5}')}&input=3,3,128,96`,
+    // a clip and a signal (#31)
+    'arch=r2plus1d_18&input=2,3,8,64,80',
+    'arch=tsc_resnet&input=4,1,128',
   ];
 
   it.each(CASES)('#%s shows the CLI figures', async (fragment) => {
@@ -233,6 +236,29 @@ inBrowser('the page in Chromium', () => {
   it("the height is named for input 1,3,0,224", async () => {
     const page = await openPage(chromium.browser, 'arch=resnet50&input=1,3,0,224');
     expect((await figures(page)).error).toContain('height');
+    await page.close();
+  });
+
+  it("a clip's boxes: Frames, Height, Width; a signal's: Length; typed, each equal to the CLI", async () => {
+    const page = await openPage(chromium.browser, 'arch=resnet18');
+    const shown = () => page.evaluate(() => ['frames', 'height', 'width'].map((id) => !(globalThis as unknown as { document: { getElementById(i: string): { parentElement: { hidden: boolean } } } }).document.getElementById(id).parentElement.hidden));
+    expect(await shown()).toEqual([false, true, true]);
+    await page.selectOption('#arch', 'r3d_18');
+    await settled(page);
+    expect(await shown()).toEqual([true, true, true]);
+    expect(await page.getAttribute('#frames', 'placeholder')).toBe('16');
+    await page.fill('#frames', '8');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).location.hash)).toBe('#arch=r3d_18&input=1%2C3%2C8%2C112%2C112');
+    const f = await figures(page);
+    const doc = await cliJson('arch=r3d_18&input=1,3,8,112,112');
+    expect([f.macs, f.output]).toEqual([String(doc.totals.macs), '[1, 400]']);
+    await page.selectOption('#arch', 'resnet18_1d');
+    await settled(page);
+    expect(await shown()).toEqual([false, false, true]);
+    expect(await page.textContent('#width-label')).toBe('Length');
+    await page.fill('#width', '500');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).location.hash)).toBe('#arch=resnet18_1d&input=1%2C1%2C500');
+    expect((await figures(page)).macs).toBe(String((await cliJson('arch=resnet18_1d&input=1,1,500')).totals.macs));
     await page.close();
   });
 
