@@ -115,7 +115,7 @@ export function checkText(text: string, file: string, read?: ReadExtends, id = f
     // without an input of its own, the model's: a preset's, or its config's default
     input = given ?? defaultInput(config).shape;
     const symbolicBatch = input[0] === 'N';
-    const shape = [symbolicBatch ? 1 : (input[0] as number), input[1] as number, input[2] as number, input[3] as number];
+    const shape = input.map((d, i) => (i === 0 && symbolicBatch ? 1 : (d as number)));
     const memory = { dtype: training?.dtype ?? 'float32', optimizer: training?.optimizer ?? 'momentum', weightDecay: training?.weightDecay ?? 0 } as const;
     const result = analyze(config, shape, { symbolicBatch, memory });
     if (!result.ok) {

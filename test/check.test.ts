@@ -19,6 +19,22 @@ const FIX = join(ROOT, 'test', 'fixtures', 'checks');
 const f = (p: string) => join(FIX, p);
 
 describe('check', () => {
+  it("a clip's and a signal's check files: their input's rank, a symbolic batch, the figures of torchvision and arithmetic", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rs-rank-'));
+    // torchvision's published r2plus1d_18 figures; batch N per sample
+    writeFileSync(join(dir, 'clips.json'), JSON.stringify({ extends: 'r2plus1d_18', input: ['N', 3, 16, 112, 112], expect: { output: ['N', 400], params: 31505325, macs: 40519080960 }, training: { dtype: 'bfloat16' } }));
+    // tsc_resnet's output [16, 5]; 1 parameter it has not
+    writeFileSync(join(dir, 'signal.json'), JSON.stringify({ extends: 'tsc_resnet', classes: 5, input: [16, 1, 500], expect: { output: [16, 5], params: 1 } }));
+    // an input of the wrong rank for the network: invalid, its first layer named
+    writeFileSync(join(dir, 'wrong-rank.json'), JSON.stringify({ extends: 'r3d_18', input: [1, 3, 112, 112], expect: { output: [1, 400] } }));
+    const r = await cli(['check', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`pass  ${join(dir, 'clips.json')}`);
+    // 633,000 with 1000 classes, less the classifier's 128·1000 + 1000, plus 128·5 + 5
+    expect(r.stdout).toContain(`FAIL  ${join(dir, 'signal.json')}: expect.params: expected 1, got ${(633_000 - 129_000 + 645).toLocaleString('en-US')}`);
+    expect(r.stderr).toMatch(/wrong-rank\.json.*the model cannot take its input \[1, 3, 112, 112\]: stem\.0: expected a 5-d input \[N, C, T, H, W\]/);
+  });
+
   it('passes good files: exit 0 and a closing line', async () => {
     const r = await cli(['check', f('pass')]);
     expect(r.stderr).toBe('');
