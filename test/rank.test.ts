@@ -4,7 +4,7 @@
 // own rules, and the refusals.
 
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../src/analysis/analyze.js';
+import { analyze, warningsOf } from '../src/analysis/analyze.js';
 import { finalReceptiveField } from '../src/analysis/receptive.js';
 import { traceShapes } from '../src/analysis/trace.js';
 import { resolveConfig } from '../src/network/config.js';
@@ -145,5 +145,20 @@ describe('the rank in a config', () => {
     const weights = t.layers.filter((l) => l.spec.kind === 'conv2d').map((l) => l.weight!);
     expect(weights.every((w) => w.length === 3)).toBe(true);
     expect(expandResNet(config).filter((s) => s.kind === 'conv2d')).toHaveLength(20);
+  });
+});
+
+describe('a BatchNorm seeing one value per channel, whatever the rank', () => {
+  it("PyTorch's training forward raises where batch × every spatial size is 1 (its _verify_batch_size): a clip of 1×1×1, a signal of 1", () => {
+    for (const [name, input, row] of [
+      ['resnet18_1d', [1, 1, 1], 'bn1'],
+      ['r3d_18', [1, 3, 1, 1, 1], 'stem.1'],
+    ] as const) {
+      const a = analyze(preset(name), [...input]);
+      if (!a.ok) throw new Error('trace');
+      expect(warningsOf(a.analysis).map((w) => w.path)).toEqual([row]);
+      const two = analyze(preset(name), [2, ...input.slice(1)]);
+      expect(two.ok && warningsOf(two.analysis)).toEqual([]);
+    }
   });
 });

@@ -118,7 +118,8 @@ export function warningsOf(a: Analysis): Warning[] {
     warnings.push({ path: 'strideIn1x1', message: 'has no effect on basic blocks (they have no 1×1 conv)' });
   }
   if (!trace.symbolicBatch) {
-    const single = trace.layers.find((l) => l.runningStats > 0 && l.input.length === 4 && l.input[0]! * l.input[2]! * l.input[3]! === 1);
+    // a map of any rank (a clip's, a signal's) whose batch and every spatial size are 1
+    const single = trace.layers.find((l) => l.runningStats > 0 && l.input.length >= 3 && l.input.every((d, j) => j === 1 || d === 1));
     if (single) {
       warnings.push({
         path: single.spec.name,
