@@ -12,7 +12,6 @@ import { expandResNet } from '../src/network/expand.js';
 import { midplanes } from '../src/network/rows.js';
 import { checkConfig } from '../src/schemas/config.js';
 import type { LayerSpec } from '../src/types.js';
-import { cli } from './helpers/cli.js';
 import { preset, trace } from './helpers/model.js';
 
 describe("torchvision's video ResNets at 1×3×16×112×112: its published figures", () => {
@@ -83,20 +82,7 @@ describe('receptive field per axis', () => {
 });
 
 describe('ranks a network cannot take: one sentence, naming the layer PyTorch names', () => {
-  it.each([
-    [['--input', '4,128'], /^error: conv1: expected a 4-d input \[N, C, H, W\], found \[4, 128\]: after N and C come 2 sizes \(height, width\) \(input \[4, 128\], model resnet50\)\n$/],
-    [['--input', '1,3,4,16,112,112'], /^error: conv1: expected a 4-d input \[N, C, H, W\], found \[1, 3, 4, 16, 112, 112\]: after N and C come 2 sizes/],
-    [['-a', 'r3d_18', '--input', '1,3'], /^error: stem\.0: expected a 5-d input \[N, C, T, H, W\], found \[1, 3\]: after N and C come 3 sizes \(frames, height, width\)/],
-    [['-a', 'r3d_18', '--input', '1,3,4,16,112,112'], /^error: stem\.0: expected a 5-d input \[N, C, T, H, W\], found \[1, 3, 4, 16, 112, 112\]/],
-    [['-a', 'r3d_18', '--input', '1,3,112,112'], /^error: stem\.0: expected a 5-d input \[N, C, T, H, W\], found \[1, 3, 112, 112\], which PyTorch would read as one sample \[C, T, H, W\] without its batch \(of 1 channels, not 3\)/],
-    [['-a', 'tsc_resnet', '--input', '1,128'], /^error: blocks\.0\.conv1: expected a 3-d input \[N, C, L\], found \[1, 128\]/],
-  ])('%j', async (args, message) => {
-    const r = await cli(args);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(message);
-    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-  });
+  // the CLI's sentences for a rank a network cannot take: test/cli.test.ts's table of bad input
 
   it('a window longer than a padded axis: the axis by its name (frames, length)', () => {
     const config = preset('r3d_18');
