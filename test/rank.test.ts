@@ -148,3 +148,4 @@ describe('a BatchNorm seeing one value per channel, whatever the rank', () => {
     }
   });
 });
+

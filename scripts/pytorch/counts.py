@@ -147,7 +147,7 @@ def run(c):
     shape = c["input"]
     x = torch.randn(*shape)
     out = {}
-    macs, _ = thop.profile(model, (x,), verbose=False)
+    macs, thop_params = thop.profile(model, (x,), verbose=False)
     out["thop"] = int(macs)
     for backend, key in (("pytorch", "ptflops"), ("aten", "ptflops-aten")):
         macs, _ = ptflops.get_model_complexity_info(
@@ -179,6 +179,8 @@ def run(c):
         "params": params,
         "counts": out,
         "torchinfoSizes": sizes,
+        # the parameters thop reports beside its count (of the modules it has a rule for)
+        **({"thopParams": int(thop_params)} if len(shape) != 4 else {}),
         "sources": {tool: commit(tool) for tool in ("thop", "ptflops", "fvcore", "torchinfo")},
         "how": "PyTorch %s, torchvision %s, CPU; thop.profile; ptflops.get_model_complexity_info(backend=pytorch|aten, "
         "input_constructor giving the batch); fvcore FlopCountAnalysis(...).total() in eval and in train mode; "
