@@ -6,7 +6,7 @@
 // (scripts/pytorch/counts.py, test/fixtures/counts): thop 43c064a, ptflops d612c75 (0.7.5),
 // fvcore 3378afe, torchinfo 5c4164f (1.8.0 reports the same), on PyTorch 1.13.
 
-import { add, mul, product, sub, type Int } from '../int.js';
+import { add, groupDigits, mul, product, sub, type Int } from '../int.js';
 import type { Conv2dSpec, Shape, Trace, TracedLayer } from '../types.js';
 import { kindOf, operandsOf, TORCH_MODULES, type TorchModule } from './kinds.js';
 
@@ -532,7 +532,8 @@ function torchinfoLine(label: string, bytes: Int): string {
   const b = Number(bytes);
   const [scale, unit] = SIZE_UNITS.find(([s]) => b >= s) ?? [1, ''];
   const n = b / scale;
-  const figure = Number.isInteger(n) ? n.toLocaleString('en-US') : pythonFixed2(bytes, scale).replace(/^(\d+)/, (d) => BigInt(d).toLocaleString('en-US'));
+  // digits grouped by hand: toLocaleString would start ICU, tens of milliseconds a run
+  const figure = Number.isInteger(n) ? groupDigits(n) : pythonFixed2(bytes, scale).replace(/^\d+/, (d) => groupDigits(BigInt(d)));
   return `${label}${unit ? ` (${unit})` : ''}: ${figure}`;
 }
 

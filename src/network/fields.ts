@@ -72,6 +72,8 @@ const channels = (z: Z, d: Describe, description: string) => d(positive(z, 'a po
 const flag = (z: Z) => z.boolean({ error: 'expected true or false' });
 const choice = <T extends readonly [string, ...string[]]>(z: Z, values: T) => z.enum(values, { error: `expected ${oneOf(values)}` });
 const dimension = (z: Z) => positive(z, 'a positive integer', LIMITS.inputDim);
+/** One figure for every spatial axis, or one per axis (one to three). */
+const perAxis = <T extends Zod.ZodMiniType>(z: Z, figure: T, error: string) => z.union([figure, z.array(figure).check(z.minLength(1), z.maxLength(3))], { error });
 
 /** What every network names. */
 interface RequiredFields {
@@ -207,19 +209,10 @@ export const FIELDS: FieldTable = {
                     z.strictObject(
                       {
                         kernel: d(
-                          z.union([positive(z, 'a kernel from 1 to 15', 15), z.array(positive(z, 'a kernel from 1 to 15', 15)).check(z.minLength(1), z.maxLength(3))], {
-                            error: 'expected a kernel from 1 to 15, or one per axis such as [3, 7, 7]',
-                          }),
+                          perAxis(z, positive(z, 'a kernel from 1 to 15', 15), 'expected a kernel from 1 to 15, or one per axis such as [3, 7, 7]'),
                           'Square kernel, padded to keep the size (kernel // 2); or one per spatial axis (a video stem\'s [3, 7, 7], padded by each // 2)',
                         ),
-                        stride: z.optional(
-                          d(
-                            z.union([positive(z, 'a stride from 1 to 16', 16), z.array(positive(z, 'a stride from 1 to 16', 16)).check(z.minLength(1), z.maxLength(3))], {
-                              error: 'expected a stride from 1 to 16, or one per axis such as [1, 2, 2]',
-                            }),
-                            'Default 1; or one per spatial axis',
-                          ),
-                        ),
+                        stride: z.optional(d(perAxis(z, positive(z, 'a stride from 1 to 16', 16), 'expected a stride from 1 to 16, or one per axis such as [1, 2, 2]'), 'Default 1; or one per spatial axis')),
                         channels: channels(z, d, 'Output channels'),
                       },
                       { error: 'expected { "kernel": 3, "stride": 2, "channels": 32 }' },
@@ -298,7 +291,7 @@ export const FIELDS: FieldTable = {
   dims: {
     schema: (z, d) =>
       d(
-        z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'expected 1, 2 or 3' }),
+        z.literal([1, 2, 3], { error: 'expected 1, 2 or 3' }),
         "Spatial axes of the maps: 2 (images [N, C, H, W], the default), 3 (clips [N, C, T, H, W]: every conv, BN and pool a 3-d one, as torchvision's video ResNets) or 1 (signals [N, C, L]: Conv1d, BatchNorm1d, MaxPool1d, as 1-d ResNets for audio, ECG and time series)",
       ),
   },

@@ -150,6 +150,7 @@ const digits = () =>
     z.maxLength(100, { error: 'expected a whole number of at most 100 digits' }),
   );
 const bigInt = () => z.union([wholeNumber(), digits()]);
+const INPUT_SHAPES = 'expected [N, C, H, W], e.g. [10, 3, 224, 224] (a clip [N, C, T, H, W], a signal [N, C, L])';
 const checkDim = () =>
   z.int({ error: 'expected a whole number ≥ 1' }).check(
     z.minimum(1, { error: 'expected a whole number ≥ 1' }),
@@ -217,14 +218,11 @@ export const checkSchema = once(() =>
         ...fileFields(),
         input: z.optional(
           described(
-            z.union(
-              [
-                z.tuple([z.union([checkDim(), z.literal('N')]), checkDim(), checkDim(), checkDim()]),
-                z.tuple([z.union([checkDim(), z.literal('N')]), checkDim(), checkDim(), checkDim(), checkDim()]),
-                z.tuple([z.union([checkDim(), z.literal('N')]), checkDim(), checkDim()]),
-              ],
-              { error: 'expected [N, C, H, W], e.g. [10, 3, 224, 224] (a clip [N, C, T, H, W], a signal [N, C, L])' },
-            ),
+            // N, C and one size per spatial axis (one to three): one schema per position kind
+            ((dim) =>
+              z
+                .tuple([z.union([dim, z.literal('N')]), dim, dim], dim, { error: INPUT_SHAPES })
+                .check(z.maxLength(5, { error: INPUT_SHAPES })))(checkDim()),
             "Input shape [N, C, H, W] (a video network's [N, C, T, H, W], a 1-d network's [N, C, L]); the batch may be \"N\" (symbolic); default the model's own input (a preset's, or its config's input, else [1, inChannels, 224, 224])",
           ),
         ),
