@@ -39,7 +39,7 @@ function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
       x = rows.act(sequential(names.stemAct), x, section, channels);
     }
     if (pool === 'none') return x;
-    return rows.push({ kind: 'maxpool2d', name: names.stemPool, paddleName: 'max_pool2d_0', from: x, section, kernel: spatial(dims, 3), stride: spatial(dims, 2), padding: spatialPad(dims, 1), dilation: spatial(dims, 1), ceilMode: false });
+    return rows.push({ kind: 'maxpool2d', name: names.stemPool, paddleName: `max_pool${dims}d_0`, from: x, section, kernel: spatial(dims, 3), stride: spatial(dims, 2), padding: spatialPad(dims, 1), dilation: spatial(dims, 1), ceilMode: false });
   }
   if (normalized && config.normAct) x = rows.bn(names.stemBn, x, section, channels, true);
   else if (normalized) {
@@ -369,7 +369,7 @@ function expandHead(rows: Rows, config: ModelConfig, names: Naming, channels: nu
     x = rows.push({ kind: 'avgpool2d', name: pool, paddleName: 'avg_pool2d_head', from: x, section, kernel: pair(k), stride: pair(k), padding: pad(0), ceilMode: false, countIncludePad: true });
   } else if (typeof config.headPool === 'number') {
     x = rows.push({ kind: 'widthpool2d', name: pool, paddleName: 'avg_pool2d_head', from: x, section, window: config.headPool, unit: config.classes > 0 });
-  } else x = rows.push({ kind: 'adaptiveavgpool2d', name: pool, paddleName: 'adaptive_avg_pool2d_0', from: x, section, outputSize: spatial(rows.dims, 1) });
+  } else x = rows.push({ kind: 'adaptiveavgpool2d', name: pool, paddleName: `adaptive_avg_pool${rows.dims}d_0`, from: x, section, outputSize: spatial(rows.dims, 1) });
   if (config.classifier === 'conv') {
     // timm's ClassifierHead(use_conv=True): nn.Dropout(0), a 1×1 conv with bias (nn.Identity without classes), nn.Flatten
     x = rows.push({ kind: 'dropout', name: names.headDropout ?? 'drop', paddleName: null, from: x, section, p: 0, inplace: false });

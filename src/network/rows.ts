@@ -139,7 +139,8 @@ export class Rows {
     return this.push({
       kind: 'conv2d',
       name,
-      paddleName: `conv2d_${this.convs++}`,
+      // Paddle names a layer by its class: conv1d_0, conv2d_0, conv3d_0
+      paddleName: `conv${this.dims}d_${this.convs++}`,
       from,
       section,
       inChannels: a.inChannels,
