@@ -33,8 +33,6 @@ export type Pair = readonly [number, number];
 export type Spatial = readonly number[];
 /** Padding before and after, per spatial axis (height then width for images). */
 export type Padding = readonly Pair[];
-/** Spatial axes of a map: 1 (signals [N, C, L]), 2 (images [N, C, H, W]) or 3 (clips [N, C, T, H, W]). */
-export type SpatialRank = 1 | 2 | 3;
 
 /** Where a row sits in the network; objects are shared by all rows of one block. */
 export type Section =

@@ -6,7 +6,7 @@
 import type { BlockOrderKind, LayerSpec, ModelConfig, Section, SqueezeExcitation } from '../types.js';
 import { blockGroups, BLOCKS, blockWidth, ecaKernel, ORDERS, planStages, PRE_ACTIVATION, seChannels, SHORTCUTS, splitAttentionChannels, stemChannels, stemDesign, type BlockArgs, type ShortcutSource, type StagePlan } from './designs.js';
 import { NAMINGS, namingOf, type Naming } from './naming.js';
-import { pad, pair, Rows, samePad, spatial, spatialPad, symmetricPad, midplanes } from './rows.js';
+import { midplanes, pad, pair, Rows, spatial, spatialPad, symmetricPad } from './rows.js';
 
 function expandStem(rows: Rows, config: ModelConfig, names: Naming): number {
   const section: Section = { kind: 'stem' };

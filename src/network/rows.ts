@@ -41,14 +41,17 @@ export function symmetricPad(each: Spatial): Padding {
   return Object.freeze(each.map((n) => pair(n)));
 }
 /**
- * PyTorch's padding='same' along `dims` axes: dilation·(kernel − 1) in all, its smaller half
- * before (an even kernel pads one more after).
+ * PyTorch's padding='same' (stride 1): along each axis dilation·(kernel − 1) in all, its smaller
+ * half before (an even kernel pads one more after).
  */
-export function samePad(dims: number, kernel: number, dilation = 1): Padding {
-  const total = dilation * (kernel - 1);
-  const before = Math.floor(total / 2);
-  const side: Pair = before * 2 === total ? pair(before) : Object.freeze([before, total - before]) as Pair;
-  return Object.freeze(new Array<Pair>(dims).fill(side));
+export function samePad(kernel: Spatial, dilation: Spatial): Padding {
+  return Object.freeze(
+    kernel.map((k, a): Pair => {
+      const total = dilation[a]! * (k - 1);
+      const before = Math.floor(total / 2);
+      return before * 2 === total ? pair(before) : (Object.freeze([before, total - before]) as Pair);
+    }),
+  );
 }
 
 /**
@@ -70,7 +73,7 @@ interface ConvArgs {
   readonly stride?: number | Spatial;
   /** On both sides of every axis, as given per axis, or PyTorch's 'same' (the output as long as the input at stride 1). */
   readonly padding?: number | Padding | 'same';
-  readonly dilation?: number;
+  readonly dilation?: number | Spatial;
   readonly groups?: number;
   /** A bias whatever the network's convs have (the squeeze-and-excitation convs). */
   readonly bias?: boolean;
@@ -136,6 +139,8 @@ export class Rows {
     if (a.maker && typeof k === 'number' && this.dims === 3) return this.videoConv(name, from, section, a, a.maker, k);
     const p = a.padding ?? 0;
     const same = p === 'same';
+    const kernel = this.axes(k);
+    const dilation = this.axes(a.dilation ?? 1);
     return this.push({
       kind: 'conv2d',
       name,
@@ -145,10 +150,10 @@ export class Rows {
       section,
       inChannels: a.inChannels,
       outChannels: a.outChannels,
-      kernel: this.axes(k),
+      kernel,
       stride: this.axes(a.stride ?? 1),
-      padding: typeof p === 'number' ? spatialPad(this.dims, p) : same ? samePad(this.dims, typeof k === 'number' ? k : k[0]!, typeof a.dilation === 'number' ? a.dilation : 1) : p,
-      dilation: this.axes(a.dilation ?? 1),
+      padding: typeof p === 'number' ? spatialPad(this.dims, p) : same ? samePad(kernel, dilation) : p,
+      dilation,
       groups: a.groups ?? 1,
       bias: a.bias ?? (this.convBias === 'unnormalized' ? !(a.normalized ?? true) : this.convBias),
       ...(this.standardized && !a.plain ? { standardized: true } : {}),
