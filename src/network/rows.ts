@@ -1,7 +1,7 @@
 // The row builder: appends layer specs and numbers Paddle's convs and average pools. Its only
 // state is the growing list (and those two counters); every method returns the new row's index.
 
-import type { LayerSpec, Padding, Pair, Role, Section, Spatial } from '../types.js';
+import type { Conv2dSpec, LayerSpec, Padding, Pair, Role, Section, Spatial } from '../types.js';
 import type { ConvMaker } from './fields.js';
 
 // Attribute tuples are read-only and shared between rows: a million-row network then holds a
@@ -141,7 +141,7 @@ export class Rows {
     const same = p === 'same';
     const kernel = this.axes(k);
     const dilation = this.axes(a.dilation ?? 1);
-    return this.push({
+    const spec: { -readonly [K in keyof Conv2dSpec]: Conv2dSpec[K] } = {
       kind: 'conv2d',
       name,
       // Paddle names a layer by its class: conv1d_0, conv2d_0, conv3d_0
@@ -156,10 +156,12 @@ export class Rows {
       dilation,
       groups: a.groups ?? 1,
       bias: a.bias ?? (this.convBias === 'unnormalized' ? !(a.normalized ?? true) : this.convBias),
-      ...(this.standardized && !a.plain ? { standardized: true } : {}),
-      ...(subclass ? { subclass } : {}),
-      ...(same ? { same: true } : {}),
-    });
+    };
+    // the rare flags set after: spreads in the literal cost every conv of a 10^6-row network
+    if (this.standardized && !a.plain) spec.standardized = true;
+    if (subclass) spec.subclass = subclass;
+    if (same) spec.same = true;
+    return this.push(spec);
   }
 
   /**
@@ -189,7 +191,8 @@ export class Rows {
       const timm = !act && this.timmNorms ? { timm: true } : {};
       return this.push({ kind: 'groupnorm', name, paddleName: null, from, section, channels, groups: this.groupNorm, ...fused, ...timm });
     }
-    return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels, ...fused, ...(this.dims === 1 || this.dims === 3 ? { dims: this.dims } : {}) });
+    if (this.dims !== 2) return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels, dims: this.dims as 1 | 3 });
+    return this.push({ kind: 'batchnorm2d', name, paddleName: null, from, section, channels, ...fused });
   }
 
   relu(name: string, from: number, section: Section): number {
