@@ -121,6 +121,10 @@ CASES = [
     case("video", 400, [1, 3, 16, 112, 112], id="mc3_18", preset="mc3_18"),
     case("video", 400, [1, 3, 16, 112, 112], id="r2plus1d_18", preset="r2plus1d_18"),
     case("video", 400, [2, 3, 8, 64, 80], id="r2plus1d_18", preset="r2plus1d_18"),
+    case("video", 400, [2, 3, 8, 64, 80], id="r3d_18", preset="r3d_18"),
+    case("video", 400, [3, 3, 5, 33, 31], id="mc3_18", preset="mc3_18"),
+    case("resnet18_1d", 1000, [4, 1, 128], id="resnet18_1d", preset="resnet18_1d"),
+    case("tsc_resnet", 1000, [4, 1, 128], id="tsc_resnet", preset="tsc_resnet"),
     case("resnet18_1d", 1000, [2, 3, 500], id="resnet18_1d", preset="resnet18_1d"),
     case("tsc_resnet", 1000, [2, 3, 500], id="tsc_resnet", preset="tsc_resnet"),
 ]
