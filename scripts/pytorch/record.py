@@ -994,6 +994,11 @@ def cases():
     for preset in ('resnet18_1d', 'tsc_resnet'):
         for shape in ([4, 1, 128], [2, 3, 500]):
             yield dict(id=preset, preset=preset, arch=preset, classes=1000, input=shape)
+    # odd clips and signals
+    for preset, shape in (('r3d_18', [1, 3, 5, 33, 31]), ('mc3_18', [3, 3, 5, 33, 31]), ('r2plus1d_18', [1, 3, 3, 17, 19])):
+        yield dict(id=preset, preset=preset, arch='video', classes=400, input=shape)
+    for preset, shape in (('resnet18_1d', [1, 2, 7]), ('tsc_resnet', [3, 2, 9])):
+        yield dict(id=preset, preset=preset, arch=preset, classes=7, input=shape)
     # the shortest: every window of these is padded by half its kernel, so PyTorch takes a length (a clip) of 1
     yield dict(id='resnet18_1d', preset='resnet18_1d', arch='resnet18_1d', classes=10, input=[2, 1, 1])
     yield dict(id='r3d_18', preset='r3d_18', arch='video', classes=400, input=[1, 3, 1, 1, 1])
