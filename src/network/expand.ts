@@ -321,7 +321,7 @@ function expandBlock(rows: Rows, config: ModelConfig, b: BlockArgs, input: numbe
           groups: conv.grouped ? blockGroups(config, width) : 1,
           normalized: after === 'bn',
           maker: plan.maker,
-          ...(plan.maker === '2plus1d' ? { mid: midplanes(b.inChannels, plan.planes) } : {}),
+          mid: plan.maker === '2plus1d' ? midplanes(b.inChannels, plan.planes) : undefined,
         });
         current = out;
       }

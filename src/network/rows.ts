@@ -87,7 +87,7 @@ interface ConvArgs {
    */
   readonly maker?: ConvMaker | undefined;
   /** Conv2Plus1D's middle width (`midplanes`). */
-  readonly mid?: number;
+  readonly mid?: number | undefined;
 }
 
 /** Appends rows and numbers Paddle's convs and average pools. */
