@@ -1001,6 +1001,7 @@ def cases():
         yield dict(id=preset, preset=preset, arch=preset, classes=7, input=shape)
     # the shortest: every window of these is padded by half its kernel, so PyTorch takes a length (a clip) of 1
     yield dict(id='resnet18_1d', preset='resnet18_1d', arch='resnet18_1d', classes=10, input=[2, 1, 1])
+    yield dict(id='tsc_resnet', preset='tsc_resnet', arch='tsc_resnet', classes=10, input=[2, 1, 1])
     yield dict(id='r3d_18', preset='r3d_18', arch='video', classes=400, input=[1, 3, 1, 1, 1])
     # a rank the network cannot take: where PyTorch raises (a 4-d input to a Conv3d is one unbatched clip of 1 channel)
     yield dict(id='r3d_18', preset='r3d_18', arch='video', classes=400, input=[1, 3, 112, 112], refused=True)
