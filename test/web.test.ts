@@ -127,7 +127,7 @@ describe('page state (pure)', () => {
     // a rank the network cannot take: its first layer says so, and which boxes it wants
     ['arch=resnet50&input=1,3,224', 'Input: the network cannot take the input [1, 3, 224]: conv1: expected a 4-d input [N, C, H, W], found [1, 3, 224], which PyTorch would read as one sample [C, H, W] without its batch (of 1 channels, not 3): after N and C come 2 sizes (height, width) (the boxes for it: Batch, Channels, Height, Width)'],
     ['arch=r3d_18&input=1,3,112,112', 'Input: the network cannot take the input [1, 3, 112, 112]: stem.0: expected a 5-d input [N, C, T, H, W], found [1, 3, 112, 112], which PyTorch would read as one sample [C, T, H, W] without its batch (of 1 channels, not 3): after N and C come 3 sizes (frames, height, width) (the boxes for it: Batch, Channels, Frames, Height, Width)'],
-    ['arch=resnet50&input=1', "Input: expected the four boxes Batch, Channels, Height and Width (a clip: Frames too; a signal: Length for both), found 1 ('1')"],
+    ['arch=resnet50&input=1', "Input: expected the four boxes Batch, Channels, Height and Width (a clip's five with Frames, a signal's three with Length), found 1 ('1')"],
     ['arch=resnet50&classes=-1', 'Classes: expected a whole number ≥ 0, found -1'],
     ['arch=resnet50&input=1,4,224,224', 'Channels: the network cannot take the input [1, 4, 224, 224]: conv1: expected 3 input channels, found 4'],
     ['arch=resnet50&input=1,224,224,3', 'Channels: the network cannot take the input [1, 224, 224, 3]: conv1: expected 3 input channels, found 224 (the boxes are Batch, Channels, Height, Width: did you mean 1,3,224,224?)'],

@@ -159,7 +159,7 @@ export function errorForPerson(sentence: string, configLine: number | null): str
     if (flags.includes('--fit')) return `GPU memory: ${reason}`;
     const dimension = /^(batch|channels|height|width): (.*)$/s.exec(reason);
     if (dimension) return `${DIMENSION_CONTROLS[dimension[1]!]}: ${dimension[2]}`;
-    return `Input: ${reason.replace(/^expected 4 comma-separated dimensions N,C,H,W \(e\.g\. 1,3,224,224[^)]*\)/, 'expected the four boxes Batch, Channels, Height and Width (a clip: Frames too; a signal: Length for both)')} ('${value}')`;
+    return `Input: ${reason.replace(/^expected 4 comma-separated dimensions N,C,H,W \(e\.g\. 1,3,224,224[^)]*\)/, "expected the four boxes Batch, Channels, Height and Width (a clip's five with Frames, a signal's three with Length)")} ('${value}')`;
   }
   if (sentence.startsWith(`${STDIN}: `)) return `Config line ${configLine ?? 1}: ${sentence.slice(STDIN.length + 2)}`;
   const preset = /^unknown architecture '([^']*)': (.*)$/s.exec(sentence);
