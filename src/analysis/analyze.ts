@@ -10,6 +10,7 @@ import { countConventions, type Counts, type CountName } from './counts.js';
 import { fitBatch, type FitResult } from './fit.js';
 import { groupTrace, type Depth, type Group } from './groups.js';
 import { DEFAULT_MEMORY_OPTIONS, estimateMemory, type MemoryMode, type MemoryOptions, type MemoryReport } from './memory.js';
+import { axisName } from './kinds.js';
 import { ReceptiveFieldTable } from './receptive.js';
 import { traceShapes } from './trace.js';
 
@@ -72,14 +73,19 @@ export class Analysis {
    * length: the figure the formats give for every network.
    */
   get receptiveFields(): ReceptiveFieldTable {
-    return (this.fields ??= new ReceptiveFieldTable(this.trace.layers, this.trace.input.length === 5 ? 1 : 0));
+    return (this.fields ??= new ReceptiveFieldTable(this.trace.layers, this.mainAxis()));
+  }
+
+  /** The spatial axis the single receptive-field figures are of: a clip's height (1), else the first. */
+  private mainAxis(): number {
+    return this.trace.input.length === 5 ? 1 : 0;
   }
 
   /** One table per spatial axis for a network of clips or signals (frames, height, width; length); null for an image network, whose windows are square. */
   get receptiveFieldAxes(): readonly ReceptiveFieldTable[] | null {
     if (this.axes === undefined) {
       const n = this.trace.input.length - 2;
-      this.axes = n === 2 ? null : Array.from({ length: n }, (_, axis) => (axis === (n === 3 ? 1 : 0) ? this.receptiveFields : new ReceptiveFieldTable(this.trace.layers, axis)));
+      this.axes = n === 2 ? null : Array.from({ length: n }, (_, axis) => (axis === this.mainAxis() ? this.receptiveFields : new ReceptiveFieldTable(this.trace.layers, axis)));
     }
     return this.axes;
   }
@@ -171,12 +177,12 @@ function text(value: unknown): string {
   }
 }
 
-/** The input as the CLI takes it: whole numbers from 1 to 2^31 − 1, four of them for N, C, H, W. */
+/** The input as the CLI takes it: whole numbers from 1 to 2^31 − 1, N, C and a size per spatial axis (its first layer says how many). */
 function checkInput(input: Shape): ShapeIssue | null {
   // the rank a network takes is its first layer's to say (as PyTorch's first module says it)
   if (!Array.isArray(input) || input.length < 2 || input.length > LIMITS.inputRank) return { code: 'rank', path: 'input', expected: 'a 4-d input [N, C, H, W] (a clip [N, C, T, H, W], a signal [N, C, L])', found: text(input) };
   const bad = input.findIndex((d) => !(typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= LIMITS.inputDim));
-  const what = DIMENSIONS[bad] ?? (input.length === 4 ? ['height', 'width'][bad - 2] : `size of spatial axis ${bad - 1}`);
+  const what = DIMENSIONS[bad] ?? (input.length === 4 ? axisName(2, bad - 2) : `size of spatial axis ${bad - 1}`);
   return bad < 0 ? null : { code: 'config', path: `input[${bad}]`, expected: `a whole number ≥ 1 for the ${what}`, found: text(input[bad]) };
 }
 

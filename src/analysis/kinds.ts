@@ -14,7 +14,7 @@
 //              tools' hooks see (counts.ts)
 
 import { add, mul, product, type Int } from '../int.js';
-import type { LayerKind, LayerSpec, Padding, Pair, Shape, ShapeIssue, Spatial, TracedLayer } from '../types.js';
+import type { LayerKind, LayerSpec, Padding, Shape, ShapeIssue, Spatial, TracedLayer } from '../types.js';
 import { pad, pair } from '../network/rows.js';
 
 /**
@@ -190,11 +190,11 @@ function fmt(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
 
-/** A map's layout and the names of its spatial axes, by spatial rank. */
-const LAYOUTS: Readonly<Record<number, { readonly layout: string; readonly axes: readonly string[] }>> = {
-  1: { layout: '[N, C, L]', axes: ['length'] },
-  2: { layout: '[N, C, H, W]', axes: ['height', 'width'] },
-  3: { layout: '[N, C, T, H, W]', axes: ['frames', 'height', 'width'] },
+/** A map's spatial axes by spatial rank: their names, and their letters in a layout ([N, C, T, H, W]). */
+const LAYOUTS: Readonly<Record<number, { readonly axes: readonly string[]; readonly letters: string }>> = {
+  1: { axes: ['length'], letters: 'L' },
+  2: { axes: ['height', 'width'], letters: 'H, W' },
+  3: { axes: ['frames', 'height', 'width'], letters: 'T, H, W' },
 };
 
 /** The name of spatial axis `axis` of a map of `dims` spatial axes. */
@@ -208,10 +208,11 @@ export function axisName(dims: number, axis: number): string {
  */
 export function expectRank(input: Shape, dims: number, channels?: number): Problem | null {
   if (input.length === dims + 2) return null;
-  const { layout, axes } = LAYOUTS[dims]!;
+  const { axes, letters } = LAYOUTS[dims]!;
+  const layout = `[N, C, ${letters}]`;
   // what the user probably meant: the batch left out (the channels come first), or a size per axis short
   const sizes = `after N and C come ${dims} ${dims === 1 ? 'size' : 'sizes'} (${axes.join(', ')})`;
-  const sample = `[${['C', ...layout.slice(7, -1).split(', ')].join(', ')}]`;
+  const sample = `[C, ${letters}]`;
   const meant =
     input.length !== dims + 1
       ? `: ${sizes}`
@@ -258,11 +259,6 @@ function windowNd(input: Shape, channels: number, kernel: Spatial, stride: Spati
     out.push(o);
   }
   return out;
-}
-
-/** The 2-d window of the kinds that are only 2-d. */
-function window2d(input: Shape, channels: number, kernel: Pair, stride: Pair, padding: Padding, dilation: Pair, ceilMode: boolean): RuleResult {
-  return windowNd(input, channels, kernel, stride, padding, dilation, ceilMode);
 }
 
 const same = (_: LayerSpec, input: Shape): RuleResult => input;
@@ -423,7 +419,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
       const rank = expectRank4(input);
       if (rank) return rank;
       const k = s.window ?? (s.height ? input[2]! : input[3]!);
-      const out = window2d(input, input[1]!, [k, k], [k, k], [[0, 0], [0, 0]], [1, 1], false);
+      const out = windowNd(input, input[1]!, [k, k], [k, k], [[0, 0], [0, 0]], [1, 1], false);
       // a fixed window before a classifier: only a map it pools to 1×1 gives the features it expects
       if (s.window !== undefined && s.unit && Array.isArray(out) && (out[2] !== 1 || out[3] !== 1)) {
         return {
@@ -529,7 +525,7 @@ export const KINDS: { readonly [K in LayerKind]: KindDef<SpecOf<K>> } = {
       for (let axis = 0; axis < 2; axis++)
         if (p >= input[2 + axis]!)
           return { code: 'too-small', expected: `a ${axis === 0 ? 'height' : 'width'} over the reflection padding ${p} (the blur pool reflects the map at its edges)`, found: String(input[2 + axis]) };
-      return window2d(input, s.channels, pair(s.kernel), pair(s.stride), pad(p), pair(1), false);
+      return windowNd(input, s.channels, pair(s.kernel), pair(s.stride), pad(p), pair(1), false);
     },
     // its filter is a buffer (timm's `filt`, not persistent): no parameter; its depthwise conv's
     // mult-adds are a conv's, kernel² per output element

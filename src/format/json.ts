@@ -114,13 +114,14 @@ function countsJson(a: Analysis): Pick<TraceDocument, 'counts' | 'countFailures'
   const counts = Object.fromEntries(COUNT_NAMES.map((name) => [name, conventions[name].fails ? null : toJsonValue(conventions[name].total)])) as NonNullable<TraceDocument['counts']>;
   const failures = COUNT_NAMES.filter((name) => conventions[name].fails);
   const p = paramCounts(a.trace);
+  // in MB as the document has always given them (--format counts prints torchinfo's lines in its own unit)
+  const { paramsMB, forwardBackwardMB } = torchinfoSizes(a.trace);
   return {
     counts,
     ...(failures.length > 0 ? { countFailures: Object.fromEntries(failures.map((name) => [name, conventions[name].fails!])) } : {}),
     ...(a.count ? { countConvention: a.count } : {}),
     paramCounts: { pytorch: toJsonValue(p.pytorch), keras: toJsonValue(p.keras), paddle: toJsonValue(p.paddle), bnFolded: toJsonValue(p.bnFolded) },
-    // in MB as the document has always given them (--format counts prints torchinfo's lines in its own unit)
-    torchinfoSizes: (({ paramsMB, forwardBackwardMB }) => ({ paramsMB, forwardBackwardMB }))(torchinfoSizes(a.trace)),
+    torchinfoSizes: { paramsMB, forwardBackwardMB },
   };
 }
 
