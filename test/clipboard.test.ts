@@ -20,7 +20,7 @@ describe('copied commands are inert', () => {
   it('a word reaches bash as the same characters, and is written without an active character', () => {
     fc.assert(
       fc.property(fc.array(word, { minLength: 1, maxLength: 20 }), (words) => {
-        const quoted = words.map(shellWord);
+        const quoted = words.map((w) => shellWord(w));
         for (const q of quoted) expect(q, JSON.stringify(q)).not.toMatch(ACTIVE);
         const script = `printf '%s\\0' ${quoted.join(' ')}\n`;
         expect(spawnSync('bash', ['-n', '-c', script]).status).toBe(0);
@@ -50,6 +50,22 @@ describe('copied commands are inert', () => {
         }
       }),
       { numRuns: 50 },
+    );
+  });
+
+  it('a command cut at a length begins as the whole command does, for any config', () => {
+    // the page shows the first characters of the command of a config written only so far
+    // (commandOf's head): they are the whole command's, whatever the rest of the config holds
+    const config = fc.array(fc.oneof(hostile, fc.string({ maxLength: 6 })), { maxLength: 12 }).map((p) => p.join(''));
+    fc.assert(
+      fc.property(config, fc.integer({ min: 0, max: 40 }), (text, head) => {
+        const state = stateFromFragment(`config=${encodeURIComponent(text)}`);
+        const whole = commandOf(state);
+        const cut = commandOf(state, head);
+        if (text.length <= head) expect(cut).toBe(whole);
+        else expect(whole.startsWith(cut.slice(0, head))).toBe(true);
+      }),
+      { numRuns: 300 },
     );
   });
 

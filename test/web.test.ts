@@ -400,6 +400,28 @@ inBrowser('the page in Chromium', () => {
     await page.close();
   }, 300_000);
 
+  it('a long config: the command box shows the command cut, and "Copy as command" hands over all of it', async () => {
+    // 20,000 pairs of U+202E and ESC: each written as an escape, a command of about 200,000 characters
+    const config = '\u202e\x1b'.repeat(20_000);
+    const page = watch(await chromium.browser.newPage());
+    await page.addInitScript(() => {
+      const w = globalThis as unknown as { copied?: string; navigator: { clipboard: unknown } };
+      Object.defineProperty(w.navigator, 'clipboard', { value: { writeText: async (text: string) => void (w.copied = text) } });
+    });
+    await page.goto(`${PAGE_URL}#config=${encodeURIComponent(config)}`);
+    await page.waitForSelector('html[data-traced="true"]');
+    const whole = commandOf(stateFromFragment(`config=${encodeURIComponent(config)}`));
+    const shown = await page.inputValue('#command');
+    const [head, note] = shown.split(' … ');
+    expect(note).toBe('(cut here: "Copy as command" copies the whole command)');
+    expect(head!.length).toBe(4000);
+    expect(whole.startsWith(head!)).toBe(true);
+    await page.click('#copy');
+    await expect.poll(() => page.evaluate(() => (globalThis as unknown as { copied?: string }).copied)).toBe(whole);
+    expect(whole).toBe(`printf '%s\\n' $'${'\\u202e\\x1b'.repeat(20_000)}' | resnet-shapes --config - --format table`);
+    await page.close();
+  });
+
   it('a diagram the page cannot lay out quickly is refused with what works, and Graphviz is not run', async () => {
     const page = await openPage(chromium.browser, 'arch=resnet1202_cifar&view=diagram&depth=layer');
     const box = page.locator('[data-testid="diagram"]');

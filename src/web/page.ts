@@ -8,7 +8,6 @@ import pkg from '../../package.json' with { type: 'json' };
 import { COUNT_NAMES } from '../analysis/counts.js';
 import { DTYPES, MEMORY_MODES, OPTIMIZERS } from '../analysis/memory.js';
 import { cutAt } from '../format/common.js';
-import { groupDigits } from '../int.js';
 import { PRESET_NAMES, presetConfig } from '../network/presets.js';
 import type { LayoutAnswer, LayoutAsk } from './graphviz.js';
 import type { Presented, TableData, RowGroup } from './present.js';
@@ -294,9 +293,10 @@ function applyTheme(): void {
  */
 const COMMAND_SHOWN = 4_000;
 
-function showCommand(command: string): void {
+function showCommand(): void {
+  const command = commandOf(state, COMMAND_SHOWN);
   byId<HTMLInputElement>('command').value =
-    command.length <= COMMAND_SHOWN ? command : `${command.slice(0, cutAt(command, COMMAND_SHOWN))} … (cut here: the command has ${groupDigits(command.length)} characters, and "Copy as command" copies them all)`;
+    command.length <= COMMAND_SHOWN ? command : `${command.slice(0, cutAt(command, COMMAND_SHOWN))} … (cut here: "Copy as command" copies the whole command)`;
 }
 
 // ---- drawing --------------------------------------------------------------------------------
@@ -308,7 +308,7 @@ function refresh(): void {
     tab.setAttribute('aria-selected', String(selected));
     tab.tabIndex = selected ? 0 : -1;
   }
-  showCommand(commandOf(state));
+  showCommand();
   byId('copied').textContent = '';
   ask('show', state);
 }
