@@ -11,10 +11,13 @@ import type { ModelConfig, Shape } from '../src/types.js';
 import { preset } from './helpers/model.js';
 import { analysisOf, mismatches } from './helpers/onnx.js';
 
-/** Odd sizes to try: the first a preset's network takes is its odd input. */
+/**
+ * Odd sizes to try: the first a preset's network takes is its odd input. 33×31 halves to odd and
+ * even sides at every stride (17×16, 9×8, 5×4, 3×2, 2×1) at a sixth of 97×61's work in the runtime.
+ */
 const ODD_SIDES: readonly (readonly [number, number])[] = [
-  [97, 61],
   [33, 31],
+  [97, 61],
   [37, 35],
   [45, 39],
   [61, 57],
