@@ -1,13 +1,31 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /** Runs alone, after every other file: it measures the web page's tasks (see the file). */
 const ALONE = 'test/responsiveness.test.ts';
+
+/**
+ * The files that take a minute or more here, the longest first. A clean clone (CI) has no record of
+ * durations, and vitest would start the smallest files last, a 2 MB link's minutes among them.
+ */
+const SLOWEST = ['hostile-links', 'web', 'onnx-runtime', 'install', 'sizes', 'onnx-runtime-odd'].map((name) => `/test/${name}.test.ts`);
+const slowRank = (file: TestSpecification): number => {
+  const i = SLOWEST.findIndex((end) => file.moduleId.endsWith(end));
+  return i < 0 ? SLOWEST.length : i;
+};
+
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return (await super.sort(files)).sort((a, b) => slowRank(a) - slowRank(b));
+  }
+}
 
 export default defineConfig({
   test: {
     // a temporary folder per run, removed at its end (TMPDIR for the workers and what they start)
     globalSetup: ['./test/helpers/temp-root.ts'],
+    sequence: { sequencer: SlowestFirst },
     reporters: ['default', './test/reporters/plain-summary.ts'],
     // the golden and fuzz suites spawn processes and run thousands of cases
     testTimeout: 30_000,
