@@ -1,10 +1,10 @@
 // The web page answers input whatever its link holds (issue #26), measured in Debian's Chromium
 // while nothing else runs: vitest runs this file alone, after every other (vitest.config.ts), since
 // a task of the page's measured while other tests load both CPUs is the machine's, not the page's.
-// `npm run bench:web` prints the same figures. Links of 2 MB are in hostile-links.test.ts.
+// `npm run bench:web` prints the same figures.
 
 import { expect, it } from 'vitest';
-import { HEAVY_LINKS, responsiveness } from '../scripts/responsiveness.mjs';
+import { HEAVY_LINKS, hostileLinks, responsiveness } from '../scripts/responsiveness.mjs';
 import { inBrowser, PAGE_URL, sharedBrowser } from './helpers/browser.js';
 
 inBrowser('the page answers whatever the link holds', () => {
@@ -26,4 +26,20 @@ inBrowser('the page answers whatever the link holds', () => {
     }
     expect.fail(`over budget in each of 3 loads: ${JSON.stringify(runs.map(({ errors: _, ...r }) => r))}`);
   }, 120_000);
+
+  // a 2 MB link: Chromium itself takes 4 s to load an empty page from it here and more than 10 s to
+  // paint it (docs/speed.md, "The web page"), so the budget the page can keep is its own: an
+  // answer, nothing thrown, and its start (from its first line to the request to its worker)
+  // within 200 ms. Measured alone too: beside another test file, a start of 40 ms took up to 490.
+  it.each(Object.entries(hostileLinks(2_000_000)))('%s: answered, nothing thrown, the page\'s own start within 200 ms', async (_, fragment) => {
+    const starts = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await responsiveness(chromium.browser, `${PAGE_URL}#${fragment}`, { timeout: 90_000 });
+      expect(r.errors).toEqual([]);
+      expect(r.answered).toBe(true);
+      starts.push(r.pageWork);
+      if (r.pageWork <= 200) return;
+    }
+    expect.fail(`the page's own start took ${starts.map((ms) => `${Math.round(ms)} ms`).join(', ')} in 3 loads`);
+  }, 300_000);
 });
