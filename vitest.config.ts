@@ -31,7 +31,7 @@ export default defineConfig({
     testTimeout: 30_000,
     // vitest's default is a worker fewer than the cores: one on this project's 2-core machines.
     // Much of the run waits on processes the tests start (the CLI, npm, pre-commit, Chromium), so
-    // two workers keep both cores busy: the whole run in about 2/3 of the time.
+    // two workers keep both cores busy (the run a fifth shorter here).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       { extends: true, test: { name: 'tests', include: ['test/**/*.test.ts'], exclude: [ALONE], sequence: { groupOrder: 0 } } },
