@@ -197,6 +197,11 @@ describe('bad input: exit 2, one line on stderr, nothing on stdout', () => {
     [['--input', '0,3,224,224'], /batch: expected a whole number ≥ 1, found 0/],
     [['--input', '1,3,-5,224'], /height: expected a whole number ≥ 1, found -5/],
     [['--input', '-2,3,224,224'], /batch: expected a whole number ≥ 1, found -2/],
+    // each side named as the rank's layout names it: a signal's length, a clip's frames
+    [['-a', 'tsc_resnet', '--input', '1,1,0'], /argument '1,1,0' is invalid\. length: expected a whole number ≥ 1, found 0$/m],
+    [['-a', 'r3d_18', '--input', '1,3,0,112,112'], /is invalid\. frames: expected a whole number ≥ 1, found 0$/m],
+    [['-a', 'r3d_18', '--input', '1,3,16,112,w'], /is invalid\. width: expected a whole number, found 'w' \(not a number\)$/m],
+    [['--input', '1,3,5,5,5,0'], /is invalid\. dimension 6: expected a whole number ≥ 1, found 0$/m],
     [['--layers', '51'], /expected one of 18, 34, 50, 101, 152/],
     [['--classes', '-1'], /classes: expected a whole number ≥ 0, found -1/],
     [['--classes', 'ten'], /classes: expected a whole number, found 'ten'/],

@@ -124,6 +124,9 @@ describe('page state (pure)', () => {
   it.each([
     ['arch=resnet50&input=1,3,0,224', 'Height: expected a whole number ≥ 1, found 0'],
     ['arch=resnet50&input=1,3,224,2.5', "Width: expected a whole number, found '2.5' (a fraction)"],
+    // a clip's and a signal's boxes, by the names the CLI gives them
+    ['arch=r3d_18&input=1,3,0,112,112', 'Frames: expected a whole number ≥ 1, found 0'],
+    ['arch=tsc_resnet&input=1,1,0', 'Length: expected a whole number ≥ 1, found 0'],
     // a rank the network cannot take: its first layer says so, and which boxes it wants
     ['arch=resnet50&input=1,3,224', 'Input: the network cannot take the input [1, 3, 224]: conv1: expected a 4-d input [N, C, H, W], found [1, 3, 224], which PyTorch would read as one sample [C, H, W] without its batch (of 1 channels, not 3): after N and C come 2 sizes (height, width) (the boxes for it: Batch, Channels, Height, Width)'],
     ['arch=r3d_18&input=1,3,112,112', 'Input: the network cannot take the input [1, 3, 112, 112]: stem.0: expected a 5-d input [N, C, T, H, W], found [1, 3, 112, 112], which PyTorch would read as one sample [C, T, H, W] without its batch (of 1 channels, not 3): after N and C come 3 sizes (frames, height, width) (the boxes for it: Batch, Channels, Frames, Height, Width)'],

@@ -157,7 +157,7 @@ export function commandOf(state: PageState, head = Infinity): string {
 export const STDIN = 'standard input';
 
 /** The page's controls, by the words of the CLI's sentence that point at them. */
-const DIMENSION_CONTROLS: Readonly<Record<string, string>> = { batch: 'Batch', channels: 'Channels', height: 'Height', width: 'Width' };
+const DIMENSION_CONTROLS: Readonly<Record<string, string>> = { batch: 'Batch', channels: 'Channels', frames: 'Frames', height: 'Height', width: 'Width', length: 'Length' };
 /** The boxes of an input of each rank, as the page shows them (a clip's frames; a signal's length). */
 const BOXES: Readonly<Record<number, string>> = { 3: 'Batch, Channels, Length', 4: 'Batch, Channels, Height, Width', 5: 'Batch, Channels, Frames, Height, Width' };
 
@@ -171,7 +171,7 @@ export function errorForPerson(sentence: string, configLine: number | null): str
     const [, flags = '', value = '', reason = ''] = option;
     if (flags.includes('--classes')) return `Classes: ${reason.replace(/^classes: /, '')}`;
     if (flags.includes('--fit')) return `GPU memory: ${reason}`;
-    const dimension = /^(batch|channels|height|width): (.*)$/s.exec(reason);
+    const dimension = /^(batch|channels|frames|height|width|length): (.*)$/s.exec(reason);
     if (dimension) return `${DIMENSION_CONTROLS[dimension[1]!]}: ${dimension[2]}`;
     return `Input: ${reason.replace(/^expected 4 comma-separated dimensions N,C,H,W \(e\.g\. 1,3,224,224[^)]*\)/, "expected the four boxes Batch, Channels, Height and Width (a clip's five with Frames, a signal's three with Length)")} ('${value}')`;
   }
