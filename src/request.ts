@@ -12,7 +12,7 @@ import { PRESET_NAMES, presetConfig } from './network/presets.js';
 import { nearest } from './nearest.js';
 import { AXIS_NAMES, failing, smallestSquare, symbolicTrace, validSizes, type Sides } from './analysis/sizes.js';
 import { expandResNet } from './network/expand.js';
-import { axisName } from './analysis/kinds.js';
+import { inputDimensionName } from './analysis/kinds.js';
 import { spans } from './format/sizes.js';
 import type { ModelConfig, Shape, ShapeIssue } from './types.js';
 
@@ -56,10 +56,8 @@ export function wholeNumber(text: string, what: string, min: number, max: number
  */
 export function parseInput(text: string, sides = false): InputArg {
   const parts = text.split(/[,x×]/).map((p) => p.trim());
-  // a map of 1 to 3 spatial axes, named as a signal's, an image's or a clip's (and, for the network
-  // to refuse with its first layer's words, any rank up to 8)
-  const spatial = parts.length - 2;
-  const names = parts.map((_, i) => (i === 0 ? 'batch' : i === 1 ? 'channels' : spatial <= 3 ? axisName(spatial, i - 2) : `dimension ${i + 1}`));
+  // a map of 1 to 3 spatial axes (and, for the network to refuse with its first layer's words, any rank up to 8)
+  const names = parts.map((_, i) => inputDimensionName(parts.length, i));
   if (parts.length < 2 || parts.length > LIMITS.inputRank || parts.some((p) => p === '')) {
     const empty = parts.filter((p) => p === '').length;
     const found = `${parts.length}${empty > 0 ? ` (${empty} empty)` : ''}`;

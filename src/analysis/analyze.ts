@@ -10,7 +10,7 @@ import { countConventions, type Counts, type CountName } from './counts.js';
 import { fitBatch, type FitResult } from './fit.js';
 import { groupTrace, type Depth, type Group } from './groups.js';
 import { DEFAULT_MEMORY_OPTIONS, estimateMemory, type MemoryMode, type MemoryOptions, type MemoryReport } from './memory.js';
-import { axisName } from './kinds.js';
+import { inputDimensionName } from './kinds.js';
 import { ReceptiveFieldTable } from './receptive.js';
 import { traceShapes } from './trace.js';
 
@@ -165,9 +165,6 @@ export function sampledTotals(
 
 export type AnalysisResult = { readonly ok: true; readonly analysis: Analysis } | { readonly ok: false; readonly issue: ShapeIssue };
 
-/** Expands a resolved, checked config and traces it at `input`. */
-const DIMENSIONS = ['batch', 'channels'];
-
 /** A value as text, or a word for one that cannot be written (an object without a prototype throws in String()). */
 function text(value: unknown): string {
   try {
@@ -182,7 +179,7 @@ function checkInput(input: Shape): ShapeIssue | null {
   // the rank a network takes is its first layer's to say (as PyTorch's first module says it)
   if (!Array.isArray(input) || input.length < 2 || input.length > LIMITS.inputRank) return { code: 'rank', path: 'input', expected: 'a 4-d input [N, C, H, W] (a clip [N, C, T, H, W], a signal [N, C, L])', found: text(input) };
   const bad = input.findIndex((d) => !(typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= LIMITS.inputDim));
-  const what = DIMENSIONS[bad] ?? (input.length === 4 ? axisName(2, bad - 2) : `size of spatial axis ${bad - 1}`);
+  const what = inputDimensionName(input.length, bad);
   return bad < 0 ? null : { code: 'config', path: `input[${bad}]`, expected: `a whole number ≥ 1 for the ${what}`, found: text(input[bad]) };
 }
 

@@ -95,11 +95,6 @@ const paddedInputElements = (r: RowFacts): Int => {
 
 const bnPerElement = (n: number) => (r: RowFacts): Int => mul(n, r.inputElements);
 /**
- * timm's BlurPool2d runs its filter with F.conv2d inside its own forward: a tool that counts by
- * module class has no rule for it and counts nothing of the depthwise conv torchvision's
- * convention counts.
- */
-/**
  * A conv with PyTorch's padding='same' runs as aten::_convolution_mode, which fvcore has no handle
  * for: its mult-adds are unseen (Wang et al.'s time-series ResNet).
  */
@@ -115,9 +110,10 @@ function sameConvShort(r: RowFacts): Int {
   let ours = 1;
   let theirs = 1;
   for (let a = 0; a < spec.kernel.length; a++) {
-    const total = spec.dilation[a]! * (spec.kernel[a]! - 1);
+    // PyTorch's window with `before` on both sides: the input + before + before − (before + after) − 1
+    const [before, after] = spec.padding[a]!;
     ours *= output[2 + a]!;
-    theirs *= Math.floor((r.layer.input[2 + a]! + 2 * Math.floor(total / 2) - total - 1) / spec.stride[a]!) + 1;
+    theirs *= Math.floor((r.layer.input[2 + a]! + before - after - 1) / spec.stride[a]!) + 1;
   }
   const counted = add(mul(2, r.layer.macs), spec.bias ? r.outputElements : 0);
   return sub(divideExactly(mul(counted, theirs), ours), counted);
@@ -129,6 +125,11 @@ const standardizedUnseen = term('StdConv2d: a subclass of Conv2d, unseen by exac
 const standardization = term("StdConv2d's weight standardisation (batch_norm, training, no affine): 4 per weight element", 'StdConv2d', (r) => mul(4, product(r.layer.weight!)));
 /** The F.softmax inside timm's RadixSoftmax reads its input once (radix 1: torch.sigmoid, which the tools do not patch). */
 const radixSoftmaxElements = (r: RowFacts): Int => (r.layer.spec.kind === 'radixsoftmax' && r.layer.spec.radix > 1 ? r.inputElements : 0);
+/**
+ * timm's BlurPool2d runs its filter with F.conv2d inside its own forward: a tool that counts by
+ * module class has no rule for it and counts nothing of the depthwise conv torchvision's
+ * convention counts.
+ */
 const blurUnseen = term('blur pool: its F.conv2d inside a module it has no rule for, unseen', 'BlurPool2d', (r) => sub(0, r.layer.macs));
 /** The adaptive pool's window: input positions per output position (7×7 for a 224 input), over every spatial axis. */
 const adaptiveWindow = (r: RowFacts): Int => {

@@ -203,6 +203,15 @@ export function axisName(dims: number, axis: number): string {
 }
 
 /**
+ * How a message names dimension `i` of an input of `rank` dimensions: the batch, the channels, then
+ * a signal's length, an image's height and width, a clip's frames, height and width; past a clip's
+ * rank, `dimension 6`.
+ */
+export function inputDimensionName(rank: number, i: number): string {
+  return i === 0 ? 'batch' : i === 1 ? 'channels' : (LAYOUTS[rank - 2]?.axes[i - 2] ?? `dimension ${i + 1}`);
+}
+
+/**
  * Null when the input has the rank of a map of `dims` spatial axes, else what is wrong; an input one
  * dimension short is what PyTorch would read as one unbatched sample, so the problem says so.
  */

@@ -92,9 +92,10 @@ export const DEFAULT_COLUMNS: readonly ColumnName[] = ['name', 'type', 'output',
 export function tableColumns(a: Analysis, columns: readonly ColumnName[] | undefined): { columns: Column[]; context: TableContext } {
   const names = columns ?? (a.count ? DEFAULT_COLUMNS.map((n) => (n === 'macs' ? 'count' : n)) : DEFAULT_COLUMNS);
   const count = a.count;
+  const fields = names.some((n) => n === 'rf' || n === 'stride' || n === 'center');
   const context = {
-    receptiveFields: names.some((n) => n === 'rf' || n === 'stride' || n === 'center') ? a.receptiveFields : undefined,
-    receptiveFieldAxes: names.some((n) => n === 'rf' || n === 'stride' || n === 'center') ? a.receptiveFieldAxes : undefined,
+    receptiveFields: fields ? a.receptiveFields : undefined,
+    receptiveFieldAxes: fields ? a.receptiveFieldAxes : undefined,
     activationBytes: a.memory.rows,
     count: count ? (i: number) => a.counts.row(count, i) : undefined,
   };
