@@ -101,6 +101,15 @@ describe('the library under hostile values', () => {
     expect(analyze(good, [Object.create(null)] as never)).toMatchObject({ ok: false, issue: { path: 'input' } });
     expect(analyze(good, [1, 3, Object.create(null), 4] as never)).toMatchObject({ ok: false, issue: { path: 'input[2]' } });
     expect(analyze(good, [1, 3, 224, 224])).toMatchObject({ ok: true });
+    // a preset file as it is, not resolved: its unknown field by name, not zod's "Invalid input"
+    expect(analyze({ ...presetConfig('resnet50')!, name: 'resnet50' } as never, [1, 3, 224, 224])).toMatchObject({
+      ok: false,
+      issue: { path: '$schema', expected: 'no such field (resolveConfig reads a preset file or a config file into a config)', found: 'an unknown field' },
+    });
+    // a signal's length and a clip's frames named as the CLI names them
+    const signal = resolveConfig(presetConfig('tsc_resnet')!, 'tsc_resnet');
+    expect(analyze(signal, [1, 1, 0])).toMatchObject({ ok: false, issue: { path: 'input[2]', expected: 'a whole number ≥ 1 for the length' } });
+    expect(analyze(resolveConfig(presetConfig('r3d_18')!, 'r3d_18'), [1, 3, 0, 112, 112])).toMatchObject({ ok: false, issue: { path: 'input[2]', expected: 'a whole number ≥ 1 for the frames' } });
   });
 
   it('a parsed config shares nothing with the preset table', () => {

@@ -63,7 +63,16 @@ export function checkedConfig(value: unknown): CheckedConfig {
     if (typeof name !== 'string') return { ok: false, issues: [problem('name', "a string (the model's name, for display)", shown(name))] };
     const parsed = modelSchema().safeParse(fields, { reportInput: true });
     if (!parsed.success) {
-      return { ok: false, issues: parsed.error.issues.map((i) => problem(fieldPath(i.path), i.message.replace(/^expected /, ''), shown(i.input))) };
+      // an unknown field by its name (zod's own words for it are "Invalid input"): a preset file's
+      // `$schema`, say, handed over without resolveConfig
+      return {
+        ok: false,
+        issues: parsed.error.issues.map((i) =>
+          i.code === 'unrecognized_keys'
+            ? problem(fieldPath([...i.path, i.keys[0]!]), 'no such field (resolveConfig reads a preset file or a config file into a config)', 'an unknown field')
+            : problem(fieldPath(i.path), i.message.replace(/^expected /, ''), shown(i.input)),
+        ),
+      };
     }
     const config = { name, ...parsed.data } as ModelConfig;
     const rules = checkRules(config);
